@@ -1,0 +1,132 @@
+# DGTi Partner Registry — build, run and test.
+# GNU make; every recipe runs as one bash script (.ONESHELL) with -euo pipefail.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+FLASK  := $(VENV)/bin/flask --app wsgi
+STAMP  := $(VENV)/.installed
+HOST   := 127.0.0.1
+PORT   := 5000
+
+.PHONY: help install system-deps db run lint test clean reset-db
+
+help:
+	@echo 'Targets:'
+	echo '  make install      create .venv, install the app and its test deps, compile translations'
+	echo '  make system-deps  apt-get install chromium, postgresql, poppler-utils if missing'
+	echo '  make db           apply database migrations (SQLite under instance/)'
+	echo '  make run          install, migrate, seed demo data if empty, serve http://$(HOST):$(PORT)'
+	echo '  make lint         ruff check'
+	echo '  make test         lint, migration check, pytest on SQLite, pytest on a throwaway PostgreSQL'
+	echo '  make clean        remove .venv and caches (keeps instance/)'
+	echo '  make reset-db     delete the local SQLite database (instance/registry.sqlite3*)'
+
+# Reinstall only when the package metadata changes (or the venv is gone).
+$(STAMP): setup.cfg pyproject.toml
+	@if [[ ! -x $(PY) ]]; then
+	  echo "== creating $(VENV)"
+	  python3 -m venv $(VENV)
+	fi
+	echo "== installing into $(VENV)"
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+	@if compgen -G 'registry/translations/*/LC_MESSAGES/messages.po' >/dev/null; then
+	  $(VENV)/bin/pybabel -q compile -d registry/translations
+	fi
+
+system-deps:
+	@missing=()
+	command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+	# tools/pg_test_cluster.sh needs the server binaries (initdb, pg_ctl), not just pg_ctlcluster.
+	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+	command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+	if (( $${#missing[@]} == 0 )); then
+	  exit 0
+	fi
+	sudo=()
+	if [[ $$(id -u) -ne 0 ]]; then
+	  if command -v sudo >/dev/null 2>&1; then
+	    sudo=(sudo)
+	  else
+	    echo "system-deps: missing ($${missing[*]}), and not root and no sudo: install them by hand" >&2
+	    exit 1
+	  fi
+	fi
+	echo "== apt-get install $${missing[*]}"
+	"$${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	"$${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$${missing[@]}"
+
+db: install
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+run: install db
+	@$(FLASK) registry seed-demo --if-empty
+	echo
+	echo "== serving http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	exec $(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install
+	@$(VENV)/bin/ruff check .
+
+# Runs every step even after a failure, then exits non-zero if any step failed.
+test: system-deps install
+	@failed=()
+	checkdir=$$(mktemp -d /tmp/registry-dbcheck.XXXXXX)
+	pgdir=""
+	cleanup() {
+	  if [[ -n "$$pgdir" ]]; then tools/pg_test_cluster.sh stop "$$pgdir" || true; fi
+	  rm -rf "$$checkdir"
+	}
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+
+	echo "== lint (ruff)"
+	$(VENV)/bin/ruff check . || failed+=(lint)
+
+	echo "== migrations match the models (flask db check on a throwaway SQLite)"
+	if ! DATABASE_URL="sqlite:///$$checkdir/check.sqlite3" $(FLASK) db upgrade \
+	   || ! DATABASE_URL="sqlite:///$$checkdir/check.sqlite3" $(FLASK) db check; then
+	  failed+=(db-check)
+	fi
+
+	echo "== pytest on SQLite"
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q || failed+=(pytest-sqlite)
+
+	echo "== pytest on PostgreSQL (not browser)"
+	port=$$($(PY) -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 54329)
+	pgdir=$$(mktemp -d /tmp/registry-pg.XXXXXX)
+	if pgurl=$$(tools/pg_test_cluster.sh start "$$pgdir" "$$port" | tail -n 1) && [[ -n "$$pgurl" ]]; then
+	  TEST_DATABASE_URL="$$pgurl" $(PY) -m pytest -q -m "not browser" || failed+=(pytest-postgresql)
+	else
+	  echo "could not start a throwaway PostgreSQL cluster" >&2
+	  failed+=(postgresql-cluster)
+	fi
+	tools/pg_test_cluster.sh stop "$$pgdir" || true
+	pgdir=""
+
+	if (( $${#failed[@]} )); then
+	  echo "== make test: FAILED steps: $${failed[*]}"
+	  exit 1
+	fi
+	echo "== make test: all steps passed"
+
+clean:
+	@rm -rf $(VENV) .pytest_cache .ruff_cache build dist test-artifacts *.egg-info
+	find . -path ./instance -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -f registry/translations/*/LC_MESSAGES/*.mo
+
+reset-db:
+	@rm -f instance/registry.sqlite3*
+	echo "removed instance/registry.sqlite3*"

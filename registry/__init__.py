@@ -1,0 +1,115 @@
+"""DGTi Partner Registry: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as config_module
+from . import errors, i18n, security
+from .db import configure_sqlite
+from .extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application from the environment, plus explicit overrides (tests)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=False,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(config_module.load(Path(app.instance_path), overrides))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.session_interface = security.SessionInterface()
+
+    _init_database(app)
+    _init_sign_in(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    _init_access(app)  # before CSRF, so a refused request is refused, not asked for a token
+    csrf.init_app(app)
+    _register_blueprints(app)
+    errors.init_app(app)
+    app.after_request(security.add_security_headers)
+    _init_templates(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def _init_sign_in(app: Flask) -> None:
+    from .auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to open that page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(identity: str):
+        user_id, _, version = identity.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
+
+
+def _init_access(app: Flask) -> None:
+    from flask import redirect, url_for
+    from flask_login import current_user
+
+    from .auth.permissions import enforce
+
+    app.before_request(enforce)
+
+    @app.before_request
+    def require_new_password():
+        """A user given a temporary password chooses a new one before anything else."""
+        allowed = {"auth.change_password", "auth.sign_out", "home.set_language", "static"}
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in allowed
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .audit.views import bp as audit_bp
+    from .auth.views import bp as auth_bp
+    from .home.views import bp as home_bp
+    from .settings.views import bp as settings_bp
+
+    for blueprint in (home_bp, auth_bp, audit_bp, settings_bp):
+        app.register_blueprint(blueprint)
+
+
+def _init_templates(app: Flask) -> None:
+    from .auth.forms import ROLE_LABELS
+    from .navigation import visible_items
+
+    app.jinja_env.globals.update(nav_items=visible_items, ROLE_LABELS=ROLE_LABELS)

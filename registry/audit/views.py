@@ -1,0 +1,21 @@
+"""The administrator's audit log."""
+
+from flask import Blueprint, render_template, request
+
+from ..auth.permissions import permission_required
+from ..db import db
+from . import queries
+from .forms import AuditFilterForm
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+
+@bp.get("/")
+@permission_required("audit.read")
+def index():
+    """List audit events, newest first, with filters."""
+    form = AuditFilterForm(request.args)
+    valid = form.validate()
+    query = queries.filtered(form.data if valid else {})
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("audit/index.html", form=form, page=page), 200 if valid else 422

@@ -1,0 +1,80 @@
+"""Sign-in, password and user-administration forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from .models import Role
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.STAFF: _l("DGTi staff"),
+    Role.SECRETARY: _l("Committee secretary"),
+    Role.REPRESENTATIVE: _l("Association representative"),
+}
+
+_required = DataRequired(message=_l("This field is required."))
+_email = Email(message=_l("Enter a valid email address, for example name@example.go.th."))
+
+
+class SignInForm(FlaskForm):
+    """Email and password."""
+
+    email = EmailField(_l("Email"), validators=[_required, _email, Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[_required, Length(max=200)])
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class ChangePasswordForm(FlaskForm):
+    """A user's own new password."""
+
+    current_password = PasswordField(
+        _l("Current password"), validators=[_required, Length(max=200)]
+    )
+    new_password = PasswordField(_l("New password"), validators=[_required, Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[_required, EqualTo("new_password", message=_l("The passwords do not match."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class UserForm(FlaskForm):
+    """An account as the administrator edits it."""
+
+    full_name = StringField(_l("Full name"), validators=[_required, Length(max=200)])
+    email = EmailField(_l("Email"), validators=[_required, _email, Length(max=254)])
+    role = SelectField(
+        _l("Role"),
+        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[_required],
+    )
+    organisation_id = SelectField(
+        _l("Organisation (for a representative)"),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validators=[Optional()],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class NewUserForm(UserForm):
+    """A new account, with its first (temporary) password."""
+
+    password = PasswordField(_l("Temporary password"), validators=[_required, Length(max=200)])
+
+
+class ResetPasswordForm(FlaskForm):
+    """A temporary password set by the administrator."""
+
+    new_password = PasswordField(_l("Temporary password"), validators=[_required, Length(max=200)])
+    submit = SubmitField(_l("Reset password"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button with a CSRF token, for actions that need a confirmation."""
+
+    submit = SubmitField(_l("Confirm"))

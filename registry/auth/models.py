@@ -1,0 +1,99 @@
+"""User accounts, roles and sign-in attempts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import TimestampMixin, db, enum_column, utcnow
+from ..organisations.models import Organisation
+
+
+class Role(enum.StrEnum):
+    """What a user is in the registry; the permissions follow from it."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    SECRETARY = "secretary"
+    REPRESENTATIVE = "representative"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person who signs in."""
+
+    __tablename__ = "users"
+    __audit_redact__ = frozenset({"password_hash", "session_version"})
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role <> 'representative' OR organisation_id IS NOT NULL",
+            name="representative_has_organisation",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Sign-in name, stored in lower case.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    #: Name as shown to others, with title prefix.
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: Argon2 hash of the password; empty until a password is set.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    #: What the user may do.
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    #: For a representative, the organisation they act for.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    #: A deactivated account cannot sign in.
+    active: Mapped[bool] = mapped_column(default=True)
+    #: The user must choose a new password at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: Preferred language (th or en); empty means the default.
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    #: Raised to sign the user out everywhere (password reset, deactivation).
+    session_version: Mapped[int] = mapped_column(default=1)
+    #: When the user last signed in.
+    last_sign_in_at: Mapped[datetime | None] = mapped_column()
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    def get_id(self) -> str:
+        """The session identity: the id and the session version, so old sessions lapse."""
+        return f"{self.id}:{self.session_version}"
+
+    def can(self, permission: str) -> bool:
+        """Whether the user's role grants the named permission."""
+        from .permissions import role_has
+
+        return self.active and role_has(self.role, permission)
+
+
+class LoginAttempt(db.Model):
+    """One try to sign in, kept to throttle repeated failures."""
+
+    __tablename__ = "login_attempts"
+    __audit_exempt__ = True
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_at", "email", "at"),
+        sa.Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The email typed, lower case (it may match no account).
+    email: Mapped[str] = mapped_column(sa.String(254))
+    #: The client address.
+    address: Mapped[str] = mapped_column(sa.String(45))
+    #: Whether the password was right.
+    succeeded: Mapped[bool] = mapped_column()
+    #: When.
+    at: Mapped[datetime] = mapped_column(default=utcnow)

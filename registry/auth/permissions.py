@@ -1,0 +1,89 @@
+"""Who may do what: named permissions per role, declared on every endpoint, deny by default.
+
+Each view declares its rule with one decorator: ``@public``, ``@signed_in`` or
+``@permission_required("name")``. A request to an endpoint without a rule is
+refused (see ``enforce``), and a test walks ``app.url_map`` to prove none is
+left without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from .models import Role
+
+#: Anyone, signed in or not.
+PUBLIC = "public"
+#: Any signed-in user.
+SIGNED_IN = "signed-in"
+
+#: Endpoints Flask itself adds, and their rule.
+BUILT_IN_RULES = {"static": PUBLIC}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.ADMIN: frozenset({"users.manage", "audit.read", "settings.manage"}),
+    Role.STAFF: frozenset(),
+    Role.SECRETARY: frozenset(),
+    Role.REPRESENTATIVE: frozenset(),
+}
+
+
+def role_has(role: Role, permission: str) -> bool:
+    """Whether a role grants a permission; admins hold every permission."""
+    return role is Role.ADMIN or permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def _declare(rule: str) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        wrapped.access_rule = rule
+        return wrapped
+
+    return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Declare a view open to everyone."""
+    return _declare(PUBLIC)(view)
+
+
+def signed_in(view: Callable) -> Callable:
+    """Declare a view open to any signed-in user."""
+    return _declare(SIGNED_IN)(view)
+
+
+def permission_required(permission: str) -> Callable:
+    """Declare the named permission a view needs."""
+    return _declare(permission)
+
+
+def access_rule(app, endpoint: str) -> str | None:
+    """The rule declared for an endpoint, or None when it has none."""
+    if endpoint in BUILT_IN_RULES:
+        return BUILT_IN_RULES[endpoint]
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def enforce():
+    """Check the declared rule before every request; no rule means no access."""
+    if request.endpoint is None:  # no route: let the 404 / 405 handlers answer
+        return None
+    rule = access_rule(current_app, request.endpoint)
+    if rule is None:
+        current_app.logger.error("endpoint %s declares no access rule", request.endpoint)
+        abort(403)
+    if rule == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if rule != SIGNED_IN and not current_user.can(rule):
+        abort(403)
+    return None

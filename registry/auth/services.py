@@ -1,0 +1,286 @@
+"""Accounts: passwords, sign-in with throttling, and the administrator's changes to users."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+
+from .. import audit, mail
+from ..db import db, utcnow
+from .models import LoginAttempt, Role, User
+
+
+class AccountError(ValueError):
+    """A change to an account that the rules do not allow; the message is for the user.
+
+    ``field`` names the form field the message belongs to.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class SignInResult:
+    """What a sign-in try came to: the user, or the reason it was refused."""
+
+    user: User | None = None
+    error: str | None = None
+    status: int = 200
+
+
+def _hasher() -> PasswordHasher:
+    if current_app.config.get("PASSWORD_HASH_FAST"):
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of the password."""
+    return _hasher().hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether the password is the user's; takes as long when there is no such user."""
+    hasher = _hasher()
+    if user is None or not user.password_hash:
+        with contextlib.suppress(VerificationError):
+            hasher.verify(_dummy_hash(), password)
+        return False
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return True
+
+
+_DUMMY: dict[bool, str] = {}
+
+
+def _dummy_hash() -> str:
+    fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
+    if fast not in _DUMMY:
+        _DUMMY[fast] = _hasher().hash("no such account")
+    return _DUMMY[fast]
+
+
+def check_password_rules(password: str) -> None:
+    """Refuse a password that is too short or too plain."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise AccountError(
+            _("The password must be at least %(n)d characters long.", n=minimum), "password"
+        )
+    if password.isdigit() or len(set(password)) < 4:
+        raise AccountError(
+            _("The password is too easy to guess. Choose a less simple one."), "password"
+        )
+
+
+def normalise_email(email: str) -> str:
+    """Email addresses are compared in lower case without surrounding spaces."""
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account with this email, if any."""
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+# --- sign-in -----------------------------------------------------------------------
+
+
+def _recent_failures(column, value: str, since) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(LoginAttempt.id)).where(
+            column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+        )
+    )
+
+
+def is_throttled(email: str, address: str) -> bool:
+    """Whether too many recent failures for this account or this address block a new try."""
+    config = current_app.config
+    window_start = utcnow() - timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+    last_success = db.session.scalar(
+        sa.select(sa.func.max(LoginAttempt.at)).where(
+            LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    since_account = max(window_start, last_success) if last_success else window_start
+    return (
+        _recent_failures(LoginAttempt.email, email, since_account)
+        >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _recent_failures(LoginAttempt.address, address, window_start)
+        >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    )
+
+
+def authenticate(email: str, password: str, address: str) -> SignInResult:
+    """Check a sign-in try: throttling, the password, the account's state; record the try."""
+    email = normalise_email(email)
+    address = address or "unknown"
+    if is_throttled(email, address):
+        minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+        return SignInResult(
+            error=_(
+                "Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again.",
+                minutes=minutes,
+            ),
+            status=429,
+        )
+    user = find_user_by_email(email)
+    ok = verify_password(user, password)
+    db.session.add(LoginAttempt(email=email, address=address, succeeded=ok))
+    if not ok:
+        db.session.commit()
+        return SignInResult(error=_("The email or password is incorrect."), status=401)
+    if not user.active:
+        db.session.commit()
+        return SignInResult(
+            error=_(
+                "This account has been deactivated. Please contact the registry administrator."
+            ),
+            status=403,
+        )
+    with audit.change(user, user, "signed in"):
+        user.last_sign_in_at = utcnow()
+        if _hasher().check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+    db.session.commit()
+    return SignInResult(user=user)
+
+
+def record_sign_out(user: User) -> None:
+    """Leave an audit event for a sign-out."""
+    audit.record_event(user, "signed out", user)
+    db.session.commit()
+
+
+# --- the user's own account --------------------------------------------------------
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; other sessions lapse."""
+    if not verify_password(user, current):
+        raise AccountError(_("The current password is incorrect."), "current_password")
+    check_password_rules(new)
+    if verify_password(user, new):
+        raise AccountError(_("The new password must differ from the current one."), "new_password")
+    with audit.change(user, user, "changed password"):
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        user.session_version += 1
+    db.session.commit()
+
+
+def set_language(user: User, locale: str) -> None:
+    """Remember the user's language."""
+    if user.locale == locale:
+        return
+    with audit.change(user, user, "changed language"):
+        user.locale = locale
+    db.session.commit()
+
+
+# --- the administrator's changes ---------------------------------------------------
+
+
+def _check_role_and_organisation(role: Role, organisation_id: int | None) -> None:
+    if role is Role.REPRESENTATIVE and not organisation_id:
+        raise AccountError(_("A representative must belong to an organisation."), "organisation_id")
+
+
+def create_user(
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    password: str,
+    actor,
+    organisation_id: int | None = None,
+    must_change_password: bool = True,
+) -> User:
+    """Open an account; the email must be new."""
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise AccountError(_("An account with this email already exists."), "email")
+    _check_role_and_organisation(role, organisation_id)
+    check_password_rules(password)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        organisation_id=organisation_id if role is Role.REPRESENTATIVE else None,
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
+    )
+    with audit.change(user, actor, "created"):
+        pass
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, *, full_name: str, email: str, role: Role, organisation_id, actor):
+    """Change an account's name, email, role or organisation."""
+    email = normalise_email(email)
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise AccountError(_("An account with this email already exists."), "email")
+    _check_role_and_organisation(role, organisation_id)
+    if user.id == getattr(actor, "id", None) and role is not Role.ADMIN:
+        raise AccountError(_("You cannot take the administrator role away from yourself."), "role")
+    with audit.change(user, actor, "updated"):
+        user.full_name = full_name.strip()
+        user.email = email
+        user.role = role
+        user.organisation_id = organisation_id if role is Role.REPRESENTATIVE else None
+    db.session.commit()
+
+
+def deactivate_user(user: User, actor) -> None:
+    """Stop an account from signing in, and end its sessions."""
+    if user.id == getattr(actor, "id", None):
+        raise AccountError(_("You cannot deactivate your own account."))
+    if not user.active:
+        raise AccountError(_("This account is already deactivated."))
+    with audit.change(user, actor, "deactivated"):
+        user.active = False
+        user.session_version += 1
+    db.session.commit()
+
+
+def reactivate_user(user: User, actor) -> None:
+    """Let a deactivated account sign in again."""
+    if user.active:
+        raise AccountError(_("This account is already active."))
+    with audit.change(user, actor, "reactivated"):
+        user.active = True
+    db.session.commit()
+
+
+def reset_password(user: User, new_password: str, actor) -> None:
+    """Give an account a temporary password that must be changed at the next sign-in."""
+    check_password_rules(new_password)
+    with audit.change(user, actor, "reset password"):
+        user.password_hash = hash_password(new_password)
+        user.must_change_password = True
+        user.session_version += 1
+    db.session.commit()
+    mail.send(
+        [user.email],
+        _("Your DGTi Registry password was reset"),
+        _(
+            "An administrator has reset the password of your account %(email)s. "
+            "Ask them for the temporary password; you will choose a new one when you sign in.",
+            email=user.email,
+        ),
+    )

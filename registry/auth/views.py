@@ -1,0 +1,214 @@
+"""Sign-in and sign-out, the user's own password, and the administrator's user pages."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..db import db
+from ..organisations.models import Organisation
+from ..security import safe_next
+from . import services
+from .forms import (
+    ROLE_LABELS,
+    ChangePasswordForm,
+    ConfirmForm,
+    NewUserForm,
+    ResetPasswordForm,
+    SignInForm,
+    UserForm,
+)
+from .models import Role, User
+from .permissions import permission_required, public, signed_in
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():
+    """Show the sign-in form and sign the user in."""
+    form = SignInForm(next=request.args.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(form.next.data) or url_for("home.index"))
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        if result.user:
+            session.clear()  # a fresh session at every sign-in
+            session.permanent = True
+            login_user(result.user)
+            return redirect(safe_next(form.next.data) or url_for("home.index"))
+        flash(result.error, "danger")
+        status = result.status
+    elif form.errors:
+        status = 422
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+@signed_in
+def sign_out():
+    """Sign the user out."""
+    services.record_sign_out(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    """Let the user choose a new password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except services.AccountError as error:
+            if error.field == "password":
+                error.field = "new_password"
+            _attach_error(form, error)
+        else:
+            login_user(current_user._get_current_object())  # keep this session after the change
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+# --- administration of users ---------------------------------------------------------
+
+
+def _organisation_choices():
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name_th).order_by(Organisation.name_th)
+    ).all()
+    return [("", "—")] + [(str(row.id), row.name_th) for row in rows]
+
+
+@bp.get("/admin/users")
+@permission_required("users.manage")
+def users():
+    """List the accounts, filtered by role and state."""
+    query = sa.select(User).order_by(User.active.desc(), User.full_name)
+    role = request.args.get("role", "")
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == Role(role))
+    if request.args.get("state") == "inactive":
+        query = query.where(User.active.is_(False))
+    elif request.args.get("state") != "all":
+        query = query.where(User.active.is_(True))
+    page = db.paginate(query, per_page=25, error_out=False)
+    return render_template("auth/users.html", page=page, roles=ROLE_LABELS, role=role)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@permission_required("users.manage")
+def new_user():
+    """Open a new account."""
+    form = NewUserForm()
+    form.organisation_id.choices = _organisation_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                role=Role(form.role.data),
+                organisation_id=form.organisation_id.data,
+                password=form.password.data,
+                actor=current_user,
+            )
+        except services.AccountError as error:
+            _attach_error(form, error)
+        else:
+            flash(_("The account %(email)s has been created.", email=user.email), "success")
+            return redirect(url_for(".users"))
+    return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required("users.manage")
+def edit_user(user_id: int):
+    """Change an account's details."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, data={"role": user.role.value})
+    form.organisation_id.choices = _organisation_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                role=Role(form.role.data),
+                organisation_id=form.organisation_id.data,
+                actor=current_user,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            flash(_("The account has been saved."), "success")
+            return redirect(url_for(".users"))
+    return render_template(
+        "auth/user_form.html",
+        form=form,
+        user=user,
+        reset_form=ResetPasswordForm(),
+        confirm_form=ConfirmForm(),
+    ), 422 if form.errors else 200
+
+
+@bp.post("/admin/users/<int:user_id>/deactivate")
+@permission_required("users.manage")
+def deactivate_user(user_id: int):
+    """Stop an account from signing in."""
+    return _account_action(
+        user_id, services.deactivate_user, _("The account has been deactivated.")
+    )
+
+
+@bp.post("/admin/users/<int:user_id>/reactivate")
+@permission_required("users.manage")
+def reactivate_user(user_id: int):
+    """Let a deactivated account sign in again."""
+    return _account_action(user_id, services.reactivate_user, _("The account is active again."))
+
+
+@bp.post("/admin/users/<int:user_id>/reset-password")
+@permission_required("users.manage")
+def reset_password(user_id: int):
+    """Give an account a temporary password."""
+    user = db.get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.reset_password(user, form.new_password.data, current_user)
+    except services.AccountError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".edit_user", user_id=user.id)), 303
+    flash(_("The password has been reset; the user must change it at the next sign-in."), "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
+
+
+def _account_action(user_id: int, action, done_message: str):
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        action(user, current_user)
+    except services.AccountError as error:
+        flash(str(error), "danger")
+    else:
+        flash(done_message, "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
+
+
+def _attach_error(form, error: services.AccountError) -> None:
+    """Put a service's refusal at the field it concerns."""
+    field = getattr(form, error.field or "", None) or form.email
+    field.errors = list(field.errors) + [str(error)]

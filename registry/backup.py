@@ -1,0 +1,172 @@
+"""Backup and restore: a consistent copy of every table and every stored file, in one archive.
+
+The archive is a .tar.gz holding ``manifest.json`` (schema revision, time, row
+counts), ``data.json`` (every row of every table, read in one transaction) and
+``files/`` (the stored documents). It restores onto either database engine at
+the same schema revision.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import shutil
+import tarfile
+import tempfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from flask import current_app
+
+from .db import db, utcnow
+
+FORMAT_VERSION = 1
+
+
+class BackupError(RuntimeError):
+    """A backup that cannot be made or restored; the message says why."""
+
+
+def _encode(column: sa.Column, value):
+    if value is None:
+        return None
+    if hasattr(value, "value") and not isinstance(value, int | float | str | bool):
+        return value.value  # an enum member
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    return value
+
+
+def _decode(column: sa.Column, value):
+    if value is None:
+        return None
+    python_type = None
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return value
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
+    if python_type is time:
+        return time.fromisoformat(value)
+    if python_type is bytes:
+        return base64.b64decode(value)
+    if isinstance(column.type, sa.Enum) and column.type.enum_class is not None:
+        return column.type.enum_class(value)
+    return value
+
+
+def _revision(connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _tables() -> list[sa.Table]:
+    return list(db.metadata.sorted_tables)
+
+
+def make_backup(target: Path | None = None) -> Path:
+    """Write an archive of the database and the stored files; return its path."""
+    folder = Path(current_app.config["BACKUP_DIR"])
+    target = target or folder / f"registry-{utcnow():%Y%m%d-%H%M%S}.tar.gz"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    engine = db.engine
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
+        revision = _revision(connection)
+        data = {
+            table.name: [
+                {col.name: _encode(col, row._mapping[col.name]) for col in table.columns}
+                for row in connection.execute(sa.select(table))
+            ]
+            for table in _tables()
+        }
+    manifest = {
+        "format": FORMAT_VERSION,
+        "revision": revision,
+        "made_at": utcnow().isoformat(),
+        "database": engine.dialect.name,
+        "rows": {name: len(rows) for name, rows in data.items()},
+    }
+    storage = Path(current_app.config["STORAGE_DIR"])
+    with tarfile.open(target, "w:gz") as archive:
+        for name, payload in (("manifest.json", manifest), ("data.json", data)):
+            raw = json.dumps(payload, ensure_ascii=False).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(raw)
+            archive.addfile(info, io.BytesIO(raw))
+        if storage.is_dir():
+            archive.add(storage, arcname="files")
+    return target
+
+
+def read_manifest(source: Path) -> dict:
+    """The manifest of an archive, checked to be one of ours."""
+    try:
+        with tarfile.open(source, "r:gz") as archive:
+            manifest = json.load(archive.extractfile("manifest.json"))
+    except (OSError, KeyError, tarfile.TarError, json.JSONDecodeError, TypeError) as error:
+        raise BackupError(f"{source} is not a registry backup: {error}") from error
+    if manifest.get("format") != FORMAT_VERSION:
+        raise BackupError(f"{source} has an unknown backup format.")
+    return manifest
+
+
+def restore_backup(source: Path) -> dict:
+    """Replace every row and every stored file with the archive's; return its manifest."""
+    manifest = read_manifest(source)
+    with tempfile.TemporaryDirectory() as scratch, tarfile.open(source, "r:gz") as archive:
+        archive.extractall(scratch, filter="data")
+        data = json.loads((Path(scratch) / "data.json").read_text())
+        with db.engine.begin() as connection:
+            current = _revision(connection)
+            if current != manifest["revision"]:
+                raise BackupError(
+                    f"The backup is at schema revision {manifest['revision']} but the database "
+                    f"is at {current}. Bring the database to the same revision first."
+                )
+            for table in reversed(_tables()):
+                connection.execute(table.delete())
+            for table in _tables():
+                rows = [
+                    {col.name: _decode(col, row.get(col.name)) for col in table.columns}
+                    for row in data.get(table.name, [])
+                ]
+                if rows:
+                    connection.execute(table.insert(), rows)
+            if connection.dialect.name == "postgresql":
+                _reset_sequences(connection)
+        _replace_files(Path(scratch) / "files")
+    return manifest
+
+
+def _reset_sequences(connection) -> None:
+    for table in _tables():
+        for column in table.primary_key.columns:
+            if isinstance(column.type, sa.Integer) and column.autoincrement in (True, "auto"):
+                top = connection.scalar(sa.select(sa.func.max(column)))
+                connection.execute(
+                    sa.select(
+                        sa.func.setval(
+                            sa.func.pg_get_serial_sequence(table.name, column.name),
+                            (top or 0) + 1,
+                            False,
+                        )
+                    )
+                )
+
+
+def _replace_files(extracted: Path) -> None:
+    storage = Path(current_app.config["STORAGE_DIR"])
+    if storage.exists():
+        shutil.rmtree(storage)
+    if extracted.is_dir():
+        shutil.copytree(extracted, storage)
+    else:
+        storage.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,96 @@
+"""Configuration read from the environment, with safe embedded defaults."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+#: The key used when none is configured; refused in production.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 (refused in production)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The environment asks for something the application must not run with."""
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str | None, instance_path: Path) -> str:
+    """Normalise DATABASE_URL; the default is SQLite under instance/."""
+    if not url:
+        return f"sqlite:///{instance_path / 'registry.sqlite3'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the configuration mapping from the environment and explicit overrides."""
+    env = os.environ.get("REGISTRY_ENV", "development")
+    config = {
+        "REGISTRY_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000")),
+        # Sessions: signed cookie, HttpOnly, SameSite; Secure whenever served over HTTPS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env == "production"),
+        "SESSION_COOKIE_NAME": "registry_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            minutes=int(os.environ.get("SESSION_MINUTES", "480"))
+        ),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Sign-in throttling.
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_ADDRESS", "20")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        "PASSWORD_MIN_LENGTH": 10,
+        "PASSWORD_HASH_FAST": False,
+        # Locale: Thai first.
+        "BABEL_DEFAULT_LOCALE": "th",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "LANGUAGES": ("th", "en"),
+        # Mail: SMTP when MAIL_SERVER is set, otherwise messages are written to a folder.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "DGTi Registry <no-reply@dgti.example>"),
+        "MAIL_FOLDER": os.environ.get("MAIL_FOLDER", str(instance_path / "mail")),
+        "STORAGE_DIR": os.environ.get("STORAGE_DIR", str(instance_path / "files")),
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(instance_path / "backups")),
+        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
+        # Development and tests refuse a commit that writes without an audit event.
+        "AUDIT_STRICT": env != "production",
+    }
+    config.update(overrides or {})
+    check(config)
+    return config
+
+
+def check(config: dict) -> None:
+    """Refuse settings that are unsafe in production."""
+    if config["REGISTRY_ENV"] == "production" and config["SECRET_KEY"] in (
+        DEVELOPMENT_SECRET_KEY,
+        "",
+        None,
+    ):
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a private random value when REGISTRY_ENV=production."
+        )

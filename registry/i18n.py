@@ -1,0 +1,152 @@
+"""Locale choice and Thai-first formatting: Buddhist-Era dates, Thai times and digits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, has_request_context, session
+from flask_babel import get_locale as babel_locale
+from flask_login import current_user
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+THAI_MONTHS = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)  # fmt: skip
+THAI_MONTHS_SHORT = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)  # fmt: skip
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+#: Language codes offered, with each language's own name.
+LANGUAGE_NAMES = {"th": "ไทย", "en": "English"}
+
+
+def select_locale() -> str:
+    """The user's saved language, else the one chosen this session, else Thai."""
+    supported = current_app.config["LANGUAGES"]
+    if has_request_context():
+        user_locale = getattr(current_user, "locale", None) if current_user else None
+        if user_locale in supported:
+            return user_locale
+        if session.get("locale") in supported:
+            return session["locale"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """The two-letter code of the language in use for this request."""
+    return str(babel_locale() or "th")[:2]
+
+
+def be_year(year: int) -> int:
+    """The Buddhist-Era year of a Common-Era year (พ.ศ. = ค.ศ. + 543)."""
+    return year + 543
+
+
+def thai_digits(text: str) -> str:
+    """Arabic digits written as Thai digits."""
+    return str(text).translate(_THAI_DIGITS)
+
+
+def _digits(text: str, lang: str, use_thai_digits: bool | None) -> str:
+    if use_thai_digits is None:
+        use_thai_digits = thai_numerals_enabled()
+    return thai_digits(text) if (lang == "th" and use_thai_digits) else text
+
+
+def thai_numerals_enabled() -> bool:
+    """Whether the admin setting asks for Thai digits (read once per request)."""
+    if not has_request_context():
+        return False
+    if "thai_numerals" not in g:
+        from .settings.services import get_setting
+
+        g.thai_numerals = bool(get_setting("thai_numerals"))
+    return g.thai_numerals
+
+
+def to_local(value: datetime) -> datetime:
+    """A stored (naive UTC) timestamp as Bangkok time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(BANGKOK)
+
+
+def format_date(
+    value: date | datetime | None,
+    style: str = "long",
+    lang: str | None = None,
+    use_thai_digits: bool | None = None,
+) -> str:
+    """A date in the reader's language; Thai in the Buddhist Era.
+
+    Styles: ``long`` "17 สิงหาคม 2563", ``short`` "17 ส.ค. 2563",
+    ``formal`` "วันที่ 17 สิงหาคม พ.ศ. 2563" (for official documents).
+    English uses the Common Era: "17 August 2020".
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    lang = lang or current_language()
+    if lang == "th":
+        year = be_year(value.year)
+        if style == "short":
+            text = f"{value.day} {THAI_MONTHS_SHORT[value.month - 1]} {year}"
+        elif style == "formal":
+            text = f"วันที่ {value.day} {THAI_MONTHS[value.month - 1]} พ.ศ. {year}"
+        else:
+            text = f"{value.day} {THAI_MONTHS[value.month - 1]} {year}"
+    else:
+        month = ENGLISH_MONTHS[value.month - 1]
+        text = f"{value.day} {month[:3] if style == 'short' else month} {value.year}"
+    return _digits(text, lang, use_thai_digits)
+
+
+def format_time(
+    value: time | datetime | None, lang: str | None = None, use_thai_digits: bool | None = None
+) -> str:
+    """A time of day: "10.00 น." in Thai, "10:00" in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).time()
+    lang = lang or current_language()
+    if lang == "th":
+        return _digits(f"{value.hour:02d}.{value.minute:02d} น.", lang, use_thai_digits)
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def format_datetime(value: datetime | None, lang: str | None = None) -> str:
+    """A stored timestamp as a short local date and time."""
+    if value is None:
+        return ""
+    return f"{format_date(value, 'short', lang)} {format_time(value, lang)}"
+
+
+def format_number(value: int | float | None, lang: str | None = None) -> str:
+    """A number with thousands separators, in Thai digits when the setting asks for it."""
+    if value is None:
+        return ""
+    lang = lang or current_language()
+    return _digits(f"{value:,}", lang, None)
+
+
+def init_app(app) -> None:
+    """Register the date, time and number filters for templates."""
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_time, "time")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_number, "number")
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.context_processor(lambda: {"today": datetime.now(BANGKOK).date()})

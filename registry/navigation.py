@@ -1,0 +1,41 @@
+"""The main navigation, by role: each entry names the permission that shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .auth.permissions import SIGNED_IN
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link in the main menu."""
+
+    endpoint: str
+    label: object
+    permission: str
+    group: str = "main"
+
+
+#: Capabilities add their entries here.
+NAV_ITEMS: list[NavItem] = [
+    NavItem("home.index", _l("Home"), SIGNED_IN),
+    NavItem("auth.users", _l("Users"), "users.manage", "admin"),
+    NavItem("audit.index", _l("Audit log"), "audit.read", "admin"),
+    NavItem("settings.edit", _l("Settings"), "settings.manage", "admin"),
+]
+
+
+def visible_items(group: str) -> list[NavItem]:
+    """The entries of a menu group that the signed-in user may open."""
+    if not current_user.is_authenticated:
+        return []
+    return [
+        item
+        for item in NAV_ITEMS
+        if item.group == group
+        and (item.permission == SIGNED_IN or current_user.can(item.permission))
+    ]

@@ -1,0 +1,19 @@
+"""Application settings an administrator can change."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import TimestampMixin, db
+
+
+class Setting(TimestampMixin, db.Model):
+    """One named setting with a JSON value."""
+
+    __tablename__ = "settings"
+
+    #: The setting's name, for example "thai_numerals".
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    #: Its value.
+    value: Mapped[object] = mapped_column(sa.JSON)
