@@ -15,7 +15,7 @@ STAMP  := $(VENV)/.installed
 HOST   := 127.0.0.1
 PORT   := 5000
 
-.PHONY: help install system-deps db run lint test clean reset-db
+.PHONY: help install system-deps db run lint test clean reset-db translations
 
 help:
 	@echo 'Targets:'
@@ -27,6 +27,7 @@ help:
 	echo '  make test         lint, migration check, pytest on SQLite, pytest on a throwaway PostgreSQL'
 	echo '  make clean        remove .venv and caches (keeps instance/)'
 	echo '  make reset-db     delete the local SQLite database (instance/registry.sqlite3*)'
+	echo '  make translations re-extract messages, update the Thai catalogue, count what is untranslated'
 
 # Reinstall only when the package metadata changes (or the venv is gone).
 $(STAMP): setup.cfg pyproject.toml
@@ -121,6 +122,26 @@ test: system-deps install
 	  exit 1
 	fi
 	echo "== make test: all steps passed"
+
+# Re-extract the messages and merge them into the Thai catalogue, then list what is left to translate.
+# Fill in the empty msgstr entries of $(TH_PO); `make install` compiles it.
+# tests/test_translations.py fails while any entry is missing.
+TH_PO := registry/translations/th/LC_MESSAGES/messages.po
+translations: install
+	@$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project='DGTi Partner Registry' \
+	  --copyright-holder='Digital Government Development Agency (Public Organization)' \
+	  -o registry/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -i registry/translations/messages.pot -d registry/translations -l th \
+	  --no-fuzzy-matching
+	$(PY) - $(TH_PO) <<'EOF'
+	import io, pathlib, sys
+	from babel.messages.pofile import read_po
+	catalog = read_po(io.BytesIO(pathlib.Path(sys.argv[1]).read_bytes()))
+	strings = lambda m: m.string if isinstance(m.string, tuple) else (m.string,)
+	todo = [m.id for m in catalog if m.id and (m.fuzzy or not all(strings(m)))]
+	print(f"{sys.argv[1]}: {len(todo)} untranslated", *(f"  {i!r}" for i in todo), sep="\n")
+	EOF
 
 clean:
 	@rm -rf $(VENV) .pytest_cache .ruff_cache build dist test-artifacts *.egg-info

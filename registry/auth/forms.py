@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import EqualTo, Length, Optional
+
+from ..forms import email as _email
+from ..forms import required as _required
+from ..forms import strip
 
 from .models import Role
 
@@ -16,14 +28,13 @@ ROLE_LABELS = {
     Role.REPRESENTATIVE: _l("Association representative"),
 }
 
-_required = DataRequired(message=_l("This field is required."))
-_email = Email(message=_l("Enter a valid email address, for example name@example.go.th."))
-
 
 class SignInForm(FlaskForm):
     """Email and password."""
 
-    email = EmailField(_l("Email"), validators=[_required, _email, Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[_required, _email, Length(max=254)], filters=[strip]
+    )
     password = PasswordField(_l("Password"), validators=[_required, Length(max=200)])
     next = HiddenField()
     submit = SubmitField(_l("Sign in"))
@@ -46,11 +57,15 @@ class ChangePasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     """An account as the administrator edits it."""
 
-    full_name = StringField(_l("Full name"), validators=[_required, Length(max=200)])
-    email = EmailField(_l("Email"), validators=[_required, _email, Length(max=254)])
+    full_name = StringField(
+        _l("Full name"), validators=[_required, Length(max=200)], filters=[strip]
+    )
+    email = EmailField(
+        _l("Email"), validators=[_required, _email, Length(max=254)], filters=[strip]
+    )
     role = SelectField(
         _l("Role"),
-        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
         validators=[_required],
     )
     organisation_id = SelectField(

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from wtforms import SelectChoice
 
 from ..db import db
 from ..organisations.models import Organisation
@@ -87,7 +88,7 @@ def _organisation_choices():
     rows = db.session.execute(
         sa.select(Organisation.id, Organisation.name_th).order_by(Organisation.name_th)
     ).all()
-    return [("", "—")] + [(str(row.id), row.name_th) for row in rows]
+    return [SelectChoice("", "—")] + [SelectChoice(str(row.id), row.name_th) for row in rows]
 
 
 @bp.get("/admin/users")

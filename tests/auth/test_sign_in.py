@@ -1,0 +1,187 @@
+"""Signing in and out: generic failures, throttling, deactivation, sessions, safe redirects."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from registry.audit.models import AuditEvent
+from registry.auth import services
+from registry.auth.models import LoginAttempt, User
+from registry.db import db
+from tests.conftest import PASSWORD, sign_in_client
+
+
+def _email(get_user, user_id):
+    return get_user(user_id).email
+
+
+def _post_sign_in(client, email, password, **extra):
+    return client.post("/sign-in", data={"email": email, "password": password, **extra})
+
+
+def test_sign_in_lands_on_home_and_records_an_audit_event(app, client, make_user, get_user):
+    user_id = make_user("staff")
+    response = _post_sign_in(client, _email(get_user, user_id), PASSWORD)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert get_user(user_id).last_sign_in_at is not None
+    with app.app_context():
+        actions = db.session.scalars(
+            sa.select(AuditEvent.action).where(AuditEvent.record_id == user_id)
+        ).all()
+    assert "signed in" in actions
+
+
+def test_email_is_matched_without_case_or_spaces(client, make_user, get_user):
+    email = _email(get_user, make_user("staff"))
+    response = _post_sign_in(client, f"  {email.upper()} ", PASSWORD)
+    assert response.status_code == 302
+
+
+def test_wrong_password_and_unknown_account_get_the_same_generic_message(
+    client, make_user, get_user
+):
+    email = _email(get_user, make_user("staff"))
+    wrong = _post_sign_in(client, email, "not-the-password")
+    unknown = _post_sign_in(client, "nobody@example.go.th", "not-the-password")
+    assert wrong.status_code == unknown.status_code == 401
+    for response in (wrong, unknown):
+        assert "อีเมลหรือรหัสผ่านไม่ถูกต้อง" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_empty_or_malformed_sign_in_form_is_refused_at_the_field(client):
+    response = client.post("/sign-in", data={"email": "not-an-email", "password": ""})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "is-invalid" in body
+    assert client.get("/").status_code == 302
+
+
+def test_deactivated_account_is_refused(app, client, make_user, get_user):
+    user_id = make_user("staff")
+    admin_id = make_user("admin")
+    with app.app_context():
+        services.deactivate_user(db.session.get(User, user_id), db.session.get(User, admin_id))
+    response = _post_sign_in(client, _email(get_user, user_id), PASSWORD)
+    assert response.status_code == 403
+    assert "ระงับ" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_repeated_failures_lock_the_account_for_a_while(app, client, make_user, get_user):
+    email = _email(get_user, make_user("staff"))
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    for _ in range(limit):
+        assert _post_sign_in(client, email, "wrong-password").status_code == 401
+    response = _post_sign_in(client, email, PASSWORD)  # even the right password waits
+    assert response.status_code == 429
+    assert str(app.config["LOGIN_LOCK_MINUTES"]) in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    with app.app_context():
+        successes = db.session.scalar(
+            sa.select(sa.func.count()).where(LoginAttempt.email == email, LoginAttempt.succeeded)
+        )
+    assert successes == 0
+
+
+def test_lock_lapses_after_the_window(app, client, make_user, get_user):
+    email = _email(get_user, make_user("staff"))
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        _post_sign_in(client, email, "wrong-password")
+    with app.app_context():
+        window = timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"] + 1)
+        db.session.execute(sa.update(LoginAttempt).values(at=LoginAttempt.at - window))
+        db.session.commit()
+    assert _post_sign_in(client, email, PASSWORD).status_code == 302
+
+
+def test_many_failures_from_one_address_lock_that_address(app, client, make_user, get_user):
+    email = _email(get_user, make_user("staff"))
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        _post_sign_in(client, f"guess{n}@example.go.th", "wrong-password")
+    assert _post_sign_in(client, email, PASSWORD).status_code == 429
+    other = app.test_client()
+    response = other.post(
+        "/sign-in",
+        data={"email": email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.9.9.9"},
+    )
+    assert response.status_code == 302  # the account itself is not locked
+
+
+def test_session_cookie_is_httponly_samesite_and_renewed_at_sign_in(client, make_user, get_user):
+    email = _email(get_user, make_user("staff"))
+    client.get("/sign-in")
+    client.post("/language", data={"locale": "en"})
+    before = client.get_cookie("registry_session")
+    response = _post_sign_in(client, email, PASSWORD)
+    header = next(h for h in response.headers.getlist("Set-Cookie") if "registry_session" in h)
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+    assert "Secure" not in header  # plain http in tests
+    assert client.get_cookie("registry_session").value != before.value
+
+
+def test_session_cookie_is_secure_over_https(app, make_user, get_user, db_session):
+    email = _email(get_user, make_user("staff"))
+    client = app.test_client()
+    response = client.post(
+        "/sign-in", data={"email": email, "password": PASSWORD}, base_url="https://localhost"
+    )
+    header = next(h for h in response.headers.getlist("Set-Cookie") if "registry_session" in h)
+    assert "Secure" in header
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/admin/audit/?action=x", "/admin/audit/?action=x"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_url_is_followed_only_on_this_site(client, make_user, get_user, next_url, expected):
+    email = _email(get_user, make_user("admin"))
+    response = _post_sign_in(client, email, PASSWORD, next=next_url)
+    assert response.headers["Location"] == expected
+
+
+def test_expired_session_goes_to_sign_in_then_back_to_the_page(
+    app, client, make_user, get_user, monkeypatch
+):
+    email = _email(get_user, make_user("admin"))
+    sign_in_client(client, email)
+    monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(seconds=1))
+    time.sleep(2.1)
+    response = client.get("/admin/users?role=staff")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+    monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
+    response = _post_sign_in(client, email, PASSWORD, next="/admin/users?role=staff")
+    assert response.headers["Location"] == "/admin/users?role=staff"
+
+
+def test_sign_out_ends_the_session_and_is_audited(app, client, sign_in):
+    user_id = sign_in("secretary")
+    response = client.post("/sign-out")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+    with app.app_context():
+        actions = db.session.scalars(
+            sa.select(AuditEvent.action).where(AuditEvent.record_id == user_id)
+        ).all()
+    assert "signed out" in actions
+
+
+def test_sign_out_needs_a_post(client, sign_in):
+    sign_in("staff")
+    assert client.get("/sign-out").status_code == 405
+    assert client.get("/").status_code == 200

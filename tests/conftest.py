@@ -1,0 +1,230 @@
+"""Shared fixtures: the app on a real database (SQLite, or PostgreSQL via TEST_DATABASE_URL),
+per-test rollback, clients signed in as each role, and record factories.
+
+Requests made with the test client run in their own application context, as in
+production; tests that call services directly open one with ``app.app_context()``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from registry import create_app
+from registry.auth import services as accounts
+from registry.auth.models import Role, User
+from registry.db import db
+from registry.organisations.models import Organisation, OrganisationKind
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+def _base_overrides(folder: Path) -> dict:
+    return {
+        "TESTING": True,
+        "REGISTRY_ENV": "testing",
+        "SECRET_KEY": "tests-" + uuid.uuid4().hex,
+        "PASSWORD_HASH_FAST": True,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_FOLDER": str(folder / "mail"),
+        "STORAGE_DIR": str(folder / "files"),
+        "BACKUP_DIR": str(folder / "backups"),
+    }
+
+
+def _server_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def build_app(folder: Path, database_url: str | None = None, **overrides) -> Flask:
+    """A new app on its own database, with the schema built by the migrations."""
+    folder.mkdir(parents=True, exist_ok=True)
+    url = database_url or f"sqlite:///{folder / 'registry.sqlite3'}"
+    if url.startswith("postgresql"):
+        _reset_postgres(url)
+    app = create_app(_base_overrides(folder) | {"SQLALCHEMY_DATABASE_URI": url} | overrides)
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+def dispose(app: Flask) -> None:
+    """Close every pooled connection of an app."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory) -> Iterator[Flask]:
+    """The application on the suite's database."""
+    application = build_app(tmp_path_factory.mktemp("app"), _server_url())
+    yield application
+    dispose(application)
+
+
+@pytest.fixture
+def make_app(tmp_path) -> Iterator:
+    """Build extra apps, each on a fresh database of the same engine as the suite's."""
+    made: list[tuple[Flask, str | None]] = []
+    admin_url = _server_url()
+
+    def factory(**overrides) -> Flask:
+        url = None
+        if admin_url:
+            name = f"registry_extra_{uuid.uuid4().hex[:10]}"
+            _admin_execute(admin_url, f'CREATE DATABASE "{name}"')
+            url = sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        application = build_app(tmp_path / f"app{len(made)}", url, **overrides)
+        made.append((application, url))
+        return application
+
+    yield factory
+    for application, url in made:
+        dispose(application)
+        if url:
+            name = sa.make_url(url).database
+            _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin_execute(url: str, statement: str) -> None:
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(statement))
+    engine.dispose()
+
+
+@pytest.fixture
+def db_session(app) -> Iterator[None]:
+    """Run the test inside one outer transaction that is rolled back at the end.
+
+    Every session (the test's and each request's) joins that transaction through
+    savepoints, so commits inside the application work and nothing outlives the test.
+    """
+    engines = db._app_engines[app]
+    engine = engines[None]
+    connection = engine.connect()
+    outer = connection.begin()
+    engines[None] = connection
+    try:
+        with app.app_context():
+            db.session.configure(join_transaction_mode="create_savepoint")
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        engines[None] = engine
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    """A browser-like client with no one signed in."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db_session):
+    """The command-line runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_organisation(app, db_session):
+    """Create an organisation; returns its id."""
+
+    def factory(name_th: str | None = None, **fields) -> int:
+        n = next(_counter)
+        with app.app_context():
+            organisation = Organisation(
+                name_th=name_th or f"สมาคมทดสอบ {n}",
+                name_en=fields.pop("name_en", f"Test Association {n}"),
+                acronym=fields.pop("acronym", f"T{n}"),
+                kind=fields.pop("kind", OrganisationKind.ASSOCIATION),
+                **fields,
+            )
+            db.session.add(organisation)
+            from registry import audit
+
+            audit.record_event(None, "created (test)", record_type="organisations")
+            db.session.commit()
+            return organisation.id
+
+    return factory
+
+
+@pytest.fixture
+def make_user(app, db_session, make_organisation):
+    """Create an account; returns its id. Representatives get an organisation."""
+
+    def factory(role: Role | str = Role.STAFF, email: str | None = None, **fields) -> int:
+        role = Role(role)
+        n = next(_counter)
+        organisation_id = fields.pop("organisation_id", None)
+        if role is Role.REPRESENTATIVE and organisation_id is None:
+            organisation_id = make_organisation()
+        with app.app_context():
+            user = accounts.create_user(
+                email=email or f"{role.value}{n}@example.go.th",
+                full_name=fields.pop("full_name", f"ผู้ใช้ทดสอบ {n}"),
+                role=role,
+                password=fields.pop("password", PASSWORD),
+                organisation_id=organisation_id,
+                must_change_password=fields.pop("must_change_password", False),
+                actor=None,
+            )
+            return user.id
+
+    return factory
+
+
+def sign_in_client(client, email: str, password: str = PASSWORD):
+    """Sign a client in through the real sign-in form."""
+    response = client.post("/sign-in", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture
+def sign_in(app, client, make_user):
+    """Sign the client in as a new user of the given role; returns that user's id."""
+
+    def do(role: Role | str = Role.STAFF, **fields) -> int:
+        user_id = make_user(role, **fields)
+        with app.app_context():
+            email = db.session.get(User, user_id).email
+        sign_in_client(client, email)
+        return user_id
+
+    return do
+
+
+@pytest.fixture
+def get_user(app):
+    """Read an account afresh from the database."""
+
+    def read(user_id: int) -> User:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            db.session.expunge(user)
+            return user
+
+    return read

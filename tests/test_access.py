@@ -1,0 +1,105 @@
+"""Deny by default: every endpoint declares who may use it, and each role gets exactly that."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.auth.permissions import access_rule
+
+ANONYMOUS = "anonymous"
+SIGNED_IN_ROLES = ("representative", "secretary", "staff", "admin")
+EVERYONE = {ANONYMOUS, *SIGNED_IN_ROLES}
+
+#: Who may use each endpoint. A new endpoint must be added here, or the suite fails.
+EXPECTED = {
+    "static": EVERYONE,
+    "auth.sign_in": EVERYONE,
+    "home.set_language": EVERYONE,
+    "home.index": set(SIGNED_IN_ROLES),
+    "auth.sign_out": set(SIGNED_IN_ROLES),
+    "auth.change_password": set(SIGNED_IN_ROLES),
+    "auth.users": {"admin"},
+    "auth.new_user": {"admin"},
+    "auth.edit_user": {"admin"},
+    "auth.deactivate_user": {"admin"},
+    "auth.reactivate_user": {"admin"},
+    "auth.reset_password": {"admin"},
+    "audit.index": {"admin"},
+    "settings.edit": {"admin"},
+}
+
+
+def test_every_endpoint_declares_an_access_rule(app):
+    missing = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if access_rule(app, rule.endpoint) is None
+    ]
+    assert missing == []
+
+
+def test_every_endpoint_is_in_the_access_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(EXPECTED), "update EXPECTED in tests/test_access.py"
+
+
+def test_an_endpoint_without_a_rule_is_refused_even_to_admins(make_app):
+    app = make_app()
+    app.add_url_rule("/undeclared", "undeclared", lambda: "secret")
+    client = app.test_client()
+    from tests.conftest import sign_in_client
+
+    with app.app_context():
+        from registry.auth import services
+        from registry.auth.models import Role
+
+        services.create_user(
+            email="root@example.go.th",
+            full_name="Root",
+            role=Role.ADMIN,
+            password="correct-horse-battery",
+            actor=None,
+            must_change_password=False,
+        )
+    sign_in_client(client, "root@example.go.th")
+    response = client.get("/undeclared")
+    assert response.status_code == 403
+    assert b"secret" not in response.data
+
+
+def _cases():
+    for endpoint in sorted(EXPECTED):
+        if endpoint == "static":
+            continue
+        for who in (ANONYMOUS, *SIGNED_IN_ROLES):
+            yield endpoint, who
+
+
+@pytest.mark.parametrize(("endpoint", "who"), list(_cases()))
+def test_access_matrix(app, client, sign_in, make_user, endpoint, who):
+    target = make_user("staff")
+    if who != ANONYMOUS:
+        sign_in(who)
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **{arg: target for arg in rule.arguments})
+    method = "GET" if "GET" in rule.methods else "POST"
+    response = client.open(url, method=method)
+    location = response.headers.get("Location", "")
+    if who in EXPECTED[endpoint]:
+        assert response.status_code != 403
+        assert "/sign-in" not in location or endpoint in {"auth.sign_out"}
+        assert response.status_code < 500
+    elif who == ANONYMOUS:
+        assert response.status_code == 302
+        assert "/sign-in" in location
+    else:
+        assert response.status_code == 403
+
+
+def test_static_files_are_public(client):
+    with client.get("/static/app.css") as response:
+        assert response.status_code == 200
+        assert b"line-height" in response.data
