@@ -129,7 +129,7 @@ test: system-deps install
 TH_PO := registry/translations/th/LC_MESSAGES/messages.po
 translations: install
 	@$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-	  --project='DGTi Partner Registry' \
+	  --project='DGTi Partner Registry' --version="$$(sed -n 's/^version *= *//p' setup.cfg)" \
 	  --copyright-holder='Digital Government Development Agency (Public Organization)' \
 	  -o registry/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -i registry/translations/messages.pot -d registry/translations -l th \

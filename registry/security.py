@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -54,3 +55,12 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: a record id fits the database's integer, else the URL is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)

@@ -18,7 +18,6 @@ from wtforms.validators import EqualTo, Length, Optional
 from ..forms import email as _email
 from ..forms import required as _required
 from ..forms import strip
-
 from .models import Role
 
 ROLE_LABELS = {

@@ -1,6 +1,6 @@
 """Settings pages."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,8 +15,10 @@ bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 @permission_required("settings.manage")
 def edit():
     """Show and change the application settings."""
-    form = SettingsForm(data={"thai_numerals": services.get_setting("thai_numerals")})
-    if form.validate_on_submit():
+    form = SettingsForm()
+    if request.method == "GET":
+        form.thai_numerals.data = services.get_setting("thai_numerals")
+    elif form.validate_on_submit():
         services.set_setting("thai_numerals", bool(form.thai_numerals.data), current_user)
         flash(_("Settings saved."), "success")
         return redirect(url_for(".edit"))

@@ -36,7 +36,9 @@ def test_admin_creates_an_account_that_must_change_its_password(app, client, sig
         user = db.session.scalar(sa.select(User).where(User.email == NEW["email"]))
         assert user.role is Role.STAFF and user.must_change_password
         event = db.session.scalar(
-            sa.select(AuditEvent).where(AuditEvent.record_id == user.id, AuditEvent.action == "created")
+            sa.select(AuditEvent).where(
+                AuditEvent.record_id == user.id, AuditEvent.action == "created"
+            )
         )
         assert event.changes["email"] == [None, NEW["email"]]
         assert event.changes["password_hash"] == ["•••", "•••"]
@@ -82,7 +84,9 @@ def test_duplicate_email_is_refused(app, client, sign_in, make_user, get_user):
     assert _count_users(app) == before
 
 
-def test_admin_creates_a_representative_for_an_organisation(app, client, sign_in, make_organisation):
+def test_admin_creates_a_representative_for_an_organisation(
+    app, client, sign_in, make_organisation
+):
     organisation_id = make_organisation("สมาคมไทยไอโอที")
     sign_in("admin")
     data = NEW | {"role": "representative", "organisation_id": str(organisation_id)}
@@ -103,8 +107,9 @@ def test_edit_changes_the_account_and_records_before_and_after(app, client, sign
         user = db.session.get(User, target)
         assert (user.full_name, user.role) == ("นายใหม่ ชื่อใหม่", Role.SECRETARY)
         event = db.session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.record_id == target, AuditEvent.action == "updated")
+            sa.select(AuditEvent).where(
+                AuditEvent.record_id == target, AuditEvent.action == "updated"
+            )
         ).one()
         assert event.changes["full_name"] == ["นายเดิม ชื่อเก่า", "นายใหม่ ชื่อใหม่"]
         assert event.changes["role"] == ["staff", "secretary"]
@@ -137,7 +142,9 @@ def test_deactivation_ends_the_users_sessions_and_reactivation_restores_access(
     sign_in_client(app.test_client(), get_user(target).email)
 
 
-def test_reset_password_mails_the_user_and_forces_a_change(app, client, sign_in, make_user, get_user):
+def test_reset_password_mails_the_user_and_forces_a_change(
+    app, client, sign_in, make_user, get_user
+):
     target = make_user("secretary")
     old_session = sign_in_client(app.test_client(), get_user(target).email)
     sign_in("admin")

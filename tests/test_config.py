@@ -1,0 +1,75 @@
+"""Configuration from the environment, and the embedded SQLite defaults."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from registry import create_app
+from registry.config import ConfigurationError, database_url
+from registry.db import db
+
+
+def test_production_refuses_the_development_secret_key(monkeypatch):
+    monkeypatch.setenv("REGISTRY_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_a_real_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("REGISTRY_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["AUDIT_STRICT"] is False
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ],
+)
+def test_database_url_is_normalised_for_psycopg3(tmp_path, given, expected):
+    assert database_url(given, tmp_path) == expected
+
+
+def test_default_database_is_sqlite_under_instance(tmp_path):
+    assert database_url(None, tmp_path) == f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+
+
+def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_foreign_keys_are_enforced(app, db_session):
+    with app.app_context():
+        from registry.auth.models import User
+
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(
+                sa.insert(User).values(
+                    email="fk@example.go.th",
+                    full_name="x",
+                    role="representative",
+                    organisation_id=987654,
+                    active=True,
+                    must_change_password=False,
+                    session_version=1,
+                    created_at=sa.func.current_timestamp(),
+                    updated_at=sa.func.current_timestamp(),
+                )
+            )
+        db.session.rollback()
