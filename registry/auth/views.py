@@ -38,7 +38,7 @@ def sign_in():
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         if result.user:
-            session.clear()  # a fresh session at every sign-in
+            _renew_session()
             session.permanent = True
             login_user(result.user)
             return redirect(safe_next(form.next.data) or url_for("home.index"))
@@ -55,7 +55,7 @@ def sign_out():
     """Sign the user out."""
     services.record_sign_out(current_user._get_current_object())
     logout_user()
-    session.clear()
+    _renew_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.sign_in"))
 
@@ -79,6 +79,14 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+def _renew_session() -> None:
+    """Start a fresh session, keeping only the language the visitor chose."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 # --- administration of users ---------------------------------------------------------

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import flask_migrate
 import pytest
-from flask import Flask
 from babel.support import NullTranslations, Translations
+from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
@@ -78,6 +78,16 @@ class ConsoleLog:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """The app on a fresh SQLite database with the demo data, served on 127.0.0.1."""
+    # The catalogue the app loads: flask-babel reads the compiled .mo, not the .po.
+    translations = PROJECT_ROOT / "registry" / "translations"
+    catalogue = translations / "th" / "LC_MESSAGES"
+    if (catalogue / "messages.po").exists() and not (catalogue / "messages.mo").exists():
+        pytest.fail(
+            "The Thai catalogue is not compiled: run "
+            "`.venv/bin/pybabel -q compile -d registry/translations` (make install does)."
+        )
+    thai = Translations.load(str(translations), ["th"])
+
     folder = tmp_path_factory.mktemp("browser")
     app = create_app(
         {
@@ -89,24 +99,24 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             "SECRET_KEY": "browser-tests",
         }
     )
-    with app.app_context():
-        flask_migrate.upgrade()
-    result = app.test_cli_runner().invoke(args=["registry", "seed-demo"])
-    assert result.exit_code == 0, (result.output, result.exception)
-
-    # The catalogue the app itself loads (flask-babel reads the compiled .mo files).
-    thai = Translations.load(app.config["BABEL_TRANSLATION_DIRECTORIES"], ["th"])
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="browser-live-server")
-    thread.daemon = True
-    thread.start()
+    assert Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]) == translations
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, thai=thai)
+        with app.app_context():
+            flask_migrate.upgrade()
+        result = app.test_cli_runner().invoke(args=["registry", "seed-demo"])
+        assert result.exit_code == 0, (result.output, result.exception)
+
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="browser-live-server")
+        thread.daemon = True
+        thread.start()
+        try:
+            yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, thai=thai)
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            server.server_close()
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
