@@ -155,3 +155,19 @@ def test_locked_database_gives_an_error_page_and_loses_nothing(make_app):
 def test_odd_urls_never_answer_500(client, sign_in, url):
     sign_in("admin")
     assert client.get(url).status_code < 500
+
+
+def test_an_unexpected_error_shows_the_friendly_500_page(make_app):
+    app = make_app(TESTING=False)
+
+    def broken():
+        raise RuntimeError("boom")
+
+    from registry.auth.permissions import public
+
+    app.add_url_rule("/broken", "broken", public(broken))
+    response = app.test_client().get("/broken")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "ขออภัย" in body or "ข้อผิดพลาด" in body
+    assert "boom" not in body and "Traceback" not in body
