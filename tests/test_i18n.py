@@ -78,7 +78,9 @@ def test_thai_numerals_setting_changes_dates_on_pages(client, sign_in):
     assert "๒๕" not in client.get("/").get_data(as_text=True)
 
 
-def test_a_language_chosen_before_sign_in_survives_sign_in_and_sign_out(client, make_user, get_user):
+def test_a_language_chosen_before_sign_in_survives_sign_in_and_sign_out(
+    client, make_user, get_user
+):
     email = get_user(make_user("secretary")).email
     client.post("/language", data={"locale": "en"})
     sign_in_client(client, email)
