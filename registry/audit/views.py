@@ -6,8 +6,11 @@ from ..auth.permissions import permission_required
 from ..db import db
 from . import queries
 from .forms import AuditFilterForm
+from .labels import action_label, record_label
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+bp.add_app_template_filter(action_label, "action_label")
+bp.add_app_template_filter(record_label, "record_label")
 
 
 @bp.get("/")

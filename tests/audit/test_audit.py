@@ -54,6 +54,7 @@ def test_a_write_with_its_audit_event_commits(app, db_session):
 def test_audit_page_filters_by_record_and_actor(app, client, sign_in, make_user):
     target = make_user("staff")
     sign_in("admin")
+    client.post("/language", data={"locale": "en"})
     client.post(f"/admin/users/{target}/deactivate")
     body = client.get(f"/admin/audit/?record_type=users&record_id={target}").get_data(as_text=True)
     assert "deactivated" in body
@@ -77,6 +78,7 @@ def test_bad_audit_filters_get_a_message_not_an_error(client, sign_in, query):
 
 def test_audit_page_date_filter_uses_bangkok_days(app, client, sign_in):
     sign_in("admin")
+    client.post("/language", data={"locale": "en"})
     with app.app_context():
         today = db.session.scalar(sa.select(sa.func.max(AuditEvent.at)))
     from registry.i18n import to_local
@@ -86,3 +88,24 @@ def test_audit_page_date_filter_uses_bangkok_days(app, client, sign_in):
     assert "signed in" in body
     body = client.get("/admin/audit/?date_to=2001-01-01").get_data(as_text=True)
     assert "signed in" not in body
+
+
+def test_every_recorded_action_has_a_translated_label():
+    import re
+    from pathlib import Path
+
+    from registry.audit.labels import ACTION_LABELS
+
+    source = "\n".join(p.read_text() for p in Path("registry").rglob("*.py"))
+    recorded = set(re.findall(r'audit\.change\([^()]*?,\s*"([^"]+)"\)', source))
+    recorded |= set(re.findall(r'record_event\(\s*[\w.]+,\s*"([^"]+)"', source))
+    assert recorded, "the pattern must find the recorded actions"
+    assert recorded <= set(ACTION_LABELS), recorded - set(ACTION_LABELS)
+
+
+def test_audit_page_shows_actions_in_the_readers_language(client, sign_in, make_user):
+    target = make_user("staff")
+    sign_in("admin")
+    client.post(f"/admin/users/{target}/deactivate")
+    body = client.get(f"/admin/audit/?record_id={target}").get_data(as_text=True)
+    assert "ระงับการใช้งาน" in body and ">deactivated<" not in body

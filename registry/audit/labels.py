@@ -1,0 +1,39 @@
+"""How actions and record types read in the audit log, in the reader's language."""
+
+from flask_babel import lazy_gettext as _l
+
+#: Every action the services record, with its label.
+ACTION_LABELS = {
+    "created": _l("created"),
+    "created (demo data)": _l("created (demo data)"),
+    "updated": _l("updated"),
+    "updated (demo data)": _l("updated (demo data)"),
+    "deactivated": _l("deactivated"),
+    "reactivated": _l("reactivated"),
+    "signed in": _l("signed in"),
+    "signed out": _l("signed out"),
+    "changed password": _l("changed password"),
+    "reset password": _l("reset password"),
+    "changed language": _l("changed language"),
+    "changed setting": _l("changed setting"),
+    "made backup": _l("made backup"),
+    "restored backup": _l("restored backup"),
+}
+
+#: Every record type (table) that appears in the log, with its label.
+RECORD_LABELS = {
+    "users": _l("user account"),
+    "organisations": _l("organisation"),
+    "settings": _l("setting"),
+    "backup": _l("backup"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in the reader's language (unknown actions as recorded)."""
+    return str(ACTION_LABELS.get(action, action))
+
+
+def record_label(record_type: str | None) -> str:
+    """The record type in the reader's language (unknown types as recorded)."""
+    return str(RECORD_LABELS.get(record_type, record_type or ""))
