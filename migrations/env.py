@@ -39,9 +39,38 @@ def run_migrations_online():
     options.setdefault("process_revision_directives", skip_empty)
     options["compare_type"] = True
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **options)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **options)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                # Each migration has committed its own work; what is left open only read.
+                connection.rollback()
+                _sqlite_foreign_keys(connection, on=True)
+        if sqlite:
+            _check_foreign_keys(connection)
+
+
+def _sqlite_foreign_keys(connection, on: bool):
+    """Turn SQLite's foreign-key enforcement on or off for this connection.
+
+    A batch migration rebuilds a table (copy, drop, rename), and dropping a table
+    that other rows refer to fails while enforcement is on. SQLite ignores this
+    PRAGMA inside a transaction, so it goes straight to the driver, outside one.
+    """
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(connection):
+    """Fail loudly when the migrations left a reference to a missing row."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    connection.rollback()
+    if broken:
+        raise RuntimeError(f"the migrations left broken foreign keys: {broken[:10]}")
 
 
 if context.is_offline_mode():

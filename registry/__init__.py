@@ -103,9 +103,10 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .home.views import bp as home_bp
+    from .organisations.views import bp as organisations_bp
     from .settings.views import bp as settings_bp
 
-    for blueprint in (home_bp, auth_bp, audit_bp, settings_bp):
+    for blueprint in (home_bp, auth_bp, audit_bp, settings_bp, organisations_bp):
         app.register_blueprint(blueprint)
 
 

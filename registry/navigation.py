@@ -23,6 +23,7 @@ class NavItem:
 #: Capabilities add their entries here.
 NAV_ITEMS: list[NavItem] = [
     NavItem("home.index", _l("Home"), SIGNED_IN),
+    NavItem("organisations.index", _l("Organisations"), "organisations.view"),
     NavItem("auth.users", _l("Users"), "users.manage", "admin"),
     NavItem("audit.index", _l("Audit log"), "audit.read", "admin"),
     NavItem("settings.edit", _l("Settings"), "settings.manage", "admin"),

@@ -26,6 +26,12 @@ EXPECTED = {
     "auth.reset_password": {"admin"},
     "audit.index": {"admin"},
     "settings.edit": {"admin"},
+    "organisations.index": {"staff", "admin"},
+    "organisations.show": {"staff", "admin"},
+    "organisations.new": {"staff", "admin"},
+    "organisations.edit": {"staff", "admin"},
+    "organisations.deactivate": {"staff", "admin"},
+    "organisations.reactivate": {"staff", "admin"},
 }
 
 

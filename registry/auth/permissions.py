@@ -26,7 +26,7 @@ BUILT_IN_RULES = {"static": PUBLIC}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset({"users.manage", "audit.read", "settings.manage"}),
-    Role.STAFF: frozenset(),
+    Role.STAFF: frozenset({"organisations.view", "organisations.edit"}),
     Role.SECRETARY: frozenset(),
     Role.REPRESENTATIVE: frozenset(),
 }

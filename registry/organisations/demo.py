@@ -7,6 +7,10 @@ import sqlalchemy as sa
 from .. import audit
 from ..db import db
 from .models import Organisation, OrganisationKind, OrganisationStatus
+from .provinces import BANGKOK
+
+#: The province code of Chon Buri, home of Kasetsart University Sriracha and its DGTi centre.
+CHON_BURI = "20"
 
 K = OrganisationKind
 S = OrganisationStatus
@@ -35,17 +39,47 @@ ORGANISATIONS = [
 ]  # fmt: skip
 
 
+#: Where each demo organisation is, and how to reach it: (province code, website, email).
+#: Websites are the organisations' own where they are well known; emails are made up,
+#: under the reserved .example domain. No registration numbers: none is invented.
+PROFILES = {
+    "DGA": (BANGKOK, "https://www.dga.or.th", "contact@dga.example"),
+    "DGTi-KUSRC": (CHON_BURI, None, "dgti.sriracha@dga.example"),
+    "KU-SRC": (CHON_BURI, "https://www.src.ku.ac.th", "info@src.ku.example"),
+    "TMA": (BANGKOK, None, "info@thaimaker.example"),
+    "AIAT": (BANGKOK, "https://www.aiat.or.th", "info@aiat.example"),
+    "TESA": (BANGKOK, "https://www.tesa.or.th", "info@tesa.example"),
+    "TIoT": (BANGKOK, None, "info@thaiiot.example"),
+    "TTSA": (BANGKOK, None, "info@thaitechstartup.example"),
+    "TVCA": (BANGKOK, "https://www.thaivca.or.th", "info@thaivca.example"),
+    "ATSI": (BANGKOK, "https://www.atsi.or.th", "info@atsi.example"),
+    "FTI": (BANGKOK, "https://www.fti.or.th", "info@fti.example"),
+}
+
+
 def seed() -> dict[str, Organisation]:
-    """Create the demo organisations that are missing; return them all by acronym."""
+    """Create the demo organisations that are missing, and fill in a profile left blank;
+    return them all by acronym."""
     existing = {o.acronym: o for o in db.session.scalars(sa.select(Organisation))}
     for acronym, name_th, name_en, kind, status in ORGANISATIONS:
-        if acronym in existing:
-            continue
-        org = Organisation(
-            acronym=acronym, name_th=name_th, name_en=name_en, kind=kind, status=status
-        )
-        with audit.change(org, None, "created (demo data)"):
-            pass
-        existing[acronym] = org
+        province, website, email = PROFILES[acronym]
+        org = existing.get(acronym)
+        if org is None:
+            org = Organisation(
+                acronym=acronym,
+                name_th=name_th,
+                name_en=name_en,
+                kind=kind,
+                status=status,
+                province=province,
+                website=website,
+                email=email,
+            )
+            with audit.change(org, None, "created (demo data)"):
+                pass
+            existing[acronym] = org
+        elif not (org.province or org.website or org.email):
+            with audit.change(org, None, "updated (demo data)"):
+                org.province, org.website, org.email = province, website, email
     db.session.commit()
     return existing

@@ -1,0 +1,130 @@
+"""The list of organisations: search inside Thai names, filters, sort order, pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from registry.organisations.models import OrganisationKind, OrganisationStatus
+from registry.organisations.views import PER_PAGE
+
+
+@pytest.fixture
+def partners(make_organisation):
+    """A few organisations from the DGA news releases, by acronym."""
+    return {
+        "AIAT": make_organisation(
+            "สมาคมปัญญาประดิษฐ์ประเทศไทย",
+            name_en="Artificial Intelligence Association of Thailand",
+            acronym="AIAT",
+            province="10",
+            status=OrganisationStatus.ACTIVE,
+        ),
+        "TIoT": make_organisation(
+            "สมาคมไทยไอโอที", name_en="Thai IoT Association", acronym="TIoT", province="10"
+        ),
+        "KU-SRC": make_organisation(
+            "มหาวิทยาลัยเกษตรศาสตร์ วิทยาเขตศรีราชา",
+            name_en="Kasetsart University, Sriracha Campus",
+            acronym="KU-SRC",
+            kind=OrganisationKind.UNIVERSITY,
+            province="20",
+            status=OrganisationStatus.ACTIVE,
+        ),
+        "OLD": make_organisation(
+            "สมาคมที่เลิกกิจการแล้ว 100%_จริง",
+            name_en="Closed 100%_Association",
+            acronym="OLD",
+            status=OrganisationStatus.INACTIVE,
+        ),
+    }
+
+
+def _listed(client, **params) -> set[int]:
+    """The ids of the organisations the list shows for these parameters."""
+    response = client.get("/organisations/", query_string=params)
+    assert response.status_code == 200
+    return {int(i) for i in re.findall(r'href="/organisations/(\d+)"', response.get_data(True))}
+
+
+@pytest.fixture
+def staff_client(client, sign_in):
+    sign_in("staff")
+    return client
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("ปัญญาประดิษฐ์", {"AIAT"}),  # a word inside a Thai name written without spaces
+        ("ไอโอที", {"TIoT"}),
+        ("ศรีราชา", {"KU-SRC"}),
+        ("ไทย", {"AIAT", "TIoT"}),
+        ("aiat", {"AIAT"}),  # acronyms, any case
+        ("iot", {"TIoT"}),  # English names, any case
+        ("SRIRACHA", {"KU-SRC"}),
+        ("ไอ", {"TIoT"}),  # a two-letter query
+        ("ม", {"AIAT", "TIoT", "KU-SRC"}),  # one letter
+        ("  ไอโอที  ", {"TIoT"}),
+        ("ไม่มีองค์กรนี้", set()),
+    ],
+)
+def test_search_finds_text_anywhere_in_the_names(staff_client, partners, q, found):
+    listed = _listed(staff_client, q=q)
+    assert listed & set(partners.values()) == {partners[a] for a in found}
+
+
+@pytest.mark.parametrize("q", ["%", "_", "100%", "%_"])
+def test_percent_and_underscore_in_a_query_match_themselves(staff_client, partners, q):
+    listed = _listed(staff_client, q=q, status="all")
+    assert listed & set(partners.values()) == {partners["OLD"]}
+
+
+def test_the_list_leaves_out_inactive_organisations_unless_asked(staff_client, partners):
+    assert partners["OLD"] not in _listed(staff_client)
+    assert partners["OLD"] in _listed(staff_client, status="all")
+    assert _listed(staff_client, status="inactive") & set(partners.values()) == {partners["OLD"]}
+    active = _listed(staff_client, status="active") & set(partners.values())
+    assert active == {partners["AIAT"], partners["KU-SRC"]}
+
+
+def test_filters_by_kind_and_province_combine_with_the_search(staff_client, partners):
+    universities = _listed(staff_client, kind="university") & set(partners.values())
+    assert universities == {partners["KU-SRC"]}
+    chon_buri = _listed(staff_client, province="20") & set(partners.values())
+    assert chon_buri == {partners["KU-SRC"]}
+    assert _listed(staff_client, province="10", q="ไอโอที") & set(partners.values()) == {
+        partners["TIoT"]
+    }
+
+
+def test_unknown_filter_values_are_ignored(staff_client, partners):
+    everyone_current = _listed(staff_client) & set(partners.values())
+    odd = {"kind": "cartel", "status": "weird", "province": "99", "sort": "x", "page": "abc"}
+    assert _listed(staff_client, **odd) & set(partners.values()) == everyone_current
+
+
+def test_sort_by_name_or_by_last_change(app, staff_client, partners, make_organisation):
+    newest = make_organisation("กขค สมาคมที่เพิ่งแก้ไข")
+    by_name = staff_client.get("/organisations/?status=all").get_data(as_text=True)
+    by_change = staff_client.get("/organisations/?status=all&sort=changed").get_data(True)
+    first_by_change = re.search(r'href="/organisations/(\d+)"', by_change).group(1)
+    assert int(first_by_change) == newest
+    assert by_name.index("มหาวิทยาลัยเกษตรศาสตร์") < by_name.index("สมาคมไทยไอโอที")
+
+
+def test_the_list_is_paged(staff_client, make_organisation):
+    made = {make_organisation(f"สมาคมแบ่งหน้า {n:02d}") for n in range(PER_PAGE + 3)}
+    first = _listed(staff_client, q="แบ่งหน้า")
+    second = _listed(staff_client, q="แบ่งหน้า", page=2)
+    assert len(first) == PER_PAGE and len(second) == 3
+    assert first | second == made
+    page = staff_client.get("/organisations/?q=แบ่งหน้า").get_data(as_text=True)
+    assert "page=2" in page  # the link to the next page keeps the search
+    assert _listed(staff_client, q="แบ่งหน้า", page=99) == set()
+
+
+def test_the_list_shows_translated_labels_and_the_province(staff_client, partners):
+    body = staff_client.get("/organisations/?q=ศรีราชา").get_data(as_text=True)
+    assert "มหาวิทยาลัย" in body and "ชลบุรี" in body and "ภาคีที่ร่วมมืออยู่" in body
