@@ -133,7 +133,7 @@ translations: install
 	  --copyright-holder='Digital Government Development Agency (Public Organization)' \
 	  -o registry/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -i registry/translations/messages.pot -d registry/translations -l th \
-	  --no-fuzzy-matching
+	  --no-fuzzy-matching --width 100
 	$(PY) - $(TH_PO) <<'EOF'
 	import io, pathlib, sys
 	from babel.messages.pofile import read_po
