@@ -10,10 +10,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from . import errors, i18n, security
+from .config import PROJECT_ROOT
 from .db import configure_sqlite
 from .extensions import babel, csrf, db, login_manager, migrate
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict | None = None) -> Flask:

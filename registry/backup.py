@@ -9,6 +9,7 @@ the same schema revision.
 from __future__ import annotations
 
 import base64
+import enum
 import io
 import json
 import shutil
@@ -33,8 +34,8 @@ class BackupError(RuntimeError):
 def _encode(column: sa.Column, value):
     if value is None:
         return None
-    if hasattr(value, "value") and not isinstance(value, int | float | str | bool):
-        return value.value  # an enum member
+    if isinstance(value, enum.Enum):
+        return value.value
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, bytes):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import sqlalchemy as sa
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
@@ -48,8 +48,6 @@ MESSAGES = {
 
 
 def _limit_mb() -> int:
-    from flask import current_app
-
     return int((current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024)
 
 
@@ -89,18 +87,11 @@ def _database_error(error: sa.exc.OperationalError):
         db.session.rollback()
     # The page must not ask the database who is signed in.
     g._login_user = AnonymousUserMixin()
-    from flask import current_app
-
     current_app.logger.warning("database unavailable on %s: %s", request.path, error.orig)
     return render_error(503)
 
 
-def _unexpected(error: Exception):
-    from flask import current_app
-
-    original = getattr(error, "original_exception", error)
-    if isinstance(original, sa.exc.OperationalError):
-        return _database_error(original)
+def _unexpected(_error: Exception):
     current_app.logger.exception("unhandled error on %s", request.path)
     try:
         db.session.rollback()

@@ -218,13 +218,19 @@ def sign_in(app, client, make_user):
 
 
 @pytest.fixture
-def get_user(app):
-    """Read an account afresh from the database."""
+def fetch(app):
+    """Read any record afresh from the database, detached so it can be inspected freely."""
 
-    def read(user_id: int) -> User:
+    def read(model, record_id: int):
         with app.app_context():
-            user = db.session.get(User, user_id)
-            db.session.expunge(user)
-            return user
+            record = db.session.get(model, record_id)
+            db.session.expunge(record)
+            return record
 
     return read
+
+
+@pytest.fixture
+def get_user(fetch):
+    """Read an account afresh from the database."""
+    return lambda user_id: fetch(User, user_id)

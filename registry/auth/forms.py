@@ -86,9 +86,3 @@ class ResetPasswordForm(FlaskForm):
 
     new_password = PasswordField(_l("Temporary password"), validators=[_required, Length(max=200)])
     submit = SubmitField(_l("Reset password"))
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a button with a CSRF token, for actions that need a confirmation."""
-
-    submit = SubmitField(_l("Confirm"))

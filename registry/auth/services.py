@@ -14,18 +14,12 @@ from flask_babel import gettext as _
 
 from .. import audit, mail
 from ..db import db, utcnow
+from ..rules import RuleError
 from .models import LoginAttempt, Role, User
 
 
-class AccountError(ValueError):
-    """A change to an account that the rules do not allow; the message is for the user.
-
-    ``field`` names the form field the message belongs to.
-    """
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(RuleError):
+    """A change to an account that the rules do not allow."""
 
 
 @dataclass

@@ -9,13 +9,14 @@ from flask_login import current_user, login_user, logout_user
 from wtforms import SelectChoice
 
 from ..db import db
+from ..forms import ConfirmForm, attach_error
 from ..organisations.models import Organisation
 from ..security import safe_next
+from ..web import confirmed_action
 from . import services
 from .forms import (
     ROLE_LABELS,
     ChangePasswordForm,
-    ConfirmForm,
     NewUserForm,
     ResetPasswordForm,
     SignInForm,
@@ -73,7 +74,7 @@ def change_password():
         except services.AccountError as error:
             if error.field == "password":
                 error.field = "new_password"
-            _attach_error(form, error)
+            attach_error(form, error, "new_password")
         else:
             login_user(current_user._get_current_object())  # keep this session after the change
             flash(_("Your password has been changed."), "success")
@@ -132,7 +133,7 @@ def new_user():
                 actor=current_user,
             )
         except services.AccountError as error:
-            _attach_error(form, error)
+            attach_error(form, error, "email")
         else:
             flash(_("The account %(email)s has been created.", email=user.email), "success")
             return redirect(url_for(".users"))
@@ -158,7 +159,7 @@ def edit_user(user_id: int):
             )
         except services.AccountError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            attach_error(form, error, "email")
         else:
             flash(_("The account has been saved."), "success")
             return redirect(url_for(".users"))
@@ -206,18 +207,4 @@ def reset_password(user_id: int):
 
 def _account_action(user_id: int, action, done_message: str):
     user = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action(user, current_user)
-    except services.AccountError as error:
-        flash(str(error), "danger")
-    else:
-        flash(done_message, "success")
-    return redirect(url_for(".edit_user", user_id=user.id))
-
-
-def _attach_error(form, error: services.AccountError) -> None:
-    """Put a service's refusal at the field it concerns."""
-    field = getattr(form, error.field or "", None) or form.email
-    field.errors = list(field.errors) + [str(error)]
+    return confirmed_action(user, action, done_message, url_for(".edit_user", user_id=user.id))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from .. import audit
 from ..db import db
+from ..rules import RuleError
 from .models import Organisation, OrganisationKind, OrganisationStatus, name_key
 from .provinces import BY_CODE
 
@@ -33,17 +34,8 @@ PROFILE_FIELDS = (
 )
 
 
-class OrganisationError(ValueError):
-    """A change the rules refuse, with the field it concerns.
-
-    ``existing_id`` names the record that a duplicate collides with, so the
-    page can link to it.
-    """
-
-    def __init__(self, message: str, field: str | None = None, existing_id: int | None = None):
-        super().__init__(message)
-        self.field = field
-        self.existing_id = existing_id
+class OrganisationError(RuleError):
+    """A change to an organisation that the rules refuse."""
 
 
 def _clean(value):

@@ -3,14 +3,14 @@ deactivate and reactivate."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
-from ..auth.forms import ConfirmForm
 from ..auth.permissions import permission_required
 from ..db import db
+from ..forms import ConfirmForm, attach_error
+from ..web import confirmed_action
 from . import queries, services
 from .forms import KIND_LABELS, STATUS_LABELS, OrganisationForm
 from .models import Organisation
@@ -107,15 +107,8 @@ def reactivate(organisation_id: int):
 
 def _status_action(organisation_id: int, action, done_message: str):
     organisation = db.get_or_404(Organisation, organisation_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action(organisation, current_user)
-    except services.OrganisationError as error:
-        flash(str(error), "danger")
-    else:
-        flash(done_message, "success")
-    return redirect(url_for(".show", organisation_id=organisation.id))
+    back = url_for(".show", organisation_id=organisation.id)
+    return confirmed_action(organisation, action, done_message, back)
 
 
 def _form_page(form: OrganisationForm, organisation: Organisation | None):
@@ -124,17 +117,9 @@ def _form_page(form: OrganisationForm, organisation: Organisation | None):
 
 
 def _attach_error(form: OrganisationForm, error: services.OrganisationError) -> None:
-    """Put a service's refusal at the field it concerns, with a link to the record it
-    collides with."""
-    field = getattr(form, error.field or "", None) or form.name_th
-    message = Markup.escape(str(error))
-    if error.existing_id:
-        message = Markup('{} <a href="{}">{}</a>').format(
-            message,
-            url_for(".show", organisation_id=error.existing_id),
-            _("Open the existing record."),
-        )
-    field.errors = list(field.errors) + [message]
+    """Put a service's refusal at its field, linking to the record it collides with."""
+    link = url_for(".show", organisation_id=error.existing_id) if error.existing_id else None
+    attach_error(form, error, "name_th", link)
 
 
 @bp.record_once

@@ -11,16 +11,9 @@ from registry.organisations.models import Organisation
 
 
 @pytest.fixture
-def get_organisation(app):
+def get_organisation(fetch):
     """Read an organisation afresh from the database."""
-
-    def read(organisation_id: int) -> Organisation:
-        with app.app_context():
-            organisation = db.session.get(Organisation, organisation_id)
-            db.session.expunge(organisation)
-            return organisation
-
-    return read
+    return lambda organisation_id: fetch(Organisation, organisation_id)
 
 
 @pytest.fixture
