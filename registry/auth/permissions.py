@@ -26,9 +26,20 @@ BUILT_IN_RULES = {"static": PUBLIC}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset({"users.manage", "audit.read", "settings.manage"}),
-    Role.STAFF: frozenset({"organisations.view", "organisations.edit"}),
+    Role.STAFF: frozenset(
+        {
+            "organisations.view",
+            "organisations.edit",
+            "organisations.import",
+            "organisations.export",
+            "contacts.edit",
+            "contacts.personal_data",
+            "representatives.invite",
+        }
+    ),
     Role.SECRETARY: frozenset(),
-    Role.REPRESENTATIVE: frozenset(),
+    # A representative's permissions reach only their own organisation (checked per record).
+    Role.REPRESENTATIVE: frozenset({"own_organisation.edit", "contacts.edit"}),
 }
 
 

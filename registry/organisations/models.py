@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..db import TimestampMixin, db, enum_column
 from .provinces import province_name
@@ -80,6 +81,11 @@ class Organisation(TimestampMixin, db.Model):
     #: Staff notes about the organisation.
     notes: Mapped[str | None] = mapped_column(sa.Text)
 
+    #: The organisation's people, current ones first.
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="organisation", order_by="(Contact.active.desc(), Contact.id)"
+    )
+
     def __str__(self) -> str:
         return self.name_th
 
@@ -106,3 +112,101 @@ class Organisation(TimestampMixin, db.Model):
     def display_name(self, lang: str = "th") -> str:
         """The name in the reader's language, falling back to Thai."""
         return (self.name_en if lang == "en" and self.name_en else self.name_th) or ""
+
+
+class PdpaBasis(enum.StrEnum):
+    """The lawful basis for keeping a person's data (PDPA section 24 and 26)."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGITIMATE_INTEREST = "legitimate_interest"
+    PUBLIC_TASK = "public_task"
+    LEGAL_OBLIGATION = "legal_obligation"
+
+
+#: What an erased contact is called from then on (names are replaced, history kept).
+ERASED_NAME = "—"
+
+
+class Contact(TimestampMixin, db.Model):
+    """A person at an organisation: personal data, exportable and erasable on request."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The organisation the person works for.
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    #: Title prefix as the person uses it: นาย, นาง, นางสาว, ดร., ผศ.ดร., ...
+    title: Mapped[str | None] = mapped_column(sa.String(60))
+    #: Given name.
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    #: Family name.
+    last_name: Mapped[str | None] = mapped_column(sa.String(100))
+    #: Position at the organisation, for example นายกสมาคม.
+    position: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Work email address, lower case.
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    #: Telephone number, as written.
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    #: The lawful basis for holding the person's data.
+    pdpa_basis: Mapped[PdpaBasis] = mapped_column(enum_column(PdpaBasis, 30))
+    #: The day the person consented, when the basis is consent.
+    consent_date: Mapped[date | None] = mapped_column()
+    #: Whether the person is still a contact at the organisation.
+    active: Mapped[bool] = mapped_column(default=True)
+    #: When the person's data was erased on request (PDPA section 33); then nothing is held.
+    erased_at: Mapped[datetime | None] = mapped_column()
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """Title, given and family name, written the Thai way (no space after the title)."""
+        if self.erased_at is not None:
+            return ERASED_NAME
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return f"{self.title or ''}{name}"
+
+    @property
+    def erased(self) -> bool:
+        """Whether the person's data has been erased."""
+        return self.erased_at is not None
+
+
+class Invitation(TimestampMixin, db.Model):
+    """A single-use link that lets a contact become their organisation's representative."""
+
+    __tablename__ = "invitations"
+    __audit_redact__ = frozenset({"token_hash"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The person invited.
+    contact_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="RESTRICT"), index=True
+    )
+    #: The address the link was sent to.
+    email: Mapped[str] = mapped_column(sa.String(254))
+    #: SHA-256 of the secret in the link; the secret itself is never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: After this moment (UTC) the link no longer works.
+    expires_at: Mapped[datetime] = mapped_column()
+    #: When the link was used; it works once.
+    accepted_at: Mapped[datetime | None] = mapped_column()
+    #: When staff withdrew the invitation, or a newer one replaced it.
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    #: The staff member who sent it.
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    #: The account the link created or opened.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    contact: Mapped[Contact] = relationship()
+
+    def __str__(self) -> str:
+        return self.email
