@@ -101,12 +101,14 @@ def _init_access(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .documents.views import bp as documents_bp
     from .home.views import bp as home_bp
     from .organisations.views import bp as organisations_bp
     from .settings.views import bp as settings_bp
 
     for blueprint in (home_bp, auth_bp, audit_bp, settings_bp, organisations_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(documents_bp)
 
 
 def _init_templates(app: Flask) -> None:

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from wtforms import SubmitField
 from wtforms.validators import DataRequired, Email
 
+from .formats import EMAIL_MESSAGE
 from .rules import RuleError
 
 
@@ -17,7 +18,7 @@ def strip(value):
 
 
 required = DataRequired(message=_l("This field is required."))
-email = Email(message=_l("Enter a valid email address, for example name@example.go.th."))
+email = Email(message=EMAIL_MESSAGE)
 
 
 class ConfirmForm(FlaskForm):

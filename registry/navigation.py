@@ -18,12 +18,17 @@ class NavItem:
     label: object
     permission: str
     group: str = "main"
+    #: Shown only to users who act for an organisation (representatives).
+    for_organisation: bool = False
 
 
 #: Capabilities add their entries here.
 NAV_ITEMS: list[NavItem] = [
     NavItem("home.index", _l("Home"), SIGNED_IN),
     NavItem("organisations.index", _l("Organisations"), "organisations.view"),
+    NavItem(
+        "organisations.mine", _l("My association"), "own_organisation.edit", for_organisation=True
+    ),
     NavItem("auth.users", _l("Users"), "users.manage", "admin"),
     NavItem("audit.index", _l("Audit log"), "audit.read", "admin"),
     NavItem("settings.edit", _l("Settings"), "settings.manage", "admin"),
@@ -39,4 +44,5 @@ def visible_items(group: str) -> list[NavItem]:
         for item in NAV_ITEMS
         if item.group == group
         and (item.permission == SIGNED_IN or current_user.can(item.permission))
+        and (not item.for_organisation or current_user.organisation_id is not None)
     ]

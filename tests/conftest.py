@@ -22,7 +22,7 @@ from registry import create_app
 from registry.auth import services as accounts
 from registry.auth.models import Role, User
 from registry.db import db
-from registry.organisations.models import Organisation, OrganisationKind
+from registry.organisations.models import Contact, Organisation, OrganisationKind, PdpaBasis
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -167,6 +167,33 @@ def make_organisation(app, db_session):
             audit.record_event(None, "created (test)", record_type="organisations")
             db.session.commit()
             return organisation.id
+
+    return factory
+
+
+@pytest.fixture
+def make_contact(app, db_session, make_organisation):
+    """Create a contact (at a new organisation unless one is given); returns its id."""
+
+    def factory(organisation_id: int | None = None, **fields) -> int:
+        n = next(_counter)
+        organisation_id = organisation_id or make_organisation()
+        with app.app_context():
+            contact = Contact(
+                organisation_id=organisation_id,
+                title=fields.pop("title", "นางสาว"),
+                first_name=fields.pop("first_name", f"ทดสอบ{n}"),
+                last_name=fields.pop("last_name", "ใจดี"),
+                email=fields.pop("email", f"contact{n}@example.or.th"),
+                pdpa_basis=fields.pop("pdpa_basis", PdpaBasis.LEGITIMATE_INTEREST),
+                **fields,
+            )
+            from registry import audit
+
+            with audit.change(contact, None, "created (test)"):
+                pass
+            db.session.commit()
+            return contact.id
 
     return factory
 

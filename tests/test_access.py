@@ -32,6 +32,20 @@ EXPECTED = {
     "organisations.edit": {"staff", "admin"},
     "organisations.deactivate": {"staff", "admin"},
     "organisations.reactivate": {"staff", "admin"},
+    "organisations.contact": {"representative", "staff", "admin"},
+    "organisations.contact_new": {"representative", "staff", "admin"},
+    "organisations.contact_edit": {"representative", "staff", "admin"},
+    "organisations.contact_deactivate": {"representative", "staff", "admin"},
+    "organisations.contact_reactivate": {"representative", "staff", "admin"},
+    "organisations.contact_personal_data": {"staff", "admin"},
+    "organisations.contact_erase": {"staff", "admin"},
+    "organisations.representatives": {"staff", "admin"},
+    "organisations.invite": {"staff", "admin"},
+    "organisations.revoke_invitation": {"staff", "admin"},
+    "organisations.accept_invitation": EVERYONE,
+    "organisations.mine": {"representative", "admin"},
+    "organisations.mine_edit": {"representative", "admin"},
+    "documents.verify": EVERYONE,
 }
 
 

@@ -10,6 +10,8 @@ ACTION_LABELS = {
     "updated (demo data)": _l("updated (demo data)"),
     "deactivated": _l("deactivated"),
     "reactivated": _l("reactivated"),
+    "exported personal data": _l("exported personal data"),
+    "erased personal data": _l("erased personal data"),
     "signed in": _l("signed in"),
     "signed out": _l("signed out"),
     "changed password": _l("changed password"),
@@ -18,6 +20,10 @@ ACTION_LABELS = {
     "changed setting": _l("changed setting"),
     "made backup": _l("made backup"),
     "restored backup": _l("restored backup"),
+    "invited": _l("invited as representative"),
+    "revoked invitation": _l("withdrew invitation"),
+    "accepted invitation": _l("accepted invitation"),
+    "generated document": _l("generated document"),
 }
 
 #: Every record type (table) that appears in the log, with its label.
@@ -26,6 +32,9 @@ RECORD_LABELS = {
     "organisations": _l("organisation"),
     "settings": _l("setting"),
     "backup": _l("backup"),
+    "contacts": _l("contact"),
+    "invitations": _l("invitation"),
+    "document_versions": _l("generated document"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..organisations import demo as organisation_demo
 from ..organisations.models import Organisation
 from . import services
 from .models import Role
@@ -17,11 +18,18 @@ ACCOUNTS = [
     ("rep.aiat@dgti.example", "ดร.ปัญญา ประดิษฐ์ไทย", Role.REPRESENTATIVE, "AIAT"),
 ]
 
+#: Every other association named in the background documents has its representative too.
+REPRESENTATIVES = [
+    (email, name, Role.REPRESENTATIVE, acronym)
+    for email, name, acronym in organisation_demo.representatives()
+    if email not in {account[0] for account in ACCOUNTS}
+]
+
 
 def seed(organisations: dict[str, Organisation]) -> list[tuple[str, str]]:
     """Create the missing demo accounts; return (email, role) for each."""
     created = []
-    for email, name, role, acronym in ACCOUNTS:
+    for email, name, role, acronym in ACCOUNTS + REPRESENTATIVES:
         if services.find_user_by_email(email) is None:
             services.create_user(
                 email=email,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     EmailField,
+    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
@@ -16,13 +15,21 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import EqualTo, Length, Optional, ValidationError
 
+from ..formats import (
+    PHONE_MESSAGE,
+    REGISTRATION_NUMBER_MESSAGE,
+    WEBSITE_MESSAGE,
+    is_registration_number,
+    is_web_address,
+    thai_phone_digits,
+)
 from ..forms import email as _email
 from ..forms import required as _required
 from ..forms import strip
 from ..i18n import current_language
-from .models import OrganisationKind, OrganisationStatus
+from .models import OrganisationKind, OrganisationStatus, PdpaBasis
 from .provinces import BY_CODE, sorted_provinces
 
 KIND_LABELS = {
@@ -44,60 +51,23 @@ STATUS_LABELS = {
 #: The statuses a form may choose; inactive is reached only by deactivating.
 FORM_STATUSES = (OrganisationStatus.PROSPECT, OrganisationStatus.ACTIVE)
 
-_PHONE_CHARACTERS = re.compile(r"\+?[0-9][0-9 -]*")
-_REGISTRATION_NUMBER = re.compile(r"[0-9A-Za-z\u0e00-\u0e7f/-]+")
-
-
-def thai_phone_digits(value: str) -> str | None:
-    """The national digits of a Thai phone number (+66 becomes 0), or None if it is not one.
-
-    Digits, spaces and dashes only, with an optional leading +66; landlines have
-    9 digits (02 123 4567), mobiles 10 (081 234 5678).
-    """
-    text = value.strip()
-    if not _PHONE_CHARACTERS.fullmatch(text):
-        return None
-    digits = re.sub(r"[ -]", "", text)
-    if digits.startswith("+"):
-        if not digits.startswith("+66"):
-            return None
-        digits = "0" + digits[3:]
-    return digits if re.fullmatch(r"0[1-9][0-9]{7,8}", digits) else None
-
 
 def thai_phone(_form, field) -> None:
     """Accept a Thai telephone number."""
     if field.data and thai_phone_digits(field.data) is None:
-        raise ValidationError(
-            _l("Enter a Thai telephone number, for example 02 123 4567 or 081 234 5678.")
-        )
+        raise ValidationError(PHONE_MESSAGE)
 
 
 def web_address(_form, field) -> None:
     """Accept an http or https address with a host name."""
-    if not field.data:
-        return
-    try:
-        parts = urlsplit(field.data)
-        host = parts.hostname
-        parts.port  # noqa: B018 (raises on a malformed port)
-    except ValueError:
-        host = None
-    if parts.scheme.lower() not in {"http", "https"} or not host or re.search(r"\s", field.data):
-        raise ValidationError(
-            _l(
-                "Enter a web address starting with https:// or http://, "
-                "for example https://www.example.or.th."
-            )
-        )
+    if field.data and not is_web_address(field.data):
+        raise ValidationError(WEBSITE_MESSAGE)
 
 
 def registration_number(_form, field) -> None:
     """Accept letters, digits, dashes and slashes."""
-    if field.data and not _REGISTRATION_NUMBER.fullmatch(field.data):
-        raise ValidationError(
-            _l("Use only letters, digits, dashes (-) and slashes (/), without spaces.")
-        )
+    if field.data and not is_registration_number(field.data):
+        raise ValidationError(REGISTRATION_NUMBER_MESSAGE)
 
 
 def _length(limit: int) -> Length:
@@ -175,3 +145,98 @@ class OrganisationForm(FlaskForm):
     def chosen_status(self) -> OrganisationStatus | None:
         """The status chosen, when the form offers one."""
         return OrganisationStatus(self.status.data) if "status" in self else None
+
+
+PDPA_BASIS_LABELS = {
+    PdpaBasis.CONSENT: _l("Consent of the person"),
+    PdpaBasis.CONTRACT: _l("Performance of a contract"),
+    PdpaBasis.LEGITIMATE_INTEREST: _l("Legitimate interest"),
+    PdpaBasis.PUBLIC_TASK: _l("Public task of the agency"),
+    PdpaBasis.LEGAL_OBLIGATION: _l("Legal obligation"),
+}
+
+#: Title prefixes offered as suggestions; any other may be typed (ศ.ดร., พล.ต.อ., ...).
+TITLE_PREFIXES = (
+    "นาย",
+    "นาง",
+    "นางสาว",
+    "ดร.",
+    "ผศ.",
+    "ผศ.ดร.",
+    "รศ.",
+    "รศ.ดร.",
+    "ศ.",
+    "ศ.ดร.",
+    "Mr.",
+    "Ms.",
+    "Mrs.",
+    "Dr.",
+)
+
+
+class ContactForm(FlaskForm):
+    """A person at an organisation, with the lawful basis for keeping their data."""
+
+    title = StringField(
+        _l("Title"),
+        validators=[Optional(), _length(60)],
+        filters=[strip],
+        render_kw={"list": "title-prefixes"},
+    )
+    first_name = StringField(
+        _l("Given name"), validators=[_required, _length(100)], filters=[strip]
+    )
+    last_name = StringField(
+        _l("Family name"), validators=[Optional(), _length(100)], filters=[strip]
+    )
+    position = StringField(_l("Position"), validators=[Optional(), _length(200)], filters=[strip])
+    email = EmailField(_l("Email"), validators=[Optional(), _email, _length(254)], filters=[strip])
+    phone = TelField(
+        _l("Telephone"), validators=[Optional(), _length(30), thai_phone], filters=[strip]
+    )
+    pdpa_basis = SelectField(
+        _l("Lawful basis (PDPA)"),
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(basis.value, label) for basis, label in PDPA_BASIS_LABELS.items()],
+        validators=[_required],
+        validate_choice=False,
+    )
+    consent_date = DateField(
+        _l("Date of consent"),
+        validators=[Optional()],
+        invalid_value_message=_l("Enter a valid date."),
+    )
+
+    def validate_pdpa_basis(self, field) -> None:
+        """Accept one of the lawful bases."""
+        if field.data not in {basis.value for basis in PdpaBasis}:
+            raise ValidationError(_l("Choose the lawful basis for keeping this person's data."))
+
+    def details(self) -> dict:
+        """The contact's fields as the services take them."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+
+# --- representatives
+
+
+class RepresentativeProfileForm(OrganisationForm):
+    """The profile as a representative keeps it: names, acronym, province and contact details.
+
+    Kind, status, registration number and staff notes stay with DGTi staff.
+    """
+
+    kind = None
+    status = None
+    registration_number = None
+    notes = None
+
+
+class AcceptInvitationForm(FlaskForm):
+    """The password a representative chooses when accepting an invitation."""
+
+    password = PasswordField(_l("Password"), validators=[_required, _length(200)])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[_required, EqualTo("password", message=_l("The passwords do not match."))],
+    )

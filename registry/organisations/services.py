@@ -6,16 +6,28 @@ because agreements, committees and history refer to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import audit
-from ..db import db
+from .. import audit, formats
+from ..audit.models import AuditEvent
+from ..audit.services import REDACTED, snapshot
+from ..db import db, utcnow
+from ..i18n import to_local
 from ..rules import RuleError
-from .models import Organisation, OrganisationKind, OrganisationStatus, name_key
+from .models import (
+    ERASED_NAME,
+    Contact,
+    Invitation,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    PdpaBasis,
+    name_key,
+)
 from .provinces import BY_CODE
 
 #: The fields a form may set on an organisation (status has its own rules).
@@ -79,6 +91,7 @@ def _check(values: dict, organisation: Organisation | None) -> None:
         )
     if values["province"] and values["province"] not in BY_CODE:
         raise OrganisationError(_("Choose one of the 77 provinces."), "province")
+    _check_formats(values, OrganisationError)
     number = values["registration_number"]
     if number:
         same_number = db.session.scalar(
@@ -90,6 +103,20 @@ def _check(values: dict, organisation: Organisation | None) -> None:
                 "registration_number",
                 existing_id=same_number.id,
             )
+
+
+def _check_formats(values: dict, error: type[RuleError]) -> None:
+    """Refuse an email, phone, website or registration number that is not well formed."""
+    checks = (
+        ("email", formats.is_email, formats.EMAIL_MESSAGE),
+        ("phone", lambda text: formats.thai_phone_digits(text) is not None, formats.PHONE_MESSAGE),
+        ("website", formats.is_web_address, formats.WEBSITE_MESSAGE),
+        ("registration_number", formats.is_registration_number,
+         formats.REGISTRATION_NUMBER_MESSAGE),
+    )  # fmt: skip
+    for field, is_valid, message in checks:
+        if values.get(field) and not is_valid(values[field]):
+            raise error(str(message), field)
 
 
 @contextmanager
@@ -107,19 +134,37 @@ def _unique_rules_kept() -> Iterator[None]:
         ) from None
 
 
-def create_organisation(
-    *, actor, status: OrganisationStatus = OrganisationStatus.PROSPECT, **details
-) -> Organisation:
-    """Register a new organisation, as a prospect unless told otherwise."""
+def organisation_values(details: dict, organisation: Organisation | None = None) -> dict:
+    """An organisation's profile fields normalised and checked, without writing anything.
+
+    Raises OrganisationError naming the first field at fault (duplicates carry the
+    existing record's id); the import uses this to check every row before writing.
+    """
     values = _normalised(details)
-    _check(values, None)
+    _check(values, organisation)
+    return values
+
+
+def create_organisation(
+    *,
+    actor,
+    status: OrganisationStatus = OrganisationStatus.PROSPECT,
+    commit: bool = True,
+    **details,
+) -> Organisation:
+    """Register a new organisation, as a prospect unless told otherwise.
+
+    With ``commit=False`` the caller commits (the import writes a whole file at once).
+    """
+    values = organisation_values(details)
     if status is OrganisationStatus.INACTIVE:
         raise OrganisationError(_("A new organisation cannot start as inactive."), "status")
     organisation = Organisation(status=status, **values)
     with _unique_rules_kept():
         with audit.change(organisation, actor, "created"):
             pass
-        db.session.commit()
+        if commit:
+            db.session.commit()
     return organisation
 
 
@@ -163,3 +208,245 @@ def reactivate_organisation(organisation: Organisation, actor) -> None:
     with audit.change(organisation, actor, "reactivated"):
         organisation.status = OrganisationStatus.ACTIVE
     db.session.commit()
+
+
+# --- contacts ------------------------------------------------------------------------
+
+#: The fields a form may set on a contact.
+CONTACT_FIELDS = (
+    "title",
+    "first_name",
+    "last_name",
+    "position",
+    "email",
+    "phone",
+    "pdpa_basis",
+    "consent_date",
+)
+
+
+class ContactError(RuleError):
+    """A change to a contact that the rules refuse."""
+
+
+def contact_values(details: dict) -> dict:
+    """A contact's fields normalised and checked, without touching the database.
+
+    Raises ContactError naming the field at fault; the import uses this to check
+    every row before anything is written.
+    """
+    values = {key: _clean(details.get(key)) for key in CONTACT_FIELDS}
+    for key in ("title", "first_name", "last_name", "position"):
+        if values[key]:
+            values[key] = " ".join(values[key].split())
+    if values["email"]:
+        values["email"] = values["email"].lower()
+    if not values["first_name"]:
+        raise ContactError(_("Enter the person's given name."), "first_name")
+    _check_formats(values, ContactError)
+    basis = values["pdpa_basis"]
+    try:
+        values["pdpa_basis"] = PdpaBasis(basis) if basis else None
+    except ValueError:
+        values["pdpa_basis"] = None
+    if values["pdpa_basis"] is None:
+        raise ContactError(
+            _("Choose the lawful basis for keeping this person's data."), "pdpa_basis"
+        )
+    consent = values["consent_date"]
+    if values["pdpa_basis"] is PdpaBasis.CONSENT:
+        if consent is None:
+            raise ContactError(_("Enter the date the person gave consent."), "consent_date")
+        if consent > to_local(utcnow()).date():
+            raise ContactError(_("The consent date cannot be in the future."), "consent_date")
+    else:
+        values["consent_date"] = None
+    return values
+
+
+def _check_contact_place(organisation: Organisation) -> None:
+    if not organisation.active:
+        raise ContactError(
+            _("This organisation is inactive; reactivate it before adding contacts.")
+        )
+
+
+def add_contact(organisation: Organisation, *, actor, commit: bool = True, **details) -> Contact:
+    """Add a person to an organisation's contacts."""
+    values = contact_values(details)
+    _check_contact_place(organisation)
+    contact = Contact(organisation=organisation, **values)
+    with audit.change(contact, actor, "created"):
+        pass
+    if commit:
+        db.session.commit()
+    return contact
+
+
+def _editable(contact: Contact) -> None:
+    if contact.erased:
+        raise ContactError(_("This person's data has been erased; it can no longer be changed."))
+
+
+def update_contact(contact: Contact, *, actor, **details) -> None:
+    """Change a contact's details; fields not given keep their values."""
+    _editable(contact)
+    current = {key: getattr(contact, key) for key in CONTACT_FIELDS}
+    values = contact_values(current | details)
+    with audit.change(contact, actor, "updated"):
+        for key, value in values.items():
+            setattr(contact, key, value)
+    db.session.commit()
+
+
+def deactivate_contact(contact: Contact, actor) -> None:
+    """Record that the person is no longer a contact at the organisation (kept for history)."""
+    _editable(contact)
+    if not contact.active:
+        raise ContactError(_("This person is already a former contact."))
+    with audit.change(contact, actor, "deactivated"):
+        contact.active = False
+    db.session.commit()
+
+
+def reactivate_contact(contact: Contact, actor) -> None:
+    """Make a former contact current again."""
+    _editable(contact)
+    if contact.active:
+        raise ContactError(_("This person is already a current contact."))
+    _check_contact_place(contact.organisation)
+    with audit.change(contact, actor, "reactivated"):
+        contact.active = True
+    db.session.commit()
+
+
+# --- personal data (PDPA) ----------------------------------------------------------------
+
+#: Where else a contact's personal data is held. Each capability that keeps data about a
+#: contact (committee seats, for example) registers a function here: it takes the contact
+#: and returns ``(section name, list of plain dicts)`` for the access-request export.
+PERSONAL_DATA_SOURCES: list[Callable[[Contact], tuple[str, list[dict]]]] = []
+
+#: The address an erased account is given, so the unique email rule still holds.
+ERASED_EMAIL = "erased-{id}@erased.invalid"
+
+
+def personal_data_source(function: Callable) -> Callable:
+    """Register another place that holds a contact's personal data (a decorator)."""
+    if function not in PERSONAL_DATA_SOURCES:
+        PERSONAL_DATA_SOURCES.append(function)
+    return function
+
+
+def _contact_accounts(contact: Contact) -> list:
+    """The sign-in accounts made for the person: by invitation, or with their email."""
+    from ..auth.models import User
+
+    invited = sa.select(Invitation.user_id).where(
+        Invitation.contact_id == contact.id, Invitation.user_id.is_not(None)
+    )
+    conditions = [User.id.in_(invited)]
+    if contact.email:
+        conditions.append(
+            sa.and_(User.email == contact.email, User.organisation_id == contact.organisation_id)
+        )
+    return list(db.session.scalars(sa.select(User).where(sa.or_(*conditions))))
+
+
+def _audit_trail(record_type: str, record_ids: list[int]) -> sa.Select:
+    return (
+        sa.select(AuditEvent)
+        .where(AuditEvent.record_type == record_type, AuditEvent.record_id.in_(record_ids))
+        .order_by(AuditEvent.id)
+    )
+
+
+def personal_data(contact: Contact, actor) -> dict:
+    """Everything the registry holds about a person, for an access request (PDPA section 30).
+
+    The request itself is audited, and committed.
+    """
+    accounts = _contact_accounts(contact)
+    plain = snapshot
+    data = {
+        "contact": plain(contact),
+        "organisation": {"id": contact.organisation.id, "name_th": contact.organisation.name_th},
+        "invitations": [
+            {key: value for key, value in plain(invitation).items() if key != "token_hash"}
+            for invitation in db.session.scalars(
+                sa.select(Invitation).where(Invitation.contact_id == contact.id)
+            )
+        ],
+        "accounts": [
+            {key: value for key, value in plain(user).items() if key not in user.__audit_redact__}
+            for user in accounts
+        ],
+        "history": [
+            {
+                "at": event.at.isoformat(),
+                "action": event.action,
+                "by": event.actor_label,
+                "changes": event.changes,
+            }
+            for event in db.session.scalars(_audit_trail("contacts", [contact.id]))
+        ],  # fmt: skip
+    }
+    for source in PERSONAL_DATA_SOURCES:
+        section, rows = source(contact)
+        data[section] = rows
+    audit.record_event(actor, "exported personal data", contact)
+    db.session.commit()
+    return data
+
+
+def erase_contact(contact: Contact, actor) -> None:
+    """Erase a person on request (PDPA section 33): anonymise, keep the organisation's history.
+
+    The contact record stays (agreements and minutes may refer to it) with every personal
+    field emptied; past audit entries about the person keep what happened and when but
+    lose the values; open invitations are withdrawn; an account made for the person is
+    closed and anonymised.
+    """
+    if contact.erased:
+        raise ContactError(_("This person's data has already been erased."))
+    now = utcnow()
+    accounts = _contact_accounts(contact)
+    for event in db.session.scalars(_audit_trail("contacts", [contact.id])):
+        event.changes = {field: [REDACTED, REDACTED] for field in event.changes}
+        event.record_label = ERASED_NAME
+    for invitation in db.session.scalars(
+        sa.select(Invitation).where(Invitation.contact_id == contact.id)
+    ):
+        invitation.email = ""
+        if invitation.accepted_at is None and invitation.revoked_at is None:
+            invitation.revoked_at = now
+    for account in accounts:
+        _erase_account(account)
+    contact.title = contact.last_name = contact.position = None
+    contact.email = contact.phone = contact.consent_date = None
+    contact.first_name = ERASED_NAME
+    contact.active = False
+    contact.erased_at = now
+    audit.record_event(actor, "erased personal data", contact, label=ERASED_NAME)
+    db.session.commit()
+
+
+def _erase_account(user) -> None:
+    """Close an account and remove the person from it and from its traces in the log."""
+    from ..auth.models import LoginAttempt
+
+    old_email = user.email
+    new_email = ERASED_EMAIL.format(id=user.id)
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == old_email))
+    db.session.execute(
+        sa.update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_label=new_email)
+    )
+    for event in db.session.scalars(_audit_trail("users", [user.id])):
+        event.changes = {field: [REDACTED, REDACTED] for field in event.changes}
+        event.record_label = ERASED_NAME
+    user.email = new_email
+    user.full_name = ERASED_NAME
+    user.password_hash = None
+    user.active = False
+    user.session_version += 1
+    audit.record_event(None, "erased personal data", user, label=ERASED_NAME)

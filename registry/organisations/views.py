@@ -3,17 +3,41 @@ deactivate and reactivate."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
+import json
 
-from ..auth.permissions import permission_required
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from ..auth import services as accounts
+from ..auth.permissions import permission_required, public
+from ..auth.views import _renew_session
 from ..db import db
 from ..forms import ConfirmForm, attach_error
 from ..web import confirmed_action
-from . import queries, services
-from .forms import KIND_LABELS, STATUS_LABELS, OrganisationForm
-from .models import Organisation
+from . import invitations, queries, services, timeline
+from .forms import (
+    KIND_LABELS,
+    PDPA_BASIS_LABELS,
+    STATUS_LABELS,
+    TITLE_PREFIXES,
+    AcceptInvitationForm,
+    ContactForm,
+    OrganisationForm,
+    RepresentativeProfileForm,
+)
+from .models import Contact, Invitation, Organisation
 from .provinces import sorted_provinces
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -36,10 +60,13 @@ def index():
 @bp.get("/<int:organisation_id>")
 @permission_required("organisations.view")
 def show(organisation_id: int):
-    """Show an organisation's profile."""
+    """Show an organisation's profile, its contacts and its timeline."""
     organisation = db.get_or_404(Organisation, organisation_id)
     return render_template(
-        "organisations/show.html", organisation=organisation, confirm_form=ConfirmForm()
+        "organisations/show.html",
+        organisation=organisation,
+        timeline=timeline.entries(organisation),
+        confirm_form=ConfirmForm(),
     )
 
 
@@ -105,6 +132,147 @@ def reactivate(organisation_id: int):
     )
 
 
+# --- contacts: staff for every organisation, a representative for their own only
+
+
+def _reachable(organisation_id: int) -> Organisation:
+    """The organisation, if the user may work on its contacts; otherwise 404, so a
+    representative cannot even learn whether another organisation's record exists."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if not (
+        current_user.can("organisations.view") or current_user.organisation_id == organisation.id
+    ):
+        abort(404)
+    return organisation
+
+
+def _reachable_contact(contact_id: int) -> Contact:
+    contact = db.get_or_404(Contact, contact_id)
+    _reachable(contact.organisation_id)
+    return contact
+
+
+def _organisation_page(organisation: Organisation) -> str:
+    """Where the user keeps this organisation: its profile for staff, My association otherwise."""
+    if current_user.can("organisations.view"):
+        return url_for(".show", organisation_id=organisation.id)
+    return url_for(".mine")
+
+
+@bp.get("/contacts/<int:contact_id>")
+@permission_required("contacts.edit")
+def contact(contact_id: int):
+    """Show a contact's details."""
+    contact = _reachable_contact(contact_id)
+    return render_template(
+        "organisations/contact.html",
+        contact=contact,
+        back_to=_organisation_page(contact.organisation),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:organisation_id>/contacts/new", methods=["GET", "POST"])
+@permission_required("contacts.edit")
+def contact_new(organisation_id: int):
+    """Add a person to an organisation's contacts."""
+    organisation = _reachable(organisation_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        try:
+            contact = services.add_contact(organisation, actor=current_user, **form.details())
+        except services.ContactError as error:
+            db.session.rollback()
+            attach_error(form, error, "first_name")
+        else:
+            flash(_("The contact has been added."), "success")
+            return redirect(url_for(".contact", contact_id=contact.id))
+    return _contact_form_page(form, organisation, None)
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@permission_required("contacts.edit")
+def contact_edit(contact_id: int):
+    """Change a contact's details."""
+    contact = _reachable_contact(contact_id)
+    if contact.erased:
+        abort(404)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        try:
+            services.update_contact(contact, actor=current_user, **form.details())
+        except services.ContactError as error:
+            db.session.rollback()
+            attach_error(form, error, "first_name")
+        else:
+            flash(_("The contact has been saved."), "success")
+            return redirect(url_for(".contact", contact_id=contact.id))
+    return _contact_form_page(form, contact.organisation, contact)
+
+
+@bp.post("/contacts/<int:contact_id>/deactivate")
+@permission_required("contacts.edit")
+def contact_deactivate(contact_id: int):
+    """Record that a person is no longer a contact at the organisation."""
+    contact = _reachable_contact(contact_id)
+    back = url_for(".contact", contact_id=contact.id)
+    return confirmed_action(
+        contact, services.deactivate_contact, _("The person is now a former contact."), back
+    )
+
+
+@bp.post("/contacts/<int:contact_id>/reactivate")
+@permission_required("contacts.edit")
+def contact_reactivate(contact_id: int):
+    """Make a former contact current again."""
+    contact = _reachable_contact(contact_id)
+    back = url_for(".contact", contact_id=contact.id)
+    return confirmed_action(
+        contact, services.reactivate_contact, _("The person is a current contact again."), back
+    )
+
+
+@bp.get("/contacts/<int:contact_id>/personal-data.json")
+@permission_required("contacts.personal_data")
+def contact_personal_data(contact_id: int):
+    """Download everything held about a person (a PDPA access request)."""
+    contact = db.get_or_404(Contact, contact_id)
+    data = services.personal_data(contact, current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=contact-{contact.id}-personal-data.json"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/contacts/<int:contact_id>/erase")
+@permission_required("contacts.personal_data")
+def contact_erase(contact_id: int):
+    """Erase a person's data on request (PDPA), keeping the organisation's history."""
+    contact = db.get_or_404(Contact, contact_id)
+    back = url_for(".contact", contact_id=contact.id)
+    return confirmed_action(
+        contact, services.erase_contact, _("The person's data has been erased."), back
+    )
+
+
+def _contact_form_page(form: ContactForm, organisation: Organisation, contact: Contact | None):
+    status = 422 if form.errors else 200
+    page = render_template(
+        "organisations/contact_form.html",
+        form=form,
+        organisation=organisation,
+        contact=contact,
+        back_to=url_for(".contact", contact_id=contact.id)
+        if contact
+        else _organisation_page(organisation),
+        title_prefixes=TITLE_PREFIXES,
+    )
+    return page, status
+
+
 def _status_action(organisation_id: int, action, done_message: str):
     organisation = db.get_or_404(Organisation, organisation_id)
     back = url_for(".show", organisation_id=organisation.id)
@@ -125,4 +293,130 @@ def _attach_error(form: OrganisationForm, error: services.OrganisationError) -> 
 @bp.record_once
 def _share_labels(state) -> None:
     """The kind and status labels, for every template (macros included)."""
-    state.app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, STATUS_LABELS=STATUS_LABELS)
+    state.app.jinja_env.globals.update(
+        KIND_LABELS=KIND_LABELS, STATUS_LABELS=STATUS_LABELS, PDPA_BASIS_LABELS=PDPA_BASIS_LABELS
+    )
+
+
+# --- representatives: staff invite a contact; the person accepts and keeps My association
+
+
+@bp.get("/<int:organisation_id>/representatives")
+@permission_required("representatives.invite")
+def representatives(organisation_id: int):
+    """An organisation's representative accounts, open invitations, and whom to invite."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    pending = invitations.open_invitations(organisation_id=organisation.id)
+    people = [person for person in organisation.contacts if not person.erased]
+    return render_template(
+        "organisations/invite.html",
+        organisation=organisation,
+        accounts=invitations.representatives(organisation.id),
+        pending=pending,
+        senders=invitations.user_names(invitation.invited_by_id for invitation in pending),
+        people=[(person, invitations.refusal(person)) for person in people],
+        invited={invitation.contact_id for invitation in pending},
+        days=invitations.invitation_days(),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.post("/contacts/<int:contact_id>/invite")
+@permission_required("representatives.invite")
+def invite(contact_id: int):
+    """Send a contact a single-use link to become their organisation's representative."""
+    contact = db.get_or_404(Contact, contact_id)
+    back = url_for(".representatives", organisation_id=contact.organisation_id)
+    done = _("An invitation has been sent to %(email)s.", email=contact.email or "")
+    return confirmed_action(contact, invitations.send_invitation, done, back)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@permission_required("representatives.invite")
+def revoke_invitation(invitation_id: int):
+    """Withdraw an invitation; its link stops working."""
+    invitation = db.get_or_404(Invitation, invitation_id)
+    back = url_for(".representatives", organisation_id=invitation.contact.organisation_id)
+    done = _("The invitation has been withdrawn.")
+    return confirmed_action(invitation, invitations.revoke_invitation, done, back)
+
+
+@public
+def accept_invitation(token: str):
+    """Open an invitation link: choose a password, become the representative, sign in."""
+    try:
+        invitation = invitations.find_by_token(token)
+        invitations.check_account(invitation)
+    except invitations.InvitationError as error:
+        return _invitation_page(None, None, error)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_invitation(invitation, form.password.data)
+        except invitations.InvitationError as error:
+            return _invitation_page(None, None, error)
+        except accounts.AccountError as error:
+            attach_error(form, error, "password")
+        else:
+            _renew_session()
+            session.permanent = True
+            login_user(user)
+            welcome = _("Welcome. You now represent %(name)s.", name=user.organisation.name_th)
+            flash(welcome, "success")
+            return redirect(url_for(".mine"))
+    return _invitation_page(invitation, form, None)
+
+
+def _invitation_page(invitation, form, refusal):
+    """The invitation page, never cached (its address holds the secret)."""
+    status = refusal.status if refusal else (422 if form.errors else 200)
+    page = render_template(
+        "organisations/accept_invitation.html", invitation=invitation, form=form, refusal=refusal
+    )
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.record_once
+def _invitation_link(state) -> None:
+    """The invitation link lives at /invitations/<token>, outside the /organisations prefix."""
+    state.app.add_url_rule(
+        "/invitations/<string(maxlength=200):token>",
+        "organisations.accept_invitation",
+        accept_invitation,
+        methods=["GET", "POST"],
+    )
+
+
+def _own_organisation() -> Organisation:
+    """The signed-in representative's organisation (404 for an account without one)."""
+    if current_user.organisation_id is None:
+        abort(404)
+    return db.get_or_404(Organisation, current_user.organisation_id)
+
+
+@bp.get("/mine")
+@permission_required("own_organisation.edit")
+def mine():
+    """My association: the representative's organisation, its profile and its contacts."""
+    return render_template("organisations/mine.html", organisation=_own_organisation())
+
+
+@bp.route("/mine/edit", methods=["GET", "POST"])
+@permission_required("own_organisation.edit")
+def mine_edit():
+    """The representative changes their organisation's names and contact details."""
+    organisation = _own_organisation()
+    form = RepresentativeProfileForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            services.update_organisation(organisation, actor=current_user, **form.details())
+        except services.OrganisationError as error:
+            db.session.rollback()
+            attach_error(form, error, "name_th")  # no link: the other record is not theirs
+        else:
+            flash(_("The profile of your association has been saved."), "success")
+            return redirect(url_for(".mine"))
+    page = render_template("organisations/mine_form.html", form=form, organisation=organisation)
+    return page, 422 if form.errors else 200

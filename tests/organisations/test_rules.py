@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from registry.db import db
+from registry.formats import thai_phone_digits
 from registry.organisations import services
-from registry.organisations.forms import thai_phone_digits
 from registry.organisations.models import Organisation, name_key
 from registry.organisations.provinces import BY_CODE, PROVINCES, province_name, sorted_provinces
 

@@ -1,0 +1,393 @@
+"""The agreement forms (content, signing, termination, amendment, scan upload) and the labels
+of kinds, statuses, states and languages."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from markupsafe import Markup
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from ..auth.models import Role, User
+from ..db import db
+from ..forms import required as _required
+from ..forms import strip
+from ..rules import RuleError
+from .models import AgreementKind, AgreementLanguage, AgreementState, AgreementStatus
+
+KIND_LABELS = {
+    AgreementKind.MOU: _l("Memorandum of understanding (MOU)"),
+    AgreementKind.MOA: _l("Memorandum of agreement (MOA)"),
+}
+
+STATUS_LABELS = {
+    AgreementStatus.DRAFT: _l("Draft"),
+    AgreementStatus.IN_REVIEW: _l("In review"),
+    AgreementStatus.APPROVED: _l("Approved for signing"),
+    AgreementStatus.SIGNED: _l("Signed"),
+    AgreementStatus.TERMINATED: _l("Terminated"),
+}
+
+STATE_LABELS = {
+    AgreementState.NOT_SIGNED: _l("Not signed yet"),
+    AgreementState.PENDING: _l("Signed, not yet in force"),
+    AgreementState.ACTIVE: _l("In force"),
+    AgreementState.EXPIRING: _l("Expiring soon"),
+    AgreementState.EXPIRED: _l("Expired"),
+    AgreementState.TERMINATED: _l("Terminated"),
+}
+
+LANGUAGE_LABELS = {
+    AgreementLanguage.TH: _l("Thai"),
+    AgreementLanguage.EN: _l("English"),
+    AgreementLanguage.BOTH: _l("Thai and English"),
+}
+
+#: The filter values of the list beyond the statuses, with their labels.
+DERIVED_FILTER_LABELS = {
+    "active": _l("In force"),
+    "expiring": _l("Expiring within 90 days"),
+    "expired": _l("Expired"),
+}
+
+#: Party rows and witness rows a new form shows.
+PARTY_ROWS = 2
+WITNESS_ROWS = 2
+#: The most rows the "add row" buttons make.
+MAX_ROWS = 10
+
+
+def _length(limit: int) -> Length:
+    return Length(max=limit, message=_l("At most %(max)d characters."))
+
+
+def plausible_year(_form, field) -> None:
+    """Refuse a year typed in the Buddhist Era where the Common Era is expected."""
+    if field.data is not None and not 1950 <= field.data.year <= 2200:
+        raise ValidationError(
+            _l("Enter the date in the Common Era, for example 2025-08-17 for 17 August 2568.")
+        )
+
+
+def _date(label) -> DateField:
+    return DateField(
+        label,
+        validators=[Optional(), plausible_year],
+        invalid_value_message=_l("Enter a valid date."),
+    )
+
+
+def _number(label, low: int, high: int) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[
+            _required,
+            NumberRange(low, high, message=_l("Enter a number from %(min)s to %(max)s.")),
+        ],
+        invalid_value_message=_l("Enter a whole number."),
+    )
+
+
+class PartyForm(Form):
+    """One party row: the organisation, how the text calls it, who signs for it."""
+
+    organisation_id = SelectField(_l("Organisation"), validate_choice=False)
+    short_name_th = StringField(
+        _l("Called in the text (Thai)"), validators=[_length(100)], filters=[strip]
+    )
+    short_name_en = StringField(
+        _l("Called in the text (English)"), validators=[_length(100)], filters=[strip]
+    )
+    signatory_name = StringField(
+        _l("Signatory"), validators=[_length(200)], filters=[strip]
+    )
+    signatory_position = StringField(
+        _l("Signatory's position"), validators=[_length(300)], filters=[strip]
+    )
+    signatory_name_en = StringField(
+        _l("Signatory in English"), validators=[_length(200)], filters=[strip]
+    )
+    signatory_position_en = StringField(
+        _l("Signatory's position in English"), validators=[_length(300)], filters=[strip]
+    )
+    responsibilities_th = TextAreaField(
+        _l("Responsibilities (Thai), one per line"),
+        validators=[_length(10000)],
+        filters=[strip],
+    )
+    responsibilities_en = TextAreaField(
+        _l("Responsibilities (English), one per line"),
+        validators=[_length(10000)],
+        filters=[strip],
+    )
+
+    def validate_organisation_id(self, field) -> None:
+        """Accept an organisation id or nothing."""
+        if field.data and not (str(field.data).isdigit() and len(str(field.data)) < 10):
+            raise ValidationError(_l("Choose an organisation from the list."))
+
+    def row(self) -> dict:
+        """The row as the services take it."""
+        values = {name: f.data for name, f in self._fields.items()}
+        values["organisation_id"] = int(self.organisation_id.data or 0) or None
+        return values
+
+
+class WitnessForm(Form):
+    """One witness: name, position and the party they sign for."""
+
+    name = StringField(_l("Witness"), validators=[_length(200)], filters=[strip])
+    witness_position = StringField(
+        _l("Witness's position"), validators=[_length(300)], filters=[strip]
+    )
+    organisation_id = SelectField(_l("For the party"), validate_choice=False)
+
+    def validate_organisation_id(self, field) -> None:
+        """Accept an organisation id or nothing."""
+        if field.data and not (str(field.data).isdigit() and len(str(field.data)) < 10):
+            raise ValidationError(_l("Choose one of the parties."))
+
+    def row(self) -> dict:
+        """The row as the services take it."""
+        return {
+            "name": self.name.data,
+            "witness_position": self.witness_position.data,
+            "organisation_id": int(self.organisation_id.data or 0) or None,
+        }
+
+
+class AgreementForm(FlaskForm):
+    """An agreement's content as staff draft it."""
+
+    lock_version = HiddenField()
+    base = HiddenField()
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+        validators=[_required],
+        validate_choice=False,
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice(lang.value, label) for lang, label in LANGUAGE_LABELS.items()],
+        validators=[_required],
+        validate_choice=False,
+    )
+    title_th = StringField(
+        _l("Title in Thai"), validators=[_required, _length(500)], filters=[strip]
+    )
+    title_en = StringField(
+        _l("Title in English"), validators=[Optional(), _length(500)], filters=[strip]
+    )
+    signing_place = StringField(
+        _l("Place of signing"), validators=[Optional(), _length(300)], filters=[strip]
+    )
+    signed_on = _date(_l("Date of signing (planned)"))
+    effective_from = _date(_l("In force from"))
+    effective_until = _date(_l("In force until"))
+    objectives_th = TextAreaField(
+        _l("Objectives in Thai"), validators=[Optional(), _length(20000)], filters=[strip]
+    )
+    objectives_en = TextAreaField(
+        _l("Objectives in English"), validators=[Optional(), _length(20000)], filters=[strip]
+    )
+    clauses_th = TextAreaField(
+        _l("Scope of cooperation in Thai"),
+        validators=[Optional(), _length(50000)],
+        filters=[strip],
+    )
+    clauses_en = TextAreaField(
+        _l("Scope of cooperation in English"),
+        validators=[Optional(), _length(50000)],
+        filters=[strip],
+    )
+    copies = _number(_l("Number of originals"), 1, 20)
+    notice_days = _number(_l("Days of notice to terminate"), 0, 3650)
+    responsible_id = SelectField(_l("Responsible staff member"), validate_choice=False)
+    parties = FieldList(FormField(PartyForm), min_entries=PARTY_ROWS, max_entries=MAX_ROWS)
+    witnesses = FieldList(FormField(WitnessForm), min_entries=WITNESS_ROWS, max_entries=MAX_ROWS)
+    add_party = SubmitField(_l("Add a party row"))
+    add_witness = SubmitField(_l("Add a witness row"))
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation_choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(o.id), o.name_th) for o in organisations
+        ]
+        for entry in self.parties:
+            entry.form.organisation_id.choices = organisation_choices
+        for entry in self.witnesses:
+            entry.form.organisation_id.choices = organisation_choices
+        self.responsible_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(user.id), user.full_name) for user in _staff()
+        ]
+
+    def validate_kind(self, field) -> None:
+        """Accept MOU or MOA."""
+        if field.data not in {kind.value for kind in AgreementKind}:
+            raise ValidationError(_l("Choose MOU or MOA."))
+
+    def validate_language(self, field) -> None:
+        """Accept one of the languages."""
+        if field.data not in {lang.value for lang in AgreementLanguage}:
+            raise ValidationError(_l("Choose the language of the agreement."))
+
+    def validate_responsible_id(self, field) -> None:
+        """Accept a user id or nothing."""
+        if field.data and not (str(field.data).isdigit() and len(str(field.data)) < 10):
+            raise ValidationError(_l("Choose an active staff member."))
+
+    @property
+    def adding_row(self) -> bool:
+        """Whether the user asked for another party or witness row instead of saving."""
+        return bool(self.add_party.data or self.add_witness.data)
+
+    def add_row(self) -> None:
+        """Append an empty party or witness row (up to the limit)."""
+        rows = self.parties if self.add_party.data else self.witnesses
+        if len(rows) < MAX_ROWS:
+            choices = rows[0].form.organisation_id.choices if len(rows) else []
+            rows.append_entry()
+            rows[-1].form.organisation_id.choices = choices
+
+    def content(self) -> dict:
+        """The form's values as the services take them."""
+        skip = {"csrf_token", "lock_version", "base", "parties", "witnesses"}
+        skip |= {"add_party", "add_witness"}
+        values = {name: f.data for name, f in self._fields.items() if name not in skip}
+        values["responsible_id"] = int(self.responsible_id.data or 0) or None
+        values["parties"] = [entry.form.row() for entry in self.parties]
+        values["witnesses"] = [entry.form.row() for entry in self.witnesses]
+        return values
+
+    def fill(self, content: dict, lock_version: int | None, base: dict) -> None:
+        """Show an agreement's content (GET), with the lock version and fingerprint it had."""
+        for name in self._fields:
+            if name in content and name not in ("parties", "witnesses"):
+                value = content[name]
+                if name == "responsible_id":
+                    value = str(value or "")
+                elif hasattr(value, "value"):
+                    value = value.value
+                self[name].data = value
+        for rows, key, minimum in (
+            (self.parties, "parties", PARTY_ROWS),
+            (self.witnesses, "witnesses", WITNESS_ROWS),
+        ):
+            choices = rows[0].form.organisation_id.choices
+            while len(rows):
+                rows.pop_entry()
+            for row in content.get(key) or []:
+                rows.append_entry()
+                for name, value in row.items():
+                    rows[-1].form[name].data = str(value or "") if name == "organisation_id" else value
+            while len(rows) < max(minimum, len(content.get(key) or []) + 1) and len(rows) < MAX_ROWS:
+                rows.append_entry()
+            for entry in rows:
+                entry.form.organisation_id.choices = choices
+        self.lock_version.data = str(lock_version or "")
+        self.base.data = json.dumps(base)
+
+    def base_fingerprint(self) -> dict | None:
+        """The fingerprint of the content the form was opened with."""
+        try:
+            value = json.loads(self.base.data or "null")
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def submitted_lock_version(self) -> int:
+        """The lock version the form was opened with (0 when missing or garbled)."""
+        text = self.lock_version.data or ""
+        return int(text) if text.isdigit() and len(text) < 10 else 0
+
+    def place_error(self, error: RuleError) -> None:
+        """Put a service's refusal at its field; row fields are named like parties-1-short_name_th."""
+        target = self.title_th
+        name = error.field or ""
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] in ("parties", "witnesses") and parts[1].isdigit():
+            rows = self[parts[0]]
+            index = int(parts[1])
+            if index < len(rows) and parts[2] in rows[index].form:
+                target = rows[index].form[parts[2]]
+        elif name in self and name not in ("parties", "witnesses"):
+            target = self[name]
+        if name in ("parties", "witnesses"):
+            self.form_errors.append(str(error))
+            self.row_errors = getattr(self, "row_errors", {}) | {name: str(error)}
+            return
+        target.errors = list(target.errors) + [Markup.escape(str(error))]
+
+
+def _staff() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role.in_((Role.STAFF, Role.ADMIN)), User.active.is_(True))
+            .order_by(User.full_name)
+        )
+    )
+
+
+class SignForm(FlaskForm):
+    """The facts of the signing."""
+
+    signed_on = DateField(
+        _l("Date of signing"),
+        validators=[_required, plausible_year],
+        invalid_value_message=_l("Enter a valid date."),
+    )
+    signing_place = StringField(
+        _l("Place of signing"), validators=[_required, _length(300)], filters=[strip]
+    )
+    scan = FileField(_l("Scanned signed copy (PDF, optional)"))
+
+
+class TerminateForm(FlaskForm):
+    """An early termination: the day it takes effect and why."""
+
+    terminated_on = DateField(
+        _l("Terminated on"),
+        validators=[_required, plausible_year],
+        invalid_value_message=_l("Enter a valid date."),
+    )
+    reason = TextAreaField(
+        _l("Reason"), validators=[_required, _length(5000)], filters=[strip]
+    )
+
+
+class AmendmentForm(FlaskForm):
+    """A change agreed after signing."""
+
+    made_on = DateField(
+        _l("Agreed on"),
+        validators=[_required, plausible_year],
+        invalid_value_message=_l("Enter a valid date."),
+    )
+    text = TextAreaField(
+        _l("What was amended"), validators=[_required, _length(20000)], filters=[strip]
+    )
+
+
+class ScanForm(FlaskForm):
+    """The scanned signed copy."""
+
+    scan = FileField(_l("Scanned signed copy (PDF)"))

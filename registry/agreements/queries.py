@@ -1,0 +1,202 @@
+"""Finding agreements: the list's filters, the expiring ones, what a representative may read,
+and the organisations that have an agreement in force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..db import db
+from ..organisations.models import Organisation
+from .models import (
+    EXPIRING_DAYS,
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+)
+from .services import today
+
+#: Status filter values beyond the statuses: what the dates say of signed agreements.
+DERIVED = ("active", "expiring", "expired")
+
+#: The statuses a representative sees of their own organisation's agreements: the text
+#: agreed for signing and after. Drafts and texts in review are DGTi's working papers.
+VISIBLE_TO_REPRESENTATIVES = (
+    AgreementStatus.APPROVED,
+    AgreementStatus.SIGNED,
+    AgreementStatus.TERMINATED,
+)
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the list asks for, every value checked (unknown values are ignored)."""
+
+    status: str = ""
+    kind: str = ""
+    partner: int | None = None
+    expiring_before: date | None = None
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        """Read the filters from a query string, dropping values that mean nothing."""
+        status = args.get("status", "")
+        kind = args.get("kind", "")
+        partner = args.get("partner", "")
+        return cls(
+            status=status
+            if status in {*(s.value for s in AgreementStatus), *DERIVED}
+            else "",
+            kind=kind if kind in {k.value for k in AgreementKind} else "",
+            partner=int(partner) if partner.isdigit() and len(partner) < 10 else None,
+            expiring_before=_parse_date(args.get("expiring_before", "")[:10]),
+            q=" ".join(args.get("q", "").split())[:100],
+        )
+
+    def args(self) -> dict:
+        """The filters as query-string arguments (for the export links)."""
+        values = {
+            "status": self.status,
+            "kind": self.kind,
+            "partner": self.partner or "",
+            "expiring_before": self.expiring_before.isoformat() if self.expiring_before else "",
+            "q": self.q,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def in_force(on: date):
+    """The condition for an agreement signed, started and not yet ended on a day."""
+    start = sa.func.coalesce(Agreement.effective_from, Agreement.signed_on)
+    return sa.and_(
+        Agreement.status == AgreementStatus.SIGNED,
+        sa.or_(start.is_(None), start <= on),
+        sa.or_(Agreement.effective_until.is_(None), Agreement.effective_until >= on),
+    )
+
+
+def search(filters: Filters, on: date | None = None) -> sa.Select:
+    """Agreements matching the filters, those ending soonest first, then the newest."""
+    on = on or today()
+    query = sa.select(Agreement).options(
+        selectinload(Agreement.parties).joinedload(AgreementParty.organisation)
+    )
+    if filters.status == "active":
+        query = query.where(in_force(on))
+    elif filters.status == "expiring":
+        query = query.where(
+            in_force(on), Agreement.effective_until <= on + timedelta(days=EXPIRING_DAYS)
+        )
+    elif filters.status == "expired":
+        query = query.where(
+            Agreement.status == AgreementStatus.SIGNED, Agreement.effective_until < on
+        )
+    elif filters.status:
+        query = query.where(Agreement.status == AgreementStatus(filters.status))
+    if filters.kind:
+        query = query.where(Agreement.kind == AgreementKind(filters.kind))
+    if filters.partner:
+        query = query.where(
+            Agreement.id.in_(
+                sa.select(AgreementParty.agreement_id).where(
+                    AgreementParty.organisation_id == filters.partner
+                )
+            )
+        )
+    if filters.expiring_before:
+        query = query.where(
+            Agreement.status == AgreementStatus.SIGNED,
+            Agreement.effective_until.is_not(None),
+            Agreement.effective_until <= filters.expiring_before,
+        )
+    if filters.q:
+        query = query.where(
+            sa.or_(
+                Agreement.reference.icontains(filters.q, autoescape=True),
+                Agreement.title_th.icontains(filters.q, autoescape=True),
+                Agreement.title_en.icontains(filters.q, autoescape=True),
+            )
+        )
+    return query.order_by(Agreement.created_at.desc(), Agreement.id.desc())
+
+
+def expiring(within_days: int = EXPIRING_DAYS, on: date | None = None) -> list[Agreement]:
+    """Agreements in force whose last day falls within the next days, soonest first."""
+    on = on or today()
+    return list(
+        db.session.scalars(
+            sa.select(Agreement)
+            .where(in_force(on), Agreement.effective_until <= on + timedelta(days=within_days))
+            .order_by(Agreement.effective_until, Agreement.id)
+        )
+    )
+
+
+def expiring_by_threshold(on: date | None = None) -> dict[int, list[Agreement]]:
+    """Agreements in force ending within 30, 60 and 90 days (each band once: 0–30, 31–60,
+    61–90)."""
+    on = on or today()
+    bands: dict[int, list[Agreement]] = {30: [], 60: [], 90: []}
+    for agreement in expiring(90, on):
+        left = (agreement.effective_until - on).days
+        bands[30 if left <= 30 else 60 if left <= 60 else 90].append(agreement)
+    return bands
+
+
+def organisation_ids_with_active_agreement(on: date | None = None) -> sa.Select:
+    """The ids of organisations that are a party to an agreement in force (signed, within
+    its dates, not terminated), for the organisations list filter."""
+    return (
+        sa.select(AgreementParty.organisation_id)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .where(in_force(on or today()))
+        .distinct()
+    )
+
+
+def for_organisation(organisation_id: int, statuses=None) -> sa.Select:
+    """The agreements an organisation is a party to, newest first."""
+    query = sa.select(Agreement).where(
+        Agreement.id.in_(
+            sa.select(AgreementParty.agreement_id).where(
+                AgreementParty.organisation_id == organisation_id
+            )
+        )
+    )
+    if statuses is not None:
+        query = query.where(Agreement.status.in_(statuses))
+    return query.order_by(Agreement.created_at.desc(), Agreement.id.desc())
+
+
+def visible_to_representative(user) -> sa.Select:
+    """The agreements a representative may read: their organisation's, once approved."""
+    return for_organisation(user.organisation_id, VISIBLE_TO_REPRESENTATIVES)
+
+
+def representative_agreement_or_404(user, agreement_id: int) -> Agreement:
+    """One agreement a representative may read; anything else is not found."""
+    agreement = db.session.scalar(
+        visible_to_representative(user).where(Agreement.id == agreement_id)
+    )
+    if agreement is None or user.organisation_id is None:
+        from flask import abort
+
+        abort(404)
+    return agreement
+
+
+def partner_choices() -> list[Organisation]:
+    """Every organisation, by Thai name, for the partner filter and the party rows."""
+    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name_th)))

@@ -1,0 +1,384 @@
+"""Agreement pages: the list with filters and export, the record, drafting and editing, the
+lifecycle buttons, signing, termination, amendments, the signed scan and the PDF; and the
+read-only pages of a representative's own agreements."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.permissions import permission_required
+from ..db import db
+from ..forms import ConfirmForm, attach_error
+from ..web import confirmed_action
+from . import export, queries, services
+from . import timeline_entries  # noqa: F401 (registers the organisation timeline provider)
+from .forms import (
+    DERIVED_FILTER_LABELS,
+    KIND_LABELS,
+    LANGUAGE_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
+    AgreementForm,
+    AmendmentForm,
+    ScanForm,
+    SignForm,
+    TerminateForm,
+)
+from .models import Agreement
+
+bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+
+#: Agreements per page of the list.
+PER_PAGE = 25
+
+
+# --- staff: the list ---------------------------------------------------------------------
+
+
+@bp.get("/")
+@permission_required("agreements.view")
+def index():
+    """List agreements with the status, kind, partner and expiry filters."""
+    filters = queries.Filters.from_args(request.args)
+    page = db.paginate(queries.search(filters), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "agreements/index.html",
+        page=page,
+        filters=filters,
+        partners=queries.partner_choices(),
+    )
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+@permission_required("agreements.view")
+def export_list(fmt: str):
+    """Download the filtered list as CSV or XLSX."""
+    filters = queries.Filters.from_args(request.args)
+    agreements = db.session.scalars(queries.search(filters)).all()
+    return export.download(agreements, fmt)
+
+
+@bp.get("/expiring")
+@permission_required("agreements.view")
+def expiring():
+    """Agreements in force that end within 30, 60 and 90 days."""
+    return render_template("agreements/expiring.html", bands=queries.expiring_by_threshold())
+
+
+# --- staff: one agreement ----------------------------------------------------------------
+
+
+@bp.get("/<int:agreement_id>")
+@permission_required("agreements.view")
+def show(agreement_id: int):
+    """Show an agreement: parties, clauses, status and the steps allowed now."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    return render_template(
+        "agreements/show.html",
+        agreement=agreement,
+        transitions=services.allowed_transitions(agreement, current_user),
+        successor=services.successor_of(agreement),
+        confirm_form=ConfirmForm(),
+        scan_form=ScanForm(),
+        amendment_form=AmendmentForm(),
+        versions=_versions(agreement),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("agreements.edit")
+def new():
+    """Draft a new agreement."""
+    form = AgreementForm(organisations=queries.partner_choices())
+    if request.method == "GET":
+        form.responsible_id.data = str(current_user.id)
+        form.copies.data, form.notice_days.data = 2, 30
+    elif form.adding_row:
+        form.add_row()
+    elif form.validate_on_submit():
+        try:
+            agreement = services.create_agreement(form.content(), actor=current_user)
+        except services.AgreementError as error:
+            form.place_error(error)
+        else:
+            flash(_("The draft agreement %(ref)s has been created.", ref=agreement.reference), "success")
+            return redirect(url_for(".show", agreement_id=agreement.id))
+    return _form_page(form, None)
+
+
+@bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
+@permission_required("agreements.edit")
+def edit(agreement_id: int):
+    """Change a draft; a save made from an outdated form is refused with what changed."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    if not agreement.editable:
+        flash(_("Only a draft can be edited."), "warning")
+        return redirect(url_for(".show", agreement_id=agreement.id))
+    form = AgreementForm(organisations=queries.partner_choices())
+    status = 200
+    if request.method == "GET":
+        _fill(form, agreement)
+    elif form.adding_row:
+        form.add_row()
+    elif form.validate_on_submit():
+        try:
+            services.update_agreement(
+                agreement,
+                form.content(),
+                actor=current_user,
+                lock_version=form.submitted_lock_version(),
+                base=form.base_fingerprint(),
+            )
+        except services.ConflictError as error:
+            form.conflict = str(error)
+            form.conflict_fields = error.changed
+            # The next save is made knowingly, against what is there now.
+            form.lock_version.data = str(agreement.lock_version)
+            form.base.data = _fingerprint_json(agreement)
+            status = 409
+        except services.AgreementError as error:
+            form.place_error(error)
+        else:
+            flash(_("The agreement has been saved."), "success")
+            return redirect(url_for(".show", agreement_id=agreement.id))
+    return _form_page(form, agreement, status)
+
+
+def _fill(form: AgreementForm, agreement: Agreement) -> None:
+    content = services.content_of(agreement)
+    form.fill(content, agreement.lock_version, services.fingerprint(content))
+
+
+def _fingerprint_json(agreement: Agreement) -> str:
+    import json
+
+    return json.dumps(services.fingerprint(services.content_of(agreement)))
+
+
+def _form_page(form: AgreementForm, agreement: Agreement | None, status: int = 200):
+    if status == 200 and request.method == "POST" and not form.adding_row and form.errors:
+        status = 422
+    current = services.content_of(agreement) if agreement is not None else {}
+    return (
+        render_template("agreements/form.html", form=form, agreement=agreement, current=current),
+        status,
+    )
+
+
+def _transition(agreement_id: int, action, done_message: str):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    back = url_for(".show", agreement_id=agreement.id)
+    return confirmed_action(agreement, action, done_message, back)
+
+
+@bp.post("/<int:agreement_id>/submit")
+@permission_required("agreements.edit")
+def submit(agreement_id: int):
+    """Send a draft for review."""
+    return _transition(agreement_id, services.submit_for_review, _("Sent for review."))
+
+
+@bp.post("/<int:agreement_id>/approve")
+@permission_required("agreements.approve")
+def approve(agreement_id: int):
+    """Approve the reviewed text for signing."""
+    return _transition(agreement_id, services.approve, _("Approved for signing."))
+
+
+@bp.post("/<int:agreement_id>/return")
+@permission_required("agreements.edit")
+def return_to_draft(agreement_id: int):
+    """Send the text back to draft."""
+    return _transition(agreement_id, services.return_to_draft, _("Returned to draft."))
+
+
+@bp.post("/<int:agreement_id>/renew")
+@permission_required("agreements.edit")
+def renew(agreement_id: int):
+    """Start the renewal: a new draft with the content copied."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        successor = services.renew(agreement, current_user)
+    except services.AgreementError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".show", agreement_id=agreement.id))
+    flash(_("The renewal %(ref)s has been drafted.", ref=successor.reference), "success")
+    return redirect(url_for(".show", agreement_id=successor.id))
+
+
+@bp.route("/<int:agreement_id>/sign", methods=["GET", "POST"])
+@permission_required("agreements.edit")
+def sign(agreement_id: int):
+    """Record the signing, with the scan if it is at hand."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    form = SignForm()
+    if request.method == "GET":
+        form.signed_on.data = agreement.signed_on
+        form.signing_place.data = agreement.signing_place
+    elif form.validate_on_submit():
+        upload = form.scan.data
+        try:
+            services.sign(
+                agreement,
+                current_user,
+                signed_on=form.signed_on.data,
+                signing_place=form.signing_place.data,
+                scan=upload.read() if upload else None,
+                scan_filename=upload.filename if upload else None,
+            )
+        except services.AgreementError as error:
+            attach_error(form, error, "signed_on")
+        else:
+            flash(_("The agreement is recorded as signed."), "success")
+            return redirect(url_for(".show", agreement_id=agreement.id))
+    return _page("agreements/sign.html", form, agreement)
+
+
+@bp.route("/<int:agreement_id>/terminate", methods=["GET", "POST"])
+@permission_required("agreements.approve")
+def terminate(agreement_id: int):
+    """End a signed agreement early."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    form = TerminateForm()
+    if form.validate_on_submit():
+        try:
+            services.terminate(
+                agreement,
+                current_user,
+                terminated_on=form.terminated_on.data,
+                reason=form.reason.data,
+            )
+        except services.AgreementError as error:
+            attach_error(form, error, "terminated_on")
+        else:
+            flash(_("The agreement is recorded as terminated."), "success")
+            return redirect(url_for(".show", agreement_id=agreement.id))
+    return _page("agreements/terminate.html", form, agreement)
+
+
+@bp.route("/<int:agreement_id>/amend", methods=["GET", "POST"])
+@permission_required("agreements.edit")
+def amend(agreement_id: int):
+    """Record an amendment agreed after signing."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    form = AmendmentForm()
+    if form.validate_on_submit():
+        try:
+            services.record_amendment(
+                agreement, current_user, made_on=form.made_on.data, text=form.text.data
+            )
+        except services.AgreementError as error:
+            attach_error(form, error, "text")
+        else:
+            flash(_("The amendment has been recorded."), "success")
+            return redirect(url_for(".show", agreement_id=agreement.id))
+    return _page("agreements/amend.html", form, agreement)
+
+
+@bp.route("/<int:agreement_id>/scan/upload", methods=["GET", "POST"])
+@permission_required("agreements.edit")
+def upload_scan(agreement_id: int):
+    """File the scanned signed copy."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    form = ScanForm()
+    if form.validate_on_submit():
+        upload = form.scan.data
+        try:
+            services.upload_scan(
+                agreement,
+                current_user,
+                upload.read() if upload else b"",
+                upload.filename if upload else None,
+            )
+        except services.AgreementError as error:
+            attach_error(form, error, "scan")
+        else:
+            flash(_("The signed copy has been filed."), "success")
+            return redirect(url_for(".show", agreement_id=agreement.id))
+    return _page("agreements/scan.html", form, agreement)
+
+
+def _page(template: str, form, agreement: Agreement):
+    status = 422 if form.errors else 200
+    return render_template(template, form=form, agreement=agreement), status
+
+
+@bp.get("/<int:agreement_id>/scan")
+@permission_required("agreements.view")
+def scan(agreement_id: int):
+    """Download the signed copy."""
+    return _send_scan(db.get_or_404(Agreement, agreement_id))
+
+
+def _send_scan(agreement: Agreement):
+    path = services.scan_file(agreement)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{agreement.reference.replace('/', '-')}-signed.pdf",
+        etag=agreement.scan_sha256,
+        conditional=True,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- representatives: their own organisation's agreements --------------------------------
+
+
+@bp.get("/mine")
+@permission_required("agreements.own")
+def mine():
+    """The representative's organisation's agreements (approved and after)."""
+    if current_user.organisation_id is None:
+        abort(404)
+    agreements = db.session.scalars(queries.visible_to_representative(current_user)).all()
+    return render_template("agreements/mine.html", agreements=agreements)
+
+
+@bp.get("/mine/<int:agreement_id>")
+@permission_required("agreements.own")
+def mine_show(agreement_id: int):
+    """One of the representative's organisation's agreements, read only."""
+    agreement = queries.representative_agreement_or_404(current_user, agreement_id)
+    return render_template("agreements/mine_show.html", agreement=agreement)
+
+
+@bp.get("/mine/<int:agreement_id>/scan")
+@permission_required("agreements.own")
+def mine_scan(agreement_id: int):
+    """Download the signed copy of one's own organisation's agreement."""
+    return _send_scan(queries.representative_agreement_or_404(current_user, agreement_id))
+
+
+def _versions(agreement: Agreement) -> list:
+    """The stored PDFs of the agreement, newest first (when the documents package keeps them)."""
+    return []
+
+
+@bp.record_once
+def _share_labels(state) -> None:
+    """The agreement labels, for every template (macros included)."""
+    state.app.jinja_env.globals.update(
+        AGREEMENT_KIND_LABELS=KIND_LABELS,
+        AGREEMENT_STATUS_LABELS=STATUS_LABELS,
+        AGREEMENT_STATE_LABELS=STATE_LABELS,
+        AGREEMENT_LANGUAGE_LABELS=LANGUAGE_LABELS,
+        AGREEMENT_DERIVED_FILTER_LABELS=DERIVED_FILTER_LABELS,
+    )

@@ -1,0 +1,1 @@
+"""Official documents: PDF rendering in the Thai official form, stored versions, verification."""

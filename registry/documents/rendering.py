@@ -1,0 +1,377 @@
+"""Official documents as PDF: a Jinja template rendered by WeasyPrint in the Thai official form.
+
+Only the application's own fonts and the images it generates (the QR code) are
+ever loaded: the URL fetcher refuses the network, ``data:`` URLs and any file
+outside the allowed folders, so whatever a user typed into a record prints as
+text and makes the renderer fetch nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from ..i18n import BANGKOK, thai_numerals_enabled
+
+log = logging.getLogger(__name__)
+
+#: Languages a document can be printed in: Thai, English, or both (Thai first).
+LANGUAGES = ("th", "en", "bilingual")
+
+#: The PDF/A profile used for archival copies (ISO 19005-2, level B: visual appearance).
+PDFA_STANDARD = "pdf/a-2b"
+
+#: Changes whenever the shared page layout (templates/documents/base.html) changes in a way
+#: that alters the printed page; part of every content hash, so documents are rendered anew.
+FORM_REVISION = 1
+
+#: What the renderer may load from a file: fonts and images, never style sheets or HTML.
+_ALLOWED_SUFFIXES = frozenset({".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg", ".jpeg", ".svg"})
+
+#: The scheme of the resources the application generates for one rendering (the QR code).
+ASSET_SCHEME = "asset:"
+
+#: Word joiner: an invisible character that forbids a line break where it stands.
+WORD_JOINER = "\u2060"
+
+#: Words that must never be split across lines, though the dictionary sees parts in them.
+KEEP_TOGETHER = (
+    "ปัญญาประดิษฐ์",
+    "ความร่วมมือ",
+    "บันทึกข้อตกลง",
+    "ดิจิทัล",
+    "สมาคม",
+    "นวัตกรรม",
+    "เทคโนโลยี",
+    "อินเทอร์เน็ต",
+    "ประเทศไทย",
+    "กรุงเทพมหานคร",
+    "ข้อมูลส่วนบุคคล",
+    "ทรัพย์สินทางปัญญา",
+    "วัตถุประสงค์",
+    "ผู้ประกอบการ",
+    "วิสาหกิจ",
+    "มหาวิทยาลัย",
+    "คณะกรรมการ",
+    "อนุกรรมการ",
+    "เลขานุการ",
+    "รายงานการประชุม",
+    "ระเบียบวาระ",
+    "มติที่ประชุม",
+    "สำนักงาน",
+    "รัฐบาล",
+    "ภาครัฐ",
+    "ภาคเอกชน",
+    "พัฒนา",
+)
+
+# Thai combining marks (above and below vowels, tone marks, thanthakhat...): a word joiner
+# must never go in front of one, or the mark would lose its base character.
+_THAI_MARK = re.compile(r"[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]")
+# "พ.ศ. 2568", "10.00 น.": the era and its year, a time and its unit stay on one line.
+_ERA_YEAR = re.compile(r"(พ\.ศ\.|ค\.ศ\.) (?=[0-9๐-๙])")
+_TIME_UNIT = re.compile(r"(?<=[0-9๐-๙]) (น\.)")
+
+
+class ResourceRefused(ValueError):
+    """The document asked for something it may not load (the network, a file, a data URL)."""
+
+
+def _joined(word: str) -> str:
+    """The word with a word joiner between its letters (never before a combining mark)."""
+    out = [word[0]]
+    for char in word[1:]:
+        if not _THAI_MARK.match(char):
+            out.append(WORD_JOINER)
+        out.append(char)
+    return "".join(out)
+
+
+@cache
+def _keep_together_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    words = sorted(set(KEEP_TOGETHER), key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, words)))
+    return pattern, {word: _joined(word) for word in words}
+
+
+def keep_words_together(text: str) -> str:
+    """Forbid line breaks inside the listed Thai words, and between an era and its year.
+
+    Pango breaks Thai between words with libthai's dictionary, which also allows a
+    break inside compounds such as ปัญญา|ประดิษฐ์; those are joined here. Word
+    joiners are invisible and produce no glyph, so copied text is unchanged.
+    """
+    pattern, joined = _keep_together_pattern()
+    text = pattern.sub(lambda m: joined[m.group(0)], text)
+    text = _ERA_YEAR.sub("\\1\u00a0", text)
+    return _TIME_UNIT.sub("\u00a0\\1", text)
+
+
+def _protect_body(html: str) -> str:
+    """keep_words_together() on the document body only (the head holds the PDF metadata)."""
+    head, marker, body = html.partition("<body")
+    return head + marker + keep_words_together(body) if marker else keep_words_together(html)
+
+
+# --- The URL fetcher ---------------------------------------------------------------------
+
+
+def font_folders() -> tuple[Path, ...]:
+    """The folders fonts may be loaded from: the app's static fonts, then fontpkg-sarabun's."""
+    folders = [Path(current_app.static_folder) / "fonts"]
+    try:
+        import fontpkg_sarabun
+
+        folders.append(Path(fontpkg_sarabun.__file__).resolve().parent / "files")
+    except ImportError:  # pragma: no cover (a dependency; italics fall back to synthesis)
+        pass
+    return tuple(folder.resolve() for folder in folders)
+
+
+@cache
+def _read(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def _make_fetcher(roots: tuple[Path, ...], assets: dict[str, tuple[bytes, str]]):
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class RestrictedFetcher(URLFetcher):
+        """Hands WeasyPrint the generated assets and files under ``roots``; refuses the rest."""
+
+        def __init__(self):
+            super().__init__(timeout=1, allowed_protocols=("file", "asset"), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            return URLFetcherResponse(url, *resolve(url))
+
+    def resolve(url: str) -> tuple[bytes, dict]:
+        if url.startswith(ASSET_SCHEME):
+            name = url[len(ASSET_SCHEME) :]
+            if name in assets:
+                body, mime = assets[name]
+                return body, {"Content-Type": mime}
+        elif url.lower().startswith("file:"):
+            parts = urlsplit(url)
+            if parts.netloc in ("", "localhost") and not parts.query:
+                path = Path(unquote(parts.path)).resolve()
+                if (
+                    path.suffix.lower() in _ALLOWED_SUFFIXES
+                    and any(path.is_relative_to(root) for root in roots)
+                    and path.is_file()
+                ):
+                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return _read(path), {"Content-Type": mime}
+        log.info("document renderer refused to load %.200s", url)
+        raise ResourceRefused(f"refused: {url[:200]}")
+
+    fetcher = RestrictedFetcher()
+    fetcher.resolve = resolve  # for tests: the decision without WeasyPrint around it
+    return fetcher
+
+
+def restricted_fetcher(assets: dict[str, tuple[bytes, str]] | None = None):
+    """A WeasyPrint URL fetcher that loads only the app's static files and the given assets."""
+    roots = (Path(current_app.static_folder).resolve(), *font_folders())
+    return _make_fetcher(roots, dict(assets or {}))
+
+
+# --- The stamp every official document carries -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies one produced document: printed in the header and footer of every page."""
+
+    #: The reference number printed on every page (e.g. "MOU-2568/001"), if any.
+    reference: str | None = None
+    #: The stored version number (1, 2, 3 ...), if the document is being stored.
+    version: int | None = None
+    #: The public verification URL the QR code encodes, if any.
+    verify_url: str | None = None
+    #: Final documents carry no draft mark.
+    final: bool = False
+    #: A PDF/A profile ("pdf/a-2b") for archival copies, else None for plain PDF.
+    pdf_standard: str | None = None
+    #: The day the document was produced (Bangkok), printed in the footer.
+    produced_on: date | None = None
+
+
+def qr_svg(data: str) -> bytes:
+    """A QR code for ``data`` as SVG (vector, so it prints sharp at any size)."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, image_factory=SvgPathImage
+    )
+    code.add_data(data)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class Frame:
+    """What ``templates/documents/base.html`` receives as ``doc``: language, stamp, fonts."""
+
+    lang: str
+    stamp: Stamp
+    title: str = ""
+    thai_digits: bool = False
+    fonts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def html_lang(self) -> str:
+        return "en" if self.lang == "en" else "th"
+
+    @property
+    def bilingual(self) -> bool:
+        return self.lang == "bilingual"
+
+    @property
+    def draft(self) -> bool:
+        return not self.stamp.final
+
+    @property
+    def reference(self) -> str | None:
+        return self.stamp.reference
+
+    @property
+    def version(self) -> int | None:
+        return self.stamp.version
+
+    @property
+    def verify_url(self) -> str | None:
+        return self.stamp.verify_url
+
+    @property
+    def qr_src(self) -> str | None:
+        return f"{ASSET_SCHEME}qr" if self.stamp.verify_url else None
+
+    @property
+    def produced_on(self) -> date | None:
+        return self.stamp.produced_on
+
+    def en(self, message: str, **values) -> str:
+        """English text for the English half of a bilingual document.
+
+        The English is the message id itself; write the same message with ``_()``
+        beside it for the Thai half, so it is extracted and translated.
+        """
+        return message % values if values else message
+
+    def digits(self, text) -> str:
+        """Numbers as printed in this document: Thai digits when the setting asks for them."""
+        from ..i18n import thai_digits
+
+        return thai_digits(str(text)) if self.thai_digits else str(text)
+
+
+def _font_urls() -> dict[str, str]:
+    """file: URLs of the four Sarabun faces: regular and bold from the app, italics from PyPI."""
+    urls = {}
+    wanted = {
+        "regular": "Sarabun-Regular.ttf",
+        "bold": "Sarabun-Bold.ttf",
+        "italic": "Sarabun-Italic.ttf",
+        "bold_italic": "Sarabun-BoldItalic.ttf",
+    }
+    for face, name in wanted.items():
+        for folder in font_folders():
+            if (folder / name).is_file():
+                urls[face] = (folder / name).as_uri()
+                break
+    return urls
+
+
+def _locale_for(lang: str) -> str:
+    return "en" if lang == "en" else "th"
+
+
+def render_html(
+    template: str | jinja2.Template,
+    context: dict | None = None,
+    *,
+    stamp: Stamp | None = None,
+    lang: str = "th",
+    title: str = "",
+    thai_digits: bool | None = None,
+) -> str:
+    """The document's HTML, as WeasyPrint will see it (useful for tests and previews)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown document language: {lang!r}")
+    stamp = stamp or Stamp()
+    if stamp.produced_on is None:
+        from datetime import datetime
+
+        stamp = Stamp(**{**stamp.__dict__, "produced_on": datetime.now(BANGKOK).date()})
+    if thai_digits is None:
+        thai_digits = thai_numerals_enabled()
+    frame = Frame(
+        lang=lang,
+        stamp=stamp,
+        title=title,
+        thai_digits=bool(thai_digits) and lang != "en",
+        fonts=_font_urls(),
+    )
+    values = {**(context or {}), "doc": frame}
+    with force_locale(_locale_for(lang)):
+        if isinstance(template, jinja2.Template):
+            html = template.render(**_template_globals(), **values)
+        else:
+            html = render_template(template, **values)
+    return _protect_body(html)
+
+
+def _template_globals() -> dict:
+    """What Flask's render_template would add (for templates given as Template objects)."""
+    context: dict = {}
+    current_app.update_template_context(context)
+    return context
+
+
+def render_pdf(
+    template: str | jinja2.Template,
+    context: dict | None = None,
+    *,
+    stamp: Stamp | None = None,
+    lang: str = "th",
+    title: str = "",
+    thai_digits: bool | None = None,
+) -> bytes:
+    """Render a document template (one that extends ``documents/base.html``) to PDF bytes.
+
+    ``context`` is passed to the template as is; the template also receives ``doc``
+    (a :class:`Frame`). ``lang`` is "th", "en" or "bilingual": it sets the language
+    of the page furniture, the ``_()`` strings and the date filters. Text from
+    users must reach the template as plain values (autoescaped), never as markup.
+    """
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    stamp = stamp or Stamp()
+    html = render_html(
+        template, context, stamp=stamp, lang=lang, title=title, thai_digits=thai_digits
+    )
+    assets = {}
+    if stamp.verify_url:
+        assets["qr"] = (qr_svg(stamp.verify_url), "image/svg+xml")
+    static_url = Path(current_app.static_folder).resolve().as_uri() + "/"
+    document = HTML(string=html, base_url=static_url, url_fetcher=restricted_fetcher(assets))
+    options = {"font_config": FontConfiguration()}
+    if stamp.pdf_standard:
+        options["pdf_variant"] = stamp.pdf_standard
+    return document.write_pdf(**options)

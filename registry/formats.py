@@ -1,0 +1,65 @@
+"""Checks of the formats people type: email addresses, Thai telephone numbers, web
+addresses and registration numbers. Plain functions, shared by the form validators
+and by the import, which checks rows without a form."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+
+EMAIL_MESSAGE = _l("Enter a valid email address, for example name@example.go.th.")
+PHONE_MESSAGE = _l("Enter a Thai telephone number, for example 02 123 4567 or 081 234 5678.")
+WEBSITE_MESSAGE = _l(
+    "Enter a web address starting with https:// or http://, for example https://www.example.or.th."
+)
+REGISTRATION_NUMBER_MESSAGE = _l(
+    "Use only letters, digits, dashes (-) and slashes (/), without spaces."
+)
+
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9][0-9 -]*")
+_REGISTRATION_NUMBER = re.compile(r"[0-9A-Za-z\u0e00-\u0e7f/-]+")
+
+
+def is_email(text: str) -> bool:
+    """Whether the text is a well-formed email address (no lookup of the domain)."""
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def thai_phone_digits(value: str) -> str | None:
+    """The national digits of a Thai phone number (+66 becomes 0), or None if it is not one.
+
+    Digits, spaces and dashes only, with an optional leading +66; landlines have
+    9 digits (02 123 4567), mobiles 10 (081 234 5678).
+    """
+    text = value.strip()
+    if not _PHONE_CHARACTERS.fullmatch(text):
+        return None
+    digits = re.sub(r"[ -]", "", text)
+    if digits.startswith("+"):
+        if not digits.startswith("+66"):
+            return None
+        digits = "0" + digits[3:]
+    return digits if re.fullmatch(r"0[1-9][0-9]{7,8}", digits) else None
+
+
+def is_web_address(text: str) -> bool:
+    """Whether the text is an http or https address with a host name and no spaces."""
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        parts.port  # noqa: B018 (raises on a malformed port)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in {"http", "https"} and bool(host) and not re.search(r"\s", text)
+
+
+def is_registration_number(text: str) -> bool:
+    """Whether the text is letters, digits, dashes and slashes only."""
+    return bool(_REGISTRATION_NUMBER.fullmatch(text))
