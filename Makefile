@@ -15,7 +15,7 @@ STAMP  := $(VENV)/.installed
 HOST   := 127.0.0.1
 PORT   := 5000
 
-.PHONY: help install system-deps db run lint test clean reset-db translations
+.PHONY: help install system-deps db run lint test clean reset-db translations bench
 
 help:
 	@echo 'Targets:'
@@ -28,6 +28,8 @@ help:
 	echo '  make clean        remove .venv and caches (keeps instance/)'
 	echo '  make reset-db     delete the local SQLite database (instance/registry.sqlite3*)'
 	echo '  make translations re-extract messages, update the Thai catalogue, count what is untranslated'
+	echo '  make bench        time the organisation list, search and export on 10,000 organisations'
+	echo '                    (SQLite; PostgreSQL too with BENCH_DATABASE_URL=... or BENCH_PG=1)'
 
 # Reinstall only when the package metadata changes (or the venv is gone).
 $(STAMP): setup.cfg pyproject.toml
@@ -142,6 +144,24 @@ translations: install
 	todo = [m.id for m in catalog if m.id and (m.fuzzy or not all(strings(m)))]
 	print(f"{sys.argv[1]}: {len(todo)} untranslated", *(f"  {i!r}" for i in todo), sep="\n")
 	EOF
+
+# Timings of the organisation list, search and export on 10,000 organisations and 50,000
+# contacts, on a throwaway SQLite database; also on PostgreSQL when BENCH_DATABASE_URL names a
+# server (a database is created there and dropped), or with BENCH_PG=1 on a throwaway cluster.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS='--runs 50'. Not part of `make test`.
+bench: install
+	@pgdir=""
+	cleanup() {
+	  if [[ -n "$$pgdir" ]]; then tools/pg_test_cluster.sh stop "$$pgdir" || true; fi
+	}
+	trap cleanup EXIT
+	if [[ -n "$${BENCH_PG:-}" && -z "$${BENCH_DATABASE_URL:-}" ]]; then
+	  port=$$($(PY) -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	  pgdir=$$(mktemp -d /tmp/registry-bench-pg.XXXXXX)
+	  BENCH_DATABASE_URL=$$(tools/pg_test_cluster.sh start "$$pgdir" "$$port" | tail -n 1)
+	  export BENCH_DATABASE_URL
+	fi
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	@rm -rf $(VENV) .pytest_cache .ruff_cache build dist test-artifacts *.egg-info

@@ -147,7 +147,9 @@ def organisation_rows(count: int, rng: random.Random, now: datetime) -> list[dic
                 else None,
                 "province": rng.choice(_PROVINCE_CODES),
                 "address": f"{rng.randint(1, 999)}/{rng.randint(1, 99)} ถนน{word(rng, 2, 3)}",
-                "website": f"https://www.{latin(rng).lower()}.or.th" if rng.random() < 0.6 else None,
+                "website": f"https://www.{latin(rng).lower()}.or.th"
+                if rng.random() < 0.6
+                else None,
                 "email": f"info{n}@{latin(rng).lower()}.example",
                 "phone": f"02 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
                 "notes": None,
@@ -182,8 +184,9 @@ def contact_rows(
                 "last_name": None if erased else last,
                 "position": None if erased else rng.choice(POSITIONS),
                 "email": None if erased else f"person{n}@{latin(rng).lower()}.example",
-                "phone": None if erased else f"08{rng.randint(1, 9)} {rng.randint(100, 999)} "
-                f"{rng.randint(1000, 9999)}",
+                "phone": None
+                if erased
+                else f"08{rng.randint(1, 9)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
                 "pdpa_basis": rng.choice(list(PdpaBasis)).value,
                 "consent_date": None,
                 "active": rng.random() >= 0.1,
@@ -199,7 +202,9 @@ def seed(connection: sa.Connection, organisations: int, contacts: int, seed: int
     """Insert the organisations and contacts (Core inserts, the caller's transaction)."""
     rng = random.Random(seed)
     now = datetime(2026, 11, 21, 3, 0, 0)
-    connection.execute(sa.insert(Organisation.__table__), organisation_rows(organisations, rng, now))
+    connection.execute(
+        sa.insert(Organisation.__table__), organisation_rows(organisations, rng, now)
+    )
     ids = list(connection.scalars(sa.select(Organisation.id).order_by(Organisation.id)))
     batch = 10_000
     for start in range(0, contacts, batch):

@@ -99,6 +99,7 @@ def _init_access(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .agreements.views import bp as agreements_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .documents.views import bp as documents_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (home_bp, auth_bp, audit_bp, settings_bp, organisations_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(agreements_bp)
 
 
 def _init_templates(app: Flask) -> None:

@@ -9,13 +9,17 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from . import audit, backup
+from .agreements import demo as agreement_demo
+from .agreements import reminders as agreement_reminders
 from .auth import demo as auth_demo
 from .auth import services as accounts
 from .auth.models import Role, User
 from .db import db
 from .organisations import demo as organisation_demo
+from .organisations import imports as organisation_imports
 from .organisations.models import Organisation
 
 registry_cli = AppGroup("registry", help="Registry administration commands.")
@@ -73,10 +77,29 @@ def seed_demo(if_empty):
     else:
         organisations = organisation_demo.seed()
         auth_demo.seed(organisations)
+        agreement_demo.seed(organisations)
         click.echo("Demo data loaded.")
     click.echo(f"\nDemo sign-ins (password for each: {auth_demo.DEMO_PASSWORD}):")
     for email, _name, role, _org in auth_demo.ACCOUNTS:
         click.echo(f"  {role.value:<15} {email}")
+
+
+@registry_cli.command("remind")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Act as if today were this day (YYYY-MM-DD); for checks and catching up.",
+)
+def remind(on):
+    """Mail the reminders of agreements ending within 90, 60 and 30 days (safe to run twice)."""
+    sent = agreement_reminders.send_reminders(on.date() if on else None)
+    for item in sent:
+        click.echo(
+            f"{item.reference}: {item.threshold}-day reminder ({item.days_left} days left) "
+            f"to {', '.join(item.recipients) or 'nobody (no address on file)'}"
+        )
+    click.echo(f"{len(sent)} reminder(s) sent.")
 
 
 @registry_cli.command("backup")
@@ -109,6 +132,60 @@ def restore_command(source, yes):
     audit.record_event(None, "restored backup", record_type="backup", label=str(source))
     db.session.commit()
     click.echo("Restored.")
+
+
+def _progress_bar(label: str, items: list):
+    """Show progress over the items on standard error (the report goes to standard output)."""
+    with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        yield from bar
+
+
+@registry_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; save nothing.")
+def import_command(file, dry_run):
+    """Import organisations and contacts from a CSV or XLSX file; any bad row imports nothing."""
+    with file.open("rb") as handle:  # one byte over the limit is enough to refuse
+        data = handle.read(organisation_imports.max_bytes() + 1)
+    try:
+        report = organisation_imports.import_file(
+            data, file.name, None, dry_run=dry_run, source="command line", progress=_progress_bar
+        )
+    except organisation_imports.ImportRefused as error:
+        raise click.ClickException(str(error)) from error
+    counts = {
+        "file": report.filename,
+        "rows": report.rows,
+        "organisations": report.organisations,
+        "contacts": report.contacts,
+    }
+    if not report.ok:
+        click.echo(
+            _(
+                "%(file)s was not imported; nothing has been saved. %(problems)s problems:",
+                file=report.filename,
+                problems=len(report.problems),
+            )
+        )
+        for problem in report.problems:
+            click.echo("  " + organisation_imports.describe(problem))
+        raise SystemExit(1)
+    if dry_run:
+        click.echo(
+            _(
+                "%(file)s is ready to import: %(rows)s rows, %(organisations)s organisations and "
+                "%(contacts)s contacts. Nothing has been saved (dry run).",
+                **counts,
+            )
+        )
+    else:
+        click.echo(
+            _(
+                "%(file)s has been imported: %(organisations)s organisations and "
+                "%(contacts)s contacts.",
+                **counts,
+            )
+        )
 
 
 def init_app(app: Flask) -> None:

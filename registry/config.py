@@ -75,6 +75,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_FOLDER": os.environ.get("MAIL_FOLDER", str(instance_path / "mail")),
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", str(instance_path / "files")),
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(instance_path / "backups")),
+        # The address the public sees (https://registry.example.go.th): the QR code on every
+        # generated document leads there. Empty: the address of the current request.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
         # Development and tests refuse a commit that writes without an audit event.
         "AUDIT_STRICT": env != "production",

@@ -29,6 +29,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(
         "organisations.mine", _l("My association"), "own_organisation.edit", for_organisation=True
     ),
+    NavItem("agreements.index", _l("Agreements"), "agreements.view"),
+    NavItem("agreements.mine", _l("Our agreements"), "agreements.own", for_organisation=True),
     NavItem("auth.users", _l("Users"), "users.manage", "admin"),
     NavItem("audit.index", _l("Audit log"), "audit.read", "admin"),
     NavItem("settings.edit", _l("Settings"), "settings.manage", "admin"),

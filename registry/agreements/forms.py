@@ -23,7 +23,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.models import Role, User
 from ..db import db
@@ -98,7 +98,7 @@ def _number(label, low: int, high: int) -> IntegerField:
     return IntegerField(
         label,
         validators=[
-            _required,
+            InputRequired(message=_l("This field is required.")),
             NumberRange(low, high, message=_l("Enter a number from %(min)s to %(max)s.")),
         ],
         invalid_value_message=_l("Enter a whole number."),
@@ -115,9 +115,7 @@ class PartyForm(Form):
     short_name_en = StringField(
         _l("Called in the text (English)"), validators=[_length(100)], filters=[strip]
     )
-    signatory_name = StringField(
-        _l("Signatory"), validators=[_length(200)], filters=[strip]
-    )
+    signatory_name = StringField(_l("Signatory"), validators=[_length(200)], filters=[strip])
     signatory_position = StringField(
         _l("Signatory's position"), validators=[_length(300)], filters=[strip]
     )
@@ -228,6 +226,13 @@ class AgreementForm(FlaskForm):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        #: A refused stale save: the message, and the fields changed since the form opened.
+        self.conflict: str | None = None
+        self.conflict_fields: list[str] = []
+        #: Refusals about the party or witness rows as a whole.
+        self.row_errors: dict[str, str] = {}
+        #: Whether a service refused the content (its message is at a field, or above the rows).
+        self.refused = False
         organisation_choices = [SelectChoice("", "—")] + [
             SelectChoice(str(o.id), o.name_th) for o in organisations
         ]
@@ -297,8 +302,12 @@ class AgreementForm(FlaskForm):
             for row in content.get(key) or []:
                 rows.append_entry()
                 for name, value in row.items():
-                    rows[-1].form[name].data = str(value or "") if name == "organisation_id" else value
-            while len(rows) < max(minimum, len(content.get(key) or []) + 1) and len(rows) < MAX_ROWS:
+                    rows[-1].form[name].data = (
+                        str(value or "") if name == "organisation_id" else value
+                    )
+            while (
+                len(rows) < max(minimum, len(content.get(key) or []) + 1) and len(rows) < MAX_ROWS
+            ):
                 rows.append_entry()
             for entry in rows:
                 entry.form.organisation_id.choices = choices
@@ -319,7 +328,8 @@ class AgreementForm(FlaskForm):
         return int(text) if text.isdigit() and len(text) < 10 else 0
 
     def place_error(self, error: RuleError) -> None:
-        """Put a service's refusal at its field; row fields are named like parties-1-short_name_th."""
+        """Put a service's refusal at its field (a row field is named parties-1-short_name_th)."""
+        self.refused = True
         target = self.title_th
         name = error.field or ""
         parts = name.split("-")
@@ -331,8 +341,7 @@ class AgreementForm(FlaskForm):
         elif name in self and name not in ("parties", "witnesses"):
             target = self[name]
         if name in ("parties", "witnesses"):
-            self.form_errors.append(str(error))
-            self.row_errors = getattr(self, "row_errors", {}) | {name: str(error)}
+            self.row_errors[name] = str(error)
             return
         target.errors = list(target.errors) + [Markup.escape(str(error))]
 
@@ -369,9 +378,7 @@ class TerminateForm(FlaskForm):
         validators=[_required, plausible_year],
         invalid_value_message=_l("Enter a valid date."),
     )
-    reason = TextAreaField(
-        _l("Reason"), validators=[_required, _length(5000)], filters=[strip]
-    )
+    reason = TextAreaField(_l("Reason"), validators=[_required, _length(5000)], filters=[strip])
 
 
 class AmendmentForm(FlaskForm):

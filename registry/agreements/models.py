@@ -108,7 +108,7 @@ class Agreement(TimestampMixin, db.Model):
     notice_days: Mapped[int] = mapped_column(default=30)
     #: The agreement this one renews.
     predecessor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("agreements.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("agreements.id"), index=True
     )
     #: Lifecycle status.
     status: Mapped[AgreementStatus] = mapped_column(

@@ -56,9 +56,7 @@ class Filters:
         kind = args.get("kind", "")
         partner = args.get("partner", "")
         return cls(
-            status=status
-            if status in {*(s.value for s in AgreementStatus), *DERIVED}
-            else "",
+            status=status if status in {*(s.value for s in AgreementStatus), *DERIVED} else "",
             kind=kind if kind in {k.value for k in AgreementKind} else "",
             partner=int(partner) if partner.isdigit() and len(partner) < 10 else None,
             expiring_before=_parse_date(args.get("expiring_before", "")[:10]),
@@ -91,7 +89,8 @@ def search(filters: Filters, on: date | None = None) -> sa.Select:
     """Agreements matching the filters, those ending soonest first, then the newest."""
     on = on or today()
     query = sa.select(Agreement).options(
-        selectinload(Agreement.parties).joinedload(AgreementParty.organisation)
+        selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
+        selectinload(Agreement.responsible),
     )
     if filters.status == "active":
         query = query.where(in_force(on))

@@ -24,6 +24,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
+from ..audit.services import diff as audit_diff
+from ..audit.services import snapshot as audit_snapshot
 from ..db import db, utcnow
 from ..i18n import BANGKOK, be_year, format_date
 from ..organisations.models import Organisation
@@ -281,9 +283,7 @@ def _check(values: dict) -> None:
         raise AgreementError(_("Enter the title in Thai."), "title_th")
     needs_english = values["language"] is not AgreementLanguage.TH
     if needs_english and not values["title_en"]:
-        raise AgreementError(
-            _("An agreement in English needs its title in English."), "title_en"
-        )
+        raise AgreementError(_("An agreement in English needs its title in English."), "title_en")
     start, end = values["effective_from"] or values["signed_on"], values["effective_until"]
     if start and end and end < start:
         raise AgreementError(
@@ -405,10 +405,10 @@ def _apply(agreement: Agreement, values: dict) -> None:
 @contextmanager
 def _change(agreement: Agreement, actor, action: str, new: bool = False) -> Iterator[None]:
     """Audit what the block does to the agreement, its content included."""
-    before = {} if new else audit.snapshot(agreement) | _listed(agreement)
+    before = {} if new else audit_snapshot(agreement) | _listed(agreement)
     yield
     db.session.flush()
-    changes = audit.diff(agreement, before, audit.snapshot(agreement) | _listed(agreement))
+    changes = audit_diff(agreement, before, audit_snapshot(agreement) | _listed(agreement))
     changes.pop("lock_version", None)
     audit.record_event(actor, action, agreement, changes)
 
@@ -444,41 +444,44 @@ def _next_number(year: int) -> int:
     return (highest or 0) + 1
 
 
-def _number(agreement: Agreement) -> None:
-    """Give a new agreement the next running number of this Buddhist year; a number taken at
-    the same moment by another user is retried."""
-    year = be_year(today().year)
+def create_agreement(
+    content: dict,
+    *,
+    actor,
+    predecessor: Agreement | None = None,
+    numbered_on: date | None = None,
+) -> Agreement:
+    """Draft a new agreement, numbered from the reference pattern in the Buddhist year of
+    today (or of ``numbered_on``, for records of past agreements).
+
+    The running number is the year's highest plus one; when another user takes the same
+    number at the same moment, the unique constraint refuses one save, which is retried.
+    """
+    _require(actor, "agreements.edit")
+    values = _normalised(content)
+    _check(values)
+    if values["responsible_id"] is None and getattr(actor, "id", None):
+        values["responsible_id"] = actor.id
+    predecessor_id = predecessor.id if predecessor is not None else None
+    year = be_year((numbered_on or today()).year)
     for _attempt in range(5):
+        agreement = Agreement(status=S.DRAFT, kind=values["kind"], predecessor_id=predecessor_id)
         number = _next_number(year)
         agreement.reference_year, agreement.reference_number = year, number
         agreement.reference = reference_for(agreement.kind, year, number)
         try:
-            with db.session.begin_nested():
+            with _change(agreement, actor, "created", new=True):
+                _apply(agreement, values)
                 db.session.add(agreement)
-                db.session.flush()
-            return
+            db.session.commit()
         except sa.exc.IntegrityError:
+            db.session.rollback()
             continue
+        except Exception:
+            db.session.rollback()
+            raise
+        return agreement
     raise AgreementError(_("The reference number could not be assigned; please try again."))
-
-
-def create_agreement(content: dict, *, actor, predecessor: Agreement | None = None) -> Agreement:
-    """Draft a new agreement, numbered from the reference pattern."""
-    _require(actor, "agreements.edit")
-    values = _normalised(content)
-    _check(values)
-    agreement = Agreement(status=S.DRAFT, kind=values["kind"], predecessor=predecessor)
-    if values["responsible_id"] is None and getattr(actor, "id", None):
-        values["responsible_id"] = actor.id
-    try:
-        with _change(agreement, actor, "created", new=True):
-            _apply(agreement, values)
-            _number(agreement)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return agreement
 
 
 def update_agreement(
@@ -572,9 +575,7 @@ def submit_for_review(agreement: Agreement, actor) -> None:
     _transition(agreement, actor, "submit")
     missing = missing_parts(agreement)
     if missing:
-        raise TransitionError(
-            _("Complete these parts first: %(parts)s.", parts=", ".join(missing))
-        )
+        raise TransitionError(_("Complete these parts first: %(parts)s.", parts=", ".join(missing)))
     _move(agreement, actor, "submit")
 
 
@@ -605,9 +606,7 @@ def sign(
     if signed_on > today():
         raise AgreementError(_("The date of signing cannot be in the future."), "signed_on")
     if agreement.effective_until and agreement.effective_until < signed_on:
-        raise AgreementError(
-            _("The agreement would end before the date of signing."), "signed_on"
-        )
+        raise AgreementError(_("The agreement would end before the date of signing."), "signed_on")
     if not place:
         raise AgreementError(_("Enter the place of signing."), "signing_place")
     fields = {"signed_on": signed_on, "signing_place": place}
@@ -649,7 +648,7 @@ def successor_of(agreement: Agreement) -> Agreement | None:
     )
 
 
-def renew(agreement: Agreement, actor) -> Agreement:
+def renew(agreement: Agreement, actor, numbered_on: date | None = None) -> Agreement:
     """Start the renewal: a new draft linked to this agreement, with its content copied and
     its period moved on to follow the old one."""
     _transition(agreement, actor, "renew")
@@ -664,14 +663,14 @@ def renew(agreement: Agreement, actor) -> Agreement:
     if end is not None:
         new_start = end + timedelta(days=1)
         content["effective_from"] = new_start
-        content["effective_until"] = (
-            new_start + (end - start) if start is not None else None
-        )
+        content["effective_until"] = new_start + (end - start) if start is not None else None
     else:
         content["effective_from"] = None
         content["effective_until"] = None
     content["signed_on"] = None
-    successor = create_agreement(content, actor=actor, predecessor=agreement)
+    successor = create_agreement(
+        content, actor=actor, predecessor=agreement, numbered_on=numbered_on
+    )
     audit.record_event(actor, "renewed", agreement, {"renewed_by": [None, successor.reference]})
     db.session.commit()
     return successor

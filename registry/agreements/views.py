@@ -21,8 +21,12 @@ from ..auth.permissions import permission_required
 from ..db import db
 from ..forms import ConfirmForm, attach_error
 from ..web import confirmed_action
-from . import export, queries, services
-from . import timeline_entries  # noqa: F401 (registers the organisation timeline provider)
+from . import (
+    export,
+    queries,
+    services,
+    timeline_entries,  # noqa: F401 (registers the organisation timeline provider)
+)
 from .forms import (
     DERIVED_FILTER_LABELS,
     KIND_LABELS,
@@ -60,10 +64,13 @@ def index():
     )
 
 
-@bp.get("/export.<any(csv, xlsx):fmt>")
+@bp.get("/export")
 @permission_required("agreements.view")
-def export_list(fmt: str):
-    """Download the filtered list as CSV or XLSX."""
+def export_list():
+    """Download the filtered list as CSV or XLSX (?format=csv or xlsx)."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     filters = queries.Filters.from_args(request.args)
     agreements = db.session.scalars(queries.search(filters)).all()
     return export.download(agreements, fmt)
@@ -112,7 +119,10 @@ def new():
         except services.AgreementError as error:
             form.place_error(error)
         else:
-            flash(_("The draft agreement %(ref)s has been created.", ref=agreement.reference), "success")
+            flash(
+                _("The draft agreement %(ref)s has been created.", ref=agreement.reference),
+                "success",
+            )
             return redirect(url_for(".show", agreement_id=agreement.id))
     return _form_page(form, None)
 
@@ -167,7 +177,8 @@ def _fingerprint_json(agreement: Agreement) -> str:
 
 
 def _form_page(form: AgreementForm, agreement: Agreement | None, status: int = 200):
-    if status == 200 and request.method == "POST" and not form.adding_row and form.errors:
+    refused = form.refused or form.errors
+    if status == 200 and request.method == "POST" and not form.adding_row and refused:
         status = 422
     current = services.content_of(agreement) if agreement is not None else {}
     return (

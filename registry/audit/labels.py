@@ -20,10 +20,21 @@ ACTION_LABELS = {
     "changed setting": _l("changed setting"),
     "made backup": _l("made backup"),
     "restored backup": _l("restored backup"),
+    "imported": _l("imported a file"),
+    "exported": _l("exported a list"),
     "invited": _l("invited as representative"),
     "revoked invitation": _l("withdrew invitation"),
     "accepted invitation": _l("accepted invitation"),
     "generated document": _l("generated document"),
+    "submitted for review": _l("submitted for review"),
+    "approved": _l("approved"),
+    "returned to draft": _l("returned to draft"),
+    "signed": _l("signed"),
+    "terminated": _l("terminated"),
+    "renewed": _l("renewed"),
+    "recorded amendment": _l("recorded an amendment"),
+    "uploaded signed copy": _l("filed the signed copy"),
+    "sent expiry reminder": _l("sent an expiry reminder"),
 }
 
 #: Every record type (table) that appears in the log, with its label.
@@ -32,9 +43,11 @@ RECORD_LABELS = {
     "organisations": _l("organisation"),
     "settings": _l("setting"),
     "backup": _l("backup"),
+    "imports": _l("imported file"),
     "contacts": _l("contact"),
     "invitations": _l("invitation"),
     "document_versions": _l("generated document"),
+    "agreements": _l("agreement (MOU/MOA)"),
 }
 
 

@@ -35,11 +35,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "contacts.edit",
             "contacts.personal_data",
             "representatives.invite",
+            "agreements.view",
+            "agreements.edit",
+            "agreements.approve",
         }
     ),
     Role.SECRETARY: frozenset(),
     # A representative's permissions reach only their own organisation (checked per record).
-    Role.REPRESENTATIVE: frozenset({"own_organisation.edit", "contacts.edit"}),
+    Role.REPRESENTATIVE: frozenset({"own_organisation.edit", "contacts.edit", "agreements.own"}),
 }
 
 

@@ -12,8 +12,8 @@ import io
 import logging
 import mimetypes
 import re
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -42,14 +42,13 @@ _ALLOWED_SUFFIXES = frozenset({".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg"
 #: The scheme of the resources the application generates for one rendering (the QR code).
 ASSET_SCHEME = "asset:"
 
-#: Word joiner: an invisible character that forbids a line break where it stands.
-WORD_JOINER = "\u2060"
-
-#: Words that must never be split across lines, though the dictionary sees parts in them.
+#: Words that must never be split across lines. Only those in which libthai's dictionary
+#: finds a break (compounds such as ปัญญา|ประดิษฐ์) are protected when rendering.
 KEEP_TOGETHER = (
     "ปัญญาประดิษฐ์",
     "ความร่วมมือ",
     "บันทึกข้อตกลง",
+    "ข้อตกลง",
     "ดิจิทัล",
     "สมาคม",
     "นวัตกรรม",
@@ -65,6 +64,7 @@ KEEP_TOGETHER = (
     "มหาวิทยาลัย",
     "คณะกรรมการ",
     "อนุกรรมการ",
+    "คณะอนุกรรมการ",
     "เลขานุการ",
     "รายงานการประชุม",
     "ระเบียบวาระ",
@@ -76,52 +76,62 @@ KEEP_TOGETHER = (
     "พัฒนา",
 )
 
-# Thai combining marks (above and below vowels, tone marks, thanthakhat...): a word joiner
-# must never go in front of one, or the mark would lose its base character.
-_THAI_MARK = re.compile(r"[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]")
 # "พ.ศ. 2568", "10.00 น.": the era and its year, a time and its unit stay on one line.
 _ERA_YEAR = re.compile(r"(พ\.ศ\.|ค\.ศ\.) (?=[0-9๐-๙])")
 _TIME_UNIT = re.compile(r"(?<=[0-9๐-๙]) (น\.)")
+# Markup and the text between it; style and script elements are left as they are.
+_TAG_OR_TEXT = re.compile(r"(<(?:style|script)\b.*?</(?:style|script)\s*>|<[^>]*>)", re.S | re.I)
+
+
+#: A protected word in its no-wrap span, with break opportunities at its edges.
+_NOBR = '\u200b<span class="nobr">\\g<0></span>\u200b'
 
 
 class ResourceRefused(ValueError):
     """The document asked for something it may not load (the network, a file, a data URL)."""
 
 
-def _joined(word: str) -> str:
-    """The word with a word joiner between its letters (never before a combining mark)."""
-    out = [word[0]]
-    for char in word[1:]:
-        if not _THAI_MARK.match(char):
-            out.append(WORD_JOINER)
-        out.append(char)
-    return "".join(out)
+def breaks_inside(word: str, lang: str = "th") -> list[int]:
+    """Where Pango (with libthai for Thai) would allow a line break inside ``word``."""
+    from weasyprint.text.line_break import get_log_attrs
+
+    attrs = get_log_attrs(word, lang)
+    return [i for i in range(1, len(word)) if attrs[i].is_line_break]
 
 
 @cache
-def _keep_together_pattern() -> tuple[re.Pattern, dict[str, str]]:
-    words = sorted(set(KEEP_TOGETHER), key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, words)))
-    return pattern, {word: _joined(word) for word in words}
+def _keep_together_pattern() -> re.Pattern | None:
+    words = sorted({w for w in KEEP_TOGETHER if breaks_inside(w)}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
 
 
-def keep_words_together(text: str) -> str:
+def keep_words_together(html: str) -> str:
     """Forbid line breaks inside the listed Thai words, and between an era and its year.
 
     Pango breaks Thai between words with libthai's dictionary, which also allows a
-    break inside compounds such as ปัญญา|ประดิษฐ์; those are joined here. Word
-    joiners are invisible and produce no glyph, so copied text is unchanged.
+    break inside compounds such as ปัญญา|ประดิษฐ์; those are wrapped in a no-wrap
+    span (a word joiner does not help: libthai adds its breaks around it). Works on
+    the text between tags of the HTML that Jinja produced (user text is escaped there).
     """
-    pattern, joined = _keep_together_pattern()
-    text = pattern.sub(lambda m: joined[m.group(0)], text)
-    text = _ERA_YEAR.sub("\\1\u00a0", text)
-    return _TIME_UNIT.sub("\u00a0\\1", text)
+    pattern = _keep_together_pattern()
+    pieces = _TAG_OR_TEXT.split(html)
+    for index in range(0, len(pieces), 2):  # the even pieces are text
+        text = pieces[index]
+        if not text:
+            continue
+        if pattern is not None:
+            # The zero-width spaces keep the break opportunities at the word's edges,
+            # which WeasyPrint cannot see across the span's boundary otherwise.
+            text = pattern.sub(_NOBR, text)
+        text = _ERA_YEAR.sub("\\1\u00a0", text)
+        pieces[index] = _TIME_UNIT.sub("\u00a0\\1", text)
+    return "".join(pieces)
 
 
 def _protect_body(html: str) -> str:
     """keep_words_together() on the document body only (the head holds the PDF metadata)."""
     head, marker, body = html.partition("<body")
-    return head + marker + keep_words_together(body) if marker else keep_words_together(html)
+    return head + marker + keep_words_together(body) if marker else html
 
 
 # --- The URL fetcher ---------------------------------------------------------------------
@@ -208,18 +218,20 @@ class Stamp:
     produced_on: date | None = None
 
 
-def qr_svg(data: str) -> bytes:
-    """A QR code for ``data`` as SVG (vector, so it prints sharp at any size)."""
-    import qrcode
-    from qrcode.image.svg import SvgPathImage
+def qr_png(data: str) -> bytes:
+    """A QR code for ``data`` as a black-and-white PNG, 8 pixels a module.
 
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, image_factory=SvgPathImage
-    )
+    PNG rather than SVG: WeasyPrint draws an SVG path of this size slowly on every
+    page, while a PNG is embedded once; printed at 1.8 cm it is above 300 dpi and
+    drawn without smoothing (image-rendering: pixelated).
+    """
+    import qrcode
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=8)
     code.add_data(data)
     code.make(fit=True)
     buffer = io.BytesIO()
-    code.make_image().save(buffer)
+    code.make_image().get_image().convert("1").save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
@@ -315,9 +327,7 @@ def render_html(
         raise ValueError(f"unknown document language: {lang!r}")
     stamp = stamp or Stamp()
     if stamp.produced_on is None:
-        from datetime import datetime
-
-        stamp = Stamp(**{**stamp.__dict__, "produced_on": datetime.now(BANGKOK).date()})
+        stamp = replace(stamp, produced_on=datetime.now(BANGKOK).date())
     if thai_digits is None:
         thai_digits = thai_numerals_enabled()
     frame = Frame(
@@ -330,7 +340,7 @@ def render_html(
     values = {**(context or {}), "doc": frame}
     with force_locale(_locale_for(lang)):
         if isinstance(template, jinja2.Template):
-            html = template.render(**_template_globals(), **values)
+            html = template.render({**_template_globals(), **values})
         else:
             html = render_template(template, **values)
     return _protect_body(html)
@@ -368,10 +378,39 @@ def render_pdf(
     )
     assets = {}
     if stamp.verify_url:
-        assets["qr"] = (qr_svg(stamp.verify_url), "image/svg+xml")
+        assets["qr"] = (qr_png(stamp.verify_url), "image/png")
     static_url = Path(current_app.static_folder).resolve().as_uri() + "/"
     document = HTML(string=html, base_url=static_url, url_fetcher=restricted_fetcher(assets))
     options = {"font_config": FontConfiguration()}
     if stamp.pdf_standard:
         options["pdf_variant"] = stamp.pdf_standard
+        # WeasyPrint's own sRGB output intent opens its ICC file without closing it;
+        # the same profile, read once and handed over under our own name, does not.
+        options["color_profiles"] = {_OUTPUT_INTENT: _srgb_profile()}
+        options["output_intent"] = _OUTPUT_INTENT
     return document.write_pdf(**options)
+
+
+def warm_up() -> None:
+    """Render a one-line document, so the first real one does not pay for loading
+    WeasyPrint, Pango and the fonts (about a second); call it once per worker process."""
+    render_pdf(current_app.jinja_env.from_string('{% extends "documents/base.html" %}'))
+
+
+#: The name the sRGB output intent of PDF/A files is registered under.
+_OUTPUT_INTENT = "registry-srgb"
+
+
+@cache
+def _srgb_icc() -> bytes:
+    from importlib.resources import files
+
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def _srgb_profile():
+    from weasyprint.css import ColorProfile
+
+    return ColorProfile(
+        io.BytesIO(_srgb_icc()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, render_template
 
 from ..auth.permissions import public
-from . import models  # noqa: F401 (the model is registered with the metadata)
+from . import services
 
 bp = Blueprint("documents", __name__)
 
@@ -14,4 +14,8 @@ bp = Blueprint("documents", __name__)
 @public
 def verify(token: str):
     """Say what a generated document is, its version and whether it is current."""
-    abort(404)
+    version = services.by_token(token)
+    if version is None:
+        abort(404)
+    response = render_template("documents/verify.html", info=services.describe(version))
+    return response, 200, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}

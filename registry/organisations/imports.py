@@ -42,10 +42,18 @@ from wtforms import SubmitField
 
 from .. import audit
 from ..db import db
+from ..i18n import current_language
 from ..rules import RuleError
 from . import services
 from .forms import KIND_LABELS, PDPA_BASIS_LABELS, STATUS_LABELS
-from .models import Contact, Organisation, OrganisationKind, OrganisationStatus, PdpaBasis
+from .models import (
+    Contact,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    PdpaBasis,
+    name_key,
+)
 from .provinces import PROVINCES
 
 #: The most data rows one file may hold, unless IMPORT_MAX_ROWS says otherwise.
@@ -74,6 +82,8 @@ class Column:
     key: str
     thai: str
     label: object
+    #: What the column takes; for chosen values the template lists the choices after it.
+    help: object = None
     required: bool = False
 
     @property
@@ -87,43 +97,90 @@ class Column:
         return self.key.removeprefix("contact_")
 
 
+_PHONE_HELP = _l("A Thai telephone number, for example 02 123 4567 or 081 234 5678.")
+
 COLUMNS: tuple[Column, ...] = (
-    Column("name_th", "ชื่อภาษาไทย", _l("Name in Thai"), required=True),
+    Column(
+        "name_th",
+        "ชื่อภาษาไทย",
+        _l("Name in Thai"),
+        _l("Rows with the same Thai name add more contacts to one organisation."),
+        required=True,
+    ),
     Column("name_en", "ชื่อภาษาอังกฤษ", _l("Name in English")),
     Column("acronym", "ชื่อย่อ", _l("Acronym")),
-    Column("kind", "ประเภท", _l("Kind"), required=True),
-    Column("status", "สถานะ", _l("Status")),
-    Column("registration_number", "เลขทะเบียน", _l("Registration number")),
-    Column("province", "จังหวัด", _l("Province")),
+    Column("kind", "ประเภท", _l("Kind"), _l("One of:"), required=True),
+    Column("status", "สถานะ", _l("Status"), _l("One of (prospect when empty):")),
+    Column(
+        "registration_number",
+        "เลขทะเบียน",
+        _l("Registration number"),
+        _l("Letters, digits, dashes (-) and slashes (/), without spaces."),
+    ),
+    Column(
+        "province",
+        "จังหวัด",
+        _l("Province"),
+        _l("The Thai or English name, or the two-digit code, for example ชลบุรี, Chon Buri or 20."),
+    ),
     Column("address", "ที่อยู่", _l("Address")),
-    Column("website", "เว็บไซต์", _l("Website")),
+    Column("website", "เว็บไซต์", _l("Website"), _l("Starting with https:// or http://.")),
     Column("email", "อีเมล", _l("Email")),
-    Column("phone", "โทรศัพท์", _l("Telephone")),
+    Column("phone", "โทรศัพท์", _l("Telephone"), _PHONE_HELP),
     Column("notes", "หมายเหตุ", _l("Notes")),
-    Column("contact_title", "คำนำหน้าชื่อผู้ติดต่อ", _l("Contact: title")),
-    Column("contact_first_name", "ชื่อผู้ติดต่อ", _l("Contact: given name")),
+    Column(
+        "contact_title", "คำนำหน้าชื่อผู้ติดต่อ", _l("Contact: title"), _l("For example นาย, นางสาว, ดร.")
+    ),
+    Column(
+        "contact_first_name",
+        "ชื่อผู้ติดต่อ",
+        _l("Contact: given name"),
+        _l("Needed when the row has a contact; leave every contact column empty for none."),
+    ),
     Column("contact_last_name", "นามสกุลผู้ติดต่อ", _l("Contact: family name")),
     Column("contact_position", "ตำแหน่งผู้ติดต่อ", _l("Contact: position")),
     Column("contact_email", "อีเมลผู้ติดต่อ", _l("Contact: email")),
-    Column("contact_phone", "โทรศัพท์ผู้ติดต่อ", _l("Contact: telephone")),
-    Column("contact_pdpa_basis", "ฐานทางกฎหมายผู้ติดต่อ", _l("Contact: lawful basis (PDPA)")),
-    Column("contact_consent_date", "วันที่ให้ความยินยอม", _l("Contact: date of consent")),
+    Column("contact_phone", "โทรศัพท์ผู้ติดต่อ", _l("Contact: telephone"), _PHONE_HELP),
+    Column(
+        "contact_pdpa_basis",
+        "ฐานทางกฎหมายผู้ติดต่อ",
+        _l("Contact: lawful basis (PDPA)"),
+        _l("Needed when the row has a contact. One of:"),
+    ),
+    Column(
+        "contact_consent_date",
+        "วันที่ให้ความยินยอม",
+        _l("Contact: date of consent"),
+        _l("Needed when the basis is consent: 2026-11-21 or 21/11/2569 (Buddhist year)."),
+    ),
 )
 BY_KEY = {column.key: column for column in COLUMNS}
+
+
+def column_choices() -> dict[str, list]:
+    """The labels a column chosen from a list accepts (its value in English works too)."""
+    return {
+        "kind": list(KIND_LABELS.values()),
+        "status": [
+            STATUS_LABELS[OrganisationStatus.PROSPECT],
+            STATUS_LABELS[OrganisationStatus.ACTIVE],
+        ],
+        "contact_pdpa_basis": list(PDPA_BASIS_LABELS.values()),
+    }
+
+
 ORGANISATION_COLUMNS = tuple(c for c in COLUMNS if not c.contact)
 CONTACT_COLUMNS = tuple(c for c in COLUMNS if c.contact)
+
+#: Columns read as they are written; the others are chosen from lists or are dates.
+_CHOSEN = {"kind", "status", "province", "contact_pdpa_basis", "contact_consent_date"}
 
 #: Longest text each column may hold (the database's limits, and the forms' for long text).
 MAX_LENGTHS = {
     **{
-        c.key: getattr(Organisation.__table__.c[c.key].type, "length", None)
-        for c in ORGANISATION_COLUMNS
-        if c.key != "status"
-    },
-    **{
-        c.key: getattr(Contact.__table__.c[c.field].type, "length", None)
-        for c in CONTACT_COLUMNS
-        if c.field not in {"pdpa_basis", "consent_date"}
+        c.key: (Contact if c.contact else Organisation).__table__.c[c.field].type.length
+        for c in COLUMNS
+        if c.key not in _CHOSEN
     },
     "address": 1000,
     "notes": 5000,
@@ -311,12 +368,14 @@ def _read_xlsx(data: bytes) -> tuple[list, Iterator[list]]:
     if "xl/workbook.xml" not in names:
         raise ImportRefused(_("The file is named .xlsx but is not an Excel workbook."))
     if unpacked > max(len(data) * MAX_UNPACK_RATIO, max_bytes()):
-        raise ImportRefused(_("The workbook is too large once unpacked. Split it into smaller files."))
+        raise ImportRefused(
+            _("The workbook is too large once unpacked. Split it into smaller files.")
+        )
+    workbook = None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
         rows = [list(row) for row in _limited(sheet.iter_rows(values_only=True))]
-        workbook.close()
     except ImportRefused:
         raise
     except Exception:  # openpyxl raises many kinds of error on a damaged workbook
@@ -327,6 +386,9 @@ def _read_xlsx(data: bytes) -> tuple[list, Iterator[list]]:
                 "workbook (.xlsx), and import that file."
             )
         ) from None
+    finally:
+        if workbook is not None:
+            workbook.close()
     if not rows:
         raise ImportRefused(_("The file is empty."))
     return rows[0], iter(rows[1:])
@@ -348,12 +410,18 @@ def _limited(rows: Iterable) -> Iterator:
 
 
 def _looks_thai_windows(data: bytes) -> bool:
-    """Whether the bytes read as Thai text in TIS-620 / Windows-874."""
+    """Whether the bytes read as Thai text in TIS-620 / Windows-874.
+
+    Thai text is mostly consonants; Latin-1 accents (é, à) read as lone Thai vowels
+    and tone marks, so those alone do not count.
+    """
     try:
         text = data.decode("cp874")
     except UnicodeDecodeError:
         return False
-    return any("\u0e01" <= char <= "\u0e5b" for char in text)
+    foreign = [char for char in text if ord(char) > 0x7F]
+    consonants = sum("\u0e01" <= char <= "\u0e2e" for char in foreign)
+    return consonants >= 2 and consonants * 3 >= len(foreign)
 
 
 def _read_csv(data: bytes) -> tuple[list, Iterator[list]]:
@@ -362,20 +430,22 @@ def _read_csv(data: bytes) -> tuple[list, Iterator[list]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
+        where = {"row": data.count(b"\n", 0, error.start) + 1, "byte": error.start + 1}
         if _looks_thai_windows(data):
             raise ImportRefused(
                 _(
-                    "The file is not in UTF-8: it looks like Thai Windows encoding (TIS-620 or "
-                    "Windows-874). In Excel choose Save As, then 'CSV UTF-8 (Comma delimited)', "
-                    "and import that file."
+                    "The file is not in UTF-8 (the text cannot be read at row %(row)s, byte "
+                    "%(byte)s): it looks like Thai Windows encoding (TIS-620 or Windows-874). "
+                    "In Excel choose Save As, then 'CSV UTF-8 (Comma delimited)', and import "
+                    "that file.",
+                    **where,
                 )
             ) from None
         raise ImportRefused(
             _(
                 "The file is not in UTF-8: the text cannot be read at row %(row)s (byte "
                 "%(byte)s). Save it as CSV UTF-8 and import it again.",
-                row=data.count(b"\n", 0, error.start) + 1,
-                byte=error.start + 1,
+                **where,
             )
         ) from None
     if "\x00" in text:
@@ -437,6 +507,9 @@ class Problem:
 
     message: str
     row: int | None = None
+    #: The column's key (name_th, contact_email, ...), when the problem is in one.
+    key: str | None = None
+    #: The column's name as the file writes it.
     column: str | None = None
     letter: str | None = None
     value: str | None = None
@@ -493,6 +566,8 @@ class _Checker:
         self.bases = _aliases(PDPA_BASIS_LABELS)
         self.provinces = _province_aliases()
         self.positions: dict[str, int] = {}
+        self.registered_names: dict[str, int] = {}
+        self.registered_numbers: dict[str, int] = {}
         self._map_headers()
 
     # headers -----------------------------------------------------------------------
@@ -560,6 +635,7 @@ class _Checker:
             Problem(
                 message=message,
                 row=number,
+                key=key,
                 column=(self.table.headers[index] if index is not None else key),
                 letter=get_column_letter(index + 1) if index is not None else None,
                 value=(_cell_text(self._raw(cells, key)) or "")[:200] if key else None,
@@ -569,8 +645,11 @@ class _Checker:
 
     def check(self, progress: Progress) -> None:
         """Check every row; problems go to the report."""
+        self._look_up_register()
         for number, cells in progress(_("Checking rows"), self.table.rows):
             self._check_row(number, cells)
+        order = {column.key: index for index, column in enumerate(COLUMNS)}
+        self.report.problems.sort(key=lambda p: (p.row or 0, order.get(p.key, len(order))))
         self.report.organisations = len(self.groups)
         self.report.contacts = sum(len(group.contacts) for group in self.groups.values())
 
@@ -582,44 +661,40 @@ class _Checker:
             if text and limit and len(text) > limit:
                 problems[key] = _("At most %(max)d characters.", max=limit)
                 texts[key] = None
-        details, status = self._organisation_details(texts, problems)
+        details, status = self._organisation_details(cells, texts, problems)
         contact = self._contact_details(cells, texts, problems)
         for key, message in problems.items():
             self._problem(number, cells, key, message)
-        name_key = services.name_key(details["name_th"] or "")
-        group = self.groups.get(name_key) if name_key else None
+        key = name_key(details["name_th"] or "")
+        group = self.groups.get(key) if key else None
         if group is not None:
-            self._check_repeat(number, cells, group, details, status, contact)
+            self._check_repeat(number, cells, group, details, status, contact, problems)
             return
-        known_problems = len(self.report.problems)
         self._check_organisation(number, cells, details, problems)
-        number_key = details["registration_number"]
-        if number_key and "registration_number" not in problems:
-            number_key = number_key.strip().upper()
-            first = self.numbers.get(number_key)
-            if first is not None:
+        registration = details["registration_number"]
+        if registration and "registration_number" not in problems:
+            registration = registration.upper()
+            first = self.numbers.setdefault(registration, number)
+            if first != number:
                 self._problem(
                     number,
                     cells,
                     "registration_number",
                     _("Row %(row)s has the same registration number.", row=first),
                 )
-            else:
-                self.numbers[number_key] = number
         if contact is not None:
-            self._check_contact(number, cells, contact)
-        if name_key and len(self.report.problems) == known_problems or name_key:
-            compared = {key: _compare_form(value) for key, value in details.items()}
-            compared["status"] = status
-            self.groups[name_key] = _Group(number, details, status, compared)
+            self._check_contact(number, cells, contact, problems)
+        if key:
+            compared = {name: _compare_form(value) for name, value in details.items()}
+            group = _Group(number, details, status, compared)
             if contact is not None:
-                self.groups[name_key].contacts.append(_Contact(number, contact))
+                group.contacts.append(_Contact(number, contact))
+            self.groups[key] = group
 
-    def _organisation_details(self, texts: dict, problems: dict) -> tuple[dict, OrganisationStatus]:
-        details = {
-            c.key: texts[c.key] for c in ORGANISATION_COLUMNS if c.key not in {"kind", "status"}
-        }
-        details["kind"] = None
+    def _organisation_details(
+        self, cells: list, texts: dict, problems: dict
+    ) -> tuple[dict, OrganisationStatus]:
+        details = {c.key: texts[c.key] for c in ORGANISATION_COLUMNS if c.key != "status"}
         if texts["kind"]:
             details["kind"] = self.kinds.get(_fold(texts["kind"]))
             if details["kind"] is None:
@@ -648,16 +723,12 @@ class _Checker:
                     "(for example ชลบุรี, Chon Buri or 20)."
                 )
         if texts["phone"]:
-            details["phone"] = _phone_text(self._raw_value(texts, "phone"))
+            details["phone"] = _phone_text(self._raw(cells, "phone"))
         return details, status
 
-    def _raw_value(self, texts: dict, key: str):
-        return texts[key]
-
     def _contact_details(self, cells: list, texts: dict, problems: dict) -> dict | None:
-        if not any(texts[c.key] for c in CONTACT_COLUMNS) and not any(
-            c.key in problems for c in CONTACT_COLUMNS
-        ):
+        """The row's contact, or None when every contact column is empty."""
+        if not any(texts[c.key] or c.key in problems for c in CONTACT_COLUMNS):
             return None
         details = {c.field: texts[c.key] for c in CONTACT_COLUMNS}
         if texts["contact_pdpa_basis"]:
@@ -667,94 +738,101 @@ class _Checker:
                     "Unknown lawful basis. Use one of: %(choices)s.",
                     choices=", ".join(str(label) for label in PDPA_BASIS_LABELS.values()),
                 )
-                details["pdpa_basis"] = PdpaBasis.CONTRACT.value  # keep checking the rest
-        raw_date = self._raw(cells, "contact_consent_date")
-        details["consent_date"] = None
         if texts["contact_consent_date"]:
             try:
-                details["consent_date"] = parse_date(raw_date)
+                details["consent_date"] = parse_date(self._raw(cells, "contact_consent_date"))
             except ValueError:
                 problems["contact_consent_date"] = _(
                     "Write the date as 2026-11-21 or 21/11/2569 (day/month/Buddhist year)."
                 )
-                details["pdpa_basis"] = PdpaBasis.CONTRACT.value
+                details["consent_date"] = None
         if texts["contact_phone"]:
             details["phone"] = _phone_text(self._raw(cells, "contact_phone"))
         return details
 
     def _check_organisation(self, number: int, cells: list, details: dict, known: dict) -> None:
-        """Run the register's own rules on the row, collecting each field's problem in turn."""
+        """Run the register's own rules on the row, collecting each field's problem in turn.
+
+        The rules stop at the first problem; the field at fault is then set aside
+        (emptied, or given a stand-in) and the rules run again, so that one pass
+        over the file reports everything wrong with each row. Duplicates of the
+        register are looked up for the whole file at once (see ``_look_up_register``).
+        """
         trial = dict(details)
-        if trial["kind"] is None and "kind" in known:
-            trial["kind"] = OrganisationKind.ASSOCIATION.value
         for key in known:
-            if key in trial and key not in {"kind", "name_th"}:
-                trial[key] = None
-        if "name_th" in known:
-            trial["name_th"] = f"import-check-{uuid.uuid4().hex}"
-        for _attempt in range(len(services.PROFILE_FIELDS) + 1):
+            if key in trial:
+                trial[key] = _ORGANISATION_STAND_INS.get(key, lambda: None)()
+        for _attempt in range(len(trial) + 1):
             try:
-                services.organisation_values(trial)
-                return
+                services.organisation_values(trial, against_register=False)
+                break
             except services.OrganisationError as error:
+                if error.field in known:  # reported already
+                    break
                 self._problem(number, cells, error.field, str(error), error.existing_id)
-                if error.field not in trial or error.field in known:
-                    return
+                if error.field not in trial:
+                    break
                 known[error.field] = str(error)
-                trial[error.field] = {
-                    "name_th": f"import-check-{uuid.uuid4().hex}",
-                    "kind": OrganisationKind.ASSOCIATION.value,
-                }.get(error.field)
+                trial[error.field] = _ORGANISATION_STAND_INS.get(error.field, lambda: None)()
+        existing = self.registered_names.get(name_key(details["name_th"] or ""))
+        if existing and "name_th" not in known:
+            message = _("An organisation with this name is already registered.")
+            known["name_th"] = message
+            self._problem(number, cells, "name_th", message, existing)
+        existing = self.registered_numbers.get((details["registration_number"] or "").upper())
+        if existing and "registration_number" not in known:
+            message = _("Another organisation already has this registration number.")
+            known["registration_number"] = message
+            self._problem(number, cells, "registration_number", message, existing)
 
-    def _check_contact(self, number: int, cells: list, details: dict) -> None:
+    def _look_up_register(self) -> None:
+        """Find, in a few queries, the organisations the file's names and numbers already have."""
+        names, numbers = set(), set()
+        for _number, cells in self.table.rows:
+            names.add(name_key(_cell_text(self._raw(cells, "name_th")) or ""))
+            numbers.add((_cell_text(self._raw(cells, "registration_number")) or "").upper())
+        self.registered_names = _ids_by(Organisation.name_key, names - {""})
+        self.registered_numbers = _ids_by(Organisation.registration_number, numbers - {""})
+
+    def _check_contact(self, number: int, cells: list, details: dict, known: dict) -> bool:
+        """Run the contact rules on the row's contact, like ``_check_organisation``."""
         trial = dict(details)
-        seen = set()
-        for _attempt in range(len(services.CONTACT_FIELDS) + 1):
+        known = {key.removeprefix("contact_") for key in known if key.startswith("contact_")}
+        for key in known:
+            trial[key] = _CONTACT_STAND_INS.get(key)
+        if "consent_date" in known:  # the basis needs no date while its own is reported
+            trial["pdpa_basis"] = PdpaBasis.CONTRACT.value
+        for _attempt in range(len(trial) + 1):
             try:
-                return services.contact_values(trial)
+                services.contact_values(trial)
+                return not known
             except services.ContactError as error:
-                key = f"contact_{error.field}" if error.field else None
-                self._problem(number, cells, key, str(error))
-                if error.field not in trial or error.field in seen:
-                    return None
-                seen.add(error.field)
-                trial[error.field] = {
-                    "first_name": "-",
-                    "pdpa_basis": PdpaBasis.CONTRACT.value,
-                }.get(error.field)
-                if error.field == "consent_date":
-                    return None
-        return None
+                if error.field in known:  # reported already
+                    return False
+                column = f"contact_{error.field}" if error.field else None
+                self._problem(number, cells, column, str(error))
+                if error.field not in trial:
+                    return False
+                known.add(error.field)
+                trial[error.field] = _CONTACT_STAND_INS.get(error.field)
+        return False
 
-    def _check_repeat(self, number, cells, group: _Group, details, status, contact) -> None:
+    def _check_repeat(  # noqa: PLR0913 (the row, as read)
+        self, number, cells, group: _Group, details, status, contact, problems
+    ) -> None:
         """A row naming an organisation of an earlier row: it adds a contact, nothing else."""
+        different = _(
+            "Row %(row)s has the same organisation with a different value in this column. "
+            "A row that adds another contact must repeat the organisation's details exactly, "
+            "or leave them empty.",
+            row=group.row,
+        )
         for key, value in details.items():
-            if key == "name_th" or value is None:
-                continue
-            if _compare_form(value) != group.compared.get(key):
-                self._problem(
-                    number,
-                    cells,
-                    key,
-                    _(
-                        "Row %(row)s has the same organisation with a different value in this "
-                        "column. A row that adds another contact must repeat the organisation's "
-                        "details exactly, or leave them empty.",
-                        row=group.row,
-                    ),
-                )
+            changed = _compare_form(value) != group.compared.get(key)
+            if key != "name_th" and value is not None and changed:
+                self._problem(number, cells, key, different)
         if _cell_text(self._raw(cells, "status")) and status is not group.status:
-            self._problem(
-                number,
-                cells,
-                "status",
-                _(
-                    "Row %(row)s has the same organisation with a different value in this "
-                    "column. A row that adds another contact must repeat the organisation's "
-                    "details exactly, or leave them empty.",
-                    row=group.row,
-                ),
-            )
+            self._problem(number, cells, "status", different)
         if contact is None:
             self._problem(
                 number,
@@ -767,9 +845,8 @@ class _Checker:
                 ),
             )
             return
-        values = self._check_contact(number, cells, contact)
-        if values is None:
-            return
+        problems_before = len(self.report.problems)
+        self._check_contact(number, cells, contact, problems)
         for other in group.contacts:
             if _same_person(other.details, contact):
                 self._problem(
@@ -781,9 +858,28 @@ class _Checker:
                         row=other.row,
                     ),
                 )
-                return
-        group.contacts.append(_Contact(number, contact))
-        self.report.merged_rows += 1
+                break
+        if len(self.report.problems) == problems_before and not problems:
+            group.contacts.append(_Contact(number, contact))
+            self.report.merged_rows += 1
+
+
+#: Values put in place of a field whose problem is already reported, to check the rest.
+_ORGANISATION_STAND_INS = {
+    "name_th": lambda: f"import-check-{uuid.uuid4().hex}",
+    "kind": lambda: OrganisationKind.ASSOCIATION.value,
+}
+_CONTACT_STAND_INS = {"first_name": "-", "pdpa_basis": PdpaBasis.CONTRACT.value}
+
+
+def _ids_by(column, values: set[str]) -> dict[str, int]:
+    """Organisation ids by the value of a unique column, for the values that are taken."""
+    found, values = {}, sorted(values)
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        rows = db.session.execute(sa.select(column, Organisation.id).where(column.in_(chunk)))
+        found.update({value: ident for value, ident in rows})
+    return found
 
 
 def _compare_form(value) -> str | None:
@@ -836,6 +932,24 @@ def parse_date(value) -> date:
     return date(year, month, day)
 
 
+def describe(problem: Problem) -> str:
+    """A problem on one line, for the command line: row, column, value, what is wrong."""
+    where = []
+    if problem.row:
+        where.append(_("row %(row)s", row=problem.row))
+    if problem.column:
+        where.append(
+            _("column %(column)s", column=" ".join(filter(None, (problem.letter, problem.column))))
+        )
+    text = ", ".join(where)
+    text = f"{text}: {problem.message}" if text else problem.message
+    if problem.value:
+        text += f" [{problem.value}]"
+    if problem.existing_id:
+        text += " " + _("(existing organisation no. %(id)s)", id=problem.existing_id)
+    return text
+
+
 # --- importing -----------------------------------------------------------------------
 
 
@@ -863,28 +977,9 @@ def import_file(
     table = read_file(data, filename)
     report, groups = check_table(table, progress)
     if report.problems or dry_run:
-        db.session.rollback()
         return report
     try:
-        for group in progress(_("Importing"), groups):
-            organisation = services.create_organisation(
-                actor=actor, status=group.status, commit=False, **group.details
-            )
-            for contact in group.contacts:
-                services.add_contact(organisation, actor=actor, commit=False, **contact.details)
-        audit.record_event(
-            actor,
-            "imported",
-            record_type="imports",
-            label=table.filename,
-            changes={
-                "file": [None, table.filename],
-                "rows": [None, report.rows],
-                "organisations": [None, report.organisations],
-                "contacts": [None, report.contacts],
-                "source": [None, source],
-            },
-        )
+        _write(table, report, groups, actor, source, progress)
         db.session.commit()
     except RuleError as error:
         db.session.rollback()
@@ -905,6 +1000,30 @@ def import_file(
         raise
     report.imported = True
     return report
+
+
+def _write(table: Table, report: ImportReport, groups: list, actor, source, progress) -> None:
+    """Add every organisation and contact through the services, and the file's audit event."""
+    with db.session.no_autoflush:  # each record is flushed with its own audit event
+        for group in progress(_("Importing"), groups):
+            organisation = services.create_organisation(
+                actor=actor, status=group.status, commit=False, **group.details
+            )
+            for contact in group.contacts:
+                services.add_contact(organisation, actor=actor, commit=False, **contact.details)
+    audit.record_event(
+        actor,
+        "imported",
+        record_type="imports",
+        label=table.filename,
+        changes={
+            "file": [None, table.filename],
+            "rows": [None, report.rows],
+            "organisations": [None, report.organisations],
+            "contacts": [None, report.contacts],
+            "source": [None, source],
+        },
+    )
 
 
 # --- the template --------------------------------------------------------------------
@@ -936,13 +1055,15 @@ def _example_row(lang: str) -> dict:
         }
 
 
-def template_headers(lang: str) -> list[str]:
+def template_headers(lang: str | None = None) -> list[str]:
     """The column names of the template: Thai headers for Thai readers, keys otherwise."""
+    lang = lang or current_language()
     return [column.thai if lang == "th" else column.key for column in COLUMNS]
 
 
-def template_csv(lang: str) -> bytes:
+def template_csv(lang: str | None = None) -> bytes:
     """A CSV template (UTF-8 with a byte-order mark, so Excel shows Thai) with one example."""
+    lang = lang or current_language()
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(template_headers(lang))
@@ -951,8 +1072,9 @@ def template_csv(lang: str) -> bytes:
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
-def template_xlsx(lang: str) -> bytes:
+def template_xlsx(lang: str | None = None) -> bytes:
     """An XLSX template with the column names, one example row, and text-formatted numbers."""
+    lang = lang or current_language()
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "organisations"

@@ -131,7 +131,7 @@ def send_invitation(contact: Contact, actor) -> Invitation:
     return invitation
 
 
-def _render_bilingual(template: str, **values) -> str:
+def _render_bilingual(template: str, subject: str, **values) -> str:
     """A mail template with one part per language: its ``message`` macro is rendered in
     each language in turn, then the template puts the parts together."""
     message = get_template_attribute(template, "message")
@@ -139,7 +139,16 @@ def _render_bilingual(template: str, **values) -> str:
     for lang in MAIL_LANGUAGES:
         with force_locale(lang):
             parts.append(message(lang=lang, **values))
-    return render_template(template, parts=parts, **values).strip() + "\n"
+    return render_template(template, parts=parts, subject=subject).strip() + "\n"
+
+
+def invitation_link(token: str) -> str:
+    """The absolute address of a link: under PUBLIC_BASE_URL when configured, else the
+    address of the current request."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("organisations.accept_invitation", token=token)
+    return url_for("organisations.accept_invitation", token=token, _external=True)
 
 
 def _mail_invitation(contact: Contact, invitation: Invitation, token: str) -> None:
@@ -157,15 +166,15 @@ def _mail_invitation(contact: Contact, invitation: Invitation, token: str) -> No
     values = {
         "name": contact.full_name,
         "organisation": organisation,
-        "url": url_for("organisations.accept_invitation", token=token, _external=True),
+        "url": invitation_link(token),
         "expires_at": invitation.expires_at,
-        "subject": " / ".join(subjects),
     }
+    subject = " / ".join(subjects)
     mail.send(
         [invitation.email],
-        values["subject"],
-        _render_bilingual("mail/invitation.txt", **values),
-        html=_render_bilingual("mail/invitation.html", **values),
+        subject,
+        _render_bilingual("mail/invitation.txt", subject, **values),
+        html=_render_bilingual("mail/invitation.html", subject, **values),
     )
 
 
@@ -352,21 +361,16 @@ def _claim(invitation: Invitation, now) -> bool:
         Invitation.revoked_at.is_(None),
         Invitation.expires_at > now,
     )
+    claim = sa.update(Invitation).where(*still_open).values(accepted_at=now)
+    options = {"synchronize_session": False}
     try:
-        result = db.session.execute(
-            sa.update(Invitation).where(*still_open).values(accepted_at=now),
-            execution_options={"synchronize_session": False},
-        )
+        result = db.session.execute(claim, execution_options=options)
     except sa.exc.OperationalError:
-        # SQLite refuses the write when another transaction changed the data this one read
-        # (it cannot wait and re-check as PostgreSQL does): look again, now up to date.
+        # SQLite will not turn this transaction's earlier reads into a write while another
+        # transaction writes; PostgreSQL waits and re-checks by itself. Start afresh with
+        # the write, which waits its turn and then sees the other's outcome.
         db.session.rollback()
-        state = db.session.execute(
-            sa.select(Invitation.accepted_at, Invitation.revoked_at).where(still_open[0])
-        ).one()
-        if state.accepted_at is None and state.revoked_at is None:
-            raise  # not a lost race: the database itself failed
-        return False
+        result = db.session.execute(claim, execution_options=options)
     return result.rowcount == 1
 
 

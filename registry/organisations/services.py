@@ -75,14 +75,17 @@ def find_by_name(name: str) -> Organisation | None:
     return db.session.scalar(sa.select(Organisation).where(Organisation.name_key == name_key(name)))
 
 
-def _check(values: dict, organisation: Organisation | None) -> None:
-    """Refuse a profile the register cannot hold; the first problem found is raised."""
+def _check(values: dict, organisation: Organisation | None, against_register: bool = True) -> None:
+    """Refuse a profile the register cannot hold; the first problem found is raised.
+
+    ``against_register=False`` skips the duplicate lookups (the import does them in bulk).
+    """
     own_id = organisation.id if organisation is not None else None
     if not values["name_th"]:
         raise OrganisationError(_("Enter the organisation's name in Thai."), "name_th")
     if values["kind"] is None:
         raise OrganisationError(_("Choose what kind of organisation this is."), "kind")
-    same_name = find_by_name(values["name_th"])
+    same_name = find_by_name(values["name_th"]) if against_register else None
     if same_name is not None and same_name.id != own_id:
         raise OrganisationError(
             _("An organisation with this name is already registered."),
@@ -93,7 +96,7 @@ def _check(values: dict, organisation: Organisation | None) -> None:
         raise OrganisationError(_("Choose one of the 77 provinces."), "province")
     _check_formats(values, OrganisationError)
     number = values["registration_number"]
-    if number:
+    if number and against_register:
         same_number = db.session.scalar(
             sa.select(Organisation).where(Organisation.registration_number == number)
         )
@@ -134,14 +137,16 @@ def _unique_rules_kept() -> Iterator[None]:
         ) from None
 
 
-def organisation_values(details: dict, organisation: Organisation | None = None) -> dict:
+def organisation_values(
+    details: dict, organisation: Organisation | None = None, *, against_register: bool = True
+) -> dict:
     """An organisation's profile fields normalised and checked, without writing anything.
 
     Raises OrganisationError naming the first field at fault (duplicates carry the
     existing record's id); the import uses this to check every row before writing.
     """
     values = _normalised(details)
-    _check(values, organisation)
+    _check(values, organisation, against_register)
     return values
 
 

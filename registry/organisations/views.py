@@ -20,13 +20,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from .. import audit, tabular
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
 from ..auth.views import _renew_session
 from ..db import db
 from ..forms import ConfirmForm, attach_error
 from ..web import confirmed_action
-from . import invitations, queries, services, timeline
+from . import imports, invitations, queries, services, timeline
 from .forms import (
     KIND_LABELS,
     PDPA_BASIS_LABELS,
@@ -55,6 +56,30 @@ def index():
     return render_template(
         "organisations/index.html", page=page, filters=filters, provinces=sorted_provinces
     )
+
+
+@bp.get("/export.csv")
+@permission_required("organisations.export")
+def export_csv():
+    """Download every organisation the list finds (all pages, same order) as CSV."""
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@permission_required("organisations.export")
+def export_xlsx():
+    """Download every organisation the list finds (all pages, same order) as XLSX."""
+    return _export("xlsx")
+
+
+def _export(file_format: str):
+    """Write the file, then log the bulk read of partner data (a read, but it is logged)."""
+    filters = queries.Filters.from_args(request.args)
+    data, rows = queries.export_file(filters, file_format)
+    summary = queries.export_summary(filters, file_format, rows)
+    audit.record_event(current_user, "exported", record_type="organisations", label=summary)
+    db.session.commit()
+    return tabular.download(data, file_format, queries.export_filename(file_format))
 
 
 @bp.get("/<int:organisation_id>")
@@ -308,10 +333,12 @@ def representatives(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     pending = invitations.open_invitations(organisation_id=organisation.id)
     people = [person for person in organisation.contacts if not person.erased]
+    rep_accounts = invitations.representatives(organisation.id)
     return render_template(
         "organisations/invite.html",
         organisation=organisation,
-        accounts=invitations.representatives(organisation.id),
+        accounts=rep_accounts,
+        account_emails={account.email for account in rep_accounts},
         pending=pending,
         senders=invitations.user_names(invitation.invited_by_id for invitation in pending),
         people=[(person, invitations.refusal(person)) for person in people],
@@ -420,3 +447,75 @@ def mine_edit():
             return redirect(url_for(".mine"))
     page = render_template("organisations/mine_form.html", form=form, organisation=organisation)
     return page, 422 if form.errors else 200
+
+
+# --- import
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required("organisations.import")
+def import_file():
+    """Import organisations and their contacts from a CSV or XLSX file, or only check it.
+
+    Every row is checked first; a file with any problem imports nothing and the
+    page lists the problems row by row.
+    """
+    form = imports.ImportForm()
+    report = refusal = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            report = imports.import_file(
+                upload.read(), upload.filename, current_user, dry_run=form.check.data
+            )
+        except imports.ImportRefused as error:
+            refusal = error
+        else:
+            if report.imported:
+                flash(
+                    _(
+                        "%(file)s has been imported: %(organisations)s organisations and "
+                        "%(contacts)s contacts.",
+                        file=report.filename,
+                        organisations=report.organisations,
+                        contacts=report.contacts,
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".index", sort="changed"))
+    refused = bool(form.errors or refusal or (report and not report.ok))
+    page = render_template(
+        "organisations/import.html",
+        form=form,
+        report=report,
+        refusal=refusal,
+        columns=imports.COLUMNS,
+        choices=imports.column_choices(),
+        limit=imports.REPORT_LIMIT,
+        max_rows=imports.max_rows(),
+    )
+    return page, 422 if refused else 200
+
+
+@bp.get("/import/template.csv")
+@permission_required("organisations.import")
+def import_template_csv():
+    """The CSV template for the import: the column names and one example row."""
+    return _import_template(imports.template_csv(), "csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/import/template.xlsx")
+@permission_required("organisations.import")
+def import_template_xlsx():
+    """The XLSX template for the import: the column names and one example row."""
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _import_template(imports.template_xlsx(), "xlsx", mimetype)
+
+
+def _import_template(data: bytes, extension: str, mimetype: str):
+    response = make_response(data)
+    response.content_type = mimetype
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=organisations-template.{extension}"
+    )
+    return response

@@ -9,4 +9,46 @@
       event.stopPropagation();
     }
   }, true);
+
+  // Search as you type: a GET form with data-live-search="<selector>" refreshes the element
+  // matching the selector from the server's answer while the user types or changes a filter.
+  // Without script the form's own button does the same, so nothing depends on this.
+  function liveSearch(form) {
+    var selector = form.getAttribute("data-live-search");
+    var timer = null;
+    var latest = 0;
+    function refresh() {
+      var region = document.querySelector(selector);
+      if (!region) { return; }
+      var url = form.action.split("?")[0] + "?" + new URLSearchParams(new FormData(form)).toString();
+      var ticket = ++latest;
+      region.setAttribute("aria-busy", "true");
+      fetch(url, {headers: {"X-Requested-With": "fetch"}, credentials: "same-origin"})
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
+        .then(function (html) {
+          if (ticket !== latest) { return; }  // a newer search has been sent meanwhile
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(selector);
+          if (fresh) {
+            region.replaceWith(fresh);
+            window.history.replaceState(null, "", url);
+          }
+        })
+        .catch(function () { form.submit(); })
+        .finally(function () {
+          var current = document.querySelector(selector);
+          if (current) { current.removeAttribute("aria-busy"); }
+        });
+    }
+    function soon() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 250);
+    }
+    form.addEventListener("input", function (event) {
+      if (event.target.type === "search" || event.target.type === "text") { soon(); }
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.tagName === "SELECT") { soon(); }
+    });
+  }
+  document.querySelectorAll("form[data-live-search]").forEach(liveSearch);
 })();

@@ -331,3 +331,102 @@ def test_console_log_catches_a_content_security_policy_violation(
         page.wait_for_timeout(100)
     assert console_log.csp_violations(), console_log.errors
     assert page.evaluate("() => window.inlineRan === undefined")
+
+
+def test_staff_invite_a_representative_who_sets_a_password_and_edits_the_website(
+    page: Page, live_server, console_log
+):
+    """Staff invite a contact; the person opens the link from the mail, chooses a password,
+    lands on My association and corrects the website. The link then no longer works."""
+    import email as email_parser
+    from email import policy
+    from pathlib import Path
+
+    from registry.db import db
+    from registry.organisations import services as organisation_services
+    from registry.organisations.models import OrganisationKind, OrganisationStatus
+
+    th = live_server.th
+    suffix = uuid.uuid4().hex[:8]
+    address = f"rep-{suffix}@example.or.th"
+    with live_server.app.app_context():
+        organisation = organisation_services.create_organisation(
+            actor=None,
+            name_th=f"สมาคมทดลองเชิญผู้แทน {suffix}",
+            name_en=f"Invitation Trial Association {suffix}",
+            kind=OrganisationKind.ASSOCIATION,
+            status=OrganisationStatus.ACTIVE,
+        )
+        contact = organisation_services.add_contact(
+            organisation,
+            actor=None,
+            title="นางสาว",
+            first_name="ทดลอง",
+            last_name=f"ผู้แทน{suffix}",
+            email=address,
+            pdpa_basis="legitimate_interest",
+        )
+        organisation_id, contact_id, full_name = organisation.id, contact.id, contact.full_name
+        db.session.remove()
+
+    # Staff: the organisation page → its representatives → invite the contact.
+    sign_in(page, STAFF_EMAIL, DEMO_PASSWORD)
+    page.goto(f"/organisations/{organisation_id}")
+    page.get_by_test_id("representatives-card").locator("a").click()
+    expect(page).to_have_url(re.compile(rf"/organisations/{organisation_id}/representatives$"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"form[action$='/contacts/{contact_id}/invite'] button").click()
+    expect(flash(page, "success")).to_contain_text(
+        th("An invitation has been sent to %(email)s.") % {"email": address}
+    )
+    expect(page.get_by_test_id("pending-invitations")).to_contain_text(address)
+    sign_out(page)
+
+    # The mail, in Thai then English, holds the link.
+    folder = Path(live_server.app.config["MAIL_FOLDER"])
+    messages = [
+        email_parser.message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in folder.glob("*.eml")
+    ]
+    (message,) = [m for m in messages if m["To"] == address]
+    text = message.get_body(("plain",)).get_content()
+    assert "2569" in text or "2570" in text  # the expiry in the Buddhist Era
+    link = re.search(r"http://127\.0\.0\.1:\d+/invitations/[\w-]+", text).group(0)
+
+    # The person opens the link and chooses a password (a mismatch first).
+    page.goto(link)
+    expect(page.get_by_test_id("invitation-details")).to_contain_text(full_name)
+    expect(page.get_by_test_id("invitation-details")).to_contain_text(address)
+    form = page.locator("main form[method=post]")
+    form.locator("input[name=password]").fill("ดอกไม้บาน-2569")
+    form.locator("input[name=confirm]").fill("ดอกไม้บาน-2570")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#confirm-error")).to_have_text(th("The passwords do not match."))
+    form.locator("input[name=password]").fill("ดอกไม้บาน-2569")
+    form.locator("input[name=confirm]").fill("ดอกไม้บาน-2569")
+    form.locator("button[type=submit]").click()
+
+    # Signed in, on My association.
+    expect(page).to_have_url(live_server.url + "/organisations/mine")
+    expect(page.get_by_test_id("user-menu")).to_have_text(full_name)
+    expect(page.locator("main h1")).to_have_text(f"สมาคมทดลองเชิญผู้แทน {suffix}")
+    expect(page.locator("nav a[href='/organisations/mine']")).to_have_text(th("My association"))
+
+    # The website: a bad address is refused at the field, a good one is saved.
+    page.locator("main a[href='/organisations/mine/edit']").click()
+    page.locator("input[name=website]").fill("www.example.or.th")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#website-error")).to_be_visible()
+    page.locator("input[name=website]").fill(f"https://www.trial-{suffix}.example")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(live_server.url + "/organisations/mine")
+    expect(flash(page, "success")).to_contain_text(
+        th("The profile of your association has been saved.")
+    )
+    expect(page.get_by_test_id("website")).to_have_text(f"https://www.trial-{suffix}.example")
+
+    # The link worked once.
+    response = page.goto(link)
+    assert response is not None and response.status == 410
+    expect(page.get_by_test_id("invitation-refused")).to_be_visible()
+    assert_clean_console(console_log)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from datetime import datetime
 
 import pytest
+import sqlalchemy as sa
 
+from registry.organisations import views
 from registry.organisations.models import OrganisationKind, OrganisationStatus
 from registry.organisations.views import PER_PAGE
 
@@ -128,3 +132,132 @@ def test_the_list_is_paged(staff_client, make_organisation):
 def test_the_list_shows_translated_labels_and_the_province(staff_client, partners):
     body = staff_client.get("/organisations/?q=ศรีราชา").get_data(as_text=True)
     assert "มหาวิทยาลัย" in body and "ชลบุรี" in body and "ภาคีที่ร่วมมืออยู่" in body
+
+
+# --- contact names -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(make_organisation, make_contact):
+    """Organisations found only through their people's names, by a short key."""
+    orgs = {
+        key: make_organisation(f"องค์กรของบุคคล {key}", name_en=f"People {key}", acronym=f"P{key}")
+        for key in ("somchai", "john", "former", "erased", "odd")
+    }
+    make_contact(orgs["somchai"], title="ดร.", first_name="สมชาย", last_name="ใจดีมาก")
+    make_contact(orgs["john"], title="Mr.", first_name="John", last_name="Smithson")
+    make_contact(orgs["former"], title="นาง", first_name="วิไลวรรณ", last_name="เคยอยู่", active=False)
+    make_contact(
+        orgs["erased"],
+        title="นาย",
+        first_name="ลบแล้ว",
+        last_name="ไม่ควรพบ",
+        erased_at=datetime(2026, 1, 1),
+    )
+    make_contact(orgs["odd"], title=None, first_name="ชื่อ%_แปลก", last_name=None)
+    return orgs
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("สมชาย", {"somchai"}),  # given name
+        ("ใจดีมาก", {"somchai"}),  # family name
+        ("ดีมา", {"somchai"}),  # inside the family name
+        ("สมชาย ใจดี", {"somchai"}),  # "given family"
+        ("ดร.สมชาย", {"somchai"}),  # title and given name, written together
+        ("ดร.สมชาย ใจดีมาก", {"somchai"}),  # the whole written name
+        ("ร.สม", {"somchai"}),  # across title and given name
+        ("john", {"john"}),  # any case
+        ("SMITHSON", {"john"}),
+        ("john smith", {"john"}),
+        ("Mr.John", {"john"}),
+        ("วิไลวรรณ", {"former"}),  # people who have left are still found
+        ("สมชายใจดี", set()),  # given and family names are separated by a space
+        ("ชาย ใจ", {"somchai"}),
+        ("ลบแล้ว", set()),  # an erased person is not found, even by a name left behind
+        ("ไม่ควรพบ", set()),
+        ("นายลบ", set()),
+        ("%_แปลก", {"odd"}),  # % and _ match themselves
+        ("_", {"odd"}),
+        ("ชื่อ%", {"odd"}),
+        ("ชื่อx", set()),
+    ],
+)
+def test_search_finds_organisations_by_their_peoples_names(staff_client, people, q, found):
+    listed = _listed(staff_client, q=q)
+    assert listed & set(people.values()) == {people[key] for key in found}
+
+
+def test_one_and_two_letter_queries_reach_peoples_names(staff_client, people):
+    assert people["john"] in _listed(staff_client, q="J")
+    assert people["somchai"] in _listed(staff_client, q="ดร")
+    assert people["erased"] not in _listed(staff_client, q="ลบ")
+
+
+def test_a_name_match_and_a_person_match_list_the_organisation_once(
+    staff_client, make_organisation, make_contact
+):
+    organisation = make_organisation("สมาคมซ้ำซ้อนทดสอบ")
+    make_contact(organisation, first_name="ซ้ำซ้อน", last_name="ซ้ำซ้อน")
+    make_contact(organisation, first_name="ซ้ำซ้อนอีก", last_name="คนหนึ่ง")
+    body = staff_client.get("/organisations/?q=ซ้ำซ้อน").get_data(as_text=True)
+    assert body.count(f'href="/organisations/{organisation}"') == 1
+    assert "พบองค์กร 1 รายการ" in body
+
+
+def test_filters_apply_to_organisations_found_by_a_persons_name(staff_client, people):
+    assert people["somchai"] in _listed(staff_client, q="สมชาย", kind="association")
+    assert people["somchai"] not in _listed(staff_client, q="สมชาย", kind="university")
+    assert people["somchai"] not in _listed(staff_client, q="สมชาย", status="inactive")
+
+
+# --- a fixed number of SQL statements per page ---------------------------------------------
+
+
+@pytest.fixture
+def statements(app):
+    """Count the SQL statements sent while the block runs."""
+
+    @contextmanager
+    def counting():
+        seen: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "สถิติ"}, {"q": "ผู้นับ"}, {"q": "ก", "sort": "changed", "status": "all"}],
+    ids=["list", "name", "person", "one-letter"],
+)
+def test_a_page_costs_the_same_statements_whatever_its_size(
+    staff_client, make_organisation, make_contact, statements, monkeypatch, params
+):
+    for n in range(30):
+        organisation = make_organisation(f"สมาคมสถิติ {n:02d}", province="10")
+        make_contact(organisation, first_name=f"ผู้นับ{n}")
+        make_contact(organisation, first_name=f"ผู้นับอีก{n}", active=False)
+    counts = {}
+    for size in (10, 25):
+        monkeypatch.setattr(views, "PER_PAGE", size)
+        staff_client.get("/organisations/", query_string=params).close()  # warm caches
+        with statements() as seen, staff_client.get("/organisations/", query_string=params) as r:
+            assert r.status_code == 200
+            assert len(_ids(r.get_data(as_text=True))) == size  # full pages, so rows differ
+        counts[size] = len(seen)
+    assert counts[10] == counts[25]
+    assert counts[10] <= 6
+
+
+def _ids(body: str) -> set[int]:
+    return {int(i) for i in re.findall(r'href="/organisations/(\d+)"', body)}

@@ -1,0 +1,446 @@
+"""Producing, storing and serving official documents as numbered, verifiable versions.
+
+The packages that own records (agreements, meetings) decide what a document
+says and who may have it; this one renders it once per distinct content, keeps
+every version with its SHA-256, serves it from storage while the content is
+unchanged, and answers the public verification page through the describers
+the owning packages register.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Response, current_app, has_request_context, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .. import audit
+from ..db import db
+from ..i18n import BANGKOK
+from ..rules import RuleError
+from .models import DocumentVersion, new_public_token
+from .rendering import FORM_REVISION, PDFA_STANDARD, Stamp
+
+log = logging.getLogger(__name__)
+
+#: Record types and variants are short lower-case names: they become folder and file names.
+_RECORD_TYPE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_VARIANT = re.compile(r"[a-z][a-z0-9-]{0,19}")
+
+#: How many times publish() tries again when another request took the same version number.
+_ATTEMPTS = 4
+
+#: A render callable: given the stamp (reference, version, verification URL, final, PDF/A),
+#: it returns the PDF bytes; usually ``lambda stamp: render_pdf(template, context, stamp=stamp)``.
+Renderer = Callable[[Stamp], bytes]
+
+
+class DocumentError(RuleError):
+    """A document cannot be produced or served."""
+
+
+class DocumentUnavailable(DocumentError):
+    """The stored file of a version is missing or no longer matches its SHA-256."""
+
+    def __init__(self, version: DocumentVersion):
+        super().__init__(
+            _("The stored file of this document is missing or damaged; produce it again.")
+        )
+        self.version = version
+
+
+# --- Canonical content and its hash ------------------------------------------------------
+
+
+def _plain(value):
+    """JSON for the values records hold: dates, times, enums, decimals, sets."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    raise TypeError(f"cannot hash a {type(value).__name__} in document content")
+
+
+def canonical_json(content) -> str:
+    """The content as canonical JSON: sorted keys, no spaces, NFC text."""
+    text = json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
+    )
+    return unicodedata.normalize("NFC", text)
+
+
+def content_hash(content, *, reference: str | None = None, final: bool = False) -> str:
+    """SHA-256 of what a document is rendered from (with the layout revision)."""
+    wrapped = {"form": FORM_REVISION, "reference": reference, "final": final, "content": content}
+    return hashlib.sha256(canonical_json(wrapped).encode()).hexdigest()
+
+
+# --- Reading versions --------------------------------------------------------------------
+
+
+def versions_of(record_type: str, record_id: int) -> list[DocumentVersion]:
+    """Every stored version of a record, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(DocumentVersion)
+            .where(
+                DocumentVersion.record_type == record_type,
+                DocumentVersion.record_id == record_id,
+            )
+            .order_by(DocumentVersion.version.desc())
+        )
+    )
+
+
+def latest(record_type: str, record_id: int, variant: str | None = None) -> DocumentVersion | None:
+    """The newest version of a record (of one variant, when given)."""
+    query = sa.select(DocumentVersion).where(
+        DocumentVersion.record_type == record_type, DocumentVersion.record_id == record_id
+    )
+    if variant is not None:
+        query = query.where(DocumentVersion.variant == variant)
+    return db.session.scalars(query.order_by(DocumentVersion.version.desc()).limit(1)).first()
+
+
+def by_token(token: str) -> DocumentVersion | None:
+    """The version a public verification token belongs to."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalars(
+        sa.select(DocumentVersion).where(DocumentVersion.public_token == token)
+    ).first()
+
+
+def is_current(version: DocumentVersion) -> bool:
+    """Whether no later version supersedes this one.
+
+    A later version supersedes it if it is of the same variant (a reprint) or was
+    rendered from different content (the record changed since).
+    """
+    later = db.session.scalars(
+        sa.select(DocumentVersion.id)
+        .where(
+            DocumentVersion.record_type == version.record_type,
+            DocumentVersion.record_id == version.record_id,
+            DocumentVersion.version > version.version,
+            sa.or_(
+                DocumentVersion.variant == version.variant,
+                DocumentVersion.content_hash != version.content_hash,
+            ),
+        )
+        .limit(1)
+    ).first()
+    return later is None
+
+
+def storage_root() -> Path:
+    """The folder documents are stored under (outside the static folder)."""
+    return Path(current_app.config["STORAGE_DIR"]) / "documents"
+
+
+def file_path(version: DocumentVersion) -> Path:
+    """Where the version's file is on disk."""
+    return Path(current_app.config["STORAGE_DIR"]) / version.storage_path
+
+
+def _sha256_of(path: Path) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def file_intact(version: DocumentVersion) -> bool:
+    """Whether the stored file exists and its SHA-256 is the recorded one."""
+    path = file_path(version)
+    try:
+        if path.stat().st_size != version.size:
+            return False
+    except OSError:
+        return False
+    return _sha256_of(path) == version.sha256
+
+
+def verify_url(token: str) -> str:
+    """The public verification address for a token (PUBLIC_BASE_URL, else this request's host)."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or ""
+    if not base and has_request_context():
+        base = request.host_url.rstrip("/")
+    if not base:
+        base = "http://localhost"
+    if has_request_context():
+        path = url_for("documents.verify", token=token)
+    else:
+        with current_app.test_request_context():
+            path = url_for("documents.verify", token=token)
+    return base + path
+
+
+def pdf_standard_for(variant: str) -> str | None:
+    """The PDF/A profile for archival variants ("pdfa", "pdfa-th", ...), else None."""
+    return PDFA_STANDARD if variant == "pdfa" or variant.startswith("pdfa-") else None
+
+
+# --- Producing a version -----------------------------------------------------------------
+
+
+def _store(record_type: str, record_id: int, number: int, variant: str, pdf: bytes) -> str:
+    """Write the file atomically (a temporary file renamed into place); its relative path."""
+    folder = storage_root() / record_type / str(record_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    # The random part keeps two requests racing for the same number from sharing a file.
+    name = f"v{number}-{variant}-{secrets.token_hex(4)}.pdf"
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(pdf)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, folder / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return (folder / name).relative_to(Path(current_app.config["STORAGE_DIR"])).as_posix()
+
+
+def _next_number(record_type: str, record_id: int) -> int:
+    highest = db.session.scalar(
+        sa.select(sa.func.max(DocumentVersion.version)).where(
+            DocumentVersion.record_type == record_type, DocumentVersion.record_id == record_id
+        )
+    )
+    return (highest or 0) + 1
+
+
+def _check_names(record_type: str, variant: str) -> None:
+    if not _RECORD_TYPE.fullmatch(record_type or ""):
+        raise ValueError(f"record type must be a short lower-case name: {record_type!r}")
+    if not _VARIANT.fullmatch(variant or ""):
+        raise ValueError(f"variant must be a short lower-case name: {variant!r}")
+
+
+@dataclass
+class _Published:
+    version: DocumentVersion
+    rendered: bool
+
+
+def publish(
+    record_type: str,
+    record_id: int,
+    *,
+    variant: str,
+    content,
+    render: Renderer,
+    actor,
+    reference: str | None = None,
+    final: bool = False,
+    label: str | None = None,
+) -> DocumentVersion:
+    """The stored version of a record's document for this content, rendering it only if needed.
+
+    ``content`` is the canonical input (JSON-able: the record's data as printed, the
+    same for every variant); an unchanged record whose newest version of ``variant``
+    was rendered from the same content, and whose file is intact, is answered from
+    storage without calling ``render``. Otherwise ``render(stamp)`` makes the PDF,
+    which is stored as the next version number and audited "generated document".
+    Variants named "pdfa" or "pdfa-..." are produced as PDF/A. Commits; call it with
+    no unsaved changes in the session.
+    """
+    return _publish(
+        record_type, record_id, variant, content, render, actor, reference, final, label
+    ).version
+
+
+def _publish(
+    record_type, record_id, variant, content, render, actor, reference, final, label
+) -> _Published:
+    _check_names(record_type, variant)
+    digest = content_hash(content, reference=reference, final=final)
+    damaged: DocumentVersion | None = None
+    for _attempt in range(_ATTEMPTS):
+        newest = latest(record_type, record_id, variant)
+        if newest is not None and newest.content_hash == digest:
+            if file_intact(newest):
+                return _Published(newest, rendered=False)
+            damaged = newest
+            log.error(
+                "stored document %s (%s) is missing or damaged; producing it again",
+                newest.storage_path,
+                newest.sha256,
+            )
+        number = _next_number(record_type, record_id)
+        token = new_public_token()
+        stamp = Stamp(
+            reference=reference,
+            version=number,
+            verify_url=verify_url(token),
+            final=final,
+            pdf_standard=pdf_standard_for(variant),
+            produced_on=datetime.now(BANGKOK).date(),
+        )
+        pdf = render(stamp)
+        if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
+            raise TypeError("the render callable must return the PDF as bytes")
+        path = _store(record_type, record_id, number, variant, pdf)
+        version = DocumentVersion(
+            record_type=record_type,
+            record_id=record_id,
+            version=number,
+            variant=variant,
+            reference=reference,
+            final=final,
+            content_hash=digest,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            storage_path=path,
+            public_token=token,
+            created_by_id=getattr(actor, "id", None),
+        )
+        try:
+            db.session.add(version)
+            db.session.flush()
+        except (IntegrityError, OperationalError):
+            # Another request stored this number first (or holds the lock): start again.
+            db.session.rollback()
+            (Path(current_app.config["STORAGE_DIR"]) / path).unlink(missing_ok=True)
+            continue
+        changes = {
+            "version": [None, number],
+            "variant": [None, variant],
+            "final": [None, final],
+            "sha256": [None, version.sha256],
+        }
+        if damaged is not None:
+            changes["replaces_damaged_version"] = [None, damaged.version]
+        audit.record_event(
+            actor,
+            "generated document",
+            record_type=record_type,
+            record_id=record_id,
+            label=(label or reference or f"{record_type} {record_id}")[:300],
+            changes=changes,
+        )
+        db.session.commit()
+        return _Published(version, rendered=True)
+    raise DocumentError(_("The document is being produced by someone else; try again."))
+
+
+# --- Serving a version -------------------------------------------------------------------
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def download_name(version: DocumentVersion, stem: str | None = None) -> str:
+    """A file name for the download: the reference (or the given stem), version and variant."""
+    stem = stem or version.reference or f"{version.record_type}-{version.record_id}"
+    stem = _UNSAFE_IN_NAME.sub("-", unicodedata.normalize("NFC", stem)).strip(" .-") or "document"
+    return f"{stem[:120]}-v{version.version}-{version.variant}.pdf"
+
+
+def send_version(
+    version: DocumentVersion, *, filename: str | None = None, as_attachment: bool = True
+) -> Response:
+    """The version's PDF as a response; the caller decides who may have it.
+
+    The file is checked against its SHA-256 first (DocumentUnavailable if it does
+    not match). The name is sent both as ASCII and as UTF-8 (RFC 5987), so Thai
+    names survive. ``filename`` is a stem; version, variant and ".pdf" are added.
+    """
+    if not file_intact(version):
+        raise DocumentUnavailable(version)
+    response = send_file(
+        file_path(version),
+        mimetype="application/pdf",
+        as_attachment=as_attachment,
+        download_name=download_name(version, filename),
+        etag=version.sha256,
+        conditional=True,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- What the public verification page says ----------------------------------------------
+
+#: Describers registered by the packages that own records: record_type -> callable.
+_DESCRIBERS: dict[str, Callable[[int], dict | None]] = {}
+
+
+def register_describer(record_type: str, describe: Callable[[int], dict | None]) -> None:
+    """Let the verification page say what a record's documents are.
+
+    ``describe(record_id)`` runs in the reader's language and returns None (the
+    record is gone) or a dict with: ``kind`` (e.g. "บันทึกข้อตกลงความร่วมมือ"),
+    optionally ``title``, ``status`` (a label such as "ลงนามแล้ว มีผลใช้บังคับ")
+    and ``in_force`` (True/False, or None when it does not apply). Say only what
+    is printed on the document anyway: the page is public.
+    """
+    _check_names(record_type, "x")
+    _DESCRIBERS[record_type] = describe
+
+
+def describer(record_type: str):
+    """Decorator form of register_describer()."""
+
+    def decorate(function):
+        register_describer(record_type, function)
+        return function
+
+    return decorate
+
+
+def describe(version: DocumentVersion) -> dict:
+    """What the verification page shows about a version (nothing personal)."""
+    details = None
+    describe_record = _DESCRIBERS.get(version.record_type)
+    if describe_record is not None:
+        try:
+            details = describe_record(version.record_id)
+        except Exception:  # the page must answer even if a describer fails
+            log.exception("describer for %s failed", version.record_type)
+    details = dict(details or {})
+    return {
+        "kind": details.get("kind") or _("Official document"),
+        "title": details.get("title"),
+        "status": details.get("status"),
+        "in_force": details.get("in_force"),
+        "record_exists": describe_record is None or bool(details),
+        "reference": version.reference,
+        "version": version.version,
+        "variant": variant_label(version.variant),
+        "final": version.final,
+        "produced_at": version.created_at,
+        "sha256": version.sha256,
+        "current": is_current(version),
+    }
+
+
+def variant_label(variant: str) -> str:
+    """The language and form of a variant, in the reader's language."""
+    languages = {"th": _("Thai"), "en": _("English"), "bilingual": _("Thai and English")}
+    archival = variant == "pdfa" or variant.startswith("pdfa-")
+    language = variant.removeprefix("pdfa").lstrip("-") or "th"
+    label = languages.get(language, language)
+    return _("%(language)s, PDF/A for archiving", language=label) if archival else label
