@@ -170,10 +170,7 @@ def contact_rows(
     rows = []
     for n in range(start + 1, start + count + 1):
         erased = rng.random() < 0.01
-        if rng.random() < 0.5:
-            first = rng.choice(FIRST_NAMES)
-        else:
-            first = word(rng, 2, 3)
+        first = rng.choice(FIRST_NAMES) if rng.random() < 0.5 else word(rng, 2, 3)
         last = word(rng, 1, 2) + (rng.choice(LAST_PARTS) if rng.random() < 0.5 else word(rng, 1))
         created = now - timedelta(days=rng.uniform(1, 3 * 365))
         rows.append(
@@ -200,7 +197,7 @@ def contact_rows(
 
 def seed(connection: sa.Connection, organisations: int, contacts: int, seed: int = 2569) -> None:
     """Insert the organisations and contacts (Core inserts, the caller's transaction)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (made-up data, reproducible)
     now = datetime(2026, 11, 21, 3, 0, 0)
     connection.execute(
         sa.insert(Organisation.__table__), organisation_rows(organisations, rng, now)

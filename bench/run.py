@@ -73,6 +73,35 @@ SCENARIOS: list[tuple[str, dict, bool]] = [
     ("filters + search: association, ไทย", {"kind": "association", "q": "ไทย"}, True),
 ]  # fmt: skip
 
+#: Indexes not (yet) in the migrations, that ``--proposed-indexes`` adds to compare. On
+#: PostgreSQL, trigram indexes serve ``ILIKE '%text%'`` for texts of 3 characters or more;
+#: their expressions are those ``queries._matching_ids`` writes. SQLite has no index for a
+#: substring; the b-trees serve the sort by name (deep pages) and by last change.
+PROPOSED_INDEXES = {
+    "postgresql": [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        "CREATE INDEX ix_organisations_name_th_trgm ON organisations"
+        " USING gin (name_th gin_trgm_ops)",
+        "CREATE INDEX ix_organisations_name_en_trgm ON organisations"
+        " USING gin (name_en gin_trgm_ops)",
+        "CREATE INDEX ix_organisations_acronym_trgm ON organisations"
+        " USING gin (acronym gin_trgm_ops)",
+        "CREATE INDEX ix_contacts_title_given_trgm ON contacts USING gin"
+        " ((coalesce(title || first_name, first_name)) gin_trgm_ops) WHERE erased_at IS NULL",
+        "CREATE INDEX ix_contacts_last_name_trgm ON contacts"
+        " USING gin (last_name gin_trgm_ops) WHERE erased_at IS NULL",
+        "CREATE INDEX ix_contacts_written_name_trgm ON contacts USING gin"
+        " ((coalesce(title, '') || first_name || ' ' || coalesce(last_name, '')) gin_trgm_ops)"
+        " WHERE erased_at IS NULL",
+        "CREATE INDEX ix_organisations_name_th_id ON organisations (name_th, id)",
+        "CREATE INDEX ix_organisations_updated_at_id ON organisations (updated_at, id)",
+    ],
+    "sqlite": [
+        "CREATE INDEX ix_organisations_name_th_id ON organisations (name_th, id)",
+        "CREATE INDEX ix_organisations_updated_at_id ON organisations (updated_at, id)",
+    ],
+}
+
 EXPORTS: list[tuple[str, str, dict]] = [
     ("export CSV, all current", "/organisations/export.csv", {}),
     ("export CSV, search ไอโอที", "/organisations/export.csv", {"q": "ไอโอที"}),
@@ -93,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
         help="a PostgreSQL server to run on as well (a database is created there and dropped)",
     )
     parser.add_argument("--no-sqlite", action="store_true", help="only the --database-url run")
+    parser.add_argument(
+        "--proposed-indexes",
+        action="store_true",
+        help="first add the indexes proposed for the search (PROPOSED_INDEXES), to compare",
+    )
     options = parser.parse_args(argv)
 
     failures = 0
@@ -100,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="registry-bench-") as folder:
             failures += run(Path(folder), None, options)
     if options.database_url:
-        with tempfile.TemporaryDirectory(prefix="registry-bench-") as folder:
-            with postgres_database(options.database_url) as url:
-                failures += run(Path(folder), url, options)
+        with (
+            tempfile.TemporaryDirectory(prefix="registry-bench-") as folder,
+            postgres_database(options.database_url) as url,
+        ):
+            failures += run(Path(folder), url, options)
     return 1 if failures else 0
 
 
@@ -158,6 +194,11 @@ def run(folder: Path, url: str | None, options) -> int:
         if engine.dialect.name == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
                 c.execute(sa.text("VACUUM ANALYZE"))  # what autovacuum does soon after a load
+        if options.proposed_indexes:
+            with engine.begin() as connection:
+                for statement in PROPOSED_INDEXES[engine.dialect.name]:
+                    connection.execute(sa.text(statement))
+                connection.execute(sa.text("ANALYZE"))
         seeded = time.perf_counter()
         accounts.create_user(
             email=STAFF_EMAIL,
@@ -178,10 +219,11 @@ def run(folder: Path, url: str | None, options) -> int:
 
     print()
     print(f"== {name} {version} · Python {platform.python_version()} · "
-          f"{options.organisations:,} organisations, {options.contacts:,} contacts")  # fmt: skip
+          f"{options.organisations:,} organisations, {options.contacts:,} contacts"
+          + (" · WITH the proposed indexes" if options.proposed_indexes else ""))  # fmt: skip
     print(f"   schema {built - started:.1f} s, data {seeded - built:.1f} s; "
           f"{options.runs} runs per page, {options.export_runs} per export; "
-          f"target {TARGET_MS} ms (median and p95)")  # fmt: skip
+          f"target {TARGET_MS} ms (median and p95); load average {_load()}")  # fmt: skip
 
     client = app.test_client()
     with client.post("/sign-in", data={"email": STAFF_EMAIL, "password": STAFF_PASSWORD}) as r:
@@ -205,11 +247,19 @@ def run(folder: Path, url: str | None, options) -> int:
         result["held"] = False
         rows.append((label, result))
     failures += print_table(rows)
+    print(f"load average at the end: {_load()} (a busy machine gives higher figures)")
     failures += print_statement_counts(client, counter)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
     return failures
+
+
+def _load() -> str:
+    try:
+        return ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def _sample_contact_name() -> str:

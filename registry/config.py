@@ -54,6 +54,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         ),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Partners: how long a representative's invitation link works; the largest import.
+        "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "7")),
+        "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "5000")),
         # Sign-in throttling.
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_ADDRESS", "20")),

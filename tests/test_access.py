@@ -69,6 +69,9 @@ EXPECTED = {
     "agreements.mine": {"representative", "admin"},
     "agreements.mine_show": {"representative", "admin"},
     "agreements.mine_scan": {"representative", "admin"},
+    "agreements.pdf": {"staff", "admin"},
+    "agreements.document_version": {"staff", "admin"},
+    "agreements.mine_pdf": {"representative", "admin"},
 }
 
 
@@ -138,6 +141,9 @@ def test_access_matrix(app, client, sign_in, make_user, endpoint, who):
     elif who == ANONYMOUS:
         assert response.status_code == 302
         assert "/sign-in" in location
+    elif who == "representative" and any(arg.endswith("_id") for arg in rule.arguments):
+        # A representative does not learn whether a record they may not reach exists.
+        assert response.status_code == 404
     else:
         assert response.status_code == 403
 

@@ -5,6 +5,7 @@ version and serves an unchanged one from storage."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..documents import rendering
 from ..documents import services as documents
@@ -16,9 +17,20 @@ from .services import today
 #: The record type under which the documents package keeps agreement PDFs.
 RECORD_TYPE = "agreements"
 #: Raised whenever templates/documents/agreement.html changes what it prints.
-TEMPLATE_REVISION = 1
+TEMPLATE_REVISION = 3
 #: The template.
 TEMPLATE = "documents/agreement.html"
+#: The agreement's own rules on top of the page of every official document.
+STYLES = Markup(
+    """
+.agreement .heading { font-weight: bold; margin-top: 0.5em; break-after: avoid; }
+.agreement .party { text-indent: 2.5cm; margin: 0 0 0.2em 0; }
+.agreement .conjunction { text-align: center; margin: 0.1em 0; }
+.agreement .duty { margin: 0 0 0.15em 0; padding-left: 3.5cm; text-indent: -0.9cm; }
+.agreement .blank { letter-spacing: 0.05em; }
+.agreement .part-break { break-before: page; }
+"""
+)
 
 #: The document languages each agreement language offers.
 LANGUAGES = {
@@ -89,6 +101,7 @@ def render(agreement: Agreement, lang: str, stamp: rendering.Stamp) -> bytes:
             "parties": agreement.parties,
             "witnesses": agreement.witnesses,
             "clauses": agreement.clause_tree,
+            "styles": STYLES,
         },
         stamp=stamp,
         lang=lang,

@@ -536,23 +536,15 @@ def _transition(agreement: Agreement, actor, name: str) -> AgreementStatus:
     sources, target, permission = TRANSITIONS[name]
     _require(actor, permission)
     if agreement.status not in sources:
+        from .forms import STATUS_LABELS
+
         raise TransitionError(
             _(
-                "This cannot be done while the agreement is %(status)s.",
-                status=str(STATUS_WORDS[agreement.status]),
+                "This cannot be done while the agreement's status is “%(status)s”.",
+                status=str(STATUS_LABELS[agreement.status]),
             )
         )
     return target
-
-
-#: How a status reads inside a sentence.
-STATUS_WORDS = {
-    S.DRAFT: _l("a draft"),
-    S.IN_REVIEW: _l("in review"),
-    S.APPROVED: _l("approved"),
-    S.SIGNED: _l("signed"),
-    S.TERMINATED: _l("terminated"),
-}
 
 
 def _move(agreement: Agreement, actor, name: str, **fields) -> None:

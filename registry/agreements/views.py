@@ -21,8 +21,11 @@ from ..auth.permissions import permission_required
 from ..db import db
 from ..forms import ConfirmForm, attach_error
 from ..web import confirmed_action
+from ..documents import services as documents
+from ..documents.models import DocumentVersion
 from . import (
     export,
+    printing,
     queries,
     services,
     timeline_entries,  # noqa: F401 (registers the organisation timeline provider)
@@ -379,14 +382,62 @@ def mine_scan(agreement_id: int):
 
 
 def _versions(agreement: Agreement) -> list:
-    """The stored PDFs of the agreement, newest first (when the documents package keeps them)."""
-    return []
+    """The stored PDFs of the agreement, newest first."""
+    return printing.versions(agreement)
+
+
+# --- the agreement as a PDF --------------------------------------------------------------
+
+
+@bp.get("/<int:agreement_id>/pdf")
+@permission_required("agreements.view")
+def pdf(agreement_id: int):
+    """The agreement as a PDF (?variant=th, en, bilingual, pdfa-th ...): stored, and produced
+    again only when the agreement changed."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    return _send_pdf(agreement, printing.variants_for(agreement), ".show")
+
+
+@bp.get("/<int:agreement_id>/documents/<int:version_id>")
+@permission_required("agreements.view")
+def document_version(agreement_id: int, version_id: int):
+    """One stored version of the agreement's PDF, as it was produced."""
+    version = db.get_or_404(DocumentVersion, version_id)
+    if version.record_type != printing.RECORD_TYPE or version.record_id != agreement_id:
+        abort(404)
+    try:
+        return documents.send_version(version)
+    except documents.DocumentUnavailable as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".show", agreement_id=agreement_id))
+
+
+@bp.get("/mine/<int:agreement_id>/pdf")
+@permission_required("agreements.own")
+def mine_pdf(agreement_id: int):
+    """The PDF of one's own organisation's agreement."""
+    agreement = queries.representative_agreement_or_404(current_user, agreement_id)
+    return _send_pdf(agreement, printing.variants_for(agreement, archival=False), ".mine_show")
+
+
+def _send_pdf(agreement: Agreement, offered: list[str], back: str):
+    variant = request.args.get("variant") or offered[0]
+    if variant not in offered:
+        abort(404)
+    try:
+        version = printing.publish(agreement, variant, current_user)
+        return documents.send_version(version, filename=agreement.reference)
+    except documents.DocumentError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(back, agreement_id=agreement.id))
 
 
 @bp.record_once
 def _share_labels(state) -> None:
     """The agreement labels, for every template (macros included)."""
     state.app.jinja_env.globals.update(
+        agreement_variants=printing.variants_for,
+        document_variant_label=documents.variant_label,
         AGREEMENT_KIND_LABELS=KIND_LABELS,
         AGREEMENT_STATUS_LABELS=STATUS_LABELS,
         AGREEMENT_STATE_LABELS=STATE_LABELS,

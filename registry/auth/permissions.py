@@ -99,5 +99,13 @@ def enforce():
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if rule != SIGNED_IN and not current_user.can(rule):
-        abort(403)
+        abort(404 if hides_records(request.view_args) else 403)
     return None
+
+
+def hides_records(view_args: dict | None) -> bool:
+    """Whether a refusal should say "not found": a representative asking for a record by its
+    id (another organisation's, say) must not learn that the record exists."""
+    return current_user.role is Role.REPRESENTATIVE and any(
+        key.endswith("_id") for key in (view_args or {})
+    )

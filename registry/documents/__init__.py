@@ -5,7 +5,8 @@ How a package that owns records (agreements, meetings) uses it::
     from registry.documents import rendering, services
 
     # 1. A template that extends "documents/base.html" and fills {% block content %}
-    #    (CSS in {% block styles %}). It receives your context plus ``doc``
+    #    (extra CSS: {% block head %}<style>...</style>{% endblock %}). It receives your
+    #    context plus ``doc``
     #    (rendering.Frame: doc.lang, doc.bilingual, doc.draft, doc.reference, doc.version,
     #    doc.digits(n), doc.en("English msgid") for the English half of bilingual text).
     #    User text goes in as plain values (autoescaped); never into style/src/href.
@@ -25,5 +26,7 @@ How a package that owns records (agreements, meetings) uses it::
 
     # 3. Once, at import time: what the public verification page says about the record.
     @services.describer("agreements")
-    def describe(record_id): return {"kind": ..., "title": ..., "status": ..., "in_force": ...}
+    def describe(record_id):
+        return {"kind": ..., "title": ..., "status": ..., "in_force": ...,
+                "content_hash": services.content_hash(content_now, reference=..., final=...)}
 """

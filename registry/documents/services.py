@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 _RECORD_TYPE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _VARIANT = re.compile(r"[a-z][a-z0-9-]{0,19}")
 
+#: What a public token looks like (secrets.token_urlsafe).
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
 #: How many times publish() tries again when another request took the same version number.
 _ATTEMPTS = 4
 
@@ -123,8 +126,8 @@ def latest(record_type: str, record_id: int, variant: str | None = None) -> Docu
 
 def by_token(token: str) -> DocumentVersion | None:
     """The version a public verification token belongs to."""
-    if not token or len(token) > 64:
-        return None
+    if not _TOKEN.fullmatch(token or ""):
+        return None  # also keeps NUL and the like away from the database
     return db.session.scalars(
         sa.select(DocumentVersion).where(DocumentVersion.public_token == token)
     ).first()
@@ -393,9 +396,12 @@ def register_describer(record_type: str, describe: Callable[[int], dict | None])
 
     ``describe(record_id)`` runs in the reader's language and returns None (the
     record is gone) or a dict with: ``kind`` (e.g. "บันทึกข้อตกลงความร่วมมือ"),
-    optionally ``title``, ``status`` (a label such as "ลงนามแล้ว มีผลใช้บังคับ")
-    and ``in_force`` (True/False, or None when it does not apply). Say only what
-    is printed on the document anyway: the page is public.
+    optionally ``title``, ``status`` (a label such as "ลงนามแล้ว มีผลใช้บังคับ"),
+    ``in_force`` (True/False, or None when it does not apply) and ``content_hash``:
+    ``content_hash(content, reference=..., final=...)`` with what publish() would be
+    given now, so a document printed before the record last changed reads as
+    superseded even if nobody has printed it again. Say only what is printed on
+    the document anyway: the page is public.
     """
     _check_names(record_type, "x")
     _DESCRIBERS[record_type] = describe
@@ -433,7 +439,8 @@ def describe(version: DocumentVersion) -> dict:
         "final": version.final,
         "produced_at": version.created_at,
         "sha256": version.sha256,
-        "current": is_current(version),
+        "current": is_current(version)
+        and details.get("content_hash") in (None, version.content_hash),
     }
 
 

@@ -163,3 +163,10 @@ def sign_in_en(client, sign_in):
         return user_id
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(app, monkeypatch):
+    """Messages are checked in English: the default language is Thai, so make it English here
+    (a test that wants Thai signs in a user whose language is Thai)."""
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")

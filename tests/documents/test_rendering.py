@@ -329,3 +329,31 @@ def test_the_context_may_use_the_names_of_template_globals(app):
     with app.app_context():
         html = rendering.render_html(template, {"today": "วันนี้ของเอกสาร"})
     assert "<p>วันนี้ของเอกสาร</p>" in html
+
+
+def test_the_qr_code_encodes_the_verification_link(stamped_draft, tmp_path):
+    import qrcode
+    from PIL import Image
+
+    source = tmp_path / "d.pdf"
+    source.write_bytes(stamped_draft)
+    subprocess.run(["pdfimages", "-png", str(source), str(tmp_path / "img")], check=True)
+    images = sorted(tmp_path.glob("img-*.png"))
+    assert images
+    with Image.open(images[0]) as picture:
+        picture = picture.convert("L")
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+        code.add_data(VERIFY)
+        code.make(fit=True)
+        expected = code.get_matrix()
+        size = len(expected)
+        module = picture.size[0] / size
+        assert picture.size[0] == picture.size[1]
+        found = [
+            [
+                picture.getpixel((int((x + 0.5) * module), int((y + 0.5) * module))) < 128
+                for x in range(size)
+            ]
+            for y in range(size)
+        ]
+    assert found == expected

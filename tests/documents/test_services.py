@@ -315,3 +315,46 @@ def test_a_real_document_through_publish(app, publish, record_id, sample_templat
         text = "".join(pdf_pages_text(services.file_path(version).read_bytes()).pop(0).split())
     assert "MOU-2569/010" in text
     assert f"/verify/{version.public_token}" in text
+
+
+def test_two_requests_racing_for_the_same_number_both_get_a_version(make_app):
+    """Two requests print different content of one record at the same moment."""
+    import threading
+
+    app = make_app()
+    barrier = threading.Barrier(2, timeout=30)
+    results: dict[str, int] = {}
+    errors: list[BaseException] = []
+
+    def worker(name: str) -> None:
+        first_call = [True]
+
+        def render(stamp: Stamp) -> bytes:
+            if first_call[0]:
+                first_call[0] = False
+                barrier.wait()  # both have chosen the same number before either stores it
+            return Renderer()(stamp)
+
+        try:
+            with app.app_context():
+                version = services.publish(
+                    "samples", 7, variant="th", content={"who": name}, render=render, actor=None
+                )
+                results[name] = version.version
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(results.values()) == [1, 2]
+    with app.app_context():
+        stored = services.versions_of("samples", 7)
+        assert [v.version for v in stored] == [2, 1]
+        assert all(services.file_intact(v) for v in stored)
+        folder = services.storage_root() / "samples" / "7"
+        assert len(list(folder.iterdir())) == 2

@@ -126,3 +126,21 @@ def test_the_page_follows_the_readers_language(app, client):
         page = response.get_data(as_text=True)
     assert "Document verification" in page
     assert "English, PDF/A for archiving" in page
+
+
+def test_a_document_printed_before_the_record_changed_reads_as_superseded(app, client, describers):
+    record_id = next(_ids)
+    now = {"content": {"a": 1}}
+    describers(
+        "samples",
+        lambda rid: {
+            "kind": "เอกสารทดสอบ",
+            "content_hash": services.content_hash(now["content"], reference="R-1"),
+        },
+    )
+    token, _ = _publish(app, {"a": 1}, record_id=record_id, reference="R-1")
+    with client.get(f"/verify/{token}") as response:
+        assert 'data-testid="verify-current"' in response.get_data(as_text=True)
+    now["content"] = {"a": 2}  # the record is edited; nobody prints it again
+    with client.get(f"/verify/{token}") as response:
+        assert 'data-testid="verify-superseded"' in response.get_data(as_text=True)

@@ -219,9 +219,9 @@ def test_a_representative_cannot_reach_another_organisations_contacts(
     assert fetch(Contact, contact_id).active is True
     assert len(contacts_of(other)) == 1
     # Nor the organisation's page, nor the personal-data actions.
-    assert client.get(f"/organisations/{other}").status_code == 403
-    assert client.get(f"/organisations/contacts/{contact_id}/personal-data.json").status_code == 403
-    assert client.post(f"/organisations/contacts/{contact_id}/erase").status_code == 403
+    assert client.get(f"/organisations/{other}").status_code == 404
+    assert client.get(f"/organisations/contacts/{contact_id}/personal-data.json").status_code == 404
+    assert client.post(f"/organisations/contacts/{contact_id}/erase").status_code == 404
 
 
 def test_a_representative_cannot_export_or_erase_even_their_own(
@@ -230,8 +230,9 @@ def test_a_representative_cannot_export_or_erase_even_their_own(
     organisation_id = make_organisation()
     sign_in(Role.REPRESENTATIVE, organisation_id=organisation_id)
     contact_id = make_contact(organisation_id)
-    assert client.get(f"/organisations/contacts/{contact_id}/personal-data.json").status_code == 403
-    assert client.post(f"/organisations/contacts/{contact_id}/erase").status_code == 403
+    # Refused like any record the representative may not reach: "not found".
+    assert client.get(f"/organisations/contacts/{contact_id}/personal-data.json").status_code == 404
+    assert client.post(f"/organisations/contacts/{contact_id}/erase").status_code == 404
 
 
 def test_a_secretary_has_no_access_to_contacts(client, sign_in, make_contact):

@@ -217,7 +217,7 @@ def test_only_staff_may_export(app, client, sign_in, aiat, role, extension):
         sign_in(role)
     with client.get(f"/organisations/export.{extension}") as response:
         assert response.status_code == (403 if role else 302)
-        assert "AIAT".encode() not in response.data
+        assert b"AIAT" not in response.data
         assert "attachment" not in response.headers.get("Content-Disposition", "")
     with app.app_context():
         logged = db.session.scalar(

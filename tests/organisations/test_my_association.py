@@ -220,8 +220,8 @@ def test_a_name_already_registered_is_refused_without_a_link_to_the_other_record
 def test_another_organisations_pages_give_nothing_away(
     client, representative, own, other, make_contact
 ):
-    """The organisation pages are staff pages: a representative is turned away the same
-    way whether the organisation exists or not, so not even its existence leaks."""
+    """The organisation pages are staff pages: a representative is told "not found" whether
+    the organisation exists or not, so not even its existence leaks."""
     missing = other + 1000
     answers = {}
     for organisation_id in (other, missing, own):
@@ -229,9 +229,9 @@ def test_another_organisations_pages_give_nothing_away(
             status, page = page_of(client, f"/organisations/{organisation_id}{path}")
             answers[(organisation_id, path)] = status
             assert "สมาคมลับอื่น" not in page
-    assert set(answers.values()) == {403}
+    assert set(answers.values()) == {404}
     with client.post(f"/organisations/{other}/edit", data=PROFILE) as response:
-        assert response.status_code == 403
+        assert response.status_code == 404
     assert page_of(client, "/organisations/")[0] == 403
 
 
@@ -264,7 +264,7 @@ def test_another_organisations_contacts_answer_404(
 def test_the_representative_cannot_invite_or_withdraw(client, representative, own, make_contact):
     contact_id = make_contact(own)
     with client.post(f"/organisations/contacts/{contact_id}/invite") as response:
-        assert response.status_code == 403
+        assert response.status_code == 404
 
 
 def test_the_representative_reaches_their_own_contacts(client, representative, own, make_contact):
