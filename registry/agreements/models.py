@@ -107,9 +107,7 @@ class Agreement(TimestampMixin, db.Model):
     #: Days of written notice a party gives to end the agreement early.
     notice_days: Mapped[int] = mapped_column(default=30)
     #: The agreement this one renews.
-    predecessor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("agreements.id"), index=True
-    )
+    predecessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agreements.id"), index=True)
     #: Lifecycle status.
     status: Mapped[AgreementStatus] = mapped_column(
         enum_column(AgreementStatus), default=AgreementStatus.DRAFT, index=True

@@ -91,6 +91,13 @@ def content(agreement: Agreement) -> dict:
     }
 
 
+def english(message: str, **values) -> Markup:
+    """The English wording of a bilingual document (the message id itself), with its values
+    escaped unless they are markup already (a name kept on one line, say)."""
+    text = Markup.escape(message)
+    return text % values if values else text
+
+
 def render(agreement: Agreement, lang: str, stamp: rendering.Stamp) -> bytes:
     """The agreement's PDF in one language ("th", "en" or "bilingual")."""
     title = agreement.title_en if lang == "en" and agreement.title_en else agreement.title_th
@@ -102,6 +109,7 @@ def render(agreement: Agreement, lang: str, stamp: rendering.Stamp) -> bytes:
             "witnesses": agreement.witnesses,
             "clauses": agreement.clause_tree,
             "styles": STYLES,
+            "english": english,
         },
         stamp=stamp,
         lang=lang,

@@ -19,10 +19,10 @@ from flask_login import current_user
 
 from ..auth.permissions import permission_required
 from ..db import db
-from ..forms import ConfirmForm, attach_error
-from ..web import confirmed_action
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
+from ..forms import ConfirmForm, attach_error
+from ..web import confirmed_action
 from . import (
     export,
     printing,
@@ -437,6 +437,7 @@ def _share_labels(state) -> None:
     """The agreement labels, for every template (macros included)."""
     state.app.jinja_env.globals.update(
         agreement_variants=printing.variants_for,
+        agreement_expiry_bands=queries.expiring_by_threshold,
         document_variant_label=documents.variant_label,
         AGREEMENT_KIND_LABELS=KIND_LABELS,
         AGREEMENT_STATUS_LABELS=STATUS_LABELS,

@@ -41,6 +41,7 @@ from openpyxl.utils import get_column_letter
 from wtforms import SubmitField
 
 from .. import audit
+from ..audit import services as audit_services
 from ..db import db
 from ..i18n import current_language
 from ..rules import RuleError
@@ -56,8 +57,6 @@ from .models import (
 )
 from .provinces import PROVINCES
 
-#: The most data rows one file may hold, unless IMPORT_MAX_ROWS says otherwise.
-DEFAULT_MAX_ROWS = 5000
 #: File types accepted, by name ending.
 EXTENSIONS = ("csv", "xlsx")
 #: A workbook may unpack to at most this many times its own size (guards against zip bombs).
@@ -258,8 +257,8 @@ class Table:
 
 
 def max_rows() -> int:
-    """The most data rows a file may hold."""
-    return int(current_app.config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    """The most data rows a file may hold (IMPORT_MAX_ROWS)."""
+    return int(current_app.config["IMPORT_MAX_ROWS"])
 
 
 def max_bytes() -> int:
@@ -518,8 +517,11 @@ class Problem:
 
 @dataclass
 class _Contact:
+    """A contact of the file: its row, the cells as read, the values the rules returned."""
+
     row: int
     details: dict
+    values: dict | None
 
 
 @dataclass
@@ -528,6 +530,8 @@ class _Group:
 
     row: int
     details: dict
+    #: The profile as the services' rules returned it; None when the row has a problem.
+    values: dict | None
     status: OrganisationStatus
     compared: dict
     contacts: list[_Contact] = field(default_factory=list)
@@ -670,7 +674,7 @@ class _Checker:
         if group is not None:
             self._check_repeat(number, cells, group, details, status, contact, problems)
             return
-        self._check_organisation(number, cells, details, problems)
+        values = self._check_organisation(number, cells, details, problems)
         registration = details["registration_number"]
         if registration and "registration_number" not in problems:
             registration = registration.upper()
@@ -682,13 +686,14 @@ class _Checker:
                     "registration_number",
                     _("Row %(row)s has the same registration number.", row=first),
                 )
+        contact_values = None
         if contact is not None:
-            self._check_contact(number, cells, contact, problems)
+            contact_values = self._check_contact(number, cells, contact, problems)
         if key:
             compared = {name: _compare_form(value) for name, value in details.items()}
-            group = _Group(number, details, status, compared)
+            group = _Group(number, details, values, status, compared)
             if contact is not None:
-                group.contacts.append(_Contact(number, contact))
+                group.contacts.append(_Contact(number, contact, contact_values))
             self.groups[key] = group
 
     def _organisation_details(
@@ -750,23 +755,29 @@ class _Checker:
             details["phone"] = _phone_text(self._raw(cells, "contact_phone"))
         return details
 
-    def _check_organisation(self, number: int, cells: list, details: dict, known: dict) -> None:
+    def _check_organisation(
+        self, number: int, cells: list, details: dict, known: dict
+    ) -> dict | None:
         """Run the register's own rules on the row, collecting each field's problem in turn.
 
         The rules stop at the first problem; the field at fault is then set aside
         (emptied, or given a stand-in) and the rules run again, so that one pass
         over the file reports everything wrong with each row. Duplicates of the
         register are looked up for the whole file at once (see ``_look_up_register``).
+        Returns the values to save, or None when the row has a problem.
         """
         trial = dict(details)
+        clean = not known
+        values = None
         for key in known:
             if key in trial:
                 trial[key] = _ORGANISATION_STAND_INS.get(key, lambda: None)()
         for _attempt in range(len(trial) + 1):
             try:
-                services.organisation_values(trial, against_register=False)
+                values = services.organisation_values(trial, against_register=False)
                 break
             except services.OrganisationError as error:
+                clean = False
                 if error.field in known:  # reported already
                     break
                 self._problem(number, cells, error.field, str(error), error.existing_id)
@@ -784,6 +795,7 @@ class _Checker:
             message = _("Another organisation already has this registration number.")
             known["registration_number"] = message
             self._problem(number, cells, "registration_number", message, existing)
+        return values if clean and not known else None
 
     def _look_up_register(self) -> None:
         """Find, in a few queries, the organisations the file's names and numbers already have."""
@@ -794,7 +806,7 @@ class _Checker:
         self.registered_names = _ids_by(Organisation.name_key, names - {""})
         self.registered_numbers = _ids_by(Organisation.registration_number, numbers - {""})
 
-    def _check_contact(self, number: int, cells: list, details: dict, known: dict) -> bool:
+    def _check_contact(self, number: int, cells: list, details: dict, known: dict) -> dict | None:
         """Run the contact rules on the row's contact, like ``_check_organisation``."""
         trial = dict(details)
         known = {key.removeprefix("contact_") for key in known if key.startswith("contact_")}
@@ -804,18 +816,18 @@ class _Checker:
             trial["pdpa_basis"] = PdpaBasis.CONTRACT.value
         for _attempt in range(len(trial) + 1):
             try:
-                services.contact_values(trial)
-                return not known
+                values = services.contact_values(trial)
+                return None if known else values
             except services.ContactError as error:
                 if error.field in known:  # reported already
-                    return False
+                    return None
                 column = f"contact_{error.field}" if error.field else None
                 self._problem(number, cells, column, str(error))
                 if error.field not in trial:
-                    return False
+                    return None
                 known.add(error.field)
                 trial[error.field] = _CONTACT_STAND_INS.get(error.field)
-        return False
+        return None
 
     def _check_repeat(  # noqa: PLR0913 (the row, as read)
         self, number, cells, group: _Group, details, status, contact, problems
@@ -846,7 +858,7 @@ class _Checker:
             )
             return
         problems_before = len(self.report.problems)
-        self._check_contact(number, cells, contact, problems)
+        values = self._check_contact(number, cells, contact, problems)
         for other in group.contacts:
             if _same_person(other.details, contact):
                 self._problem(
@@ -860,7 +872,7 @@ class _Checker:
                 )
                 break
         if len(self.report.problems) == problems_before and not problems:
-            group.contacts.append(_Contact(number, contact))
+            group.contacts.append(_Contact(number, contact, values))
             self.report.merged_rows += 1
 
 
@@ -1002,15 +1014,31 @@ def import_file(
     return report
 
 
+#: Records written per batch of INSERT statements.
+WRITE_BATCH = 250
+
+
 def _write(table: Table, report: ImportReport, groups: list, actor, source, progress) -> None:
-    """Add every organisation and contact through the services, and the file's audit event."""
-    with db.session.no_autoflush:  # each record is flushed with its own audit event
-        for group in progress(_("Importing"), groups):
-            organisation = services.create_organisation(
-                actor=actor, status=group.status, commit=False, **group.details
-            )
-            for contact in group.contacts:
-                services.add_contact(organisation, actor=actor, commit=False, **contact.details)
+    """Add every organisation and contact, each with its "created" audit event, and one
+    "imported" event for the file.
+
+    The values are those the services' own rules returned when the rows were checked;
+    the register is looked up again, inside the transaction, for anything saved since.
+    Records are inserted in batches: one flush per record (``audit.change``) takes
+    minutes for a file of thousands of rows, longer than a web request may run.
+    """
+    _refuse_what_the_register_now_holds(groups)
+    batch: list = []
+    for group in progress(_("Importing"), groups):
+        organisation = Organisation(status=group.status, **group.values)
+        batch.append(organisation)
+        batch += [
+            Contact(organisation=organisation, **contact.values) for contact in group.contacts
+        ]
+        if len(batch) >= WRITE_BATCH:
+            _flush_created(batch, actor)
+            batch = []
+    _flush_created(batch, actor)
     audit.record_event(
         actor,
         "imported",
@@ -1024,6 +1052,32 @@ def _write(table: Table, report: ImportReport, groups: list, actor, source, prog
             "source": [None, source],
         },
     )
+
+
+def _flush_created(records: list, actor) -> None:
+    """Insert the records, then record a "created" event for each, as ``audit.change`` does."""
+    db.session.add_all(records)
+    db.session.flush()
+    for record in records:
+        changes = audit_services.diff(record, {}, audit_services.snapshot(record))
+        audit.record_event(actor, "created", record, changes)
+
+
+def _refuse_what_the_register_now_holds(groups: list) -> None:
+    """Refuse the file if another user saved one of its organisations since it was checked."""
+    names = _ids_by(Organisation.name_key, {name_key(g.details["name_th"]) for g in groups})
+    numbers = {(g.details["registration_number"] or "").upper() for g in groups}
+    taken = names or _ids_by(Organisation.registration_number, numbers - {""})
+    if taken:
+        value, existing = next(iter(taken.items()))
+        raise ImportRefused(
+            _(
+                "Nothing was imported: %(value)s was saved in the register by someone else "
+                "after the file was checked. Check the file again.",
+                value=value,
+            ),
+            existing_id=existing,
+        )
 
 
 # --- the template --------------------------------------------------------------------

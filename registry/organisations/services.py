@@ -151,16 +151,9 @@ def organisation_values(
 
 
 def create_organisation(
-    *,
-    actor,
-    status: OrganisationStatus = OrganisationStatus.PROSPECT,
-    commit: bool = True,
-    **details,
+    *, actor, status: OrganisationStatus = OrganisationStatus.PROSPECT, **details
 ) -> Organisation:
-    """Register a new organisation, as a prospect unless told otherwise.
-
-    With ``commit=False`` the caller commits (the import writes a whole file at once).
-    """
+    """Register a new organisation, as a prospect unless told otherwise."""
     values = organisation_values(details)
     if status is OrganisationStatus.INACTIVE:
         raise OrganisationError(_("A new organisation cannot start as inactive."), "status")
@@ -168,8 +161,7 @@ def create_organisation(
     with _unique_rules_kept():
         with audit.change(organisation, actor, "created"):
             pass
-        if commit:
-            db.session.commit()
+        db.session.commit()
     return organisation
 
 

@@ -346,3 +346,48 @@ def test_the_organisation_timeline_lists_its_agreements(
     for what in ("MOU drafted", "MOU signed", "MOU terminated", "MOU renewed by"):
         assert what in timeline
     assert f'href="/agreements/{old}"' in timeline
+
+
+def test_the_home_page_shows_staff_the_agreements_ending_soon(client, sign_in_en, make_agreement):
+    today = services.today()
+    make_agreement(
+        S.SIGNED,
+        title_th="ใกล้ครบกำหนดบนหน้าแรก",
+        signed_on=today - timedelta(days=30),
+        effective_until=today + timedelta(days=25),
+    )
+    sign_in_en("staff")
+    with client.get("/") as response:
+        html = response.get_data(as_text=True)
+    section = html.split('id="expiring-heading"', 1)[1]
+    assert "ใกล้ครบกำหนดบนหน้าแรก" in section.split("Ending within", 2)[1]
+
+
+def test_the_home_page_of_a_representative_has_no_expiry_section(client, sign_in_en):
+    sign_in_en("representative")
+    with client.get("/") as response:
+        assert 'id="expiring-heading"' not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"parties-57-organisation_id": "1", "parties-57-short_name_th": "x"},
+        {"witnesses-0-organisation_id": "abc"},
+        {"parties-0-organisation_id": "99999999999999999999"},
+        {"responsible_id": "-1"},
+        {"kind": "XYZ", "language": "fr"},
+        {"effective_from": "0001-01-01"},
+        {"copies": "99999999999999999999999"},
+        {"lock_version": "garbage", "base": "{not json"},
+    ],
+)
+def test_no_input_makes_the_form_fail(
+    client, sign_in_en, two_organisations, count_agreements, overrides
+):
+    sign_in_en("staff")
+    before = count_agreements()
+    with client.post("/agreements/new", data=_form_data(*two_organisations, **overrides)) as r:
+        assert r.status_code in (302, 422)
+    if r.status_code == 422:
+        assert count_agreements() == before

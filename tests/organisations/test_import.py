@@ -177,6 +177,13 @@ def test_an_import_leaves_one_audit_event_per_record_and_one_for_the_file(
     for organisation, contacts in found.values():
         assert ("organisations", organisation.id) in created
         assert {("contacts", c.id) for c in contacts} <= created
+    assert len(created - {("users", staff)}) == 5  # two organisations, three contacts
+    changes = {(e.record_type, e.record_id): e.changes for e in events if e.action == "created"}
+    ai, (somchai,) = found["สมาคมปัญญาประดิษฐ์ทดสอบ"]
+    assert changes["organisations", ai.id]["name_th"] == [None, "สมาคมปัญญาประดิษฐ์ทดสอบ"]
+    assert changes["organisations", ai.id]["status"] == [None, "active"]
+    assert changes["contacts", somchai.id]["consent_date"] == [None, "2026-10-21"]
+    assert changes["contacts", somchai.id]["organisation_id"] == [None, ai.id]
     assert summary.actor_id == staff
     assert summary.record_type == "imports"
     assert summary.record_label == "partners.csv"
@@ -497,29 +504,51 @@ def test_a_file_with_too_many_rows_is_refused(make_app):
 # --- all or nothing --------------------------------------------------------------------
 
 
-def test_a_failure_while_writing_rolls_everything_back(app, client, staff, counts, monkeypatch):
-    calls = []
-    real = services.add_contact
+@pytest.fixture
+def fail_on_second_batch(monkeypatch):
+    """Write one record per batch, and fail with the given error on the second batch."""
 
-    def failing(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise services.ContactError("simulated refusal")
-        return real(*args, **kwargs)
+    def arm(error: Exception) -> list:
+        written = []
+        real = imports._flush_created
 
-    monkeypatch.setattr(services, "add_contact", failing)
+        def flush(records, actor):
+            if written and records:
+                raise error
+            real(records, actor)
+            written.extend(records)
+
+        monkeypatch.setattr(imports, "WRITE_BATCH", 1)
+        monkeypatch.setattr(imports, "_flush_created", flush)
+        return written
+
+    return arm
+
+
+def test_a_refusal_while_writing_rolls_everything_back(client, staff, counts, fail_on_second_batch):
+    written = fail_on_second_batch(services.ContactError("simulated refusal"))
     before = counts()
     response = post_file(client, csv_bytes(GOOD_ROWS), "partners.csv")
     assert response.status_code == 422
     assert "simulated refusal" in refusal(response)
+    assert isinstance(written[0], Organisation)  # the first organisation had been written ...
+    assert counts() == before  # ... and is gone with the rest
+
+
+def test_an_unexpected_error_while_writing_saves_nothing(app, staff, counts, fail_on_second_batch):
+    written = fail_on_second_batch(RuntimeError("disk on fire"))
+    before = counts()
+    with app.test_request_context(), pytest.raises(RuntimeError):
+        imports.import_file(csv_bytes(GOOD_ROWS), "partners.csv", None)
+    assert written
     assert counts() == before
 
 
 def test_a_duplicate_saved_after_the_check_is_refused_while_writing(
-    app, client, staff, counts, make_organisation, monkeypatch
+    client, staff, counts, make_organisation, monkeypatch
 ):
     # Someone registers the same organisation between the check and the write: the
-    # service's own check inside the transaction refuses it, and nothing is saved.
+    # register is looked up again inside the transaction, and nothing is saved.
     monkeypatch.setattr(imports._Checker, "_look_up_register", lambda self: None)
     existing = make_organisation("สมาคมไอโอทีทดสอบ")
     before = counts()
@@ -529,14 +558,18 @@ def test_a_duplicate_saved_after_the_check_is_refused_while_writing(
     assert counts() == before
 
 
-def test_an_unexpected_error_while_writing_saves_nothing(app, staff, counts, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(services, "add_contact", broken)
+def test_a_duplicate_only_the_database_sees_is_refused_too(
+    client, staff, counts, make_organisation, monkeypatch
+):
+    # The last line of defence: the unique index, when the lookups miss a duplicate.
+    monkeypatch.setattr(imports._Checker, "_look_up_register", lambda self: None)
+    monkeypatch.setattr(imports, "_refuse_what_the_register_now_holds", lambda groups: None)
+    make_organisation(registration_number="1234/2566")
+    in_english(client)
     before = counts()
-    with app.test_request_context(), pytest.raises(RuntimeError):
-        imports.import_file(csv_bytes(GOOD_ROWS), "partners.csv", None)
+    response = post_file(client, csv_bytes(GOOD_ROWS), "partners.csv")
+    assert response.status_code == 422
+    assert "the database refused a value" in refusal(response)
     assert counts() == before
 
 
