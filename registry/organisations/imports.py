@@ -61,6 +61,8 @@ from .provinces import PROVINCES
 EXTENSIONS = ("csv", "xlsx")
 #: A workbook may unpack to at most this many times its own size (guards against zip bombs).
 MAX_UNPACK_RATIO = 100
+#: Workbook columns read; a sheet may claim thousands of empty formatted ones.
+MAX_COLUMNS = 200
 #: The report shows at most this many problems on the web page.
 REPORT_LIMIT = 1000
 
@@ -215,12 +217,15 @@ def _aliases(labels: dict) -> dict[str, str]:
 
 
 def _header_aliases() -> dict[str, str]:
+    """Folded header -> column key: the key, the Thai header, the label in Thai or English."""
     table = {}
     for column in COLUMNS:
         table[_fold(column.key)] = column.key
         table[_fold(column.thai)] = column.key
-        with force_locale("en"):
-            table[_fold(str(column.label))] = column.key
+    for column in COLUMNS:
+        for lang in ("en", "th"):
+            with force_locale(lang):
+                table.setdefault(_fold(str(column.label)), column.key)
     return table
 
 
@@ -374,7 +379,8 @@ def _read_xlsx(data: bytes) -> tuple[list, Iterator[list]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
-        rows = [list(row) for row in _limited(sheet.iter_rows(values_only=True))]
+        cells = sheet.iter_rows(max_col=MAX_COLUMNS)
+        rows = [[_workbook_value(cell) for cell in row] for row in _limited(cells)]
     except ImportRefused:
         raise
     except Exception:  # openpyxl raises many kinds of error on a damaged workbook
@@ -391,6 +397,16 @@ def _read_xlsx(data: bytes) -> tuple[list, Iterator[list]]:
     if not rows:
         raise ImportRefused(_("The file is empty."))
     return rows[0], iter(rows[1:])
+
+
+class Formula(str):
+    """A workbook cell that holds a formula: the import takes values, never formulas."""
+
+
+def _workbook_value(cell):
+    if cell.data_type == "f":
+        return Formula(str(getattr(cell.value, "text", None) or cell.value))
+    return cell.value
 
 
 def _limited(rows: Iterable) -> Iterator:
@@ -660,6 +676,13 @@ class _Checker:
     def _check_row(self, number: int, cells: list) -> None:
         texts = {c.key: _cell_text(self._raw(cells, c.key)) for c in COLUMNS}
         problems: dict[str, str] = {}
+        for key in texts:
+            if isinstance(self._raw(cells, key), Formula):
+                problems[key] = _(
+                    "This cell holds a formula; the import takes values only. In Excel, copy "
+                    "the cells and paste them as values."
+                )
+                texts[key] = None
         for key, text in texts.items():
             limit = MAX_LENGTHS.get(key)
             if text and limit and len(text) > limit:

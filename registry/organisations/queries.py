@@ -65,10 +65,10 @@ def search(filters: Filters) -> sa.Select:
 
     The search text matches anywhere inside the Thai name, the English name, the
     acronym, or the written name of one of the organisation's people who has not
-    been erased (see ``_person_matches``), ignoring case: Thai is written without spaces between
-    words, so a word is found inside a longer name. % and _ match themselves.
-    Every condition is part of the one statement, so a page costs the same number
-    of queries whatever its size.
+    been erased (see ``_person_matches``), ignoring case: Thai is written without
+    spaces between words, so a word is found inside a longer name. % and _ match
+    themselves. Every condition is part of the one statement, so a page costs the
+    same number of queries whatever its size.
     """
     return sa.select(Organisation).where(*_conditions(filters)).order_by(*_order(filters))
 
@@ -94,15 +94,18 @@ def _order(filters: Filters) -> tuple:
     return Organisation.name_th, Organisation.id
 
 
-def _contains_function():
+def _contains_function(text: str):
     """``contains(column, text)``: the column holds the text, ignoring case, % and _ literal.
 
-    PostgreSQL gets ILIKE. SQLite's LIKE already ignores case (for ASCII, as its
-    lower() does), so it is used as it is: lower() on every row doubled the time.
+    PostgreSQL gets ILIKE, unless the text has no letters with a case (Thai has
+    none): then LIKE finds the same rows, several times faster. SQLite's LIKE already
+    ignores case (for ASCII, as its lower() does), so it is used as it is: lower()
+    on every row doubled the time.
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        return lambda column, text: column.contains(text, autoescape=True)
-    return lambda column, text: column.icontains(text, autoescape=True)
+    has_case = text.lower() != text.upper()
+    if not has_case or db.session.get_bind().dialect.name == "sqlite":
+        return lambda column, value: column.contains(value, autoescape=True)
+    return lambda column, value: column.icontains(value, autoescape=True)
 
 
 def _matching_ids(text: str) -> sa.CompoundSelect:
@@ -113,7 +116,7 @@ def _matching_ids(text: str) -> sa.CompoundSelect:
     organisation, several times slower), and on PostgreSQL each branch can use a
     trigram index on its own columns, which an OR across the two tables cannot.
     """
-    contains = _contains_function()
+    contains = _contains_function(text)
     by_name = (
         sa.select(Organisation.id)
         .correlate(None)

@@ -4,6 +4,7 @@ reason, and a good file is written in one transaction with its audit events."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -124,7 +125,10 @@ def report_rows(response) -> list[list[str]]:
     body = text.split('data-testid="import-report"', 1)[1].split("</tbody>", 1)[0]
     rows = body.split("<tbody>", 1)[1].split("</tr>")[:-1]
     return [
-        [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in row.split("</td>")[:-1]]
+        [
+            html.unescape(" ".join(re.sub(r"<[^>]+>", " ", cell).split()))
+            for cell in row.split("</td>")[:-1]
+        ]
         for row in rows
     ]
 
@@ -224,15 +228,19 @@ def test_a_semicolon_separated_csv_is_read(client, staff, register):
     assert len(register()) == 2
 
 
-def test_formula_looking_cells_are_stored_as_text(app, client, staff, register):
+def test_formula_looking_text_is_stored_as_text(app, client, staff, register):
     rows = [["สมาคมสูตร", "=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM", "association",
              "", "", "", "", "", "+cmd|' /C calc'!A0", "", "", "", "", "", "", "", ""]]  # fmt: skip
     response = post_file(client, csv_bytes(rows), "formulas.csv")
     assert response.status_code == 302, page(response)[:2000]
-    workbook_rows = [["สมาคมสูตรในสมุดงาน", "association", "=1+1"]]
-    response = post_file(
-        client, xlsx_bytes(workbook_rows, ["name_th", "kind", "notes"]), "formulas.xlsx"
-    )
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name_th", "kind", "notes"])
+    workbook.active.append(["สมาคมสูตรในสมุดงาน", "association", None])
+    workbook.active["C2"].value = "=1+1"
+    workbook.active["C2"].data_type = "s"  # text that looks like a formula
+    out = io.BytesIO()
+    workbook.save(out)
+    response = post_file(client, out.getvalue(), "formulas.xlsx")
     assert response.status_code == 302, page(response)[:2000]
     found = register()
     organisation, _ = found["สมาคมสูตร"]
@@ -240,6 +248,17 @@ def test_formula_looking_cells_are_stored_as_text(app, client, staff, register):
     assert organisation.acronym == "@SUM"
     assert organisation.notes == "+cmd|' /C calc'!A0"
     assert found["สมาคมสูตรในสมุดงาน"][0].notes == "=1+1"
+
+
+def test_workbook_formulas_are_refused_at_their_cell(client, staff, counts):
+    # A formula is neither evaluated nor stored as its source: the row is reported.
+    rows = [["สมาคมสูตร", "association", '=A2&" (ประเทศไทย)"']]
+    before = counts()
+    response = post_file(client, xlsx_bytes(rows, ["name_th", "kind", "name_en"]), "f.xlsx")
+    assert response.status_code == 422
+    assert counts() == before
+    ((row, column, value, _problem),) = report_rows(response)
+    assert (row, column, value) == ("2", "C name_en", '=A2&" (ประเทศไทย)"')
 
 
 def test_check_only_reports_what_would_be_imported_and_saves_nothing(client, staff, counts):

@@ -172,6 +172,7 @@ def people(make_organisation, make_contact):
         ("SMITHSON", {"john"}),
         ("john smith", {"john"}),
         ("Mr.John", {"john"}),
+        ("mr.JOHN smiths", {"john"}),  # the whole written name, any case
         ("วิไลวรรณ", {"former"}),  # people who have left are still found
         ("สมชายใจดี", set()),  # given and family names are separated by a space
         ("ชาย ใจ", {"somchai"}),
