@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from .agreements.views import bp as agreements_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .committees.views import bp as committees_bp
     from .documents.views import bp as documents_bp
     from .home.views import bp as home_bp
     from .organisations.views import bp as organisations_bp
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(documents_bp)
     app.register_blueprint(agreements_bp)
+    app.register_blueprint(committees_bp)
 
 
 def _init_templates(app: Flask) -> None:

@@ -17,6 +17,7 @@ from .agreements import reminders as agreement_reminders
 from .auth import demo as auth_demo
 from .auth import services as accounts
 from .auth.models import Role, User
+from .committees import demo as committee_demo
 from .db import db
 from .organisations import demo as organisation_demo
 from .organisations import imports as organisation_imports
@@ -78,6 +79,7 @@ def seed_demo(if_empty):
         organisations = organisation_demo.seed()
         auth_demo.seed(organisations)
         agreement_demo.seed(organisations)
+        committee_demo.seed(organisations)
         click.echo("Demo data loaded.")
     click.echo(f"\nDemo sign-ins (password for each: {auth_demo.DEMO_PASSWORD}):")
     for email, _name, role, _org in auth_demo.ACCOUNTS:

@@ -72,6 +72,15 @@ EXPECTED = {
     "agreements.pdf": {"staff", "admin"},
     "agreements.document_version": {"staff", "admin"},
     "agreements.mine_pdf": {"representative", "admin"},
+    "committees.index": {"secretary", "staff", "admin"},
+    "committees.show": {"secretary", "staff", "admin"},
+    "committees.new": {"staff", "admin"},
+    "committees.edit": {"staff", "admin"},
+    "committees.dissolve": {"staff", "admin"},
+    "committees.appoint": {"secretary", "staff", "admin"},
+    "committees.end_membership": {"secretary", "staff", "admin"},
+    "committees.mine": {"representative", "admin"},
+    "committees.mine_show": {"representative", "admin"},
 }
 
 

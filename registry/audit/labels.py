@@ -35,6 +35,9 @@ ACTION_LABELS = {
     "recorded amendment": _l("recorded an amendment"),
     "uploaded signed copy": _l("filed the signed copy"),
     "sent expiry reminder": _l("sent an expiry reminder"),
+    "appointed": _l("appointed"),
+    "ended": _l("ended"),
+    "dissolved": _l("dissolved"),
 }
 
 #: Every record type (table) that appears in the log, with its label.
@@ -48,6 +51,8 @@ RECORD_LABELS = {
     "invitations": _l("invitation"),
     "document_versions": _l("generated document"),
     "agreements": _l("agreement (MOU/MOA)"),
+    "committees": _l("committee"),
+    "committee_memberships": _l("committee seat"),
 }
 
 

@@ -38,16 +38,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "agreements.view",
             "agreements.edit",
             "agreements.approve",
+            "committees.view",
+            "committees.manage",
         }
     ),
-    Role.SECRETARY: frozenset(),
+    # A secretary's permission reaches only the committees where they hold a secretary seat.
+    Role.SECRETARY: frozenset({"committees.own"}),
     # A representative's permissions reach only their own organisation (checked per record).
-    Role.REPRESENTATIVE: frozenset({"own_organisation.edit", "contacts.edit", "agreements.own"}),
+    Role.REPRESENTATIVE: frozenset(
+        {"own_organisation.edit", "contacts.edit", "agreements.own", "committees.member"}
+    ),
 }
 
 
+#: Separates the alternatives of a rule declared with ``any_permission_required``.
+ANY_OF = " | "
+
+
 def role_has(role: Role, permission: str) -> bool:
-    """Whether a role grants a permission; admins hold every permission."""
+    """Whether a role grants a permission (or one of "a | b"); admins hold every permission."""
+    if ANY_OF in permission:
+        return any(role_has(role, name) for name in permission.split(ANY_OF))
     return role is Role.ADMIN or permission in ROLE_PERMISSIONS.get(role, frozenset())
 
 
@@ -76,6 +87,12 @@ def signed_in(view: Callable) -> Callable:
 def permission_required(permission: str) -> Callable:
     """Declare the named permission a view needs."""
     return _declare(permission)
+
+
+def any_permission_required(*permissions: str) -> Callable:
+    """Declare several permissions, any one of which opens the view (each then reaches only
+    the records it covers, checked per record by the view)."""
+    return _declare(ANY_OF.join(permissions))
 
 
 def access_rule(app, endpoint: str) -> str | None:

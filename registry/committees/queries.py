@@ -1,0 +1,263 @@
+"""Finding committees and seats: who sits on a day, what each role may see, the choices the
+forms offer; and what committees add to an organisation's timeline and a person's PDPA
+export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import Role, User
+from ..db import db
+from ..organisations import timeline
+from ..organisations.models import Contact, Organisation
+from ..organisations.services import personal_data_source
+from .models import ROLE_RANK, ROLE_TITLES_TH, SECRETARIAT, Committee, Membership
+from .services import today
+
+
+def sitting_condition(on_day: date):
+    """The SQL condition for a seat held on a day: started, not ended early, term not over."""
+    return sa.and_(
+        Membership.term_start <= on_day,
+        sa.or_(Membership.ended_on.is_(None), Membership.ended_on > on_day),
+        sa.or_(Membership.term_end.is_(None), Membership.term_end >= on_day),
+    )
+
+
+def _seat_order(seat: Membership):
+    return (ROLE_RANK[seat.role], seat.term_start, seat.id)
+
+
+def sitting_members(committee: Committee, on_day: date | None = None) -> list[Membership]:
+    """The seats held on a day (today by default), chair first, with person and organisation.
+
+    The meetings use this for the attendance list and the quorum.
+    """
+    on_day = on_day or today()
+    seats = db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.committee_id == committee.id, sitting_condition(on_day))
+        .options(selectinload(Membership.contact), selectinload(Membership.organisation))
+    ).all()
+    return sorted(seats, key=_seat_order)
+
+
+def past_members(committee: Committee, on_day: date | None = None) -> list[Membership]:
+    """The seats whose term is over or that were ended, most recently ended first."""
+    on_day = on_day or today()
+    seats = [s for s in committee.memberships if s.last_day is not None and s.last_day < on_day]
+    return sorted(seats, key=lambda s: (s.last_day, s.id), reverse=True)
+
+
+def future_members(committee: Committee, on_day: date | None = None) -> list[Membership]:
+    """The seats whose term has not started yet."""
+    on_day = on_day or today()
+    seats = [
+        s
+        for s in committee.memberships
+        if s.term_start > on_day and (s.last_day is None or s.last_day >= s.term_start)
+    ]
+    return sorted(seats, key=_seat_order)
+
+
+def sitting_counts(on_day: date | None = None) -> dict[int, int]:
+    """How many seats each committee has held on a day (one query)."""
+    on_day = on_day or today()
+    rows = db.session.execute(
+        sa.select(Membership.committee_id, sa.func.count(Membership.id))
+        .where(sitting_condition(on_day))
+        .group_by(Membership.committee_id)
+    )
+    return {committee_id: count for committee_id, count in rows}
+
+
+# --- who may see what --------------------------------------------------------------------------
+
+
+def secretary_committee_ids(user: User, on_day: date | None = None) -> sa.Select:
+    """The committees a secretary runs: where a sitting secretarial seat is linked to them."""
+    return sa.select(Membership.committee_id).where(
+        Membership.user_id == user.id,
+        Membership.role.in_(SECRETARIAT),
+        sitting_condition(on_day or today()),
+    )
+
+
+def organisation_committee_ids(organisation_id: int, on_day: date | None = None) -> sa.Select:
+    """The committees where an organisation holds a sitting seat."""
+    return sa.select(Membership.committee_id).where(
+        Membership.organisation_id == organisation_id, sitting_condition(on_day or today())
+    )
+
+
+def manages_all(user: User) -> bool:
+    """Whether the user manages every committee (staff and admins)."""
+    return user.can("committees.manage")
+
+
+def visible_committees(user: User) -> sa.Select:
+    """The committees a staff member (all) or a secretary (their own) works with, tops first."""
+    query = sa.select(Committee).options(selectinload(Committee.parent))
+    if not manages_all(user):
+        query = query.where(Committee.id.in_(secretary_committee_ids(user)))
+    return query.order_by(
+        Committee.dissolved_on.is_not(None), Committee.parent_id.is_not(None), Committee.name_th
+    )
+
+
+def committee_for(user: User, committee_id: int) -> Committee:
+    """The committee, when the user may work with it; otherwise "not found" (404)."""
+    committee = db.get_or_404(Committee, committee_id)
+    if manages_all(user):
+        return committee
+    if committee.id not in set(db.session.scalars(secretary_committee_ids(user))):
+        abort(404)
+    return committee
+
+
+def seat_for(user: User, committee_id: int, membership_id: int) -> Membership:
+    """A seat of a committee the user may work with; otherwise "not found"."""
+    committee = committee_for(user, committee_id)
+    seat = db.session.get(Membership, membership_id)
+    if seat is None or seat.committee_id != committee.id:
+        abort(404)
+    return seat
+
+
+def representative_committees(user: User) -> list[Committee]:
+    """The committees where the representative's association holds a sitting seat."""
+    if user.organisation_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Committee)
+            .where(Committee.id.in_(organisation_committee_ids(user.organisation_id)))
+            .order_by(Committee.parent_id.is_not(None), Committee.name_th)
+        )
+    )
+
+
+def representative_committee_or_404(user: User, committee_id: int) -> Committee:
+    """One of those committees; any other answers "not found"."""
+    if user.organisation_id is None:
+        abort(404)
+    committee = db.session.scalar(
+        sa.select(Committee).where(
+            Committee.id == committee_id,
+            Committee.id.in_(organisation_committee_ids(user.organisation_id)),
+        )
+    )
+    if committee is None:
+        abort(404)
+    return committee
+
+
+# --- the forms' choices ------------------------------------------------------------------------
+
+
+def parent_choices(committee: Committee | None = None) -> list[tuple[int, str]]:
+    """Committees a committee may report to: active ones, never itself or its descendants."""
+    committees = db.session.scalars(
+        sa.select(Committee).order_by(Committee.parent_id.is_not(None), Committee.name_th)
+    ).all()
+    choices = []
+    for candidate in committees:
+        if committee is not None and (candidate is committee or committee in candidate.ancestors()):
+            continue
+        if candidate.active or (committee is not None and committee.parent_id == candidate.id):
+            choices.append((candidate.id, candidate.name_th))
+    return choices
+
+
+def contact_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Current, not erased contacts, grouped by organisation (Thai name order)."""
+    contacts = db.session.scalars(
+        sa.select(Contact)
+        .join(Contact.organisation)
+        .where(Contact.active.is_(True), Contact.erased_at.is_(None))
+        .order_by(Organisation.name_th, Contact.first_name, Contact.id)
+        .options(selectinload(Contact.organisation))
+    ).all()
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for contact in contacts:
+        label = contact.full_name + (f" — {contact.position}" if contact.position else "")
+        groups.setdefault(contact.organisation.name_th, []).append((contact.id, label))
+    return list(groups.items())
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    """Organisations a person may represent."""
+    rows = db.session.execute(sa.select(Organisation.id, Organisation.name_th).order_by(
+        Organisation.name_th))  # fmt: skip
+    return [(row.id, row.name_th) for row in rows]
+
+
+def secretary_account_choices() -> list[tuple[int, str]]:
+    """Active secretary accounts that may run a committee."""
+    rows = db.session.scalars(
+        sa.select(User)
+        .where(User.role == Role.SECRETARY, User.active.is_(True))
+        .order_by(User.full_name)
+    )
+    return [(user.id, f"{user.full_name} ({user.email})") for user in rows]
+
+
+# --- what committees add to other pages --------------------------------------------------------
+
+
+@timeline.provider
+def seat_entries(organisation: Organisation) -> Iterable[timeline.Entry]:
+    """Seats the organisation took and ended on committees (one query)."""
+    seats = db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.organisation_id == organisation.id)
+        .options(selectinload(Membership.committee), selectinload(Membership.contact))
+    ).all()
+    on = today()
+    may_open = current_user.is_authenticated and current_user.can("committees.view")
+    for seat in seats:
+        url = url_for("committees.show", committee_id=seat.committee_id) if may_open else None
+        subject = f"{seat.contact.full_name}, {ROLE_TITLES_TH[seat.role]} {seat.committee.name_th}"
+        yield timeline.Entry(seat.term_start, _("Committee seat taken"), subject, url, "committee")
+        if seat.ended_on is not None and seat.ended_on <= on:
+            ended = seat.ended_on if seat.term_end is None else min(seat.ended_on, seat.term_end)
+        elif seat.term_end is not None and seat.term_end < on:
+            ended = seat.term_end
+        else:
+            continue
+        yield timeline.Entry(ended, _("Committee seat ended"), subject, url, "committee")
+
+
+@personal_data_source
+def committee_seats(contact: Contact) -> tuple[str, list[dict]]:
+    """The person's seats on committees, for an access request."""
+    seats = db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.contact_id == contact.id)
+        .order_by(Membership.term_start, Membership.id)
+        .options(selectinload(Membership.committee), selectinload(Membership.organisation))
+    )
+    return (
+        "committee_seats",
+        [
+            {
+                "committee": seat.committee.name_th,
+                "role": seat.role.value,
+                "title": seat.title_th,
+                "organisation_represented": seat.organisation.name_th,
+                "term_start": seat.term_start.isoformat(),
+                "term_end": seat.term_end.isoformat() if seat.term_end else None,
+                "appointed_by": seat.appointed_by,
+                "ended_on": seat.ended_on.isoformat() if seat.ended_on else None,
+                "end_reason": seat.end_reason,
+            }
+            for seat in seats
+        ],
+    )

@@ -1,0 +1,241 @@
+"""Committee pages: the list, the committee with its current and past members, setting up and
+editing a committee, appointing and ending seats, dissolving; and the read-only pages of the
+committees where a representative's association holds a seat.
+
+Staff work with every committee; a secretary only with the committees where a sitting
+secretary seat is linked to their account (any other answers "not found").
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.permissions import any_permission_required, permission_required
+from ..db import db
+from ..forms import attach_error
+from . import queries, services
+from .forms import (
+    KIND_LABELS,
+    QUORUM_LABELS,
+    ROLE_LABELS,
+    AppointForm,
+    CommitteeForm,
+    DissolveForm,
+    EndMembershipForm,
+)
+from .models import Committee
+
+bp = Blueprint("committees", __name__, url_prefix="/committees")
+
+#: Staff (every committee) or a secretary (their own committees).
+WORKS_WITH = ("committees.view", "committees.own")
+#: Staff (every committee) or a secretary (their own committees' seats).
+MANAGES_SEATS = ("committees.manage", "committees.own")
+
+
+def _page(template: str, form, status: int | None = None, **context):
+    if status is None:
+        status = 422 if request.method == "POST" and form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+@bp.get("/")
+@any_permission_required(*WORKS_WITH)
+def index():
+    """The committees, with their kind, parent and the number of sitting members."""
+    committees = db.session.scalars(queries.visible_committees(current_user)).all()
+    return render_template(
+        "committees/index.html", committees=committees, counts=queries.sitting_counts()
+    )
+
+
+@bp.get("/<int:committee_id>")
+@any_permission_required(*WORKS_WITH)
+def show(committee_id: int):
+    """A committee: mandate, order, quorum, current and past members, subcommittees."""
+    committee = queries.committee_for(current_user, committee_id)
+    sitting = queries.sitting_members(committee)
+    return render_template(
+        "committees/show.html",
+        committee=committee,
+        sitting=sitting,
+        upcoming=queries.future_members(committee),
+        past=queries.past_members(committee),
+        quorum=committee.quorum_needed(len(sitting)),
+        may_manage=queries.manages_all(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("committees.manage")
+def new():
+    """Set up a committee."""
+    form = CommitteeForm()
+    form.set_parents(queries.parent_choices())
+    if request.method == "GET" and request.args.get("parent", "").isdigit():
+        form.parent_id.data = request.args["parent"][:9]
+        form.kind.data = "subcommittee"
+    if form.validate_on_submit():
+        try:
+            committee = services.create_committee(actor=current_user, **form.details())
+        except services.CommitteeError as error:
+            _attach(form, error)
+        else:
+            flash(_("The committee has been set up."), "success")
+            return redirect(url_for(".show", committee_id=committee.id))
+    return _page("committees/form.html", form, committee=None)
+
+
+@bp.route("/<int:committee_id>/edit", methods=["GET", "POST"])
+@permission_required("committees.manage")
+def edit(committee_id: int):
+    """Change a committee's details."""
+    committee = db.get_or_404(Committee, committee_id)
+    if not committee.active:
+        flash(_("This committee has been dissolved; it can no longer be changed."), "warning")
+        return redirect(url_for(".show", committee_id=committee.id))
+    form = CommitteeForm(obj=committee if request.method == "GET" else None)
+    form.set_parents(queries.parent_choices(committee))
+    if request.method == "GET":
+        form.parent_id.data = str(committee.parent_id or "")
+        form.kind.data = committee.kind.value
+        form.quorum_rule.data = committee.quorum_rule.value
+    elif form.validate_on_submit():
+        try:
+            services.update_committee(committee, actor=current_user, **form.details())
+        except services.CommitteeError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("The committee has been saved."), "success")
+            return redirect(url_for(".show", committee_id=committee.id))
+    return _page("committees/form.html", form, committee=committee)
+
+
+def _attach(form, error: services.CommitteeError) -> None:
+    link = url_for(".show", committee_id=error.existing_id) if error.existing_id else None
+    attach_error(form, error, "name_th", link)
+
+
+@bp.route("/<int:committee_id>/dissolve", methods=["GET", "POST"])
+@permission_required("committees.manage")
+def dissolve(committee_id: int):
+    """Dissolve a committee; the seats still held end that day."""
+    committee = db.get_or_404(Committee, committee_id)
+    form = DissolveForm()
+    if request.method == "GET":
+        form.dissolved_on.data = services.today()
+    elif form.validate_on_submit():
+        try:
+            services.dissolve_committee(
+                committee,
+                current_user,
+                dissolved_on=form.dissolved_on.data,
+                reason=form.reason.data,
+            )
+        except services.CommitteeError as error:
+            db.session.rollback()
+            attach_error(form, error, "dissolved_on")
+        else:
+            flash(_("The committee has been dissolved."), "success")
+            return redirect(url_for(".show", committee_id=committee.id))
+    return _page("committees/dissolve.html", form, committee=committee)
+
+
+@bp.route("/<int:committee_id>/appoint", methods=["GET", "POST"])
+@any_permission_required(*MANAGES_SEATS)
+def appoint(committee_id: int):
+    """Give a person a seat on the committee."""
+    committee = queries.committee_for(current_user, committee_id)
+    if not committee.active:
+        flash(_("This committee has been dissolved; no one can be appointed."), "warning")
+        return redirect(url_for(".show", committee_id=committee.id))
+    form = AppointForm()
+    form.set_choices(
+        queries.contact_choices(),
+        queries.organisation_choices(),
+        queries.secretary_account_choices(),
+    )
+    if request.method == "GET":
+        form.term_start.data = max(services.today(), committee.established_on)
+        form.appointed_by.data = _order_text(committee)
+    elif form.validate_on_submit():
+        try:
+            services.appoint(committee, actor=current_user, **form.details())
+        except services.CommitteeError as error:
+            db.session.rollback()
+            attach_error(form, error, "contact_id")
+        else:
+            flash(_("The appointment has been recorded."), "success")
+            return redirect(url_for(".show", committee_id=committee.id))
+    return _page("committees/appoint.html", form, committee=committee)
+
+
+def _order_text(committee: Committee) -> str | None:
+    if not committee.order_number:
+        return None
+    return _("Order no. %(number)s", number=committee.order_number)
+
+
+@bp.route("/<int:committee_id>/members/<int:membership_id>/end", methods=["GET", "POST"])
+@any_permission_required(*MANAGES_SEATS)
+def end_membership(committee_id: int, membership_id: int):
+    """End a seat early (resignation, replacement ...); it stays in the history."""
+    seat = queries.seat_for(current_user, committee_id, membership_id)
+    if seat.ended:
+        flash(_("This seat has already ended."), "warning")
+        return redirect(url_for(".show", committee_id=committee_id))
+    form = EndMembershipForm()
+    if request.method == "GET":
+        form.ended_on.data = max(services.today(), seat.term_start)
+    elif form.validate_on_submit():
+        try:
+            services.end_membership(
+                seat, current_user, ended_on=form.ended_on.data, reason=form.reason.data
+            )
+        except services.CommitteeError as error:
+            db.session.rollback()
+            attach_error(form, error, "ended_on")
+        else:
+            flash(_("The seat has been ended."), "success")
+            return redirect(url_for(".show", committee_id=committee_id))
+    return _page("committees/end_membership.html", form, seat=seat, committee=seat.committee)
+
+
+# --- representatives: committees where their association sits --------------------------------
+
+
+@bp.get("/ours")
+@permission_required("committees.member")
+def mine():
+    """The committees where the representative's association holds a seat."""
+    if current_user.organisation_id is None:
+        abort(404)
+    committees = queries.representative_committees(current_user)
+    return render_template(
+        "committees/mine.html", committees=committees, counts=queries.sitting_counts()
+    )
+
+
+@bp.get("/ours/<int:committee_id>")
+@permission_required("committees.member")
+def mine_show(committee_id: int):
+    """One of those committees, read only: members' names, seats and organisations."""
+    committee = queries.representative_committee_or_404(current_user, committee_id)
+    return render_template(
+        "committees/mine_show.html",
+        committee=committee,
+        sitting=queries.sitting_members(committee),
+    )
+
+
+@bp.record_once
+def _share_labels(state) -> None:
+    """The committee labels, for every template."""
+    state.app.jinja_env.globals.update(
+        COMMITTEE_KIND_LABELS=KIND_LABELS,
+        COMMITTEE_ROLE_LABELS=ROLE_LABELS,
+        COMMITTEE_QUORUM_LABELS=QUORUM_LABELS,
+    )
