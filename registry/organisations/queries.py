@@ -36,6 +36,8 @@ class Filters:
     status: str = CURRENT
     province: str = ""
     sort: str = "name"
+    #: "active": only organisations party to an agreement in force.
+    mou: str = ""
 
     @classmethod
     def from_args(cls, args) -> Filters:
@@ -52,6 +54,7 @@ class Filters:
             else CURRENT,
             province=province if province in BY_CODE else "",
             sort=sort if sort in SORTS else "name",
+            mou="active" if args.get("mou") == "active" else "",
         )
 
     def as_args(self) -> dict[str, str]:
@@ -85,6 +88,11 @@ def _conditions(filters: Filters) -> list:
         conditions.append(Organisation.status == OrganisationStatus(filters.status))
     if filters.province:
         conditions.append(Organisation.province == filters.province)
+    if filters.mou == "active":
+        # Agreements build on organisations, so they are looked up only when asked for.
+        from ..agreements.queries import organisation_ids_with_active_agreement
+
+        conditions.append(Organisation.id.in_(organisation_ids_with_active_agreement()))
     return conditions
 
 
