@@ -30,10 +30,11 @@ def test_staff_find_an_association_and_add_a_contact(page: Page, live_server, co
     th = live_server.th
     sign_in(page, STAFF_EMAIL, DEMO_PASSWORD)
     page.goto("/organisations/")
-    page.locator("input[name=q]").fill("ไอโอที")
-    page.locator("input[name=q]").press("Enter")
-    results = page.locator("main table tbody tr")
+    # Search as you type: the results follow the letters without pressing Enter.
+    page.locator("input[name=q]").press_sequentially("ไอโอ", delay=50)
+    results = page.locator("#organisation-results table tbody tr")
     expect(results).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"q=%E0%B9%84"))
     results.get_by_role("link", name="สมาคมไทยไอโอที").click()
     expect(page.locator("h1")).to_have_text("สมาคมไทยไอโอที")
 
