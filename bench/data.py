@@ -22,6 +22,7 @@ from registry.organisations.models import (
     OrganisationStatus,
     PdpaBasis,
     name_key,
+    refresh_search_text,
 )
 from registry.organisations.provinces import PROVINCES
 
@@ -207,3 +208,5 @@ def seed(connection: sa.Connection, organisations: int, contacts: int, seed: int
     for start in range(0, contacts, batch):
         size = min(batch, contacts - start)
         connection.execute(sa.insert(Contact.__table__), contact_rows(size, ids, rng, now, start))
+    # Core inserts pass by the session's hooks: write the search text as a flush would.
+    refresh_search_text(connection, ids)

@@ -47,7 +47,7 @@ def snapshot(record) -> dict:
 
 def diff(record, before: dict, after: dict) -> dict:
     """The fields that differ, as {field: [before, after]}, with secrets redacted."""
-    ignored = {"created_at", "updated_at"}
+    ignored = {"created_at", "updated_at", *getattr(record, "__audit_ignore__", ())}
     redact = getattr(record, "__audit_redact__", frozenset())
     changes = {}
     for key, new in after.items():

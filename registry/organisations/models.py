@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from ..db import TimestampMixin, db, enum_column
 from .provinces import province_name
@@ -24,6 +24,12 @@ def name_key(name: str | None) -> str:
     """
     text = unicodedata.normalize("NFKC", name or "").translate(_INVISIBLE)
     return " ".join(text.casefold().split())[:600]
+
+
+def search_key(text: str | None) -> str:
+    """Text as the search compares it: like ``name_key``, without a length limit."""
+    text = unicodedata.normalize("NFKC", text or "").translate(_INVISIBLE)
+    return " ".join(text.casefold().split())
 
 
 class OrganisationKind(enum.StrEnum):
@@ -50,6 +56,12 @@ class Organisation(TimestampMixin, db.Model):
     """A partner organisation, or the DGA/DGTi side itself."""
 
     __tablename__ = "organisations"
+    __audit_ignore__ = frozenset({"search_text"})
+    #: The two orders of the list, so a deep page does not sort the whole register.
+    __table_args__ = (
+        sa.Index("ix_organisations_name_th_id", "name_th", "id"),
+        sa.Index("ix_organisations_updated_at_id", "updated_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Official name in Thai.
@@ -80,6 +92,10 @@ class Organisation(TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(30))
     #: Staff notes about the organisation.
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    #: What the search box looks in: the names, the acronym and the written names of the
+    #: organisation's people (not erased ones), one per line, as ``search_key`` writes them.
+    #: Kept in step after every flush (see ``refresh_search_text``); never shown.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     #: The organisation's people, current ones first.
     contacts: Mapped[list[Contact]] = relationship(
@@ -210,3 +226,68 @@ class Invitation(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+# --- the search text -----------------------------------------------------------------
+
+
+def refresh_search_text(connection: sa.Connection, organisation_ids) -> None:
+    """Write the search text of the given organisations from their names and people.
+
+    Plain SQL on the caller's connection and transaction, so it runs inside a flush and
+    leaves the audit log and ``updated_at`` alone.
+    """
+    ids = sorted(set(organisation_ids))
+    organisations = Organisation.__table__
+    contacts = Contact.__table__
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        lines: dict[int, list[str]] = {}
+        for row in connection.execute(
+            sa.select(
+                organisations.c.id,
+                organisations.c.name_th,
+                organisations.c.name_en,
+                organisations.c.acronym,
+            ).where(organisations.c.id.in_(chunk))
+        ):
+            lines[row.id] = [row.name_th, row.name_en or "", row.acronym or ""]
+        for row in connection.execute(
+            sa.select(
+                contacts.c.organisation_id,
+                contacts.c.title,
+                contacts.c.first_name,
+                contacts.c.last_name,
+            )
+            .where(contacts.c.organisation_id.in_(chunk), contacts.c.erased_at.is_(None))
+            .order_by(contacts.c.id)
+        ):
+            name = " ".join(part for part in (row.first_name, row.last_name) if part)
+            lines.setdefault(row.organisation_id, []).append(f"{row.title or ''}{name}")
+        for organisation_id, parts in lines.items():
+            text = "\n".join(search_key(part) for part in parts if part)
+            connection.execute(
+                organisations.update()
+                .where(organisations.c.id == organisation_id)
+                # updated_at as it was: the search text is no change a reader would see.
+                .values(search_text=text, updated_at=organisations.c.updated_at)
+            )
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _note_search_changes(session: Session, _context) -> None:
+    """Remember which organisations' names or people this flush touched."""
+    touched = session.info.setdefault("search_text_due", set())
+    for record in (*session.new, *session.dirty):
+        if isinstance(record, Organisation) and record.id is not None:
+            touched.add(record.id)
+        elif isinstance(record, Contact) and record.organisation_id is not None:
+            touched.add(record.organisation_id)
+
+
+@sa.event.listens_for(Session, "after_flush_postexec")
+def _refresh_search_text(session: Session, _context) -> None:
+    """Bring the search text of the touched organisations up to date, in the same transaction."""
+    due = session.info.pop("search_text_due", None)
+    if due:
+        refresh_search_text(session.connection(), due)

@@ -14,7 +14,7 @@ from ..db import db
 from ..i18n import BANGKOK, be_year, current_language, to_local
 from ..tabular import Column
 from .forms import KIND_LABELS, STATUS_LABELS
-from .models import Contact, Organisation, OrganisationKind, OrganisationStatus
+from .models import Contact, Organisation, OrganisationKind, OrganisationStatus, search_key
 from .provinces import BY_CODE, province_name
 
 #: Status filter value for prospects and active partners together (the default).
@@ -67,11 +67,12 @@ def search(filters: Filters) -> sa.Select:
     """Organisations matching the filters, in the order asked for.
 
     The search text matches anywhere inside the Thai name, the English name, the
-    acronym, or the written name of one of the organisation's people who has not
-    been erased (see ``_person_matches``), ignoring case: Thai is written without
-    spaces between words, so a word is found inside a longer name. % and _ match
-    themselves. Every condition is part of the one statement, so a page costs the
-    same number of queries whatever its size.
+    acronym, or the written name ("ดร.สมชาย ใจดี") of one of the organisation's people
+    who has not been erased, ignoring case: Thai is written without spaces between
+    words, so a word is found inside a longer name. % and _ match themselves. It looks
+    in ``Organisation.search_text``, which holds all of these for one organisation, so
+    one pass over the organisations answers it; every condition is part of the one
+    statement, so a page costs the same number of queries whatever its size.
     """
     return sa.select(Organisation).where(*_conditions(filters)).order_by(*_order(filters))
 
@@ -79,7 +80,8 @@ def search(filters: Filters) -> sa.Select:
 def _conditions(filters: Filters) -> list:
     conditions = []
     if filters.q:
-        conditions.append(Organisation.id.in_(_matching_ids(filters.q)))
+        key = search_key(filters.q)
+        conditions.append(Organisation.search_text.contains(key, autoescape=True))
     if filters.kind:
         conditions.append(Organisation.kind == OrganisationKind(filters.kind))
     if filters.status == CURRENT:
@@ -100,71 +102,6 @@ def _order(filters: Filters) -> tuple:
     if filters.sort == "changed":
         return Organisation.updated_at.desc(), Organisation.id.desc()
     return Organisation.name_th, Organisation.id
-
-
-def _contains_function(text: str):
-    """``contains(column, text)``: the column holds the text, ignoring case, % and _ literal.
-
-    PostgreSQL gets ILIKE, unless the text has no letters with a case (Thai has
-    none): then LIKE finds the same rows, several times faster. SQLite's LIKE already
-    ignores case (for ASCII, as its lower() does), so it is used as it is: lower()
-    on every row doubled the time.
-    """
-    has_case = text.lower() != text.upper()
-    if not has_case or db.session.get_bind().dialect.name == "sqlite":
-        return lambda column, value: column.contains(value, autoescape=True)
-    return lambda column, value: column.icontains(value, autoescape=True)
-
-
-def _matching_ids(text: str) -> sa.CompoundSelect:
-    """Ids of the organisations whose names, acronym or people's names contain the text.
-
-    Two branches, one over organisations and one over contacts, joined by UNION: each
-    is read once per statement (a correlated EXISTS probed the contacts once per
-    organisation, several times slower), and on PostgreSQL each branch can use a
-    trigram index on its own columns, which an OR across the two tables cannot.
-    """
-    contains = _contains_function(text)
-    by_name = (
-        sa.select(Organisation.id)
-        .correlate(None)
-        .where(
-            sa.or_(
-                contains(Organisation.name_th, text),
-                contains(Organisation.name_en, text),
-                contains(Organisation.acronym, text),
-            )
-        )
-    )
-    by_person = (
-        sa.select(Contact.organisation_id)
-        .correlate(None)
-        .where(Contact.erased_at.is_(None), _person_matches(text, contains))
-    )
-    return sa.union(by_name, by_person)
-
-
-def _person_matches(text: str, contains) -> sa.ColumnElement[bool]:
-    """The person's written name contains the text; erased people are excluded by the caller.
-
-    The written name is title, given name, a space, family name: "ดร.สมชาย ใจดี".
-    So "สมชาย", "ใจดี", "สมชาย ใจดี", "ดร.สมชาย" and "ดร.สมชาย ใจดี" all find it.
-    Text without a space cannot span the space, so it is looked for in title and
-    given name together, and in the family name, without building the whole name
-    for every row.
-    """
-    if " " in text:
-        # Literals, not bound parameters: a PostgreSQL expression index must match as written.
-        empty, space = sa.literal_column("''"), sa.literal_column("' '")
-        written = (
-            sa.func.coalesce(Contact.title, empty)
-            + Contact.first_name
-            + space
-            + sa.func.coalesce(Contact.last_name, empty)
-        )
-        return contains(written, text)
-    title_and_given = sa.func.coalesce(Contact.title + Contact.first_name, Contact.first_name)
-    return sa.or_(contains(title_and_given, text), contains(Contact.last_name, text))
 
 
 # --- the export ------------------------------------------------------------------------

@@ -275,3 +275,25 @@ def test_consent_in_the_future_is_refused_by_the_service(app, make_organisation,
                 consent_date=tomorrow,
             )
         assert refused.value.field == "consent_date"
+
+
+def test_the_list_search_follows_a_persons_name_as_it_changes(
+    client, sign_in, make_organisation, make_contact
+):
+    sign_in(Role.STAFF)
+    organisation_id = make_organisation("สมาคมค้นหาตามชื่อคน")
+    contact_id = make_contact(organisation_id, first_name="บุญมา", last_name="ใจงาม")
+
+    def found(query: str) -> bool:
+        with client.get("/organisations/", query_string={"q": query}) as page:
+            return "สมาคมค้นหาตามชื่อคน" in page.get_data(as_text=True)
+
+    assert found("บุญมา ใจ") and found("นางสาวบุญ")
+    client.post(
+        f"/organisations/contacts/{contact_id}/edit",
+        data=GOOD | {"first_name": "บุญส่ง", "last_name": "ใจงาม"},
+    ).close()
+    assert found("บุญส่ง") and not found("บุญมา")
+    client.post(f"/organisations/contacts/{contact_id}/erase").close()
+    assert not found("บุญส่ง") and not found("ใจงาม")
+    assert found("ค้นหาตามชื่อ")  # the organisation's own name still finds it
