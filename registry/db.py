@@ -70,3 +70,13 @@ def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+#: Indexes that only one database has, made by hand in a migration and not in the models
+#: (PostgreSQL's trigram index for the search); the schema comparison leaves them alone.
+DATABASE_ONLY_INDEXES = frozenset({"ix_organisations_search_text_trgm"})
+
+
+def include_object(_obj, name, type_, _reflected, _compare_to) -> bool:
+    """For Alembic: leave database-only indexes out of the comparison of models and schema."""
+    return not (type_ == "index" and name in DATABASE_ONLY_INDEXES)

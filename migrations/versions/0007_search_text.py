@@ -72,9 +72,19 @@ def upgrade():
         batch_op.create_index("ix_organisations_name_th_id", ["name_th", "id"], unique=False)
         batch_op.create_index("ix_organisations_updated_at_id", ["updated_at", "id"], unique=False)
     _fill()
+    if op.get_bind().dialect.name == "postgresql":
+        # A trigram index serves LIKE '%text%' for texts of three characters or more.
+        # pg_trgm is a trusted extension: the database owner may create it.
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(
+            "CREATE INDEX ix_organisations_search_text_trgm ON organisations"
+            " USING gin (search_text gin_trgm_ops)"
+        )
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_organisations_search_text_trgm")
     with op.batch_alter_table("organisations", schema=None) as batch_op:
         batch_op.drop_index("ix_organisations_updated_at_id")
         batch_op.drop_index("ix_organisations_name_th_id")

@@ -80,6 +80,7 @@ def search(filters: Filters) -> sa.Select:
 def _conditions(filters: Filters) -> list:
     conditions = []
     if filters.q:
+        # Both sides case-folded; PostgreSQL's trigram index serves this LIKE.
         key = search_key(filters.q)
         conditions.append(Organisation.search_text.contains(key, autoescape=True))
     if filters.kind:
