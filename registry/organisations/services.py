@@ -268,15 +268,14 @@ def _check_contact_place(organisation: Organisation) -> None:
         )
 
 
-def add_contact(organisation: Organisation, *, actor, commit: bool = True, **details) -> Contact:
+def add_contact(organisation: Organisation, *, actor, **details) -> Contact:
     """Add a person to an organisation's contacts."""
     values = contact_values(details)
     _check_contact_place(organisation)
     contact = Contact(organisation=organisation, **values)
     with audit.change(contact, actor, "created"):
         pass
-    if commit:
-        db.session.commit()
+    db.session.commit()
     return contact
 
 
@@ -364,18 +363,21 @@ def personal_data(contact: Contact, actor) -> dict:
     The request itself is audited, and committed.
     """
     accounts = _contact_accounts(contact)
-    plain = snapshot
     data = {
-        "contact": plain(contact),
+        "contact": snapshot(contact),
         "organisation": {"id": contact.organisation.id, "name_th": contact.organisation.name_th},
         "invitations": [
-            {key: value for key, value in plain(invitation).items() if key != "token_hash"}
+            {key: value for key, value in snapshot(invitation).items() if key != "token_hash"}
             for invitation in db.session.scalars(
                 sa.select(Invitation).where(Invitation.contact_id == contact.id)
             )
         ],
         "accounts": [
-            {key: value for key, value in plain(user).items() if key not in user.__audit_redact__}
+            {
+                key: value
+                for key, value in snapshot(user).items()
+                if key not in user.__audit_redact__
+            }
             for user in accounts
         ],
         "history": [
