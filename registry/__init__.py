@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from .committees.views import bp as committees_bp
     from .documents.views import bp as documents_bp
     from .home.views import bp as home_bp
+    from .meetings.views import bp as meetings_bp
     from .organisations.views import bp as organisations_bp
     from .settings.views import bp as settings_bp
 
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(agreements_bp)
     app.register_blueprint(committees_bp)
+    app.register_blueprint(meetings_bp)
 
 
 def _init_templates(app: Flask) -> None:
