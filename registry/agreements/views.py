@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
-from ..db import db
+from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
 from ..forms import ConfirmForm, attach_error
@@ -58,7 +58,7 @@ PER_PAGE = 25
 def index():
     """List agreements with the status, kind, partner and expiry filters."""
     filters = queries.Filters.from_args(request.args)
-    page = db.paginate(queries.search(filters), per_page=PER_PAGE, error_out=False)
+    page = paginate(queries.search(filters), per_page=PER_PAGE)
     return render_template(
         "agreements/index.html",
         page=page,

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template, request
 
 from ..auth.permissions import permission_required
-from ..db import db
+from ..db import paginate
 from . import queries
 from .forms import AuditFilterForm
 from .labels import action_label, record_label
@@ -20,5 +20,5 @@ def index():
     form = AuditFilterForm(request.args)
     valid = form.validate()
     query = queries.filtered(form.data if valid else {})
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, per_page=50)
     return render_template("audit/index.html", form=form, page=page), 200 if valid else 422

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms import SelectChoice
 
-from ..db import db
+from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..organisations.models import Organisation
 from ..security import safe_next
@@ -112,7 +112,7 @@ def users():
         query = query.where(User.active.is_(False))
     elif request.args.get("state") != "all":
         query = query.where(User.active.is_(True))
-    page = db.paginate(query, per_page=25, error_out=False)
+    page = paginate(query, per_page=25)
     return render_template("auth/users.html", page=page, roles=ROLE_LABELS, role=role)
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import tabular
-from ..db import db
+from ..db import SQLITE_SEARCH_TABLE, contains_text, db
 from ..i18n import BANGKOK, be_year, current_language, to_local
 from ..tabular import Column
 from .forms import KIND_LABELS, STATUS_LABELS
@@ -80,9 +80,15 @@ def search(filters: Filters) -> sa.Select:
 def _conditions(filters: Filters) -> list:
     conditions = []
     if filters.q:
-        # Both sides case-folded; PostgreSQL's trigram index serves this LIKE.
-        key = search_key(filters.q)
-        conditions.append(Organisation.search_text.contains(key, autoescape=True))
+        # Both sides case-folded; a trigram index serves it on either database.
+        conditions.append(
+            contains_text(
+                Organisation.id,
+                Organisation.search_text,
+                search_key(filters.q),
+                sqlite_index=SQLITE_SEARCH_TABLE,
+            )
+        )
     if filters.kind:
         conditions.append(Organisation.kind == OrganisationKind(filters.kind))
     if filters.status == CURRENT:

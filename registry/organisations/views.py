@@ -24,7 +24,7 @@ from .. import audit, tabular
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
 from ..auth.views import _renew_session
-from ..db import db
+from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..web import confirmed_action
 from . import imports, invitations, queries, services, timeline
@@ -52,7 +52,7 @@ PER_PAGE = 25
 def index():
     """List organisations, with the search box, filters and sort order."""
     filters = queries.Filters.from_args(request.args)
-    page = db.paginate(queries.search(filters), per_page=PER_PAGE, error_out=False)
+    page = paginate(queries.search(filters), per_page=PER_PAGE)
     return render_template(
         "organisations/index.html", page=page, filters=filters, provinces=sorted_provinces
     )

@@ -262,3 +262,55 @@ def test_a_page_costs_the_same_statements_whatever_its_size(
 
 def _ids(body: str) -> set[int]:
     return {int(i) for i in re.findall(r'href="/organisations/(\d+)"', body)}
+
+
+def test_the_last_page_is_not_counted_again_but_its_total_is_right(
+    staff_client, make_organisation, statements, monkeypatch
+):
+    for n in range(7):
+        make_organisation(f"สมาคมนับหน้า {n:02d}", province="10")
+    monkeypatch.setattr(views, "PER_PAGE", 5)
+    counts = {}
+    for page in (1, 2, 3):
+        staff_client.get("/organisations/", query_string={"q": "นับหน้า", "page": page}).close()
+        with (
+            statements() as seen,
+            staff_client.get("/organisations/", query_string={"q": "นับหน้า", "page": page}) as r,
+        ):
+            body = r.get_data(as_text=True)
+            assert r.status_code == 200
+            assert "พบองค์กร 7 รายการ" in body
+            counted = [s for s in seen if "count(" in s.lower() and "organisations" in s]
+            counts[page] = (len(_ids(body)), len(counted))
+    # Page 1 is full: the total needs a count. Page 2 holds the last two: no count, yet
+    # the total still reads 7. Page 3 is past the end: empty, counted to say so.
+    assert counts == {1: (5, 1), 2: (2, 0), 3: (0, 1)}
+
+
+@pytest.mark.parametrize("q", ['"คิว" AND *', 'NEAR("คิว"', 'คิว" OR "', "^คิว", "คิว:*", "{คิว}"])
+def test_quotes_and_search_operators_are_looked_for_as_written(staff_client, make_organisation, q):
+    written = make_organisation('สมาคม "คิว" AND * NEAR("คิว" OR "^คิว:*{คิว}')
+    plain = make_organisation("สมาคมคิวธรรมดา")
+    listed = _listed(staff_client, q=q)
+    assert written in listed
+    assert plain not in listed
+
+
+def test_the_search_follows_every_change_of_names_and_people(
+    app, staff_client, make_organisation, make_contact
+):
+    from registry.db import db
+    from registry.organisations import services
+    from registry.organisations.models import Contact, Organisation
+
+    organisation_id = make_organisation("สมาคมชื่อเดิมยาวพอ")
+    contact_id = make_contact(organisation_id, first_name="ประพันธ์", last_name="ก่อนลบ")
+    assert organisation_id in _listed(staff_client, q="ชื่อเดิม")
+    assert organisation_id in _listed(staff_client, q="ประพันธ์")
+    with app.app_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        services.update_organisation(organisation, actor=None, name_th="สมาคมชื่อใหม่ยาวพอ")
+        services.erase_contact(db.session.get(Contact, contact_id), actor=None)
+    assert organisation_id not in _listed(staff_client, q="ชื่อเดิม")
+    assert organisation_id in _listed(staff_client, q="ชื่อใหม่")
+    assert organisation_id not in _listed(staff_client, q="ประพันธ์")
