@@ -74,7 +74,7 @@ SCENARIOS: list[tuple[str, dict, bool]] = [
 ]  # fmt: skip
 
 #: Indexes not (yet) in the migrations, that ``--proposed-indexes`` adds to compare (none
-#: at present: the search's trigram index on PostgreSQL came with migration 0007).
+#: at present: the search index on SQLite came with migration 0009).
 PROPOSED_INDEXES = {
     "postgresql": [],
     "sqlite": [],
