@@ -29,7 +29,8 @@ help:
 	echo '  make reset-db     delete the local SQLite database (instance/registry.sqlite3*)'
 	echo '  make translations re-extract messages, update the Thai catalogue, count what is untranslated'
 	echo '  make bench        time the organisation list, search and export on 10,000 organisations'
-	echo '                    (SQLite; PostgreSQL too with BENCH_DATABASE_URL=... or BENCH_PG=1)'
+	echo '                    (SQLite; PostgreSQL too with BENCH_DATABASE_URL=... or BENCH_PG=1),'
+	echo '                    then the agreement PDF: cold, warm and from storage'
 
 # Reinstall only when the package metadata changes (or the venv is gone).
 $(STAMP): setup.cfg pyproject.toml
@@ -162,6 +163,9 @@ bench: install
 	  export BENCH_DATABASE_URL
 	fi
 	$(PY) bench/run.py $(BENCH_ARGS)
+	# The agreement PDF, cold, warm and from storage, on SQLite (bench/results/documents.json);
+	# options in BENCH_DOCUMENTS_ARGS, e.g. BENCH_DOCUMENTS_ARGS='--cold-runs 5'.
+	$(PY) -m bench.documents $(BENCH_DOCUMENTS_ARGS)
 
 clean:
 	@rm -rf $(VENV) .pytest_cache .ruff_cache build dist test-artifacts *.egg-info

@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from .home.views import bp as home_bp
     from .meetings.views import bp as meetings_bp
     from .organisations.views import bp as organisations_bp
+    from .proposals.views import bp as proposals_bp
     from .settings.views import bp as settings_bp
 
     for blueprint in (home_bp, auth_bp, audit_bp, settings_bp, organisations_bp):
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements_bp)
     app.register_blueprint(committees_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(proposals_bp)
 
 
 def _init_templates(app: Flask) -> None:

@@ -133,18 +133,68 @@ def restore_backup(source: Path) -> dict:
                     f"is at {current}. Bring the database to the same revision first."
                 )
             for table in reversed(_tables()):
-                connection.execute(table.delete())
+                _empty(connection, table)
             for table in _tables():
                 rows = [
                     {col.name: _decode(col, row.get(col.name)) for col in table.columns}
                     for row in data.get(table.name, [])
                 ]
                 if rows:
-                    connection.execute(table.insert(), rows)
+                    connection.execute(table.insert(), _referred_first(table, rows))
             if connection.dialect.name == "postgresql":
                 _reset_sequences(connection)
         _replace_files(Path(scratch) / "files")
     return manifest
+
+
+def _self_references(table: sa.Table) -> list[tuple[str, str]]:
+    """(column, referred column) of each foreign key from a table to itself: a committee's
+    parent, the meeting at which a meeting's minutes were certified. Such a row may refer to
+    one stored after it, so the rows of these tables are put in order."""
+    return [(fk.parent.name, fk.column.name) for fk in table.foreign_keys
+            if fk.column.table is table]  # fmt: skip
+
+
+def _referred_first(table: sa.Table, rows: list[dict]) -> list[dict]:
+    """The rows ordered so that each comes after the rows of the same table it refers to."""
+    links = _self_references(table)
+    if not links:
+        return rows
+    index = {(target, row[target]): row for _col, target in links for row in rows}
+    placed: set[int] = set()
+    ordered: list[dict] = []
+    for start in rows:
+        stack = [start]
+        while stack:
+            row = stack[-1]
+            pending = [
+                index[(target, row[column])]
+                for column, target in links
+                if row[column] is not None
+                and (target, row[column]) in index
+                and id(index[(target, row[column])]) not in placed
+                and index[(target, row[column])] not in stack
+            ]
+            if pending:
+                stack.append(pending[0])
+                continue
+            stack.pop()
+            if id(row) not in placed:
+                placed.add(id(row))
+                ordered.append(row)
+    return ordered
+
+
+def _empty(connection, table: sa.Table) -> None:
+    """Delete every row; rows that others of the same table refer to go last, so that an
+    ON DELETE RESTRICT between them is never tripped."""
+    if not _self_references(table):
+        connection.execute(table.delete())
+        return
+    key = list(table.primary_key.columns)
+    rows = [dict(row._mapping) for row in connection.execute(sa.select(table))]
+    for row in reversed(_referred_first(table, rows)):
+        connection.execute(table.delete().where(*(col == row[col.name] for col in key)))
 
 
 def _reset_sequences(connection) -> None:

@@ -19,9 +19,11 @@ from .auth import services as accounts
 from .auth.models import Role, User
 from .committees import demo as committee_demo
 from .db import db
+from .meetings import demo as meeting_demo
 from .organisations import demo as organisation_demo
 from .organisations import imports as organisation_imports
 from .organisations.models import Organisation
+from .proposals import demo as proposal_demo
 
 registry_cli = AppGroup("registry", help="Registry administration commands.")
 
@@ -80,6 +82,8 @@ def seed_demo(if_empty):
         auth_demo.seed(organisations)
         agreement_demo.seed(organisations)
         committee_demo.seed(organisations)
+        meeting_demo.seed()
+        proposal_demo.seed(organisations)
         click.echo("Demo data loaded.")
     click.echo(f"\nDemo sign-ins (password for each: {auth_demo.DEMO_PASSWORD}):")
     for email, _name, role, _org in auth_demo.ACCOUNTS:

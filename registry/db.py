@@ -94,6 +94,9 @@ def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
 #: and the shadow tables FTS5 keeps beside it all start with this name, and the schema
 #: comparison leaves them alone.
 SQLITE_SEARCH_TABLE = "organisations_search"
+#: Every search index SQLite has (FTS5 tables, each with its shadow tables): the schema
+#: comparison leaves tables whose names start with these alone.
+SQLITE_SEARCH_TABLES = (SQLITE_SEARCH_TABLE, "proposals_search")
 
 
 def contains_text(id_column, text_column, key: str, *, sqlite_index: str):
@@ -121,5 +124,5 @@ def contains_text(id_column, text_column, key: str, *, sqlite_index: str):
 
 
 def include_object(_obj, name, type_, _reflected, _compare_to) -> bool:
-    """For Alembic: leave SQLite's search index out of the comparison of models and schema."""
-    return not (type_ == "table" and (name or "").startswith(SQLITE_SEARCH_TABLE))
+    """For Alembic: leave SQLite's search indexes out of the comparison of models and schema."""
+    return not (type_ == "table" and (name or "").startswith(SQLITE_SEARCH_TABLES))

@@ -33,6 +33,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("agreements.mine", _l("Our agreements"), "agreements.own", for_organisation=True),
     NavItem("committees.index", _l("Committees"), "committees.view | committees.own"),
     NavItem("committees.mine", _l("Our committees"), "committees.member", for_organisation=True),
+    NavItem(
+        "meetings.index", _l("Meetings"), "committees.view | committees.own | committees.member"
+    ),
+    NavItem("proposals.index", _l("Proposals"), "proposals.view | proposals.own"),
     NavItem("auth.users", _l("Users"), "users.manage", "admin"),
     NavItem("audit.index", _l("Audit log"), "audit.read", "admin"),
     NavItem("settings.edit", _l("Settings"), "settings.manage", "admin"),

@@ -156,7 +156,9 @@ def _state_label(agreement: Agreement) -> tuple[str, bool | None]:
 
 @documents.describer(RECORD_TYPE)
 def describe(record_id: int) -> dict | None:
-    """What the public verification page may say of an agreement: what is printed anyway."""
+    """What the public verification page may say of an agreement: what is printed anyway,
+    and the hash of what its document would be rendered from now (so a printing made before
+    the agreement was last changed, or signed, reads as superseded)."""
     from ..db import db
 
     agreement = db.session.get(Agreement, record_id)
@@ -168,4 +170,13 @@ def describe(record_id: int) -> dict | None:
         if agreement.kind.value == "MOU"
         else _("Memorandum of Agreement")
     )
-    return {"kind": kind, "title": agreement.title_th, "status": status, "in_force": in_force}
+    digest = documents.content_hash(
+        content(agreement), reference=agreement.reference, final=is_final(agreement)
+    )
+    return {
+        "kind": kind,
+        "title": agreement.title_th,
+        "status": status,
+        "in_force": in_force,
+        "content_hash": digest,
+    }

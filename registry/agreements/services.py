@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -23,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit
+from .. import audit, uploads
 from ..audit.services import diff as audit_diff
 from ..audit.services import snapshot as audit_snapshot
 from ..db import db, utcnow
@@ -122,7 +121,7 @@ SIMPLE_FIELDS = (
 )
 
 #: The first bytes of every PDF file.
-PDF_MAGIC = b"%PDF-"
+PDF_MAGIC = uploads.PDF_MAGIC
 
 
 class AgreementError(RuleError):
@@ -704,53 +703,29 @@ def record_amendment(agreement: Agreement, actor, *, made_on: date | None, text:
 # --- the signed scan ---------------------------------------------------------------------
 
 
-def _limit() -> int:
-    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
-
-
 def looks_like_pdf(data: bytes) -> bool:
-    """Whether the bytes are a PDF file: the %PDF- header, an end-of-file mark, and a
-    cross-reference offset that points inside the file at a table or stream."""
-    if not data.startswith(PDF_MAGIC) or not re.match(rb"%PDF-\d\.\d", data[:8]):
-        return False
-    tail = data[-2048:]
-    if b"%%EOF" not in tail:
-        return False
-    match = re.search(rb"startxref\s+(\d+)\s+%%EOF", tail)
-    if not match:
-        return False
-    offset = int(match.group(1))
-    if offset <= 0 or offset >= len(data):
-        return False
-    target = data[offset : offset + 40]
-    return target.startswith(b"xref") or bool(re.match(rb"\d+\s+\d+\s+obj", target))
+    """Whether the bytes are a PDF file (the shared check, ``registry.uploads``)."""
+    return uploads.looks_like_pdf(data)
 
 
 def _storage() -> Path:
-    return Path(current_app.config["STORAGE_DIR"])
+    return uploads.storage_root()
 
 
 def _store_scan(data: bytes, filename: str | None) -> tuple[str, str, int, str]:
     """Check an uploaded scan and write it under STORAGE_DIR; return its path and facts."""
-    if not data:
-        raise AgreementError(_("Choose the scanned PDF file to upload."), "scan")
-    if len(data) > _limit():
-        raise AgreementError(
-            _("The file is larger than %(mb)d MB.", mb=_limit() // (1024 * 1024)), "scan"
-        )
-    if not looks_like_pdf(data):
-        raise AgreementError(_("The file is not a PDF document."), "scan")
-    digest = hashlib.sha256(data).hexdigest()
-    relative = f"agreements/scans/{uuid.uuid4().hex}.pdf"
-    path = _storage() / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    name = Path(filename or "scan.pdf").name[:200] or "scan.pdf"
-    return relative, digest, len(data), name
+    return uploads.store_pdf(
+        data,
+        filename or "scan.pdf",
+        "agreements/scans",
+        error=AgreementError,
+        field="scan",
+        missing=_("Choose the scanned PDF file to upload."),
+    )
 
 
 def _remove_file(relative: str) -> None:
-    (_storage() / relative).unlink(missing_ok=True)
+    uploads.remove(relative)
 
 
 def _scan_fields(actor, stored: tuple[str, str, int, str]) -> dict:

@@ -40,13 +40,22 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "agreements.approve",
             "committees.view",
             "committees.manage",
+            "proposals.view",
+            "proposals.manage",
+            "proposals.schedule",
         }
     ),
     # A secretary's permission reaches only the committees where they hold a secretary seat.
-    Role.SECRETARY: frozenset({"committees.own"}),
+    Role.SECRETARY: frozenset({"committees.own", "proposals.view", "proposals.schedule"}),
     # A representative's permissions reach only their own organisation (checked per record).
     Role.REPRESENTATIVE: frozenset(
-        {"own_organisation.edit", "contacts.edit", "agreements.own", "committees.member"}
+        {
+            "own_organisation.edit",
+            "contacts.edit",
+            "agreements.own",
+            "committees.member",
+            "proposals.own",
+        }
     ),
 }
 

@@ -133,26 +133,36 @@ def by_token(token: str) -> DocumentVersion | None:
     ).first()
 
 
+def _superseding(version: DocumentVersion):
+    """The later versions that supersede ``version``: of the same variant (a reprint), or
+    rendered from different content (the record changed since)."""
+    return sa.select(DocumentVersion).where(
+        DocumentVersion.record_type == version.record_type,
+        DocumentVersion.record_id == version.record_id,
+        DocumentVersion.version > version.version,
+        sa.or_(
+            DocumentVersion.variant == version.variant,
+            DocumentVersion.content_hash != version.content_hash,
+        ),
+    )
+
+
 def is_current(version: DocumentVersion) -> bool:
     """Whether no later version supersedes this one.
 
     A later version supersedes it if it is of the same variant (a reprint) or was
     rendered from different content (the record changed since).
     """
-    later = db.session.scalars(
-        sa.select(DocumentVersion.id)
-        .where(
-            DocumentVersion.record_type == version.record_type,
-            DocumentVersion.record_id == version.record_id,
-            DocumentVersion.version > version.version,
-            sa.or_(
-                DocumentVersion.variant == version.variant,
-                DocumentVersion.content_hash != version.content_hash,
-            ),
-        )
-        .limit(1)
-    ).first()
-    return later is None
+    later = db.session.scalars(_superseding(version).with_only_columns(DocumentVersion.id).limit(1))
+    return later.first() is None
+
+
+def superseded_by(version: DocumentVersion) -> DocumentVersion | None:
+    """The version that replaces ``version`` (None while it is current): the newest later
+    version of the same variant, or else the newest later one made from other content."""
+    same_variant = sa.case((DocumentVersion.variant == version.variant, 1), else_=0)
+    query = _superseding(version).order_by(same_variant.desc(), DocumentVersion.version.desc())
+    return db.session.scalars(query.limit(1)).first()
 
 
 def storage_root() -> Path:
@@ -387,6 +397,9 @@ def send_version(
 
 # --- What the public verification page says ----------------------------------------------
 
+#: How many hex digits of a file's SHA-256 the verification page shows as its short form.
+SHA256_PREFIX = 16
+
 #: Describers registered by the packages that own records: record_type -> callable.
 _DESCRIBERS: dict[str, Callable[[int], dict | None]] = {}
 
@@ -418,7 +431,14 @@ def describer(record_type: str):
 
 
 def describe(version: DocumentVersion) -> dict:
-    """What the verification page shows about a version (nothing personal)."""
+    """What the verification page shows about a version (nothing personal).
+
+    Besides what the record's describer says: whether the version is current; if not,
+    ``superseded_by`` (the printing that replaces it: number, language and form, when
+    produced) and ``record_changed`` (the record was changed after the newest printing,
+    so no printing shows it as it is now); and the file's SHA-256 with a short prefix
+    (``sha256_prefix``) to compare by eye with what ``sha256sum`` prints.
+    """
     details = None
     describe_record = _DESCRIBERS.get(version.record_type)
     if describe_record is not None:
@@ -427,6 +447,9 @@ def describe(version: DocumentVersion) -> dict:
         except Exception:  # the page must answer even if a describer fails
             log.exception("describer for %s failed", version.record_type)
     details = dict(details or {})
+    now_hash = details.get("content_hash")
+    later = superseded_by(version)
+    newest_hash = later.content_hash if later is not None else version.content_hash
     return {
         "kind": details.get("kind") or _("Official document"),
         "title": details.get("title"),
@@ -439,8 +462,17 @@ def describe(version: DocumentVersion) -> dict:
         "final": version.final,
         "produced_at": version.created_at,
         "sha256": version.sha256,
-        "current": is_current(version)
-        and details.get("content_hash") in (None, version.content_hash),
+        "sha256_prefix": version.sha256[:SHA256_PREFIX],
+        "current": later is None and now_hash in (None, version.content_hash),
+        "superseded_by": None
+        if later is None
+        else {
+            "version": later.version,
+            "variant": variant_label(later.variant),
+            "final": later.final,
+            "produced_at": later.created_at,
+        },
+        "record_changed": now_hash not in (None, newest_hash),
     }
 
 

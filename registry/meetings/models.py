@@ -222,8 +222,13 @@ class AgendaItem(db.Model):
     votes_for: Mapped[int | None] = mapped_column()
     votes_against: Mapped[int | None] = mapped_column()
     votes_abstain: Mapped[int | None] = mapped_column()
+    #: In section 4: the proposal the item puts to the meeting (see registry/proposals).
+    proposal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="RESTRICT"), index=True
+    )
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
+    proposal = relationship("Proposal", foreign_keys=[proposal_id])
     certifies_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[certifies_meeting_id])
     follows_item: Mapped[AgendaItem | None] = relationship(
         remote_side=[id], foreign_keys=[follows_item_id]

@@ -1,9 +1,822 @@
-"""Meeting pages."""
+"""Meeting pages: the list, scheduling and editing, cancelling, the agenda, the attendance,
+holding the meeting, resolutions and action items, drafting and certifying the minutes,
+amendments; and the read-only page of a meeting for a member association's representative.
+
+Staff work with every meeting; a secretary with the meetings of the committees where they
+hold a sitting secretary seat (any other answers "not found"); a representative sees the
+meetings of the committees where their association sits, and the minutes once certified.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
 
-from . import models  # noqa: F401  (the models join the metadata with the blueprint)
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.permissions import any_permission_required, permission_required
+from ..committees.queries import committee_for
+from ..db import db, paginate
+from ..documents import services as documents
+from ..documents.models import DocumentVersion
+from ..forms import ConfirmForm, attach_error
+from ..rules import RuleError
+from . import invitations, models, printing, queries, services
+from .forms import (
+    ATTENDANCE_LABELS,
+    OUTCOME_LABELS,
+    SECTION_LABELS,
+    STATUS_LABELS,
+    ActionForm,
+    AmendmentForm,
+    AttendanceForm,
+    CancelForm,
+    CertifyForm,
+    DoneForm,
+    GuestForm,
+    HeldForm,
+    ItemForm,
+    MeetingForm,
+    MinutesForm,
+    ResolutionForm,
+)
+from .models import AttendanceKind, MeetingStatus
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+#: Who sees meetings: staff (all), a secretary (their committees'), a representative (their
+#: association's committees', through the list and the read-only page).
+SEES = ("committees.view", "committees.own", "committees.member")
+#: Who opens a meeting's working page: staff or the committee's secretary.
+WORKS_WITH = ("committees.view", "committees.own")
+#: Who changes meetings: staff or the committee's secretary.
+RUNS = ("committees.manage", "committees.own")
+
+#: The attendance form's field for each field a refusal of a line names.
+SEAT_FIELDS = {"name": "substitute_name", "position": "substitute_position"}
+
+
+def _back(meeting) -> str:
+    return url_for(".show", meeting_id=meeting.id)
+
+
+def _place(form, error: RuleError, default_field: str | None = None) -> None:
+    """Put a refusal at its field, or above the form when it concerns no field."""
+    if error.field and getattr(form, error.field, None) is not None:
+        attach_error(form, error, error.field)
+    elif default_field is not None and error.field:
+        attach_error(form, error, default_field)
+    else:
+        form.refusal = str(error)
+
+
+def _form_page(form, template: str, run: Callable, done: str, back: str, **context):
+    """Validate, run the service, and go back; a refusal is shown at its field (422)."""
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            run()
+        except RuleError as error:
+            db.session.rollback()
+            _place(form, error, context.pop("default_field", None))
+        else:
+            flash(done, "success")
+            return redirect(back)
+    context.pop("default_field", None)
+    status = 422 if request.method == "POST" else 200
+    return render_template(template, form=form, back=back, **context), status
+
+
+def _button(action: Callable, done: str | Callable, back: str):
+    """Run a change sent with a button (CSRF-checked); a refusal answers 409 with the reason
+    and nothing saved. ``done`` is the message, or makes it from what the action returns."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        result = action()
+    except RuleError as error:
+        db.session.rollback()
+        return render_template("meetings/refused.html", message=str(error), back=back), 409
+    flash(done(result) if callable(done) else done, "success")
+    return redirect(back)
+
+
+def _locked_get(meeting, check: Callable[[], bool], message: str):
+    """On a GET of a form the meeting no longer allows: back to the meeting, saying why."""
+    if request.method == "GET" and not check():
+        flash(message, "warning")
+        return redirect(_back(meeting))
+    return None
+
+
+def _unless_held(meeting):
+    """On a GET of a minutes form: back to the meeting unless it was held and is not locked."""
+    return _locked_get(
+        meeting,
+        lambda: meeting.was_held and not meeting.locked,
+        _locked_message(meeting) if meeting.locked else _("Mark the meeting as held first."),
+    )
+
+
+def _editable(meeting) -> bool:
+    return not meeting.locked
+
+
+def _locked_message(meeting) -> str:
+    if meeting.status is MeetingStatus.CANCELLED:
+        return _("This meeting was cancelled; it can no longer be changed.")
+    return _(
+        "The minutes of this meeting have been certified and can no longer be changed; "
+        "record a correction as an amendment."
+    )
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@any_permission_required(*SEES)
+def index():
+    """The meetings the user may see, upcoming first."""
+    page = paginate(queries.visible_meetings(current_user), per_page=queries.PER_PAGE)
+    return render_template("meetings/index.html", page=page, manages=queries.manages(current_user))
+
+
+# --- scheduling ---------------------------------------------------------------------------
+
+
+@bp.route("/committee/<int:committee_id>/new", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def new(committee_id: int):
+    """Schedule a meeting of a committee; sections 2 and 3 of its agenda are filled in."""
+    committee = committee_for(current_user, committee_id)
+    if not committee.active:
+        flash(_("This committee has been dissolved; it no longer meets."), "warning")
+        return redirect(url_for("committees.show", committee_id=committee.id))
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = services.schedule_meeting(committee, actor=current_user, **form.details())
+        except RuleError as error:
+            db.session.rollback()
+            _place(form, error, "held_on")
+        else:
+            flash(
+                _("Meeting %(number)s has been scheduled.", number=meeting.number_label),
+                "success",
+            )
+            return redirect(_back(meeting))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "meetings/form.html", form=form, committee=committee, meeting=None
+    ), status
+
+
+@bp.get("/<int:meeting_id>")
+@any_permission_required(*WORKS_WITH)
+def show(meeting_id: int):
+    """A meeting: particulars, quorum, attendance, the agenda with resolutions and action
+    items, certification and amendments, and the steps allowed now."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    seats = queries.sitting_members(meeting.committee, meeting.held_on)
+    previous, following = queries.previous_and_next(meeting)
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        committee=meeting.committee,
+        sheet=queries.attendance_sheet(meeting, seats),
+        quorum=services.quorum(meeting, seats),
+        sections=queries.agenda_by_section(meeting),
+        previous=previous,
+        following=following,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def edit(meeting_id: int):
+    """Change a scheduled meeting's date, times or place."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    refused = _locked_get(
+        meeting,
+        lambda: meeting.status is MeetingStatus.SCHEDULED,
+        _("Only a scheduled meeting can be changed."),
+    )
+    if refused:
+        return refused
+    form = MeetingForm(obj=meeting if request.method == "GET" else None)
+    return _form_page(
+        form,
+        "meetings/form.html",
+        lambda: services.update_meeting(meeting, actor=current_user, **form.details()),
+        _("The meeting has been saved."),
+        _back(meeting),
+        committee=meeting.committee,
+        meeting=meeting,
+        default_field="held_on",
+    )
+
+
+@bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def cancel(meeting_id: int):
+    """Cancel a scheduled meeting, saying why; it keeps its number."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    refused = _locked_get(
+        meeting,
+        lambda: meeting.status is MeetingStatus.SCHEDULED,
+        _("Only a scheduled meeting can be cancelled."),
+    )
+    if refused:
+        return refused
+    form = CancelForm()
+    return _form_page(
+        form,
+        "meetings/cancel.html",
+        lambda: services.cancel_meeting(meeting, current_user, reason=form.reason.data),
+        _("The meeting has been cancelled."),
+        _back(meeting),
+        meeting=meeting,
+        default_field="reason",
+    )
+
+
+# --- the agenda ---------------------------------------------------------------------------------
+
+
+@bp.route("/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def item_new(meeting_id: int):
+    """Add an item at the end of a section of the agenda."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    refused = _locked_get(meeting, lambda: _editable(meeting), _locked_message(meeting))
+    if refused:
+        return refused
+    form = ItemForm()
+    if request.method == "GET" and request.args.get("section") in {"1", "2", "3", "4", "5"}:
+        form.section.data = request.args["section"]
+    return _form_page(
+        form,
+        "meetings/item_form.html",
+        lambda: services.add_item(
+            meeting,
+            actor=current_user,
+            section=form.section.data,
+            title=form.title.data,
+            body=form.body.data,
+        ),
+        _("The item has been added to the agenda."),
+        _back(meeting),
+        meeting=meeting,
+        item=None,
+        default_field="title",
+    )
+
+
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def item_edit(meeting_id: int, item_id: int):
+    """Change an agenda item's title, text or section."""
+    item = queries.item_for(current_user, meeting_id, item_id)
+    meeting = item.meeting
+    refused = _locked_get(meeting, lambda: _editable(meeting), _locked_message(meeting))
+    if refused:
+        return refused
+    form = ItemForm(obj=item if request.method == "GET" else None)
+    if request.method == "GET":
+        form.section.data = str(item.section)
+    return _form_page(
+        form,
+        "meetings/item_form.html",
+        lambda: services.update_item(
+            item,
+            actor=current_user,
+            section=form.section.data,
+            title=form.title.data,
+            body=form.body.data,
+        ),
+        _("The item has been saved."),
+        _back(meeting),
+        meeting=meeting,
+        item=item,
+        default_field="title",
+    )
+
+
+@bp.post("/<int:meeting_id>/agenda/<int:item_id>/move")
+@any_permission_required(*RUNS)
+def item_move(meeting_id: int, item_id: int):
+    """Move an item up or down within its section."""
+    item = queries.item_for(current_user, meeting_id, item_id)
+    direction = request.form.get("direction", "")[:10]
+    return _button(
+        lambda: services.move_item(item, current_user, direction=direction),
+        _("The item has been moved."),
+        _back(item.meeting),
+    )
+
+
+@bp.post("/<int:meeting_id>/agenda/<int:item_id>/delete")
+@any_permission_required(*RUNS)
+def item_delete(meeting_id: int, item_id: int):
+    """Remove an item from the agenda."""
+    item = queries.item_for(current_user, meeting_id, item_id)
+    meeting = item.meeting
+    return _button(
+        lambda: services.delete_item(item, current_user),
+        _("The item has been removed from the agenda."),
+        _back(meeting),
+    )
+
+
+@bp.post("/<int:meeting_id>/agenda/refresh")
+@any_permission_required(*RUNS)
+def refresh_agenda(meeting_id: int):
+    """Add the earlier minutes to certify and the follow-ups the agenda is missing."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    return _button(
+        lambda: services.refresh_agenda(meeting, current_user),
+        lambda added: (
+            _("%(count)s item(s) added from earlier meetings.", count=added)
+            if added
+            else _("The agenda already has everything from earlier meetings.")
+        ),
+        _back(meeting),
+    )
+
+
+# --- attendance -----------------------------------------------------------------------------------
+
+
+@bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def attendance(meeting_id: int):
+    """Record every sitting member's attendance in one go; guests below."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    seats = queries.sitting_members(meeting.committee, meeting.held_on)
+    sheet = queries.attendance_sheet(meeting, seats)
+    refused = _locked_get(meeting, lambda: _editable(meeting), _locked_message(meeting))
+    if refused:
+        return refused
+    if request.method == "GET":
+        form = AttendanceForm(data={"seats": [_seat_data(entry) for entry in sheet.seats]})
+    else:
+        form = AttendanceForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.record_attendance(meeting, actor=current_user, lines=form.lines())
+        except services.AttendanceError as error:
+            db.session.rollback()
+            _place_seat_error(form, error)
+        except RuleError as error:
+            db.session.rollback()
+            form.refusal = str(error)
+        else:
+            flash(_("The attendance has been saved."), "success")
+            return redirect(url_for(".attendance", meeting_id=meeting.id))
+    status = 422 if request.method == "POST" else 200
+    return _attendance_page(meeting, seats, form, GuestForm(formdata=None), status)
+
+
+def _seat_data(entry: queries.SeatLine) -> dict:
+    line = entry.line
+    return {
+        "membership_id": str(entry.seat.id),
+        "kind": line.kind.value if line else "",
+        "absence_reason": line.absence_reason if line else None,
+        "substitute_name": line.name if line else None,
+        "substitute_position": line.position if line else None,
+    }
+
+
+def _place_seat_error(form: AttendanceForm, error: services.AttendanceError) -> None:
+    entry = form.entry_for(error.membership_id)
+    if entry is None:
+        form.refusal = str(error)
+        return
+    attach_error(entry, error, SEAT_FIELDS.get(error.field or "", error.field or "kind"))
+
+
+def _attendance_page(meeting, seats, form, guest_form, status: int):
+    seat_by_id = {str(seat.id): seat for seat in seats}
+    rows = [
+        (entry, seat_by_id.get((entry.membership_id.data or "").strip())) for entry in form.seats
+    ]
+    return render_template(
+        "meetings/attendance.html",
+        meeting=meeting,
+        form=form,
+        rows=rows,
+        guest_form=guest_form,
+        sheet=queries.attendance_sheet(meeting, seats),
+        quorum=services.quorum(meeting, seats),
+        confirm_form=ConfirmForm(),
+    ), status
+
+
+@bp.post("/<int:meeting_id>/guests")
+@any_permission_required(*RUNS)
+def guest_add(meeting_id: int):
+    """Add a guest (ผู้เข้าร่วมประชุม)."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    form = GuestForm()
+    if form.validate_on_submit():
+        try:
+            services.add_guest(
+                meeting,
+                actor=current_user,
+                name=form.name.data,
+                position=form.position.data,
+                organisation_name=form.organisation_name.data,
+            )
+        except RuleError as error:
+            db.session.rollback()
+            _place(form, error, "name")
+        else:
+            flash(_("The guest has been added."), "success")
+            return redirect(url_for(".attendance", meeting_id=meeting.id))
+    seats = queries.sitting_members(meeting.committee, meeting.held_on)
+    sheet = queries.attendance_sheet(meeting, seats)
+    seat_form = AttendanceForm(
+        formdata=None, data={"seats": [_seat_data(entry) for entry in sheet.seats]}
+    )
+    return _attendance_page(meeting, seats, seat_form, form, 422)
+
+
+@bp.post("/<int:meeting_id>/guests/<int:attendance_id>/remove")
+@any_permission_required(*RUNS)
+def guest_remove(meeting_id: int, attendance_id: int):
+    """Take a guest off the attendance."""
+    line = queries.attendance_for(current_user, meeting_id, attendance_id)
+    meeting = line.meeting
+    return _button(
+        lambda: services.remove_guest(line, current_user),
+        _("The guest has been removed."),
+        url_for(".attendance", meeting_id=meeting.id),
+    )
+
+
+# --- holding the meeting and the minutes ---------------------------------------------------
+
+
+@bp.route("/<int:meeting_id>/held", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def mark_held(meeting_id: int):
+    """Record that the meeting took place, with the times it began and ended."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    refused = _locked_get(
+        meeting,
+        lambda: meeting.status is MeetingStatus.SCHEDULED,
+        _("Only a scheduled meeting can be marked as held."),
+    )
+    if refused:
+        return refused
+    form = HeldForm()
+    if request.method == "GET":
+        form.opened_at.data, form.closed_at.data = meeting.starts_at, meeting.ends_at
+    return _form_page(
+        form,
+        "meetings/held.html",
+        lambda: services.mark_held(
+            meeting, current_user, opened_at=form.opened_at.data, closed_at=form.closed_at.data
+        ),
+        _("The meeting is recorded as held."),
+        _back(meeting),
+        meeting=meeting,
+        default_field="opened_at",
+    )
+
+
+@bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def minutes(meeting_id: int):
+    """Change the minutes' particulars: times, minute-taker, reviewer, note on the quorum."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    refused = _unless_held(meeting)
+    if refused:
+        return refused
+    form = MinutesForm(obj=meeting if request.method == "GET" else None)
+    return _form_page(
+        form,
+        "meetings/minutes_form.html",
+        lambda: services.update_minutes(meeting, actor=current_user, **form.details()),
+        _("The minutes' particulars have been saved."),
+        _back(meeting),
+        meeting=meeting,
+        quorum=services.quorum(meeting),
+        default_field="opened_at",
+    )
+
+
+@bp.post("/<int:meeting_id>/drafted")
+@any_permission_required(*RUNS)
+def mark_drafted(meeting_id: int):
+    """Record that the minutes are drafted (they stay editable until certified)."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    return _button(
+        lambda: services.mark_minutes_drafted(meeting, current_user),
+        _("The minutes are recorded as drafted."),
+        _back(meeting),
+    )
+
+
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/resolution", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def resolution(meeting_id: int, item_id: int):
+    """Record what the meeting resolved on an item."""
+    item = queries.item_for(current_user, meeting_id, item_id)
+    meeting = item.meeting
+    refused = _unless_held(meeting)
+    if refused:
+        return refused
+    form = ResolutionForm(obj=item if request.method == "GET" else None)
+    if request.method == "GET":
+        form.outcome.data = item.outcome.value if item.outcome else None
+        form.quorum_note.data = meeting.quorum_note
+    return _form_page(
+        form,
+        "meetings/resolution.html",
+        lambda: services.record_resolution(item, actor=current_user, **form.details()),
+        _("The resolution has been recorded."),
+        _back(meeting) + f"#item-{item.id}",
+        meeting=meeting,
+        item=item,
+        quorum=services.quorum(meeting),
+        default_field="resolution",
+    )
+
+
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/certify", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def certify(meeting_id: int, item_id: int):
+    """Certify, at this meeting, the earlier minutes the item names."""
+    item = queries.item_for(current_user, meeting_id, item_id)
+    if item.certifies_meeting is None:
+        abort(404)
+    meeting = item.meeting
+    refused = _locked_get(
+        meeting,
+        lambda: (
+            not meeting.locked
+            and item.certifies_meeting.status is not MeetingStatus.MINUTES_CERTIFIED
+        ),
+        _locked_message(meeting)
+        if meeting.locked
+        else _("Those minutes have already been certified."),
+    )
+    if refused:
+        return refused
+    form = CertifyForm()
+    if request.method == "GET":
+        form.quorum_note.data = meeting.quorum_note
+    return _form_page(
+        form,
+        "meetings/certify.html",
+        lambda: services.certify_minutes(
+            item, actor=current_user, changes=form.changes.data, quorum_note=form.quorum_note.data
+        ),
+        _("The minutes of meeting %(number)s have been certified.",
+          number=item.certifies_meeting.number_label),
+        _back(meeting),
+        meeting=meeting,
+        item=item,
+        earlier=item.certifies_meeting,
+        quorum=services.quorum(meeting),
+    )  # fmt: skip
+
+
+# --- action items -----------------------------------------------------------------------------
+
+
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/actions/new", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def action_new(meeting_id: int, item_id: int):
+    """Record an action item the meeting asked for on an item."""
+    item = queries.item_for(current_user, meeting_id, item_id)
+    meeting = item.meeting
+    refused = _unless_held(meeting)
+    if refused:
+        return refused
+    form = ActionForm()
+    return _form_page(
+        form,
+        "meetings/action_form.html",
+        lambda: services.add_action(
+            item,
+            actor=current_user,
+            text=form.text.data,
+            owner=form.owner.data,
+            due_on=form.due_on.data,
+        ),
+        _("The action item has been recorded."),
+        _back(meeting) + f"#item-{item.id}",
+        meeting=meeting,
+        item=item,
+        default_field="text",
+    )
+
+
+@bp.post("/<int:meeting_id>/actions/<int:action_id>/delete")
+@any_permission_required(*RUNS)
+def action_delete(meeting_id: int, action_id: int):
+    """Remove an action item recorded by mistake."""
+    action = queries.action_for(current_user, meeting_id, action_id)
+    meeting = action.agenda_item.meeting
+    return _button(
+        lambda: services.delete_action(action, current_user),
+        _("The action item has been removed."),
+        _back(meeting),
+    )
+
+
+@bp.route("/<int:meeting_id>/actions/<int:action_id>/done", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def action_done(meeting_id: int, action_id: int):
+    """Record the day an action item was done."""
+    action = queries.action_for(current_user, meeting_id, action_id)
+    meeting = action.agenda_item.meeting
+    if request.method == "GET" and not action.open:
+        flash(_("This action item is already done."), "info")
+        return redirect(_back(meeting))
+    form = DoneForm()
+    if request.method == "GET":
+        form.done_on.data = max(services.today(), meeting.held_on)
+    return _form_page(
+        form,
+        "meetings/done.html",
+        lambda: services.mark_action_done(action, current_user, done_on=form.done_on.data),
+        _("The action item is recorded as done."),
+        _back(meeting),
+        meeting=meeting,
+        action=action,
+        default_field="done_on",
+    )
+
+
+# --- amendments ---------------------------------------------------------------------------------
+
+
+@bp.route("/<int:meeting_id>/amendments/new", methods=["GET", "POST"])
+@any_permission_required(*RUNS)
+def amendment_new(meeting_id: int):
+    """Record a correction to certified minutes."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    refused = _locked_get(
+        meeting,
+        lambda: meeting.status is MeetingStatus.MINUTES_CERTIFIED,
+        _("Amendments are recorded once the minutes are certified; until then, edit them."),
+    )
+    if refused:
+        return refused
+    form = AmendmentForm()
+    return _form_page(
+        form,
+        "meetings/amendment.html",
+        lambda: services.add_amendment(meeting, actor=current_user, text=form.text.data),
+        _("The amendment has been recorded."),
+        _back(meeting),
+        meeting=meeting,
+        default_field="text",
+    )
+
+
+# --- representatives ------------------------------------------------------------------------
+
+
+@bp.get("/ours/<int:meeting_id>")
+@permission_required("committees.member")
+def mine_show(meeting_id: int):
+    """A meeting of a committee where the representative's association sits: its number,
+    date, time, place and status; attendance and resolutions once the minutes are certified."""
+    meeting = queries.representative_meeting_or_404(current_user, meeting_id)
+    certified = queries.minutes_public(meeting)
+    return render_template(
+        "meetings/mine_show.html",
+        meeting=meeting,
+        committee=meeting.committee,
+        certified=certified,
+        sheet=queries.attendance_sheet(meeting) if certified else None,
+        sections=queries.agenda_by_section(meeting) if certified else [],
+    )
+
+
+# --- documents: the agenda and the minutes as PDF, the calendar file, the invitations -----
+
+#: The PDFs offered: (kind, variant) -> what it is, for the documents card.
+DOCUMENT_VARIANTS = ("th", "en", "pdfa-th", "pdfa-en")
+
+
+def _publish(meeting, kind: str, variant: str):
+    """The stored PDF of one kind ("agenda" or "minutes") and variant, produced if changed."""
+    if variant not in DOCUMENT_VARIANTS or (kind == "agenda" and variant.startswith("pdfa")):
+        abort(404)
+    lang = variant.removeprefix("pdfa-")
+    if kind == "agenda":
+        return printing.publish_agenda(meeting, lang, current_user)
+    return printing.publish_minutes(
+        meeting, lang, current_user, archival=variant.startswith("pdfa")
+    )
+
+
+def _send_document(meeting, kind: str, back: str):
+    try:
+        version = _publish(meeting, kind, request.args.get("variant", "th"))
+        return documents.send_version(version, filename=printing.reference(meeting))
+    except RuleError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(back)
+
+
+@bp.get("/<int:meeting_id>/agenda.pdf")
+@any_permission_required(*WORKS_WITH)
+def agenda_pdf(meeting_id: int):
+    """The agenda as a PDF (?variant=th or en), for distribution before the meeting."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    return _send_document(meeting, "agenda", _back(meeting))
+
+
+@bp.get("/<int:meeting_id>/minutes.pdf")
+@any_permission_required(*WORKS_WITH)
+def minutes_pdf(meeting_id: int):
+    """The minutes as a PDF (?variant=th, en, pdfa-th, pdfa-en): a draft until certified."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    return _send_document(meeting, "minutes", _back(meeting))
+
+
+@bp.get("/<int:meeting_id>/documents/<int:version_id>")
+@any_permission_required(*WORKS_WITH)
+def document_version(meeting_id: int, version_id: int):
+    """One stored version of the meeting's agenda or minutes, as it was produced."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    version = db.get_or_404(DocumentVersion, version_id)
+    if not printing.belongs_to(version, meeting):
+        abort(404)
+    try:
+        return documents.send_version(version)
+    except documents.DocumentUnavailable as error:
+        flash(str(error), "danger")
+        return redirect(_back(meeting))
+
+
+@bp.get("/<int:meeting_id>/meeting.ics")
+@any_permission_required(*WORKS_WITH)
+def ics(meeting_id: int):
+    """The meeting as a calendar file (.ics) to import into a calendar."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+    response = make_response(invitations.ics(meeting))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="meeting-{meeting.year_be}-{meeting.number}.ics"'
+    )
+    return response
+
+
+@bp.post("/<int:meeting_id>/invitations")
+@any_permission_required(*RUNS)
+def send_invitations(meeting_id: int):
+    """Mail the invitation with the agenda and the calendar file to the sitting members."""
+    meeting = queries.meeting_for(current_user, meeting_id)
+
+    def done(sent: int) -> str:
+        return _("Invitations mailed to %(n)s member(s).", n=sent)
+
+    return _button(lambda: invitations.send(meeting, current_user), done, _back(meeting))
+
+
+@bp.get("/ours/<int:meeting_id>/minutes.pdf")
+@permission_required("committees.member")
+def mine_minutes_pdf(meeting_id: int):
+    """The certified minutes of a meeting of a committee where the association sits."""
+    meeting = queries.representative_meeting_or_404(current_user, meeting_id)
+    if not printing.minutes_final(meeting):
+        abort(404)
+    return _send_document(meeting, "minutes", url_for(".mine_show", meeting_id=meeting.id))
+
+
+@bp.record_once
+def _share_labels(state) -> None:
+    """The meeting labels and the committee page's meeting list, for every template."""
+    state.app.jinja_env.globals.update(
+        MEETING_STATUS_LABELS=STATUS_LABELS,
+        AGENDA_SECTION_LABELS=SECTION_LABELS,
+        OUTCOME_LABELS=OUTCOME_LABELS,
+        ATTENDANCE_LABELS=ATTENDANCE_LABELS,
+        ATTENDANCE_KINDS=AttendanceKind,
+        committee_meetings=queries.committee_meetings,
+        meeting_documents=printing.versions,
+        meeting_document_kind=printing.document_kind,
+    )
+
+
+__all__ = ["bp", "models"]

@@ -4,10 +4,8 @@ versions, typed text printed as text, and the representative's download."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
-import pytest
 import sqlalchemy as sa
 
 from registry.agreements import services
@@ -15,10 +13,9 @@ from registry.agreements.models import Agreement, AgreementStatus
 from registry.db import db
 from registry.documents.models import DocumentVersion
 from registry.i18n import be_year
+from tests.documents.conftest import comparable
 
 S = AgreementStatus
-
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
 
 def pdf_text(data: bytes) -> str:
@@ -47,18 +44,9 @@ def _versions(app, agreement_id: int) -> list[int]:
         ).all()
 
 
-_TONE_MARKS = str.maketrans("", "", "\u0e48\u0e49\u0e4a\u0e4b\u0e4d")
-
-
-def _plain(text: str) -> str:
-    # pdftotext spaces Thai its own way, reads sara am (ำ) from Sarabun as sara aa (า), and
-    # sometimes places a tone mark after the next letter: compare without spaces and marks.
-    return "".join(text.split()).replace("\u0e33", "\u0e32").translate(_TONE_MARKS)
-
-
 def _same(text: str, expected: str) -> bool:
     """Whether the expected words appear, ignoring spacing and how sara am was extracted."""
-    return _plain(expected) in _plain(text)
+    return comparable(expected) in comparable(text)
 
 
 def test_a_draft_prints_in_the_official_thai_form_and_is_stored_once(

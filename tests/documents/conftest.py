@@ -43,6 +43,16 @@ def pdf_pages_text(pdf: bytes, layout: bool = False) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+_TONE_MARKS = str.maketrans("", "", "\u0e48\u0e49\u0e4a\u0e4b\u0e4d")
+
+
+def comparable(text: str) -> str:
+    """Thai text as it can be compared with what pdftotext read back: pdftotext spaces Thai
+    its own way, reads sara am (ำ) from Sarabun as sara aa (า), and sometimes places a tone
+    mark after the next letter; so without spaces, tone marks, and with sara am as sara aa."""
+    return "".join(text.split()).replace("\u0e33", "\u0e32").translate(_TONE_MARKS)
+
+
 def pdf_page_images(pdf: bytes, tmp_path: Path, dpi: int = 40) -> list[Image.Image]:
     """Each page as an RGB image, rendered by pdftoppm."""
     source = tmp_path / "document.pdf"

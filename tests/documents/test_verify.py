@@ -144,3 +144,48 @@ def test_a_document_printed_before_the_record_changed_reads_as_superseded(app, c
     now["content"] = {"a": 2}  # the record is edited; nobody prints it again
     with client.get(f"/verify/{token}") as response:
         assert 'data-testid="verify-superseded"' in response.get_data(as_text=True)
+
+
+def test_a_superseded_version_names_the_printing_that_replaced_it(app, client):
+    record_id = next(_ids)
+    old, _ = _publish(app, {"a": 1}, record_id=record_id)
+    _publish(app, {"a": 2}, record_id=record_id, variant="en")
+    with client.get(f"/verify/{old}") as response:
+        page = response.get_data(as_text=True)
+    assert 'data-testid="verify-superseded-by">ถูกแทนที่ด้วยฉบับพิมพ์ครั้งที่ 2 (ภาษาอังกฤษ' in page
+    # A later printing in the reader's variant is the one to name, even if not the newest.
+    _publish(app, {"a": 2}, record_id=record_id)
+    _publish(app, {"a": 2}, record_id=record_id, variant="pdfa-th")
+    with app.app_context():
+        info = services.describe(services.by_token(old))
+    assert info["superseded_by"]["version"] == 3
+    assert info["superseded_by"]["variant"] == "ภาษาไทย"
+    assert info["record_changed"] is False
+
+
+def test_the_current_version_shows_the_start_of_its_fingerprint(app, client):
+    token, sha = _publish(app, {"a": 1}, record_id=next(_ids))
+    with client.get(f"/verify/{token}") as response:
+        page = response.get_data(as_text=True)
+    assert f"{sha[:16]}" in page.split('data-testid="verify-current-printing"')[1].split("<")[0]
+    assert sha in page
+
+
+def test_a_record_changed_after_its_newest_printing_says_so(app, client, describers):
+    record_id = next(_ids)
+    now = {"content": {"a": 2}}
+    describers(
+        "samples",
+        lambda rid: {"content_hash": services.content_hash(now["content"], reference="R-2")},
+    )
+    old, _ = _publish(app, {"a": 1}, record_id=record_id, reference="R-2")
+    new, _ = _publish(app, {"a": 2}, record_id=record_id, reference="R-2")
+    with client.get(f"/verify/{old}") as response:
+        page = response.get_data(as_text=True)
+    assert "verify-superseded-by" in page and "verify-record-changed" not in page
+    now["content"] = {"a": 3}
+    for token in (old, new):
+        with client.get(f"/verify/{token}") as response:
+            page = response.get_data(as_text=True)
+        assert 'data-testid="verify-record-changed"' in page
+    assert "verify-superseded-by" not in page  # the newest printing has no successor

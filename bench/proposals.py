@@ -1,0 +1,454 @@
+"""Benchmark of the proposal list (by endorsements, by date, search, filters) and the
+proposal page, on 50,000 proposals with 500,000 endorsements.
+
+Builds a throwaway database with the migrations (SQLite in a temporary folder, or a new
+database on the PostgreSQL server named by ``--database-url`` / ``BENCH_DATABASE_URL``,
+dropped afterwards), fills it with organisations and contacts (bench/data.py) and the
+proposals, their first status line and their endorsements (Core inserts, one transaction;
+a few proposals have thousands of endorsers, most a handful), signs a staff member and a
+representative in with the Flask test client and times each request: median and 95th
+percentile over N runs, in milliseconds, with the SQL statements each request ran. Then it
+checks that the list's statement count does not depend on the page size.
+
+    .venv/bin/python -m bench.proposals [--runs 30] [--proposals 50000] [--endorsements 500000]
+    BENCH_DATABASE_URL=postgresql://user@host:port/postgres .venv/bin/python -m bench.proposals
+
+Exit status: 1 when a request failed or the statement count grew with the page size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bench import data  # noqa: E402
+from bench.run import (  # noqa: E402
+    TARGET_MS,
+    StatementCounter,
+    _load,
+    build,
+    measure,
+    postgres_database,
+    print_table,
+)
+from registry.auth import services as accounts  # noqa: E402
+from registry.auth.models import Role  # noqa: E402
+from registry.db import db  # noqa: E402
+from registry.organisations.models import Organisation  # noqa: E402
+from registry.proposals import views  # noqa: E402
+from registry.proposals.models import (  # noqa: E402
+    Category,
+    Endorsement,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    StatusChange,
+    search_text_of,
+)
+
+STAFF_EMAIL = "bench.staff@dgti.example"
+REP_EMAIL = "bench.rep@dgti.example"
+PASSWORD = "bench-password-2569"  # noqa: S105 (a throwaway database)
+
+#: How the statuses are spread (most proposals are under way or closed long ago).
+_STATUSES = (
+    [ProposalStatus.SUBMITTED] * 3 + [ProposalStatus.SCREENING] * 3
+    + [ProposalStatus.ON_AGENDA] * 2 + [ProposalStatus.RECOMMENDED] * 2
+    + [ProposalStatus.FORWARDED, ProposalStatus.IN_IMPLEMENTATION] * 2
+    + [ProposalStatus.COMPLETED] * 3 + [ProposalStatus.REJECTED] * 2 + [ProposalStatus.WITHDRAWN]
+)  # fmt: skip
+_KINDS = [ProposalKind.PROBLEM_STATEMENT, ProposalKind.DRAFT_PROJECT] * 2 + [
+    ProposalKind.RECOMMENDATION
+]
+_OPENINGS = ("ระบบ", "แพลตฟอร์ม", "โครงการ", "ศูนย์", "การพัฒนา", "เครือข่าย", "แอปพลิเคชัน")
+_SUBJECTS = (
+    "เตือนภัยน้ำท่วม", "ตรวจวัดฝุ่น PM2.5", "บริการประชาชน", "ข้อมูลเปิดภาครัฐ", "สุขภาพชุมชน",
+    "การเกษตรแม่นยำ", "การศึกษาออนไลน์", "จัดการขยะ", "การท่องเที่ยว", "ความปลอดภัยทางถนน",
+)  # fmt: skip
+#: Proposals with thousands of endorsers (the proposal page's worst case), and how many.
+HOT_PROPOSALS, HOT_ENDORSERS = 5, 2_000
+
+
+def proposal_rows(
+    count: int,
+    organisation_ids: list[int],
+    categories: list[int],
+    names: dict[int, tuple],
+    rng: random.Random,
+    now: datetime,
+) -> list[dict]:
+    """Rows for the proposals table, with their search text written as the app writes it."""
+    rows = []
+    for _ in range(count):
+        organisation = rng.choice(organisation_ids)
+        topic = rng.choice(data.TOPICS)
+        title = f"{rng.choice(_OPENINGS)}{rng.choice(_SUBJECTS)}ด้วย{topic} {data.word(rng, 1, 2)}"
+        summary = (
+            f"ข้อเสนอให้ใช้{topic}แก้ปัญหา{rng.choice(_SUBJECTS)}ของหน่วยงานภาครัฐ "
+            f"นำร่องในพื้นที่{data.word(rng, 2, 3)} ระยะเวลา {rng.randint(6, 36)} เดือน"
+        )
+        created = now - timedelta(days=rng.uniform(0, 5 * 365))
+        status = rng.choice(_STATUSES)
+        rows.append(
+            {
+                "kind": rng.choice(_KINDS).value,
+                "title": title[:300],
+                "summary": summary,
+                "problem": f"ปัญหา{rng.choice(_SUBJECTS)} {data.word(rng, 3, 6)}",
+                "approach": f"ใช้{topic}และ{rng.choice(data.TOPICS)}",
+                "requested_support": None,
+                "organisation_id": organisation,
+                "contact_id": None,
+                "category_id": rng.choice(categories),
+                "status": status.value,
+                "forwarded_to": "คณะกรรมการพัฒนารัฐบาลดิจิทัล"
+                if status is ProposalStatus.FORWARDED
+                else None,
+                "submitted_by_id": None,
+                "endorsement_count": 0,
+                "search_text": search_text_of(title[:300], summary, *names[organisation]),
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    return rows
+
+
+def seed(connection: sa.Connection, proposals: int, endorsements: int, seed: int = 2569) -> None:
+    """Insert the proposals, a status line each and the endorsements (the caller's
+    transaction); the endorsement counts are written to match."""
+    rng = random.Random(seed)  # noqa: S311 (made-up data, reproducible)
+    now = datetime(2026, 11, 21, 3, 0, 0)
+    organisations = Organisation.__table__
+    names = {
+        row.id: (row.name_th, row.name_en, row.acronym)
+        for row in connection.execute(
+            sa.select(organisations.c.id, organisations.c.name_th, organisations.c.name_en,
+                      organisations.c.acronym)
+        )
+    }  # fmt: skip
+    organisation_ids = sorted(names)
+    categories = list(connection.scalars(sa.select(Category.__table__.c.id)))
+    batch = 10_000
+    for start in range(0, proposals, batch):
+        rows = proposal_rows(min(batch, proposals - start), organisation_ids, categories, names,
+                             rng, now)  # fmt: skip
+        connection.execute(sa.insert(Proposal.__table__), rows)
+    table = Proposal.__table__
+    facts = connection.execute(
+        sa.select(table.c.id, table.c.organisation_id, table.c.created_at, table.c.status)
+        .order_by(table.c.id)
+    ).all()  # fmt: skip
+    history = [
+        {"proposal_id": f.id, "from_status": None, "to_status": "submitted", "reason": None,
+         "actor_id": None, "at": f.created_at}
+        for f in facts
+    ]  # fmt: skip
+    for start in range(0, len(history), batch):
+        connection.execute(sa.insert(StatusChange.__table__), history[start : start + batch])
+
+    # A few proposals every association backs; the rest a handful each (mean ~10).
+    per_proposal = {}
+    hot = [fact.id for fact in facts[:: max(1, len(facts) // HOT_PROPOSALS)][:HOT_PROPOSALS]]
+    budget = endorsements
+    for ident in hot:
+        per_proposal[ident] = min(HOT_ENDORSERS, len(organisation_ids) - 2, budget)
+        budget -= per_proposal[ident]
+    others = [fact for fact in facts if fact.id not in per_proposal]
+    weights = [rng.paretovariate(1.6) for _ in others]
+    scale = budget / sum(weights)
+    most = min(len(organisation_ids) - 2, 1_000)
+    for fact, weight in zip(others, weights, strict=True):
+        per_proposal[fact.id] = min(int(weight * scale), most)
+    # What rounding down and the cap left over, one more each, so the total is as asked.
+    short = endorsements - sum(per_proposal.values())
+    for fact in rng.sample(others, len(others)):
+        if short <= 0:
+            break
+        if per_proposal[fact.id] < most:
+            per_proposal[fact.id] += 1
+            short -= 1
+    owner = {fact.id: fact.organisation_id for fact in facts}
+    created = {fact.id: fact.created_at for fact in facts}
+    rows, counts = [], {}
+    for ident, wanted in per_proposal.items():
+        chosen = [o for o in rng.sample(organisation_ids, wanted + 1) if o != owner[ident]]
+        active = 0
+        for organisation in chosen[:wanted]:
+            withdrawn = rng.random() < 0.05
+            at = created[ident] + timedelta(days=rng.uniform(0, 60))
+            rows.append(
+                {"proposal_id": ident, "organisation_id": organisation,
+                 "statement": "สมาคมสนับสนุนข้อเสนอนี้และพร้อมส่งผู้เชี่ยวชาญร่วมดำเนินการ",
+                 "endorsed_on": at.date(), "endorsed_by_id": None,
+                 "recorded_by_staff": rng.random() < 0.1, "letter_path": None,
+                 "letter_sha256": None, "letter_size": None, "letter_filename": None,
+                 "created_at": at, "withdrawn_at": at + timedelta(days=30) if withdrawn else None,
+                 "withdrawn_by_id": None, "withdrawal_reason": None}
+            )  # fmt: skip
+            active += 0 if withdrawn else 1
+        counts[ident] = active
+        if len(rows) >= batch:
+            connection.execute(sa.insert(Endorsement.__table__), rows)
+            rows = []
+    if rows:
+        connection.execute(sa.insert(Endorsement.__table__), rows)
+    connection.execute(
+        table.update()
+        .where(table.c.id == sa.bindparam("key"))
+        .values(endorsement_count=sa.bindparam("n"), updated_at=table.c.updated_at),
+        [{"key": ident, "n": n} for ident, n in counts.items() if n],
+    )
+
+
+def _busiest(app) -> dict[str, int]:
+    """Ids the scenarios use: the proposal with most endorsers, a typical one, an organisation
+    that endorses much and one that submits much."""
+    with app.app_context():
+        top = db.session.scalar(
+            sa.select(Proposal.id).order_by(Proposal.endorsement_count.desc()).limit(1)
+        )
+        typical = db.session.scalar(
+            sa.select(Proposal.id).where(Proposal.endorsement_count.between(8, 12)).limit(1)
+        )
+        endorser = db.session.execute(
+            sa.select(Endorsement.organisation_id, sa.func.count())
+            .group_by(Endorsement.organisation_id)
+            .order_by(sa.func.count().desc())
+            .limit(1)
+        ).first()[0]
+        submitter = db.session.execute(
+            sa.select(Proposal.organisation_id, sa.func.count())
+            .group_by(Proposal.organisation_id)
+            .order_by(sa.func.count().desc())
+            .limit(1)
+        ).first()[0]
+        db.session.remove()
+    return {"top": top, "typical": typical, "endorser": endorser, "submitter": submitter}
+
+
+def scenarios(ids: dict[str, int]) -> list[tuple[str, str, dict, bool]]:
+    """(what, path, query string, held to the target?)"""
+    return [
+        ("list by endorsements, first page", "/proposals/", {"sort": "endorsements"}, True),
+        ("list by endorsements, page 200", "/proposals/", {"sort": "endorsements", "page": "200"},
+         True),
+        ("list by date (newest), first page", "/proposals/", {}, True),
+        ("list by date (oldest), page 500", "/proposals/", {"sort": "oldest", "page": "500"}, True),
+        ("search Thai: น้ำท่วม", "/proposals/", {"q": "น้ำท่วม"}, True),
+        ("search Thai, by endorsements: ปัญญาประดิษฐ์", "/proposals/",
+         {"q": "ปัญญาประดิษฐ์", "sort": "endorsements"}, True),
+        ("search Thai, 2 characters: ไอ", "/proposals/", {"q": "ไอ"}, True),
+        ("search, nothing matches", "/proposals/", {"q": "ฌฌฌไม่มีคำนี้"}, True),
+        ("search organisation name: สมาคม", "/proposals/", {"q": "สมาคม"}, True),
+        ("filter status: screening", "/proposals/", {"status": "screening"}, True),
+        ("filter under way, by endorsements", "/proposals/",
+         {"status": "open", "sort": "endorsements"}, True),
+        ("filter kind + category", "/proposals/", {"kind": "draft_project", "category": "2"},
+         True),
+        ("filter submitted by an organisation", "/proposals/",
+         {"organisation": str(ids["submitter"])}, True),
+        ("filter endorsed by an organisation, by endorsements", "/proposals/",
+         {"endorsed_by": str(ids["endorser"]), "sort": "endorsements"}, True),
+        ("filters + search", "/proposals/",
+         {"q": "ระบบ", "status": "open", "kind": "problem_statement"}, True),
+        (f"proposal page, {HOT_ENDORSERS:,} endorsers (first 100 shown)",
+         f"/proposals/{ids['top']}", {}, True),
+        ("proposal page, ~10 endorsers", f"/proposals/{ids['typical']}", {}, True),
+        (f"proposal page, all {HOT_ENDORSERS:,} endorsers", f"/proposals/{ids['top']}",
+         {"endorsements": "all"}, False),
+    ]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options, run the benchmark on each database asked for, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="timed runs per page (default 30)")
+    parser.add_argument("--proposals", type=int, default=50_000)
+    parser.add_argument("--endorsements", type=int, default=500_000)
+    parser.add_argument("--organisations", type=int, default=10_000)
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL") or None,
+        help="a PostgreSQL server to run on as well (a database is created there and dropped)",
+    )
+    parser.add_argument("--no-sqlite", action="store_true", help="only the --database-url run")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build the SQLite database in this folder and keep it; when it is there already, "
+        "measure it again without rebuilding (for trying changes to the code)",
+    )
+    options = parser.parse_args(argv)
+    failures = 0
+    if options.keep and not options.no_sqlite:
+        options.keep.mkdir(parents=True, exist_ok=True)
+        failures += run(options.keep, None, options)
+    elif not options.no_sqlite:
+        with tempfile.TemporaryDirectory(prefix="registry-bench-") as folder:
+            failures += run(Path(folder), None, options)
+    if options.database_url:
+        with (
+            tempfile.TemporaryDirectory(prefix="registry-bench-") as folder,
+            postgres_database(options.database_url) as url,
+        ):
+            failures += run(Path(folder), url, options)
+    return 1 if failures else 0
+
+
+def run(folder: Path, url: str | None, options) -> int:
+    """Build, fill and measure one database; returns the number of failures."""
+    started = time.perf_counter()
+    app = build(folder, url)
+    built = time.perf_counter()
+    with app.app_context():
+        engine = db.engine
+        kept = db.session.scalar(sa.select(Proposal.id).limit(1)) is not None
+        db.session.remove()
+        if not kept:
+            with engine.begin() as connection:
+                data.seed(connection, options.organisations, options.contacts)
+                seed(connection, options.proposals, options.endorsements)
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.execute(sa.text("VACUUM ANALYZE"))
+        seeded = time.perf_counter()
+        for email, role in ((STAFF_EMAIL, Role.STAFF), (REP_EMAIL, Role.REPRESENTATIVE)):
+            if kept:
+                break
+            accounts.create_user(
+                email=email,
+                full_name="ผู้ทดสอบความเร็ว",
+                role=role,
+                password=PASSWORD,
+                organisation_id=1 if role is Role.REPRESENTATIVE else None,
+                actor=None,
+                must_change_password=False,
+            )
+        name = engine.dialect.name
+        version = (
+            sqlite3.sqlite_version
+            if name == "sqlite"
+            else db.session.scalar(sa.text("SHOW server_version"))
+        )
+        endorsements = db.session.scalar(sa.select(sa.func.count(Endorsement.id)))
+        options.proposals = db.session.scalar(sa.select(sa.func.count(Proposal.id)))
+        db.session.remove()
+    ids = _busiest(app)
+
+    print()
+    print(f"== {name} {version} · Python {platform.python_version()} · "
+          f"{options.proposals:,} proposals, {endorsements:,} endorsements, "
+          f"{options.organisations:,} organisations")  # fmt: skip
+    print(f"   schema {built - started:.1f} s, data {seeded - built:.1f} s; "
+          f"{options.runs} runs per page; target {TARGET_MS} ms (median and p95); "
+          f"load average {_load()}")  # fmt: skip
+
+    counter = StatementCounter(app)
+    failures = 0
+    rows = []
+    cpu: dict[str, float] = {}
+    for role_email, label_suffix in ((STAFF_EMAIL, ""), (REP_EMAIL, " (representative)")):
+        client = app.test_client()
+        with client.post("/sign-in", data={"email": role_email, "password": PASSWORD}) as r:
+            if r.status_code != 302:
+                print(f"sign-in failed: {r.status_code}")
+                return 1
+        chosen = scenarios(ids)
+        if label_suffix:  # the representative: the two pages the issue names
+            chosen = [chosen[0], chosen[15]]
+        for label, path, params, held in chosen:
+            result = measure(client, counter, path, params, options.runs)
+            result["found"] = _found(app, params) if path == "/proposals/" else 1
+            result["held"] = held
+            rows.append((label + label_suffix, result))
+            cpu[label + label_suffix] = _cpu(client, path, params, max(5, options.runs // 3))
+        if not label_suffix:
+            failures += _statement_counts(client, counter)
+    failures += print_table(rows)
+    print(f"load average at the end: {_load()} (a busy machine gives higher figures)")
+    print()
+    print("CPU time of this process per request (median), which other work on the machine does")
+    print("not inflate as it does the wall-clock figures above"
+          + (" (the app's share only: PostgreSQL works in its own processes):"
+             if name == "postgresql" else " (the app and SQLite):"))  # fmt: skip
+    width = max(len(label) for label in cpu)
+    for label, ms in cpu.items():
+        print(f"  {label:<{width}}  {ms:6.1f} ms")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return failures
+
+
+def _cpu(client, path: str, params: dict, runs: int) -> float:
+    """The median CPU time (this process: the app and SQLite) of a request, in ms."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        with client.get(path, query_string=params) as response:
+            response.get_data()
+        times.append((time.process_time() - started) * 1000)
+    return statistics.median(times)
+
+
+def _found(app, params: dict) -> int:
+    """How many proposals the list's filters find."""
+    from werkzeug.datastructures import MultiDict
+
+    from registry.proposals import queries
+
+    with app.app_context():
+        query = queries.search(queries.Filters.from_args(MultiDict(params)))
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        db.session.remove()
+        return total
+
+
+def _statement_counts(client, counter: StatementCounter) -> int:
+    """SQL statements per list request for page sizes 10, 25 and 100; they must be equal."""
+    cases = [
+        ("by endorsements", {"sort": "endorsements"}),
+        ("search น้ำท่วม", {"q": "น้ำท่วม"}),
+        ("under way", {"status": "open"}),
+    ]
+    sizes = (10, 25, 100)
+    lines, failures = [], 0
+    saved = views.PER_PAGE
+    try:
+        for label, params in cases:
+            counts = []
+            for size in sizes:
+                views.PER_PAGE = size
+                status, statements = counter.during(client, "/proposals/", params)
+                counts.append(statements if status == 200 else f"HTTP {status}")
+            same = len(set(counts)) == 1 and all(isinstance(c, int) for c in counts)
+            failures += 0 if same else 1
+            verdict = "equal" if same else "DIFFERENT: grows with the page size"
+            lines.append(f"  {label:<16} {' / '.join(map(str, counts))}  {verdict}")
+    finally:
+        views.PER_PAGE = saved
+    print()
+    print(f"SQL statements per list request by page size {'/'.join(map(str, sizes))}:")
+    print("\n".join(lines))
+    return failures
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,278 @@
+"""The meeting forms (scheduling, cancelling, agenda items, attendance, guests, the minutes'
+particulars, resolutions, certification, action items, amendments) and the labels of
+statuses, sections, outcomes and attendance.
+
+As in the committee forms, choices are offered as selects but checked by the services, so a
+tampered value gets the same message as a wrong one.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import Length, NumberRange, Optional
+
+from ..agreements.forms import plausible_year
+from ..forms import required, strip
+from .models import AgendaSection, AttendanceKind, MeetingStatus, Outcome
+
+STATUS_LABELS = {
+    MeetingStatus.SCHEDULED: _l("Scheduled"),
+    MeetingStatus.HELD: _l("Held"),
+    MeetingStatus.MINUTES_DRAFTED: _l("Minutes drafted"),
+    MeetingStatus.MINUTES_CERTIFIED: _l("Minutes certified"),
+    MeetingStatus.CANCELLED: _l("Cancelled"),
+}
+
+SECTION_LABELS = {
+    AgendaSection.ANNOUNCEMENTS: _l("Matters the chair informs the meeting of"),
+    AgendaSection.CERTIFY_MINUTES: _l("Certification of the minutes"),
+    AgendaSection.MATTERS_ARISING: _l("Matters arising"),
+    AgendaSection.FOR_CONSIDERATION: _l("Matters for consideration"),
+    AgendaSection.OTHER: _l("Other matters"),
+}
+
+OUTCOME_LABELS = {
+    Outcome.NOTED: _l("Noted"),
+    Outcome.APPROVED: _l("Approved"),
+    Outcome.APPROVED_WITH_CHANGES: _l("Approved with changes"),
+    Outcome.REJECTED: _l("Rejected"),
+    Outcome.DEFERRED: _l("Deferred"),
+}
+
+ATTENDANCE_LABELS = {
+    AttendanceKind.PRESENT: _l("Present"),
+    AttendanceKind.ABSENT: _l("Absent"),
+    AttendanceKind.SUBSTITUTE: _l("Substitute attends"),
+    AttendanceKind.GUEST: _l("Guest"),
+}
+
+#: Times are typed as 13:30 (what browsers send) or, the Thai way, 13.30.
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
+
+
+def _length(limit: int) -> Length:
+    return Length(max=limit, message=_l("At most %(max)d characters."))
+
+
+def _date(label, *, needed: bool = False) -> DateField:
+    return DateField(
+        label,
+        validators=[required if needed else Optional(), plausible_year],
+        invalid_value_message=_l("Enter a valid date."),
+    )
+
+
+def _time(label, *, needed: bool = False) -> TimeField:
+    return TimeField(
+        label,
+        format=TIME_FORMATS,
+        validators=[required if needed else Optional()],
+        invalid_value_message=_l("Enter a time such as 13:30."),
+    )
+
+
+def _text(label, limit: int, *, needed: bool = False, area: bool = False):
+    kind = TextAreaField if area else StringField
+    validators = ([required] if needed else []) + [_length(limit)]
+    return kind(label, validators=validators, filters=[strip])
+
+
+def _votes(label) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(0, 9999, message=_l("Enter a number from %(min)s to %(max)s.")),
+        ],
+        invalid_value_message=_l("Enter a whole number."),
+    )
+
+
+class MeetingForm(FlaskForm):
+    """A meeting's date, times and place."""
+
+    held_on = _date(_l("Date"), needed=True)
+    starts_at = _time(_l("Starts at"), needed=True)
+    ends_at = _time(_l("Ends at"))
+    venue = _text(_l("Venue"), 300)
+    electronic = BooleanField(_l("Electronic meeting"))
+    online_link = _text(_l("Link to join"), 500)
+
+    def details(self) -> dict:
+        """The submitted details, for the service."""
+        return {
+            "held_on": self.held_on.data,
+            "starts_at": self.starts_at.data,
+            "ends_at": self.ends_at.data,
+            "venue": self.venue.data,
+            "electronic": self.electronic.data,
+            "online_link": self.online_link.data,
+        }
+
+
+class CancelForm(FlaskForm):
+    """Cancelling a meeting: why."""
+
+    reason = _text(_l("Reason"), 2000, needed=True, area=True)
+
+
+class ItemForm(FlaskForm):
+    """An agenda item."""
+
+    section = SelectField(
+        _l("Section"),
+        validate_choice=False,
+        choices=[
+            SelectChoice(str(int(section)), f"{int(section)}. {label}")
+            for section, label in SECTION_LABELS.items()
+        ],
+        default=str(int(AgendaSection.FOR_CONSIDERATION)),
+    )
+    title = _text(_l("Title"), 500, needed=True)
+    body = _text(_l("Background and what is put to the meeting"), 20000, area=True)
+
+
+class SeatForm(Form):
+    """One sitting member's line of the attendance."""
+
+    membership_id = HiddenField()
+    kind = SelectField(
+        _l("Attendance"),
+        validate_choice=False,
+        choices=[SelectChoice("", "—")]
+        + [
+            SelectChoice(kind.value, ATTENDANCE_LABELS[kind])
+            for kind in (AttendanceKind.PRESENT, AttendanceKind.ABSENT, AttendanceKind.SUBSTITUTE)
+        ],
+    )
+    absence_reason = _text(_l("Reason for absence"), 300)
+    substitute_name = _text(_l("Substitute's name"), 200)
+    substitute_position = _text(_l("Substitute's position"), 300)
+
+
+class AttendanceForm(FlaskForm):
+    """The attendance of every sitting member, saved in one go."""
+
+    seats = FieldList(FormField(SeatForm), min_entries=0, max_entries=500)
+
+    def lines(self) -> list[dict]:
+        """The submitted lines, for the service (a seat id that is no number: None)."""
+        lines = []
+        for entry in self.seats:
+            raw = (entry.membership_id.data or "").strip()
+            lines.append(
+                {
+                    "membership_id": int(raw) if raw.isdigit() and len(raw) < 10 else None,
+                    "kind": entry.kind.data,
+                    "absence_reason": entry.absence_reason.data,
+                    "name": entry.substitute_name.data,
+                    "position": entry.substitute_position.data,
+                }
+            )
+        return lines
+
+    def entry_for(self, membership_id: int | None):
+        """The sub-form of a seat, to put a refusal at its field."""
+        for entry in self.seats:
+            if (entry.membership_id.data or "").strip() == str(membership_id):
+                return entry.form
+        return None
+
+
+class GuestForm(FlaskForm):
+    """A guest (ผู้เข้าร่วมประชุม)."""
+
+    name = _text(_l("Name"), 200, needed=True)
+    position = _text(_l("Position"), 300)
+    organisation_name = _text(_l("Organisation"), 300)
+
+
+class HeldForm(FlaskForm):
+    """The times the meeting actually began and ended."""
+
+    opened_at = _time(_l("Began at"), needed=True)
+    closed_at = _time(_l("Ended at"))
+
+
+class MinutesForm(FlaskForm):
+    """The minutes' particulars."""
+
+    opened_at = _time(_l("Began at"), needed=True)
+    closed_at = _time(_l("Ended at"))
+    minute_taker_name = _text(_l("Minute-taker's name"), 200)
+    minute_taker_position = _text(_l("Minute-taker's position"), 300)
+    reviewer_name = _text(_l("Reviewer's name"), 200)
+    reviewer_position = _text(_l("Reviewer's position"), 300)
+    quorum_note = _text(_l("Note on the quorum"), 5000, area=True)
+
+    def details(self) -> dict:
+        """The submitted particulars, for the service."""
+        return {name: getattr(self, name).data for name in self._fields if name != "csrf_token"}
+
+
+class ResolutionForm(FlaskForm):
+    """What the meeting resolved on an item."""
+
+    resolution = _text(_l("Resolution"), 20000, needed=True, area=True)
+    outcome = SelectField(
+        _l("Outcome"),
+        validate_choice=False,
+        choices=[SelectChoice(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()],
+    )
+    votes_for = _votes(_l("Votes for"))
+    votes_against = _votes(_l("Votes against"))
+    votes_abstain = _votes(_l("Abstentions"))
+    quorum_note = _text(_l("Note on the quorum"), 5000, area=True)
+
+    def details(self) -> dict:
+        """The submitted resolution, for the service."""
+        return {
+            "resolution": self.resolution.data,
+            "outcome": self.outcome.data,
+            "votes_for": self.votes_for.data,
+            "votes_against": self.votes_against.data,
+            "votes_abstain": self.votes_abstain.data,
+            "quorum_note": self.quorum_note.data,
+        }
+
+
+class CertifyForm(FlaskForm):
+    """Certifying an earlier meeting's minutes, with the amendments made (if any)."""
+
+    changes = _text(_l("Amendments made by the meeting"), 20000, area=True)
+    quorum_note = _text(_l("Note on the quorum"), 5000, area=True)
+
+
+class ActionForm(FlaskForm):
+    """An action item."""
+
+    text = _text(_l("What is to be done"), 5000, needed=True, area=True)
+    owner = _text(_l("Who is to do it"), 300, needed=True)
+    due_on = _date(_l("Due by"))
+
+
+class DoneForm(FlaskForm):
+    """The day an action item was done."""
+
+    done_on = _date(_l("Done on"), needed=True)
+
+
+class AmendmentForm(FlaskForm):
+    """A correction to certified minutes."""
+
+    text = _text(_l("Correction"), 20000, needed=True, area=True)

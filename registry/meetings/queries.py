@@ -1,0 +1,241 @@
+"""Finding meetings: who may reach which meeting, the lists, and the meeting's attendance
+and agenda arranged the way the pages and the minutes print them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import User
+from ..committees.models import ROLE_RANK, Committee, Membership
+from ..committees.queries import (
+    committee_for,
+    manages_all,
+    organisation_committee_ids,
+    secretary_committee_ids,
+    sitting_members,
+)
+from ..committees.services import today
+from ..db import db
+from .models import (
+    ActionItem,
+    AgendaItem,
+    AgendaSection,
+    Attendance,
+    AttendanceKind,
+    Meeting,
+    MeetingStatus,
+)
+
+#: Meetings per page of the list.
+PER_PAGE = 30
+
+
+# --- who may reach what -----------------------------------------------------------------------
+
+
+def manages(user: User) -> bool:
+    """Whether the user runs meetings (staff: all; a secretary: their committees')."""
+    return user.can("committees.view") or user.can("committees.own")
+
+
+def meeting_for(user: User, meeting_id: int) -> Meeting:
+    """A meeting of a committee the user works with (staff: any; a secretary: the committees
+    where they hold a sitting secretary seat); otherwise "not found"."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    committee_for(user, meeting.committee_id)
+    return meeting
+
+
+def item_for(user: User, meeting_id: int, item_id: int) -> AgendaItem:
+    """An agenda item of a meeting the user works with; otherwise "not found"."""
+    meeting = meeting_for(user, meeting_id)
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+def action_for(user: User, meeting_id: int, action_id: int) -> ActionItem:
+    """An action item of a meeting the user works with; otherwise "not found"."""
+    meeting = meeting_for(user, meeting_id)
+    action = db.session.get(ActionItem, action_id)
+    if action is None or action.agenda_item.meeting_id != meeting.id:
+        abort(404)
+    return action
+
+
+def attendance_for(user: User, meeting_id: int, attendance_id: int) -> Attendance:
+    """An attendance line of a meeting the user works with; otherwise "not found"."""
+    meeting = meeting_for(user, meeting_id)
+    line = db.session.get(Attendance, attendance_id)
+    if line is None or line.meeting_id != meeting.id:
+        abort(404)
+    return line
+
+
+def representative_meeting_or_404(user: User, meeting_id: int) -> Meeting:
+    """A meeting of a committee where the representative's association holds a seat;
+    any other answers "not found"."""
+    if user.organisation_id is None:
+        abort(404)
+    meeting = db.session.scalar(
+        sa.select(Meeting).where(
+            Meeting.id == meeting_id,
+            Meeting.committee_id.in_(organisation_committee_ids(user.organisation_id)),
+        )
+    )
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def minutes_public(meeting: Meeting) -> bool:
+    """Whether members' associations may read the minutes: only once certified."""
+    return meeting.status is MeetingStatus.MINUTES_CERTIFIED
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def _visible_committee_ids(user: User) -> sa.Select | None:
+    """The committees whose meetings the user may list (None: every committee)."""
+    if manages_all(user):
+        return None
+    if user.can("committees.own"):
+        return secretary_committee_ids(user)
+    if user.can("committees.member") and user.organisation_id is not None:
+        return organisation_committee_ids(user.organisation_id)
+    return sa.select(Committee.id).where(sa.false())
+
+
+def visible_meetings(user: User) -> sa.Select:
+    """The meetings the user may see: upcoming first (soonest first), then the past ones
+    (latest first)."""
+    query = sa.select(Meeting).options(selectinload(Meeting.committee))
+    committees = _visible_committee_ids(user)
+    if committees is not None:
+        query = query.where(Meeting.committee_id.in_(committees))
+    upcoming = Meeting.held_on >= today()
+    return query.order_by(
+        upcoming.desc(),
+        sa.case((upcoming, Meeting.held_on)),
+        Meeting.held_on.desc(),
+        Meeting.starts_at,
+        Meeting.id.desc(),
+    )
+
+
+def committee_meetings(committee: Committee) -> list[Meeting]:
+    """A committee's meetings, the same order as the list (for the committee page)."""
+    upcoming = Meeting.held_on >= today()
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(Meeting.committee_id == committee.id)
+            .order_by(
+                upcoming.desc(),
+                sa.case((upcoming, Meeting.held_on)),
+                Meeting.held_on.desc(),
+                Meeting.id.desc(),
+            )
+        )
+    )
+
+
+# --- one meeting, arranged ------------------------------------------------------------------
+
+
+@dataclass
+class SeatLine:
+    """A sitting seat with its attendance line (None while not recorded)."""
+
+    seat: Membership
+    line: Attendance | None
+
+
+@dataclass
+class AttendanceSheet:
+    """The attendance as the minutes list it: present (with substitutes), absent, guests; and
+    the seats not recorded yet."""
+
+    seats: list[SeatLine] = field(default_factory=list)
+    present: list[SeatLine] = field(default_factory=list)
+    absent: list[SeatLine] = field(default_factory=list)
+    unrecorded: list[SeatLine] = field(default_factory=list)
+    guests: list[Attendance] = field(default_factory=list)
+
+
+def attendance_sheet(meeting: Meeting, seats: list[Membership] | None = None) -> AttendanceSheet:
+    """Every seat held on the meeting day (chair first) with how it took part, and the guests.
+
+    Lines of seats no longer held that day (the meeting was moved) are listed with the present
+    or absent members they record, so nothing recorded disappears from the minutes."""
+    seats = sitting_members(meeting.committee, meeting.held_on) if seats is None else seats
+    by_seat = {line.membership_id: line for line in meeting.attendance if line.membership_id}
+    sheet = AttendanceSheet()
+    listed = set()
+    for seat in seats:
+        sheet.seats.append(SeatLine(seat, by_seat.get(seat.id)))
+        listed.add(seat.id)
+    stray = [line for seat_id, line in by_seat.items() if seat_id not in listed]
+    stray.sort(key=lambda line: (ROLE_RANK[line.membership.role], line.membership_id))
+    for entry in sheet.seats + [SeatLine(line.membership, line) for line in stray]:
+        if entry.line is None:
+            sheet.unrecorded.append(entry)
+        elif entry.line.kind is AttendanceKind.ABSENT:
+            sheet.absent.append(entry)
+        else:
+            sheet.present.append(entry)
+    sheet.guests = [line for line in meeting.attendance if line.kind is AttendanceKind.GUEST]
+    return sheet
+
+
+def agenda_by_section(meeting: Meeting) -> list[tuple[AgendaSection, list[AgendaItem]]]:
+    """The five sections in order, each with its items (an empty section is listed too)."""
+    items = db.session.scalars(
+        sa.select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.section, AgendaItem.position, AgendaItem.id)
+        .options(
+            selectinload(AgendaItem.actions),
+            selectinload(AgendaItem.certifies_meeting),
+            selectinload(AgendaItem.follows_item).selectinload(AgendaItem.actions),
+            selectinload(AgendaItem.follows_item).selectinload(AgendaItem.meeting),
+        )
+    ).all()
+    return [
+        (section, [item for item in items if item.section == section]) for section in AgendaSection
+    ]
+
+
+def open_actions(item: AgendaItem) -> list[ActionItem]:
+    """The action items of an item that are still to be done."""
+    return [action for action in item.actions if action.open]
+
+
+def previous_and_next(meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
+    """The committee's meetings just before and after this one (by date)."""
+    base = sa.select(Meeting).where(
+        Meeting.committee_id == meeting.committee_id, Meeting.id != meeting.id
+    )
+    before = db.session.scalar(
+        base.where(
+            sa.or_(
+                Meeting.held_on < meeting.held_on,
+                sa.and_(Meeting.held_on == meeting.held_on, Meeting.id < meeting.id),
+            )
+        ).order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    )
+    after = db.session.scalar(
+        base.where(
+            sa.or_(
+                Meeting.held_on > meeting.held_on,
+                sa.and_(Meeting.held_on == meeting.held_on, Meeting.id > meeting.id),
+            )
+        ).order_by(Meeting.held_on, Meeting.id)
+    )
+    return before, after

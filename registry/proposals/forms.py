@@ -1,0 +1,230 @@
+"""The proposal forms (the proposal, a status change, withdrawal, an attachment, an
+endorsement, placing on an agenda, annexing, a category) and the labels of kinds and
+statuses."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from ..agreements.forms import plausible_year
+from ..forms import required, strip
+from .models import ProposalKind, ProposalStatus
+from .services import LIMITS
+
+KIND_LABELS = {
+    ProposalKind.PROBLEM_STATEMENT: _l("Problem statement from a government agency"),
+    ProposalKind.DRAFT_PROJECT: _l("Draft project"),
+    ProposalKind.RECOMMENDATION: _l("Recommendation"),
+}
+
+STATUS_LABELS = {
+    ProposalStatus.SUBMITTED: _l("Submitted"),
+    ProposalStatus.SCREENING: _l("In screening"),
+    ProposalStatus.ON_AGENDA: _l("On a committee agenda"),
+    ProposalStatus.RECOMMENDED: _l("Recommended"),
+    ProposalStatus.FORWARDED: _l("Forwarded"),
+    ProposalStatus.IN_IMPLEMENTATION: _l("In implementation"),
+    ProposalStatus.COMPLETED: _l("Completed"),
+    ProposalStatus.REJECTED: _l("Rejected"),
+    ProposalStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+#: The Bootstrap colour of each status's badge.
+STATUS_COLOURS = {
+    ProposalStatus.SUBMITTED: "secondary",
+    ProposalStatus.SCREENING: "info",
+    ProposalStatus.ON_AGENDA: "primary",
+    ProposalStatus.RECOMMENDED: "primary",
+    ProposalStatus.FORWARDED: "primary",
+    ProposalStatus.IN_IMPLEMENTATION: "warning",
+    ProposalStatus.COMPLETED: "success",
+    ProposalStatus.REJECTED: "danger",
+    ProposalStatus.WITHDRAWN: "dark",
+}
+
+
+def _length(field: str) -> Length:
+    return Length(max=LIMITS[field], message=_l("At most %(max)d characters."))
+
+
+def _select(label, **kwargs) -> SelectField:
+    return SelectField(label, validate_choice=False, **kwargs)
+
+
+def chosen_id(value):
+    """A chosen record id as a number; nothing chosen as None, a value that is no id as -1."""
+    text = (value or "").strip() if isinstance(value, str) else value
+    if isinstance(text, str):
+        return int(text) if text.isdigit() and len(text) < 10 else (None if not text else -1)
+    return text
+
+
+class ProposalForm(FlaskForm):
+    """A proposal's content (the organisation is chosen by staff only)."""
+
+    organisation_id = _select(_l("Submitting organisation"))
+    kind = _select(
+        _l("Kind"),
+        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+    )
+    title = StringField(_l("Title"), validators=[required, _length("title")], filters=[strip])
+    summary = TextAreaField(
+        _l("Summary"), validators=[required, _length("summary")], filters=[strip]
+    )
+    problem = TextAreaField(_l("The problem"), validators=[_length("problem")], filters=[strip])
+    approach = TextAreaField(
+        _l("Proposed approach or technology"), validators=[_length("approach")], filters=[strip]
+    )
+    requested_support = TextAreaField(
+        _l("Support requested"), validators=[_length("requested_support")], filters=[strip]
+    )
+    category_id = _select(_l("Category"))
+    contact_id = _select(_l("Contact person"))
+
+    def set_choices(self, *, organisations, categories, contacts) -> None:
+        """Offer the organisations (staff), the categories and the contact people (grouped
+        by organisation when there are several)."""
+        self.organisation_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(ident), name) for ident, name in organisations
+        ]
+        self.category_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(ident), name) for ident, name in categories
+        ]
+        grouped = len(contacts) > 1
+        self.contact_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(ident), label, optgroup=group if grouped else None)
+            for group, people in contacts
+            for ident, label in people
+        ]
+
+    def details(self) -> dict:
+        """The submitted content, for the service."""
+        return {
+            "kind": self.kind.data,
+            "title": self.title.data,
+            "summary": self.summary.data,
+            "problem": self.problem.data,
+            "approach": self.approach.data,
+            "requested_support": self.requested_support.data,
+            "category_id": chosen_id(self.category_id.data),
+            "contact_id": chosen_id(self.contact_id.data),
+        }
+
+
+class StatusForm(FlaskForm):
+    """A step along the workflow, with the reason."""
+
+    status = _select(_l("New status"))
+    reason = TextAreaField(_l("Reason"), validators=[required, _length("reason")], filters=[strip])
+    forwarded_to = StringField(
+        _l("Forwarded to (which body)"), validators=[_length("forwarded_to")], filters=[strip]
+    )
+
+    def set_targets(self, targets) -> None:
+        """Offer the statuses the workflow allows from here."""
+        self.status.choices = [SelectChoice("", "—")] + [
+            SelectChoice(status.value, STATUS_LABELS[status]) for status in targets
+        ]
+
+
+class WithdrawForm(FlaskForm):
+    """Withdrawing a proposal, and why."""
+
+    reason = TextAreaField(_l("Reason"), validators=[required, _length("reason")], filters=[strip])
+
+
+class AttachmentForm(FlaskForm):
+    """A PDF filed with the proposal."""
+
+    file = FileField(_l("File (PDF)"))
+    public = BooleanField(_l("Other associations may read this file"))
+
+
+class EndorseForm(FlaskForm):
+    """An endorsement: for a representative, their own association (a hidden field the
+    server checks); for staff, any organisation, from a letter received on paper."""
+
+    organisation_id = HiddenField()
+    statement = TextAreaField(
+        _l("Statement of support"), validators=[required, _length("statement")], filters=[strip]
+    )
+    letter = FileField(_l("Signed letter (PDF, optional)"))
+
+
+class RecordEndorsementForm(EndorseForm):
+    """An endorsement received on paper, recorded by staff."""
+
+    organisation_id = _select(_l("Endorsing organisation"))
+    endorsed_on = DateField(
+        _l("Date of the letter"),
+        validators=[required, plausible_year],
+        invalid_value_message=_l("Enter a valid date."),
+    )
+
+    def set_organisations(self, organisations) -> None:
+        """Offer the organisations that may endorse."""
+        self.organisation_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(ident), name) for ident, name in organisations
+        ]
+
+
+class WithdrawEndorsementForm(FlaskForm):
+    """Withdrawing an endorsement, and why (optional)."""
+
+    withdrawal_reason = TextAreaField(
+        _l("Reason (optional)"), validators=[_length("withdrawal_reason")], filters=[strip]
+    )
+
+
+class AgendaForm(FlaskForm):
+    """Placing the proposal on a scheduled meeting's agenda (section 4)."""
+
+    meeting_id = _select(_l("Meeting"))
+    title = StringField(
+        _l("Title of the agenda item"),
+        validators=[Optional(), _length("agenda_title")],
+        filters=[strip],
+    )
+    body = TextAreaField(
+        _l("Background for the meeting"), validators=[_length("agenda_body")], filters=[strip]
+    )
+
+    def set_meetings(self, meetings) -> None:
+        """Offer the meetings: (id, label)."""
+        self.meeting_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(ident), label) for ident, label in meetings
+        ]
+
+
+class AnnexForm(FlaskForm):
+    """Annexing the proposal to an agreement not yet signed."""
+
+    agreement_id = _select(_l("Agreement"))
+
+    def set_agreements(self, agreements) -> None:
+        """Offer the agreements: (id, label)."""
+        self.agreement_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(ident), label) for ident, label in agreements
+        ]
+
+
+class CategoryForm(FlaskForm):
+    """A category's names, and whether new proposals may use it."""
+
+    name_th = StringField(
+        _l("Name in Thai"), validators=[required, _length("name_th")], filters=[strip]
+    )
+    name_en = StringField(_l("Name in English"), validators=[_length("name_en")], filters=[strip])
+    active = BooleanField(_l("In use for new proposals"), default=True)

@@ -1,0 +1,543 @@
+"""Finding proposals: who may read what, the list's search, filters and orders (and the same
+result as a CSV or XLSX table), what the proposal page shows, and the forms' choices.
+
+Staff and secretaries read every proposal in full. A representative reads every proposal's
+public part (title, kind, category, submitting organisation, status, summary, the problem,
+the approach, and the endorsements with their statements), and the rest (contact person,
+support requested, every attachment, the status history with its reasons, the committee's
+resolutions once the minutes are certified) only for their own association's proposals;
+another association's attachment only when its uploader made it public, an endorsement
+letter only their own association's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, load_only, selectinload
+
+from .. import tabular
+from ..agreements.models import Agreement
+from ..db import contains_text, db
+from ..i18n import BANGKOK, be_year, current_language, to_local
+from ..meetings.models import AgendaItem, Meeting, MeetingStatus
+from ..organisations.models import Contact, Organisation, OrganisationStatus, search_key
+from ..organisations.services import personal_data_source
+from ..tabular import Column
+from . import services
+from .forms import KIND_LABELS, STATUS_LABELS
+from .models import (
+    CLOSED,
+    SQLITE_SEARCH_TABLE,
+    AgreementAnnex,
+    Attachment,
+    Category,
+    Endorsement,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    StatusChange,
+)
+
+#: Status filter value for the proposals still under way (not completed, rejected or withdrawn).
+OPEN = "open"
+#: Sort orders: most endorsements first, newest first, oldest first.
+SORTS = ("newest", "endorsements", "oldest")
+#: The longest search text used; the rest is ignored.
+MAX_QUERY = 100
+#: The most organisations the list's filters offer (the rest are reached by links).
+FILTER_ORGANISATIONS = 300
+#: The endorsements the proposal page lists before "show all".
+ENDORSEMENTS_SHOWN = 100
+
+
+# --- who may read what -------------------------------------------------------------------------
+
+
+def reads_all(user) -> bool:
+    """Whether the user reads every proposal in full (staff, admins, secretaries)."""
+    return user.can("proposals.view")
+
+
+def reads_in_full(user, proposal: Proposal) -> bool:
+    """Whether the user reads the whole proposal (staff, secretaries, its association)."""
+    return reads_all(user) or services.owns(user, proposal)
+
+
+def proposal_for(user, proposal_id: int) -> Proposal:
+    """A proposal the user may open (every signed-in user with a proposals permission may
+    read at least its public part); otherwise "not found"."""
+    if not (reads_all(user) or user.can("proposals.own")):
+        abort(404)
+    proposal = db.session.scalar(
+        sa.select(Proposal)
+        .where(Proposal.id == proposal_id)
+        .options(
+            joinedload(Proposal.organisation),
+            joinedload(Proposal.category),
+            joinedload(Proposal.contact),
+        )
+    )
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def attachment_for(user, proposal_id: int, attachment_id: int) -> Attachment:
+    """An attachment the user may read: staff and secretaries any, the submitting association
+    its own, other associations only public ones; otherwise "not found"."""
+    proposal = proposal_for(user, proposal_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.proposal_id != proposal.id:
+        abort(404)
+    if not (reads_in_full(user, proposal) or attachment.public):
+        abort(404)
+    return attachment
+
+
+def endorsement_for(user, proposal_id: int, endorsement_id: int) -> Endorsement:
+    """An endorsement of the proposal (anyone who may open the proposal sees it)."""
+    proposal = proposal_for(user, proposal_id)
+    endorsement = db.session.get(Endorsement, endorsement_id)
+    if endorsement is None or endorsement.proposal_id != proposal.id:
+        abort(404)
+    return endorsement
+
+
+def may_read_letter(user, endorsement: Endorsement) -> bool:
+    """Staff and secretaries read every letter; a representative their association's."""
+    return reads_all(user) or services.represents(user, endorsement.organisation_id)
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+def _digits(value) -> str:
+    text = (value or "").strip()
+    return text if text.isdigit() and len(text) < 10 else ""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the list asks for, every value checked (unknown values are ignored)."""
+
+    q: str = ""
+    status: str = ""
+    kind: str = ""
+    category: str = ""
+    organisation: str = ""
+    endorsed_by: str = ""
+    sort: str = "newest"
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        """Read the filters from a query string, dropping values that mean nothing."""
+        status = args.get("status", "")
+        kind = args.get("kind", "")
+        sort = args.get("sort", "newest")
+        return cls(
+            q=" ".join(args.get("q", "").split())[:MAX_QUERY],
+            status=status if status in {OPEN, *(s.value for s in ProposalStatus)} else "",
+            kind=kind if kind in {k.value for k in ProposalKind} else "",
+            category=_digits(args.get("category")),
+            organisation=_digits(args.get("organisation")),
+            endorsed_by=_digits(args.get("endorsed_by")),
+            sort=sort if sort in SORTS else "newest",
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as a query string, leaving out the defaults (for links and the log)."""
+        defaults = asdict(Filters())
+        return {key: value for key, value in asdict(self).items() if value != defaults[key]}
+
+
+def _conditions(filters: Filters) -> list:
+    conditions = []
+    if filters.q:
+        conditions.append(
+            contains_text(
+                Proposal.id,
+                Proposal.search_text,
+                search_key(filters.q),
+                sqlite_index=SQLITE_SEARCH_TABLE,
+            )
+        )
+    if filters.status == OPEN:
+        # IN, not NOT IN: the status index then counts the matches without a full scan.
+        conditions.append(Proposal.status.in_([s for s in ProposalStatus if s not in CLOSED]))
+    elif filters.status:
+        conditions.append(Proposal.status == ProposalStatus(filters.status))
+    if filters.kind:
+        conditions.append(Proposal.kind == ProposalKind(filters.kind))
+    if filters.category:
+        conditions.append(Proposal.category_id == int(filters.category))
+    if filters.organisation:
+        conditions.append(Proposal.organisation_id == int(filters.organisation))
+    if filters.endorsed_by:
+        conditions.append(
+            Proposal.id.in_(
+                sa.select(Endorsement.proposal_id).where(
+                    Endorsement.organisation_id == int(filters.endorsed_by),
+                    Endorsement.withdrawn_at.is_(None),
+                )
+            )
+        )
+    return conditions
+
+
+def _order(filters: Filters) -> tuple:
+    if filters.sort == "endorsements":
+        return Proposal.endorsement_count.desc(), Proposal.id.desc()
+    if filters.sort == "oldest":
+        return Proposal.created_at, Proposal.id
+    return Proposal.created_at.desc(), Proposal.id.desc()
+
+
+def search(filters: Filters) -> sa.Select:
+    """Proposals matching the filters, in the order asked for, with their organisation and
+    category loaded in the same statement (the export: every row at once).
+
+    The search text matches anywhere inside the title, the summary or the submitting
+    organisation's Thai or English name or acronym, ignoring case, as the organisations'
+    search does (``Proposal.search_text``, an FTS5 trigram index on SQLite).
+    """
+    return (
+        sa.select(Proposal)
+        .options(joinedload(Proposal.organisation), joinedload(Proposal.category))
+        .where(*_conditions(filters))
+        .order_by(*_order(filters))
+    )
+
+
+def search_ids(filters: Filters) -> sa.Select:
+    """The ids of the proposals ``search`` finds, in the same order: a page of the list is
+    one page of these (read from the order's index, however deep the page) and then
+    ``listed`` loads its rows, so a page costs the same statements whatever its size."""
+    return sa.select(Proposal.id).where(*_conditions(filters)).order_by(*_order(filters))
+
+
+def listed(ids: list[int]) -> list[Proposal]:
+    """The proposals with these ids, in this order, with what the list shows of each and of
+    its organisation and category (one statement; long texts are not read)."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        sa.select(Proposal)
+        .where(Proposal.id.in_(ids))
+        .options(
+            load_only(
+                Proposal.kind,
+                Proposal.title,
+                Proposal.organisation_id,
+                Proposal.category_id,
+                Proposal.status,
+                Proposal.endorsement_count,
+                Proposal.created_at,
+            ),
+            joinedload(Proposal.organisation).load_only(
+                Organisation.name_th, Organisation.name_en, Organisation.acronym
+            ),
+            joinedload(Proposal.category),
+        )
+    )
+    found = {proposal.id: proposal for proposal in rows}
+    return [found[ident] for ident in ids if ident in found]
+
+
+def filter_organisations(filters: Filters) -> list[tuple[int, str]]:
+    """The organisations the list's filters offer: current partners by Thai name (at most
+    FILTER_ORGANISATIONS), and always the ones chosen now."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name_th)
+        .where(Organisation.status != OrganisationStatus.INACTIVE)
+        .order_by(Organisation.name_th, Organisation.id)
+        .limit(FILTER_ORGANISATIONS)
+    ).all()
+    choices = [(row.id, row.name_th) for row in rows]
+    chosen = {int(v) for v in (filters.organisation, filters.endorsed_by) if v}
+    missing = chosen - {ident for ident, _name in choices}
+    if missing:
+        choices += [
+            (row.id, row.name_th)
+            for row in db.session.execute(
+                sa.select(Organisation.id, Organisation.name_th).where(
+                    Organisation.id.in_(sorted(missing))
+                )
+            )
+        ]
+    return choices
+
+
+def category_choices(include: Category | None = None, lang: str | None = None):
+    """Categories in use, seeded ones first and "other" last: (id, name)."""
+    lang = lang or current_language()
+    return [
+        (category.id, category.display_name(lang))
+        for category in all_categories()
+        if category.active or category is include
+    ]
+
+
+def all_categories() -> list[Category]:
+    """Every category, for the admin page (seeded ones first, "other" last)."""
+    categories = list(db.session.scalars(sa.select(Category)))
+    categories.sort(key=lambda c: (c.code == "other", c.code is None, c.id))
+    return categories
+
+
+# --- the export --------------------------------------------------------------------------------
+
+
+def export_rows(filters: Filters) -> list:
+    """Every proposal the list finds (all pages, same order), one statement."""
+    return list(db.session.scalars(search(filters)))
+
+
+def export_columns() -> list[Column]:
+    """The export's columns, headed and labelled in the reader's language (no personal data)."""
+    lang = current_language()
+    kinds = {kind: str(label) for kind, label in KIND_LABELS.items()}
+    statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
+    return [
+        Column(_("Number"), lambda p: p.id),
+        Column(_("Submitted"), lambda p: to_local(p.created_at).replace(tzinfo=None)),
+        Column(_("Kind"), lambda p: kinds[p.kind]),
+        Column(_("Title"), lambda p: p.title),
+        Column(_("Category"), lambda p: p.category.display_name(lang)),
+        Column(_("Submitting organisation"), lambda p: p.organisation.name_th),
+        Column(_("Acronym"), lambda p: p.organisation.acronym),
+        Column(_("Status"), lambda p: statuses[p.status]),
+        Column(_("Forwarded to"), lambda p: p.forwarded_to),
+        Column(_("Endorsements"), lambda p: p.endorsement_count),
+        Column(_("Summary"), lambda p: p.summary, width=60),
+        Column(_("Last changed"), lambda p: to_local(p.updated_at).replace(tzinfo=None)),
+    ]
+
+
+def export_summary(filters: Filters, file_format: str, rows: int) -> str:
+    """What an export held, for the audit log: format, row count and the filters."""
+    parts = [f"{file_format.upper()}, {rows} rows"]
+    parts += [f"{key}={value}" for key, value in asdict(filters).items() if value]
+    return "; ".join(parts)[:300]
+
+
+def export_file(filters: Filters, file_format: str) -> tuple[bytes, int]:
+    """The export as a CSV or XLSX file, and how many proposals it holds."""
+    rows = export_rows(filters)
+    return tabular.write(file_format, export_columns(), rows, _("Proposals")), len(rows)
+
+
+def export_filename(file_format: str, now: datetime | None = None) -> str:
+    """The file's name, dated in the Buddhist Era: proposals-2569-11-21.csv."""
+    day = (now or datetime.now(BANGKOK)).astimezone(BANGKOK).date()
+    return f"proposals-{be_year(day.year)}-{day:%m-%d}.{file_format}"
+
+
+# --- the proposal page -------------------------------------------------------------------------
+
+
+def endorsements(proposal: Proposal, *, every: bool = False) -> list[Endorsement]:
+    """The proposal's endorsements, those in force first, newest first; at most
+    ENDORSEMENTS_SHOWN unless ``every``. Two statements, or one for ``every``."""
+    names = (Organisation.name_th, Organisation.name_en, Organisation.acronym)
+    # The first page loads the organisations of the endorsements shown in a second statement:
+    # joined, they would be read for every endorsement before the sort, not only for those
+    # shown. All of them: joined, in the one statement.
+    loader = joinedload if every else selectinload
+    query = (
+        sa.select(Endorsement)
+        .where(Endorsement.proposal_id == proposal.id)
+        .options(loader(Endorsement.organisation).load_only(*names))
+        .order_by(
+            Endorsement.withdrawn_at.is_not(None),
+            Endorsement.endorsed_on.desc(),
+            Endorsement.id.desc(),
+        )
+    )
+    if not every:
+        query = query.limit(ENDORSEMENTS_SHOWN)
+    return list(db.session.scalars(query))
+
+
+def endorsement_total(proposal: Proposal) -> int:
+    """How many endorsements the proposal has had, withdrawn ones included."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(Endorsement.proposal_id == proposal.id)
+    )
+
+
+def history(proposal: Proposal) -> list[StatusChange]:
+    """The proposal's status changes, oldest first, with who made them."""
+    return list(
+        db.session.scalars(
+            sa.select(StatusChange)
+            .where(StatusChange.proposal_id == proposal.id)
+            .options(joinedload(StatusChange.actor))
+            .order_by(StatusChange.id)
+        )
+    )
+
+
+def agenda_items(proposal: Proposal, *, certified_only: bool = False) -> list[AgendaItem]:
+    """The agenda items that put the proposal to a meeting, earliest meeting first, with the
+    meeting and its committee (only meetings whose minutes are certified, when asked)."""
+    query = (
+        sa.select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(AgendaItem.proposal_id == proposal.id)
+        .options(joinedload(AgendaItem.meeting).joinedload(Meeting.committee))
+        .order_by(Meeting.held_on, AgendaItem.id)
+    )
+    if certified_only:
+        query = query.where(Meeting.status == MeetingStatus.MINUTES_CERTIFIED)
+    return list(db.session.scalars(query))
+
+
+def annexes(proposal: Proposal) -> list[AgreementAnnex]:
+    """The agreements the proposal is annexed to, with each agreement."""
+    return list(
+        db.session.scalars(
+            sa.select(AgreementAnnex)
+            .where(AgreementAnnex.proposal_id == proposal.id)
+            .options(joinedload(AgreementAnnex.agreement))
+            .order_by(AgreementAnnex.created_at)
+        )
+    )
+
+
+def agreement_annexes(agreement: Agreement) -> list[AgreementAnnex]:
+    """The proposals annexed to an agreement (for the agreement's page)."""
+    return list(
+        db.session.scalars(
+            sa.select(AgreementAnnex)
+            .where(AgreementAnnex.agreement_id == agreement.id)
+            .options(joinedload(AgreementAnnex.proposal).joinedload(Proposal.organisation))
+            .order_by(AgreementAnnex.created_at)
+        )
+    )
+
+
+def annex_or_404(proposal: Proposal, agreement_id: int) -> AgreementAnnex:
+    """The proposal's annex to that agreement; otherwise "not found"."""
+    annex = db.session.get(AgreementAnnex, (agreement_id, proposal.id))
+    if annex is None:
+        abort(404)
+    return annex
+
+
+# --- the forms' choices ------------------------------------------------------------------------
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    """Organisations that may submit or endorse: every one not inactive, by Thai name."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name_th)
+        .where(Organisation.status != OrganisationStatus.INACTIVE)
+        .order_by(Organisation.name_th, Organisation.id)
+    )
+    return [(row.id, row.name_th) for row in rows]
+
+
+def contact_choices(organisation_id: int | None) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Current people to name as the contact: of one organisation, or (organisation not
+    chosen yet) of every organisation, grouped by it."""
+    query = (
+        sa.select(Contact)
+        .join(Contact.organisation)
+        .where(Contact.active.is_(True), Contact.erased_at.is_(None))
+        .order_by(Organisation.name_th, Contact.first_name, Contact.id)
+        .options(selectinload(Contact.organisation))
+    )
+    if organisation_id is not None:
+        query = query.where(Contact.organisation_id == organisation_id)
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for contact in db.session.scalars(query):
+        label = contact.full_name + (f" — {contact.position}" if contact.position else "")
+        groups.setdefault(contact.organisation.name_th, []).append((contact.id, label))
+    return list(groups.items())
+
+
+def meeting_choices(user) -> list[tuple[int, str]]:
+    """Scheduled meetings the user may put proposals to (staff: all; a secretary: their
+    committees'), soonest first."""
+    query = (
+        sa.select(Meeting)
+        .where(Meeting.status == MeetingStatus.SCHEDULED)
+        .options(joinedload(Meeting.committee))
+        .order_by(Meeting.held_on, Meeting.starts_at, Meeting.id)
+        .limit(200)
+    )
+    if not user.can("committees.manage"):
+        from ..committees.queries import secretary_committee_ids
+
+        query = query.where(Meeting.committee_id.in_(secretary_committee_ids(user)))
+    from ..i18n import format_date
+
+    return [
+        (
+            meeting.id,
+            f"{meeting.committee.name_th} — {_('Meeting %(number)s', number=meeting.number_label)}"
+            f" ({format_date(meeting.held_on)})",
+        )
+        for meeting in db.session.scalars(query)
+    ]
+
+
+def agreement_choices(proposal: Proposal) -> list[tuple[int, str]]:
+    """Agreements not yet signed that the proposal is not annexed to: (id, label)."""
+    annexed = sa.select(AgreementAnnex.agreement_id).where(
+        AgreementAnnex.proposal_id == proposal.id
+    )
+    rows = db.session.execute(
+        sa.select(Agreement.id, Agreement.reference, Agreement.title_th)
+        .where(Agreement.status.in_(services.ANNEXABLE), Agreement.id.not_in(annexed))
+        .order_by(Agreement.reference_year.desc(), Agreement.reference_number.desc())
+        .limit(300)
+    )
+    return [(row.id, f"{row.reference} {row.title_th}") for row in rows]
+
+
+def endorsing_organisation_choices(proposal: Proposal) -> list[tuple[int, str]]:
+    """Organisations that may still endorse the proposal (staff recording a letter)."""
+    endorsing = sa.select(Endorsement.organisation_id).where(
+        Endorsement.proposal_id == proposal.id, Endorsement.withdrawn_at.is_(None)
+    )
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name_th)
+        .where(
+            Organisation.status != OrganisationStatus.INACTIVE,
+            Organisation.id != proposal.organisation_id,
+            Organisation.id.not_in(endorsing),
+        )
+        .order_by(Organisation.name_th, Organisation.id)
+    )
+    return [(row.id, row.name_th) for row in rows]
+
+
+# --- personal data (PDPA) ----------------------------------------------------------------------
+
+
+@personal_data_source
+def proposals_as_contact(contact: Contact) -> tuple[str, list[dict]]:
+    """The proposals that name the person as their contact, for an access request."""
+    rows = db.session.execute(
+        sa.select(Proposal.id, Proposal.title, Proposal.status, Proposal.created_at)
+        .where(Proposal.contact_id == contact.id)
+        .order_by(Proposal.id)
+    )
+    return (
+        "proposals_as_contact",
+        [
+            {
+                "proposal": row.id,
+                "title": row.title,
+                "status": row.status.value,
+                "submitted_at": row.created_at.isoformat(),
+            }
+            for row in rows
+        ],
+    )

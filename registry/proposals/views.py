@@ -1,0 +1,679 @@
+"""Proposal pages: the list with search, filters, sort and export; the proposal with its
+endorsers, status history, attachments, agenda items and annexes; submitting and editing;
+the status workflow; withdrawing; endorsing (representatives) and recording a letter of
+endorsement (staff); placing on a meeting's agenda; annexing to an agreement; categories.
+
+Staff and admins work with every proposal; a committee secretary reads every proposal and
+puts them to their committees' meetings; a representative submits and follows their own
+association's proposals and endorses others on its behalf (anything that is not theirs to
+touch answers "not found").
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from .. import audit, tabular, uploads
+from ..agreements.models import Agreement
+from ..auth.permissions import any_permission_required, permission_required
+from ..db import db, paginate
+from ..forms import ConfirmForm, attach_error
+from ..i18n import current_language
+from ..meetings.forms import OUTCOME_LABELS
+from ..meetings.models import Meeting
+from . import (
+    queries,
+    services,
+    timeline_entries,  # noqa: F401 (registers the organisation timeline provider)
+)
+from .forms import (
+    KIND_LABELS,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    AgendaForm,
+    AnnexForm,
+    AttachmentForm,
+    CategoryForm,
+    EndorseForm,
+    ProposalForm,
+    RecordEndorsementForm,
+    StatusForm,
+    WithdrawEndorsementForm,
+    WithdrawForm,
+    chosen_id,
+)
+from .models import Category, Proposal
+
+bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+
+#: Proposals per page of the list.
+PER_PAGE = 25
+
+#: Who reads proposals: staff and secretaries (all, in full), representatives (see queries).
+READS = ("proposals.view", "proposals.own")
+#: Who submits and changes proposals: staff (any), representatives (their association's).
+WRITES = ("proposals.manage", "proposals.own")
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {
+        "PROPOSAL_KIND_LABELS": KIND_LABELS,
+        "PROPOSAL_STATUS_LABELS": STATUS_LABELS,
+        "PROPOSAL_STATUS_COLOURS": STATUS_COLOURS,
+    }
+
+
+@bp.app_template_filter("proposal_lines")
+def proposal_lines(text: str | None) -> Markup:
+    """Text typed on several lines, shown with its line breaks (— when empty)."""
+    if not text:
+        return Markup("—")
+    return Markup("<br>").join(escape(line) for line in text.splitlines())
+
+
+@bp.app_template_global("proposal_annexes")
+def proposal_annexes(agreement: Agreement) -> list:
+    """The proposals annexed to an agreement, for the agreement's page."""
+    return queries.agreement_annexes(agreement)
+
+
+def _show(proposal: Proposal, anchor: str | None = None) -> str:
+    return url_for(".show", proposal_id=proposal.id, _anchor=anchor)
+
+
+def _page(template: str, form, status: int | None = None, **context):
+    code = status or (422 if form.errors else 200)
+    return render_template(template, form=form, **context), code
+
+
+def _refuse(form, error: services.ProposalError, default_field: str) -> None:
+    """Undo what the refused change left in the session and show why at the field; a
+    representative reaching for another association's records is told "not found"."""
+    db.session.rollback()
+    if isinstance(error, services.NotYours):
+        abort(404)
+    target = getattr(form, error.field or "", None)
+    field = error.field if target is not None and target.type != "HiddenField" else default_field
+    attach_error(form, services.ProposalError(str(error), field), default_field)
+
+
+def _button(action, done: str, back: str):
+    """Run a change sent with a confirmation button; a refusal is flashed, nothing saved."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except services.NotYours:
+        db.session.rollback()
+        abort(404)
+    except services.ProposalError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        flash(done, "success")
+    return redirect(back)
+
+
+def _send_pdf(relative: str | None, filename: str, etag: str | None):
+    path = uploads.stored_path(relative)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=filename,
+        etag=etag,
+        conditional=True,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- the list --------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@any_permission_required(*READS)
+def index():
+    """List proposals with the search box, filters and sort order."""
+    filters = queries.Filters.from_args(request.args)
+    page = paginate(queries.search_ids(filters), per_page=PER_PAGE)
+    organisations = [(str(int(ident)), escape(name)) for ident, name in
+                     queries.filter_organisations(filters)]  # fmt: skip
+    return render_template(
+        "proposals/index.html",
+        page=page,
+        proposals=queries.listed(list(page.items)),
+        filters=filters,
+        submitted_by=_options(organisations, filters.organisation),
+        endorsed_by=_options(organisations, filters.endorsed_by),
+        categories=queries.category_choices(),
+        # Labels translated once for the page, not once per row.
+        kind_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
+        status_labels={status: str(label) for status, label in STATUS_LABELS.items()},
+        may_submit=current_user.can("proposals.manage")
+        or services.represents(current_user, current_user.organisation_id),
+    )
+
+
+def _options(choices: list[tuple[str, str]], selected: str) -> Markup:
+    """The <option> elements of an organisation filter, from (id, escaped name) pairs.
+    Written here rather than in the template: with hundreds of organisations, a template
+    loop is most of the page's time."""
+    parts = [
+        f'<option value="{ident}"{" selected" if ident == selected else ""}>{name}</option>'
+        for ident, name in choices
+    ]
+    return Markup("".join(parts))  # noqa: S704 (every name is escaped, every id is a number)
+
+
+@bp.get("/export.csv")
+@permission_required("proposals.manage")
+def export_csv():
+    """Download every proposal the list finds (all pages, same order) as CSV."""
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@permission_required("proposals.manage")
+def export_xlsx():
+    """Download every proposal the list finds (all pages, same order) as XLSX."""
+    return _export("xlsx")
+
+
+def _export(file_format: str):
+    filters = queries.Filters.from_args(request.args)
+    data, rows = queries.export_file(filters, file_format)
+    summary = queries.export_summary(filters, file_format, rows)
+    audit.record_event(current_user, "exported", record_type="proposals", label=summary)
+    db.session.commit()
+    return tabular.download(data, file_format, queries.export_filename(file_format))
+
+
+# --- one proposal ----------------------------------------------------------------------------
+
+
+@bp.get("/<int:proposal_id>")
+@any_permission_required(*READS)
+def show(proposal_id: int):
+    """A proposal: its content, endorsers, and (for those who may) its history, files,
+    meetings and annexes, with the steps the user may take."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    user = current_user
+    full = queries.reads_in_full(user, proposal)
+    every = request.args.get("endorsements") == "all"
+    own_organisation = user.organisation_id if services.represents(
+        user, user.organisation_id
+    ) else None  # fmt: skip
+    endorsements = queries.endorsements(proposal, every=every)
+    mine = None
+    if own_organisation is not None:
+        mine = services.active_endorsement(proposal, own_organisation)
+    if queries.reads_all(user):
+        items = queries.agenda_items(proposal)
+    elif full:
+        items = queries.agenda_items(proposal, certified_only=True)
+    else:
+        items = []
+    return render_template(
+        "proposals/show.html",
+        proposal=proposal,
+        full=full,
+        endorsements=endorsements,
+        endorsement_total=queries.endorsement_total(proposal),
+        every=every,
+        history=queries.history(proposal) if full else [],
+        attachments=[a for a in proposal.attachments if full or a.public],
+        agenda_items=items,
+        annexes=queries.annexes(proposal) if queries.reads_all(user) else [],
+        mine=mine,
+        own_organisation=own_organisation,
+        manages=services.manages(user),
+        may_edit=services.may_edit(user, proposal),
+        may_withdraw=services.may_withdraw(user, proposal),
+        may_schedule=user.can("proposals.schedule") and not proposal.closed,
+        targets=services.allowed_targets(proposal, user),
+        # Decided once for the page (a proposal may list a hundred endorsements).
+        letters={e.id for e in endorsements if e.has_letter and queries.may_read_letter(user, e)},
+        withdrawable={
+            e.id
+            for e in endorsements
+            if e.active
+            and not proposal.closed
+            and (services.manages(user) or services.represents(user, e.organisation_id))
+        },
+        confirm_form=ConfirmForm(),
+        steps=services.ORDER,
+        OUTCOME_LABELS=OUTCOME_LABELS,
+    )
+
+
+def _organisation_for_form(form) -> int | None:
+    """The organisation whose people the form offers as contacts."""
+    if not services.manages(current_user):
+        return current_user.organisation_id
+    chosen = chosen_id(form.organisation_id.data)
+    return chosen if chosen and chosen > 0 else None
+
+
+def _proposal_choices(form, proposal: Proposal | None) -> None:
+    organisation_id = _organisation_for_form(form)
+    if organisation_id is None and proposal is not None:
+        organisation_id = proposal.organisation_id
+    form.set_choices(
+        organisations=queries.organisation_choices() if services.manages(current_user) else [],
+        categories=queries.category_choices(include=proposal.category if proposal else None),
+        contacts=queries.contact_choices(organisation_id),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@any_permission_required(*WRITES)
+def new():
+    """Submit a proposal: staff for any organisation, a representative for their own."""
+    staff = services.manages(current_user)
+    if not staff and not services.represents(current_user, current_user.organisation_id):
+        abort(404)
+    form = ProposalForm()
+    if request.method == "GET" and staff:
+        form.organisation_id.data = request.args.get("organisation", "")
+    _proposal_choices(form, None)
+    if not staff:
+        del form.organisation_id
+    if form.validate_on_submit():
+        organisation_id = (
+            chosen_id(form.organisation_id.data) if staff else current_user.organisation_id
+        )
+        try:
+            proposal = services.submit_proposal(
+                actor=current_user, organisation_id=organisation_id, **form.details()
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "title")
+        else:
+            flash(_("The proposal has been submitted."), "success")
+            return redirect(_show(proposal))
+    return _page("proposals/form.html", form, proposal=None, staff=staff)
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@any_permission_required(*WRITES)
+def edit(proposal_id: int):
+    """Change a proposal (staff while open; its association while submitted)."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    staff = services.manages(current_user)
+    if not (staff or services.owns(current_user, proposal)):
+        abort(404)
+    if not services.may_edit(current_user, proposal):
+        flash(_("This proposal can no longer be changed."), "warning")
+        return redirect(_show(proposal))
+    form = ProposalForm(obj=proposal)
+    _proposal_choices(form, proposal)
+    if not staff:
+        del form.organisation_id
+    if form.validate_on_submit():
+        try:
+            services.update_proposal(
+                proposal,
+                actor=current_user,
+                organisation_id=chosen_id(form.organisation_id.data) if staff else None,
+                **form.details(),
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "title")
+        else:
+            flash(_("The proposal has been saved."), "success")
+            return redirect(_show(proposal))
+    return _page("proposals/form.html", form, proposal=proposal, staff=staff)
+
+
+@bp.route("/<int:proposal_id>/status", methods=["GET", "POST"])
+@permission_required("proposals.manage")
+def status(proposal_id: int):
+    """Move a proposal one step along the workflow, with the reason."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    targets = services.allowed_targets(proposal, current_user)
+    if request.method == "GET" and not targets:
+        flash(_("No change of status is possible from here."), "warning")
+        return redirect(_show(proposal))
+    form = StatusForm()
+    form.set_targets(targets)
+    if form.validate_on_submit():
+        try:
+            services.change_status(
+                proposal,
+                current_user,
+                to=form.status.data,
+                reason=form.reason.data,
+                forwarded_to=form.forwarded_to.data,
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "status")
+        else:
+            flash(_("The status has been changed."), "success")
+            return redirect(_show(proposal, "history"))
+    return _page("proposals/status.html", form, proposal=proposal)
+
+
+@bp.route("/<int:proposal_id>/withdraw", methods=["GET", "POST"])
+@any_permission_required(*WRITES)
+def withdraw(proposal_id: int):
+    """Withdraw a proposal (its association, or staff on its behalf), saying why."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    if not (services.manages(current_user) or services.owns(current_user, proposal)):
+        abort(404)
+    if request.method == "GET" and not services.may_withdraw(current_user, proposal):
+        flash(_("This proposal can no longer be withdrawn."), "warning")
+        return redirect(_show(proposal))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_proposal(proposal, current_user, reason=form.reason.data)
+        except services.ProposalError as error:
+            _refuse(form, error, "reason")
+        else:
+            flash(_("The proposal has been withdrawn."), "success")
+            return redirect(_show(proposal))
+    return _page("proposals/withdraw.html", form, proposal=proposal)
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+@bp.route("/<int:proposal_id>/attachments/new", methods=["GET", "POST"])
+@any_permission_required(*WRITES)
+def attachment_new(proposal_id: int):
+    """File a PDF with the proposal."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    if not (services.manages(current_user) or services.owns(current_user, proposal)):
+        abort(404)
+    if request.method == "GET" and not services.may_edit(current_user, proposal):
+        flash(_("Files can be added only while the proposal may be changed."), "warning")
+        return redirect(_show(proposal))
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            services.add_attachment(
+                proposal,
+                current_user,
+                data=upload.read() if upload else b"",
+                filename=upload.filename if upload else None,
+                public=form.public.data,
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "file")
+        else:
+            flash(_("The file has been added."), "success")
+            return redirect(_show(proposal, "attachments"))
+    return _page("proposals/attachment.html", form, proposal=proposal)
+
+
+@bp.get("/<int:proposal_id>/attachments/<int:attachment_id>")
+@any_permission_required(*READS)
+def attachment(proposal_id: int, attachment_id: int):
+    """Download an attachment the user may read."""
+    item = queries.attachment_for(current_user, proposal_id, attachment_id)
+    return _send_pdf(item.path, item.filename, item.sha256)
+
+
+@bp.post("/<int:proposal_id>/attachments/<int:attachment_id>/remove")
+@any_permission_required(*WRITES)
+def attachment_remove(proposal_id: int, attachment_id: int):
+    """Take a file off the proposal."""
+    item = queries.attachment_for(current_user, proposal_id, attachment_id)
+    proposal = item.proposal
+    return _button(
+        lambda: services.remove_attachment(item, current_user),
+        _("The file has been removed."),
+        _show(proposal, "attachments"),
+    )
+
+
+# --- endorsements ----------------------------------------------------------------------------
+
+
+@bp.route("/<int:proposal_id>/endorse", methods=["GET", "POST"])
+@permission_required("proposals.own")
+def endorse(proposal_id: int):
+    """Endorse a proposal on behalf of one's own association."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    own = current_user.organisation_id
+    if not services.represents(current_user, own):
+        abort(404)
+    if request.method == "GET":
+        if services.owns(current_user, proposal):
+            flash(_("An organisation does not endorse its own proposal."), "warning")
+            return redirect(_show(proposal))
+        if not proposal.endorsable:
+            flash(_("This proposal can no longer be endorsed."), "warning")
+            return redirect(_show(proposal))
+        if services.active_endorsement(proposal, own) is not None:
+            flash(_("Your association has already endorsed this proposal."), "info")
+            return redirect(_show(proposal, "endorsements"))
+    form = EndorseForm()
+    if request.method == "GET":
+        form.organisation_id.data = str(own)
+    if form.validate_on_submit():
+        if chosen_id(form.organisation_id.data) != own:
+            abort(404)  # the form was altered to speak for another association
+        letter = form.letter.data
+        try:
+            services.endorse(
+                proposal,
+                current_user,
+                organisation_id=own,
+                statement=form.statement.data,
+                letter=letter.read() if letter else None,
+                letter_filename=letter.filename if letter else None,
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "statement")
+        else:
+            flash(_("Your association's endorsement has been recorded."), "success")
+            return redirect(_show(proposal, "endorsements"))
+    return _page("proposals/endorse.html", form, proposal=proposal, staff=False)
+
+
+@bp.route("/<int:proposal_id>/endorsements/record", methods=["GET", "POST"])
+@permission_required("proposals.manage")
+def endorsement_record(proposal_id: int):
+    """Record an endorsement received on paper (staff)."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    if request.method == "GET" and not proposal.endorsable:
+        flash(_("This proposal can no longer be endorsed."), "warning")
+        return redirect(_show(proposal))
+    form = RecordEndorsementForm()
+    form.set_organisations(queries.endorsing_organisation_choices(proposal))
+    if form.validate_on_submit():
+        letter = form.letter.data
+        try:
+            services.endorse(
+                proposal,
+                current_user,
+                organisation_id=chosen_id(form.organisation_id.data),
+                statement=form.statement.data,
+                letter=letter.read() if letter else None,
+                letter_filename=letter.filename if letter else None,
+                endorsed_on=form.endorsed_on.data,
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "organisation_id")
+        else:
+            flash(_("The endorsement has been recorded."), "success")
+            return redirect(_show(proposal, "endorsements"))
+    return _page("proposals/endorse.html", form, proposal=proposal, staff=True)
+
+
+@bp.route("/<int:proposal_id>/endorsements/<int:endorsement_id>/withdraw", methods=["GET", "POST"])
+@any_permission_required(*WRITES)
+def endorsement_withdraw(proposal_id: int, endorsement_id: int):
+    """Withdraw an endorsement (it stays in the record, marked withdrawn)."""
+    endorsement = queries.endorsement_for(current_user, proposal_id, endorsement_id)
+    proposal = endorsement.proposal
+    if not (
+        services.manages(current_user)
+        or services.represents(current_user, endorsement.organisation_id)
+    ):
+        abort(404)
+    if request.method == "GET" and not services.may_withdraw_endorsement(current_user, endorsement):
+        flash(_("This endorsement can no longer be withdrawn."), "warning")
+        return redirect(_show(proposal, "endorsements"))
+    form = WithdrawEndorsementForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_endorsement(
+                endorsement, current_user, reason=form.withdrawal_reason.data
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "withdrawal_reason")
+        else:
+            flash(_("The endorsement has been withdrawn."), "success")
+            return redirect(_show(proposal, "endorsements"))
+    return _page(
+        "proposals/withdraw_endorsement.html", form, proposal=proposal, endorsement=endorsement
+    )
+
+
+@bp.get("/<int:proposal_id>/endorsements/<int:endorsement_id>/letter")
+@any_permission_required(*READS)
+def endorsement_letter(proposal_id: int, endorsement_id: int):
+    """Download an endorsement's signed letter (staff, secretaries, the endorsing
+    association)."""
+    endorsement = queries.endorsement_for(current_user, proposal_id, endorsement_id)
+    if not queries.may_read_letter(current_user, endorsement):
+        abort(404)
+    return _send_pdf(
+        endorsement.letter_path,
+        endorsement.letter_filename or "letter.pdf",
+        endorsement.letter_sha256,
+    )
+
+
+# --- the committee's agenda and agreements ---------------------------------------------------
+
+
+@bp.route("/<int:proposal_id>/agenda", methods=["GET", "POST"])
+@permission_required("proposals.schedule")
+def agenda(proposal_id: int):
+    """Place the proposal on a scheduled meeting's agenda, in section 4."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    if request.method == "GET" and proposal.closed:
+        flash(_("This proposal is closed; it cannot be put to a meeting."), "warning")
+        return redirect(_show(proposal))
+    form = AgendaForm()
+    form.set_meetings(queries.meeting_choices(current_user))
+    if request.method == "GET":
+        form.title.data = proposal.title
+        form.body.data = proposal.summary
+    if form.validate_on_submit():
+        meeting_id = chosen_id(form.meeting_id.data)
+        meeting = db.session.get(Meeting, meeting_id) if meeting_id and meeting_id > 0 else None
+        try:
+            item = services.place_on_agenda(
+                proposal, current_user, meeting=meeting, title=form.title.data, body=form.body.data
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "meeting_id")
+        else:
+            flash(
+                _("The proposal is item %(item)s of meeting %(number)s.",
+                  item=item.number_label, number=meeting.number_label),
+                "success",
+            )  # fmt: skip
+            return redirect(_show(proposal, "meetings"))
+    return _page("proposals/agenda.html", form, proposal=proposal)
+
+
+@bp.route("/<int:proposal_id>/annex", methods=["GET", "POST"])
+@permission_required("proposals.manage")
+def annex(proposal_id: int):
+    """Annex the proposal to an agreement that is not yet signed."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    form = AnnexForm()
+    form.set_agreements(queries.agreement_choices(proposal))
+    if form.validate_on_submit():
+        agreement_id = chosen_id(form.agreement_id.data)
+        agreement = (
+            db.session.get(Agreement, agreement_id) if agreement_id and agreement_id > 0 else None
+        )
+        try:
+            services.annex_to_agreement(proposal, current_user, agreement=agreement)
+        except services.ProposalError as error:
+            _refuse(form, error, "agreement_id")
+        else:
+            flash(_("The proposal has been annexed to the agreement."), "success")
+            return redirect(_show(proposal, "annexes"))
+    return _page("proposals/annex.html", form, proposal=proposal)
+
+
+@bp.post("/<int:proposal_id>/annex/<int:agreement_id>/remove")
+@permission_required("proposals.manage")
+def annex_remove(proposal_id: int, agreement_id: int):
+    """Take the proposal off an agreement that is not yet signed."""
+    proposal = queries.proposal_for(current_user, proposal_id)
+    item = queries.annex_or_404(proposal, agreement_id)
+    return _button(
+        lambda: services.remove_annex(item, current_user),
+        _("The proposal is no longer annexed to the agreement."),
+        _show(proposal, "annexes"),
+    )
+
+
+# --- categories ------------------------------------------------------------------------------
+
+
+@bp.get("/categories")
+@permission_required("proposals.manage")
+def categories():
+    """The categories proposals are filed under."""
+    return render_template(
+        "proposals/categories.html", categories=queries.all_categories(), lang=current_language()
+    )
+
+
+@bp.route("/categories/new", methods=["GET", "POST"])
+@permission_required("proposals.manage")
+def category_new():
+    """Add a category."""
+    return _category_form(None)
+
+
+@bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@permission_required("proposals.manage")
+def category_edit(category_id: int):
+    """Rename a category, or stop using it for new proposals."""
+    return _category_form(db.get_or_404(Category, category_id))
+
+
+def _category_form(category: Category | None):
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        try:
+            services.save_category(
+                category,
+                current_user,
+                name_th=form.name_th.data,
+                name_en=form.name_en.data,
+                active=form.active.data,
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "name_th")
+        else:
+            flash(_("The category has been saved."), "success")
+            return redirect(url_for(".categories"))
+    return _page("proposals/category_form.html", form, category=category)

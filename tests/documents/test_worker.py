@@ -1,0 +1,155 @@
+"""What a worker process keeps for documents: the warm-up when it starts (what it prepares, that
+a failure does not stop the worker, the gunicorn hook that calls it) and one font configuration
+per thread, shared by the documents that thread renders."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import shutil
+import threading
+import weakref
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from registry.documents import rendering
+from tests.documents.conftest import pdf_pages_text
+
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+@pytest.fixture
+def gunicorn_conf():
+    """The project's gunicorn.conf.py, loaded as gunicorn loads it."""
+    spec = importlib.util.spec_from_file_location("gunicorn_conf_under_test", GUNICORN_CONF)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_warm_up_compiles_the_document_templates_and_renders_a_stamped_page(app, monkeypatch):
+    rendered = []
+    real_render = rendering.render_pdf
+
+    def spy(template, context=None, **options):
+        pdf = real_render(template, context, **options)
+        rendered.append((options["stamp"], pdf))
+        return pdf
+
+    monkeypatch.setattr(rendering, "render_pdf", spy)
+    app.jinja_env.cache.clear()
+    with app.app_context():
+        rendering.warm_up()
+    compiled = {key[1] for key in app.jinja_env.cache}
+    assert {"documents/base.html", "documents/agreement.html"} <= compiled
+    [(stamp, pdf)] = rendered
+    assert pdf.startswith(b"%PDF-")
+    assert stamp.verify_url  # the QR code maker is loaded too
+
+
+def test_warm_up_app_logs_a_failure_and_does_not_raise(app, monkeypatch, caplog):
+    def broken():
+        raise OSError("fonts are missing")
+
+    monkeypatch.setattr(rendering, "warm_up", broken)
+    with caplog.at_level(logging.ERROR, logger=rendering.__name__):
+        assert rendering.warm_up_app(app) is None
+    assert "warming up the document renderer failed" in caplog.text
+
+
+def test_the_gunicorn_worker_hook_warms_up_the_app(app, gunicorn_conf, monkeypatch):
+    calls, logged = [], []
+    monkeypatch.setattr(rendering, "warm_up_app", lambda app: calls.append(app) or 1.25)
+    monkeypatch.delenv("DOCUMENTS_WARM_UP", raising=False)
+    log = SimpleNamespace(info=lambda message, *values: logged.append(message % values))
+    gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=app, log=log))
+    assert calls == [app]
+    assert logged == ["document renderer warmed up in 1.25 s"]
+
+
+def test_warm_up_app_answers_how_long_it_took(app):
+    seconds = rendering.warm_up_app(app)
+    assert seconds is not None and seconds > 0
+
+
+@pytest.mark.parametrize("setting", ["0", "off", "false"])
+def test_the_gunicorn_hook_can_be_switched_off(app, gunicorn_conf, monkeypatch, setting):
+    calls = []
+    monkeypatch.setattr(rendering, "warm_up_app", calls.append)
+    monkeypatch.setenv("DOCUMENTS_WARM_UP", setting)
+    gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=app))
+    assert calls == []
+
+
+def test_the_gunicorn_hook_leaves_other_wsgi_apps_alone(gunicorn_conf, monkeypatch):
+    calls = []
+    monkeypatch.setattr(rendering, "warm_up_app", calls.append)
+    monkeypatch.delenv("DOCUMENTS_WARM_UP", raising=False)
+    gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=lambda environ, start: []))
+    assert calls == []
+
+
+def _render(app, sample_template) -> bytes:
+    with app.app_context():
+        return rendering.render_pdf(sample_template, {"paragraphs": ["ข้อความภาษาไทย"]})
+
+
+def test_a_thread_keeps_one_font_configuration_for_its_documents(app, sample_template):
+    _render(app, sample_template)
+    first = rendering._font_configuration()
+    _render(app, sample_template)
+    assert rendering._font_configuration() is first
+    assert first in rendering._font_configurations
+
+
+def test_threads_render_at_once_each_with_its_own_font_configuration(app, sample_template):
+    results: dict[str, tuple] = {}
+
+    def work(name: str) -> None:
+        pdfs = [_render(app, sample_template) for _ in range(2)]
+        results[name] = (pdfs, id(rendering._font_configuration()))
+
+    threads = [threading.Thread(target=work, args=(f"t{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert set(results) == {"t0", "t1"}
+    assert results["t0"][1] != results["t1"][1]
+    assert id(rendering._font_configuration()) not in {results["t0"][1], results["t1"][1]}
+    for pdfs, _config in results.values():
+        assert all(pdf.startswith(b"%PDF-") for pdf in pdfs)
+        # Same input, same fonts: the documents of both threads print the same text.
+        assert pdf_pages_text(pdfs[0]) == pdf_pages_text(pdfs[1])
+    assert pdf_pages_text(results["t0"][0][0]) == pdf_pages_text(results["t1"][0][0])
+
+
+def test_a_font_configuration_is_replaced_when_old_or_its_font_copies_are_gone(
+    app, sample_template, monkeypatch
+):
+    _render(app, sample_template)
+    first = rendering._font_configuration()
+    assert rendering._font_configuration() is first
+    # A cleaner of /tmp removed WeasyPrint's copies of the fonts: the next document still prints.
+    shutil.rmtree(first._folder)
+    pdf = _render(app, sample_template)
+    assert pdf.startswith(b"%PDF-")
+    second = rendering._font_configuration()
+    assert second is not first
+    monkeypatch.setattr(rendering, "FONT_CONFIGURATION_MAX_AGE", 0)
+    assert rendering._font_configuration() is not second
+
+
+def test_the_copies_of_the_fonts_are_removed_at_exit(monkeypatch, tmp_path):
+    class Kept:
+        _folder = tmp_path / "fonts"
+
+    Kept._folder.mkdir()
+    (Kept._folder / "font").write_bytes(b"x")
+    kept = Kept()
+    alive = weakref.WeakSet([kept])
+    monkeypatch.setattr(rendering, "_font_configurations", alive)
+    rendering._remove_font_copies()
+    assert not Kept._folder.exists()
