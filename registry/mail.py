@@ -42,7 +42,13 @@ def build_message(
     for item in attachments:
         maintype, _, subtype = item.mimetype.partition("/")
         message.add_attachment(
-            item.content, maintype=maintype, subtype=subtype, filename=item.filename
+            item.content,
+            maintype=maintype,
+            subtype=subtype,
+            filename=item.filename,
+            # Text files (a calendar file, a CSV) are written in UTF-8: say so, or a mail
+            # program may read Thai as ASCII.
+            params={"charset": "utf-8"} if maintype == "text" else None,
         )
     return message
 

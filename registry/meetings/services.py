@@ -265,6 +265,16 @@ def _renumber(meeting: Meeting, section: int, actor) -> None:
 
 def add_item(meeting: Meeting, *, actor, section, title, body=None) -> AgendaItem:
     """Add an item at the end of a section of the agenda."""
+    item = new_item(meeting, actor=actor, section=section, title=title, body=body)
+    db.session.commit()
+    return item
+
+
+def new_item(
+    meeting: Meeting, *, actor, section, title, body=None, proposal_id: int | None = None
+) -> AgendaItem:
+    """An item at the end of a section, audited, not yet committed (for a caller that
+    writes more in the same transaction, such as placing a proposal on the agenda)."""
     _ensure_editable(meeting)
     section = _section(section)
     title, body = _item_text(title, body)
@@ -274,10 +284,10 @@ def add_item(meeting: Meeting, *, actor, section, title, body=None) -> AgendaIte
         position=_next_position(meeting, int(section)),
         title=title,
         body=body,
+        proposal_id=proposal_id,
     )
     with audit.change(item, actor, "created"):
         pass
-    db.session.commit()
     return item
 
 

@@ -24,6 +24,7 @@ from ..auth.models import Role
 from ..committees.services import today
 from ..db import db, utcnow
 from ..i18n import format_date
+from ..meetings import services as meeting_services
 from ..meetings.models import AgendaItem, AgendaSection, Meeting, MeetingStatus
 from ..organisations.models import Contact, Organisation, name_key
 from ..rules import RuleError
@@ -653,15 +654,6 @@ def recount(proposal_ids=None) -> int:
 # --- the committee's agenda --------------------------------------------------------------------
 
 
-def _next_position(meeting: Meeting, section: int) -> int:
-    highest = db.session.scalar(
-        sa.select(sa.func.max(AgendaItem.position)).where(
-            AgendaItem.meeting_id == meeting.id, AgendaItem.section == section
-        )
-    )
-    return (highest or 0) + 1
-
-
 def place_on_agenda(
     proposal: Proposal, actor, *, meeting: Meeting | None, title=None, body=None
 ) -> AgendaItem:
@@ -702,17 +694,14 @@ def place_on_agenda(
         raise ProposalError(
             _("This proposal is already on the agenda of this meeting."), "meeting_id"
         )
-    section = int(AgendaSection.FOR_CONSIDERATION)
-    item = AgendaItem(
-        meeting_id=meeting.id,
-        section=section,
-        position=_next_position(meeting, section),
+    item = meeting_services.new_item(
+        meeting,
+        actor=actor,
+        section=AgendaSection.FOR_CONSIDERATION,
         title=title,
         body=body,
         proposal_id=proposal.id,
     )
-    with audit.change(item, actor, "created"):
-        pass
     reason = _(
         "Placed on the agenda of meeting %(number)s on %(day)s, item %(item)s.",
         number=meeting.number_label,

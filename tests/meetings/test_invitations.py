@@ -245,8 +245,9 @@ def test_invitations_go_to_the_sitting_members_with_the_agenda_and_calendar(
     assert pdf.get_filename() == f"agenda-{number.replace('/', '-')}.pdf"
     assert pdf.get_content().startswith(b"%PDF-")
     assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_content_charset() == "utf-8"
     assert calendar.get_filename() == f"meeting-{number.replace('/', '-')}.ics"
-    # The file as saved from the mail: UTF-8, as RFC 5545 has it (the part names no charset).
+    # The file as saved from the mail: UTF-8, as RFC 5545 has it and the part says.
     lines = unfold(calendar.get_payload(decode=True))
     assert lines["SEQUENCE"] == ["0"]
     assert unescape(lines["SUMMARY"][0]) == f"ประชุม{COMMITTEE_TH} ครั้งที่ {number}"
