@@ -28,7 +28,7 @@ help:
 	echo '  make clean        remove .venv and caches (keeps instance/)'
 	echo '  make reset-db     delete the local SQLite database (instance/registry.sqlite3*)'
 	echo '  make translations re-extract messages, update the Thai catalogue, count what is untranslated'
-	echo '  make bench        time the organisation list, search and export on 10,000 organisations'
+	echo '  make bench        time lists, searches, exports and PDFs on large datasets'
 	echo '                    (SQLite; PostgreSQL too with BENCH_DATABASE_URL=... or BENCH_PG=1),'
 	echo '                    then the agreement PDF: cold, warm and from storage'
 
@@ -166,6 +166,10 @@ bench: install
 	# The agreement PDF, cold, warm and from storage, on SQLite (bench/results/documents.json);
 	# options in BENCH_DOCUMENTS_ARGS, e.g. BENCH_DOCUMENTS_ARGS='--cold-runs 5'.
 	$(PY) -m bench.documents $(BENCH_DOCUMENTS_ARGS)
+	# The minutes of a meeting with 30 agenda items and 25 attendees, cold and from storage.
+	$(PY) -m bench.minutes
+	# Proposals: 50,000 with 500,000 endorsements (on PostgreSQL too when one is named).
+	$(PY) -m bench.proposals $(BENCH_PROPOSALS_ARGS)
 
 clean:
 	@rm -rf $(VENV) .pytest_cache .ruff_cache build dist test-artifacts *.egg-info

@@ -11,7 +11,6 @@ agreements and downloads its PDF; another association's representative gets 404 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import uuid
 from datetime import datetime, timedelta
@@ -30,10 +29,7 @@ from registry.organisations.models import Organisation
 
 from .test_journeys import STAFF_EMAIL, sign_in, sign_out
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils"),
-]
+pytestmark = pytest.mark.browser
 
 PARTNER = "TESA"
 PARTNER_REP = "rep.tesa@dgti.example"
