@@ -29,7 +29,6 @@ figures depend on the machine and on what else it is doing).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import os
@@ -40,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import redirect_stderr
 from datetime import date, datetime
 from pathlib import Path
 
@@ -161,30 +159,9 @@ def agreement_content(organisations: dict, responsible_id: int | None, revision:
 
 def build_app(folder: Path):
     """The app on a new SQLite database in ``folder`` whose schema the migrations build."""
-    import flask_migrate
+    from bench.run import build
 
-    from registry import create_app
-
-    app = create_app(
-        {
-            "REGISTRY_ENV": "benchmark",
-            "SECRET_KEY": "bench-documents",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-            "PASSWORD_HASH_FAST": True,
-            "WTF_CSRF_ENABLED": False,
-            "MAIL_FOLDER": str(folder / "mail"),
-            "STORAGE_DIR": str(folder / "files"),
-            "BACKUP_DIR": str(folder / "backups"),
-        }
-    )
-    log = io.StringIO()
-    try:
-        with app.app_context(), redirect_stderr(log):  # Alembic's progress lines
-            flask_migrate.upgrade()
-    except Exception:
-        print(log.getvalue(), file=sys.stderr)
-        raise
-    return app
+    return build(folder, None)
 
 
 def open_app(folder: Path):
