@@ -75,6 +75,28 @@ class ConsoleLog:
         return [m for m in self.errors if m.startswith("pageerror:")]
 
 
+def _closing_before_sending(app: Flask):
+    """The app, with each response read whole and closed before the server sends it.
+
+    Werkzeug's development server does not close a response whose client went away in the
+    middle (Chromium drops font downloads when it leaves a page), so the open file behind a
+    static response would be left to the garbage collector. No page streams, so reading
+    each response first changes nothing the browser sees.
+    """
+
+    def wsgi(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            body = b"".join(response)
+        finally:
+            close = getattr(response, "close", None)
+            if close is not None:
+                close()
+        return [body]
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """The app on a fresh SQLite database with the demo data, served on 127.0.0.1."""
@@ -106,7 +128,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         result = app.test_cli_runner().invoke(args=["registry", "seed-demo"])
         assert result.exit_code == 0, (result.output, result.exception)
 
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, _closing_before_sending(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="browser-live-server")
         thread.daemon = True
         thread.start()
