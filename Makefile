@@ -16,6 +16,7 @@ HOST   := 127.0.0.1
 PORT   := 5000
 
 .PHONY: help install system-deps db run lint test clean reset-db translations bench
+.PHONY: soak
 
 help:
 	@echo 'Targets:'
@@ -30,7 +31,12 @@ help:
 	echo '  make translations re-extract messages, update the Thai catalogue, count what is untranslated'
 	echo '  make bench        time lists, searches, exports and PDFs on large datasets'
 	echo '                    (SQLite; PostgreSQL too with BENCH_DATABASE_URL=... or BENCH_PG=1),'
-	echo '                    then the agreement PDF: cold, warm and from storage'
+	echo '                    the agreement and minutes PDFs, then the load bench: gunicorn under'
+	echo '                    concurrent clients on SQLite and PostgreSQL, one table'
+	echo '                    (BENCH_SCALE=1 dataset size, BENCH_LOAD_SECONDS=6 per scenario)'
+	echo '  make soak         simulated users on gunicorn + a throwaway PostgreSQL; a worker killed and'
+	echo '                    the database restarted mid-run; checks no acknowledged write was lost'
+	echo '                    (SOAK_SECONDS=90 by default; figures in bench/results/soak.json)'
 
 # Reinstall only when the package metadata changes (or the venv is gone).
 $(STAMP): setup.cfg pyproject.toml
@@ -150,7 +156,10 @@ translations: install
 # contacts, on a throwaway SQLite database; also on PostgreSQL when BENCH_DATABASE_URL names a
 # server (a database is created there and dropped), or with BENCH_PG=1 on a throwaway cluster.
 # BENCH_ARGS passes options, e.g. BENCH_ARGS='--runs 50'. Not part of `make test`.
-bench: install
+# Last, the load bench (bench/load.py): the seed-bench dataset at BENCH_SCALE (default 1) served
+# by gunicorn, on SQLite and on a throwaway PostgreSQL cluster, under concurrent clients; one
+# table, bench/results/load-*.json and load.svg. Options in BENCH_LOAD_ARGS ('--clients 16').
+bench: system-deps install
 	@pgdir=""
 	cleanup() {
 	  if [[ -n "$$pgdir" ]]; then tools/pg_test_cluster.sh stop "$$pgdir" || true; fi
@@ -170,6 +179,18 @@ bench: install
 	$(PY) -m bench.minutes
 	# Proposals: 50,000 with 500,000 endorsements (on PostgreSQL too when one is named).
 	$(PY) -m bench.proposals $(BENCH_PROPOSALS_ARGS)
+	# Each role's home page and the committee attendance picture on the same large register.
+	$(PY) -m bench.home $(BENCH_HOME_ARGS)
+	# gunicorn under load, SQLite and PostgreSQL: throughput, latency, SQL per request, PDFs, memory.
+	$(PY) -m bench.load --scale "$${BENCH_SCALE:-1}" $(BENCH_LOAD_ARGS)
+
+# Many simulated users (staff, representatives, secretaries) against gunicorn and a throwaway
+# PostgreSQL cluster on port 55438 (SOAK_PG_PORT) for SOAK_SECONDS (90); one worker is killed
+# and the database restarted during the run; then every acknowledged write must be in the
+# database exactly once and no request may fail away from the faults. SOAK_ARGS passes
+# options, e.g. SOAK_ARGS='--workers 2 --reps 12'. Not part of `make test`.
+soak: system-deps install
+	@$(PY) -m bench.soak $(SOAK_ARGS)
 
 clean:
 	@rm -rf $(VENV) .pytest_cache .ruff_cache build dist test-artifacts *.egg-info

@@ -26,3 +26,9 @@ def post_worker_init(worker) -> None:
     seconds = warm_up_app(app)
     if seconds is not None:
         worker.log.info("document renderer warmed up in %.2f s", seconds)
+
+
+#: A worker is replaced after this many requests (spread by the jitter so that the workers do
+#: not restart together): a safety net that keeps memory from creeping up over weeks.
+max_requests = 5000
+max_requests_jitter = 500

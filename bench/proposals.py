@@ -4,7 +4,8 @@ proposal page, on 50,000 proposals with 500,000 endorsements.
 Builds a throwaway database with the migrations (SQLite in a temporary folder, or a new
 database on the PostgreSQL server named by ``--database-url`` / ``BENCH_DATABASE_URL``,
 dropped afterwards), fills it with organisations and contacts (bench/data.py) and the
-proposals, their first status line and their endorsements (Core inserts, one transaction;
+proposals, their first status line and their endorsements (the generators of
+registry/benchdata/proposals.py; Core inserts, one transaction;
 a few proposals have thousands of endorsers, most a handful), signs a staff member and a
 representative in with the Flask test client and times each request: median and 95th
 percentile over N runs, in milliseconds, with the SQL statements each request ran. Then it
@@ -21,13 +22,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -48,172 +47,20 @@ from bench.run import (  # noqa: E402
 )
 from registry.auth import services as accounts  # noqa: E402
 from registry.auth.models import Role  # noqa: E402
+from registry.benchdata.proposals import (  # noqa: E402  (the generators, kept importable here)
+    HOT_ENDORSERS,
+    seed,
+)
 from registry.db import db  # noqa: E402
-from registry.organisations.models import Organisation  # noqa: E402
 from registry.proposals import views  # noqa: E402
 from registry.proposals.models import (  # noqa: E402
-    Category,
     Endorsement,
     Proposal,
-    ProposalKind,
-    ProposalStatus,
-    StatusChange,
-    search_text_of,
 )
 
 STAFF_EMAIL = "bench.staff@dgti.example"
 REP_EMAIL = "bench.rep@dgti.example"
 PASSWORD = "bench-password-2569"  # noqa: S105 (a throwaway database)
-
-#: How the statuses are spread (most proposals are under way or closed long ago).
-_STATUSES = (
-    [ProposalStatus.SUBMITTED] * 3 + [ProposalStatus.SCREENING] * 3
-    + [ProposalStatus.ON_AGENDA] * 2 + [ProposalStatus.RECOMMENDED] * 2
-    + [ProposalStatus.FORWARDED, ProposalStatus.IN_IMPLEMENTATION] * 2
-    + [ProposalStatus.COMPLETED] * 3 + [ProposalStatus.REJECTED] * 2 + [ProposalStatus.WITHDRAWN]
-)  # fmt: skip
-_KINDS = [ProposalKind.PROBLEM_STATEMENT, ProposalKind.DRAFT_PROJECT] * 2 + [
-    ProposalKind.RECOMMENDATION
-]
-_OPENINGS = ("ระบบ", "แพลตฟอร์ม", "โครงการ", "ศูนย์", "การพัฒนา", "เครือข่าย", "แอปพลิเคชัน")
-_SUBJECTS = (
-    "เตือนภัยน้ำท่วม", "ตรวจวัดฝุ่น PM2.5", "บริการประชาชน", "ข้อมูลเปิดภาครัฐ", "สุขภาพชุมชน",
-    "การเกษตรแม่นยำ", "การศึกษาออนไลน์", "จัดการขยะ", "การท่องเที่ยว", "ความปลอดภัยทางถนน",
-)  # fmt: skip
-#: Proposals with thousands of endorsers (the proposal page's worst case), and how many.
-HOT_PROPOSALS, HOT_ENDORSERS = 5, 2_000
-
-
-def proposal_rows(
-    count: int,
-    organisation_ids: list[int],
-    categories: list[int],
-    names: dict[int, tuple],
-    rng: random.Random,
-    now: datetime,
-) -> list[dict]:
-    """Rows for the proposals table, with their search text written as the app writes it."""
-    rows = []
-    for _ in range(count):
-        organisation = rng.choice(organisation_ids)
-        topic = rng.choice(data.TOPICS)
-        title = f"{rng.choice(_OPENINGS)}{rng.choice(_SUBJECTS)}ด้วย{topic} {data.word(rng, 1, 2)}"
-        summary = (
-            f"ข้อเสนอให้ใช้{topic}แก้ปัญหา{rng.choice(_SUBJECTS)}ของหน่วยงานภาครัฐ "
-            f"นำร่องในพื้นที่{data.word(rng, 2, 3)} ระยะเวลา {rng.randint(6, 36)} เดือน"
-        )
-        created = now - timedelta(days=rng.uniform(0, 5 * 365))
-        status = rng.choice(_STATUSES)
-        rows.append(
-            {
-                "kind": rng.choice(_KINDS).value,
-                "title": title[:300],
-                "summary": summary,
-                "problem": f"ปัญหา{rng.choice(_SUBJECTS)} {data.word(rng, 3, 6)}",
-                "approach": f"ใช้{topic}และ{rng.choice(data.TOPICS)}",
-                "requested_support": None,
-                "organisation_id": organisation,
-                "contact_id": None,
-                "category_id": rng.choice(categories),
-                "status": status.value,
-                "forwarded_to": "คณะกรรมการพัฒนารัฐบาลดิจิทัล"
-                if status is ProposalStatus.FORWARDED
-                else None,
-                "submitted_by_id": None,
-                "endorsement_count": 0,
-                "search_text": search_text_of(title[:300], summary, *names[organisation]),
-                "created_at": created,
-                "updated_at": created,
-            }
-        )
-    return rows
-
-
-def seed(connection: sa.Connection, proposals: int, endorsements: int, seed: int = 2569) -> None:
-    """Insert the proposals, a status line each and the endorsements (the caller's
-    transaction); the endorsement counts are written to match."""
-    rng = random.Random(seed)  # noqa: S311 (made-up data, reproducible)
-    now = datetime(2026, 11, 21, 3, 0, 0)
-    organisations = Organisation.__table__
-    names = {
-        row.id: (row.name_th, row.name_en, row.acronym)
-        for row in connection.execute(
-            sa.select(organisations.c.id, organisations.c.name_th, organisations.c.name_en,
-                      organisations.c.acronym)
-        )
-    }  # fmt: skip
-    organisation_ids = sorted(names)
-    categories = list(connection.scalars(sa.select(Category.__table__.c.id)))
-    batch = 10_000
-    for start in range(0, proposals, batch):
-        rows = proposal_rows(min(batch, proposals - start), organisation_ids, categories, names,
-                             rng, now)  # fmt: skip
-        connection.execute(sa.insert(Proposal.__table__), rows)
-    table = Proposal.__table__
-    facts = connection.execute(
-        sa.select(table.c.id, table.c.organisation_id, table.c.created_at, table.c.status)
-        .order_by(table.c.id)
-    ).all()  # fmt: skip
-    history = [
-        {"proposal_id": f.id, "from_status": None, "to_status": "submitted", "reason": None,
-         "actor_id": None, "at": f.created_at}
-        for f in facts
-    ]  # fmt: skip
-    for start in range(0, len(history), batch):
-        connection.execute(sa.insert(StatusChange.__table__), history[start : start + batch])
-
-    # A few proposals every association backs; the rest a handful each (mean ~10).
-    per_proposal = {}
-    hot = [fact.id for fact in facts[:: max(1, len(facts) // HOT_PROPOSALS)][:HOT_PROPOSALS]]
-    budget = endorsements
-    for ident in hot:
-        per_proposal[ident] = min(HOT_ENDORSERS, len(organisation_ids) - 2, budget)
-        budget -= per_proposal[ident]
-    others = [fact for fact in facts if fact.id not in per_proposal]
-    weights = [rng.paretovariate(1.6) for _ in others]
-    scale = budget / sum(weights)
-    most = min(len(organisation_ids) - 2, 1_000)
-    for fact, weight in zip(others, weights, strict=True):
-        per_proposal[fact.id] = min(int(weight * scale), most)
-    # What rounding down and the cap left over, one more each, so the total is as asked.
-    short = endorsements - sum(per_proposal.values())
-    for fact in rng.sample(others, len(others)):
-        if short <= 0:
-            break
-        if per_proposal[fact.id] < most:
-            per_proposal[fact.id] += 1
-            short -= 1
-    owner = {fact.id: fact.organisation_id for fact in facts}
-    created = {fact.id: fact.created_at for fact in facts}
-    rows, counts = [], {}
-    for ident, wanted in per_proposal.items():
-        chosen = [o for o in rng.sample(organisation_ids, wanted + 1) if o != owner[ident]]
-        active = 0
-        for organisation in chosen[:wanted]:
-            withdrawn = rng.random() < 0.05
-            at = created[ident] + timedelta(days=rng.uniform(0, 60))
-            rows.append(
-                {"proposal_id": ident, "organisation_id": organisation,
-                 "statement": "สมาคมสนับสนุนข้อเสนอนี้และพร้อมส่งผู้เชี่ยวชาญร่วมดำเนินการ",
-                 "endorsed_on": at.date(), "endorsed_by_id": None,
-                 "recorded_by_staff": rng.random() < 0.1, "letter_path": None,
-                 "letter_sha256": None, "letter_size": None, "letter_filename": None,
-                 "created_at": at, "withdrawn_at": at + timedelta(days=30) if withdrawn else None,
-                 "withdrawn_by_id": None, "withdrawal_reason": None}
-            )  # fmt: skip
-            active += 0 if withdrawn else 1
-        counts[ident] = active
-        if len(rows) >= batch:
-            connection.execute(sa.insert(Endorsement.__table__), rows)
-            rows = []
-    if rows:
-        connection.execute(sa.insert(Endorsement.__table__), rows)
-    connection.execute(
-        table.update()
-        .where(table.c.id == sa.bindparam("key"))
-        .values(endorsement_count=sa.bindparam("n"), updated_at=table.c.updated_at),
-        [{"key": ident, "n": n} for ident, n in counts.items() if n],
-    )
 
 
 def _busiest(app) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -51,10 +51,27 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _init_database(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's own teardown
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        from .health import statements
+
+        statements.init_app(app, engine)
+
+
+def _end_session(_error: BaseException | None = None) -> None:
+    """End the request's database session. When the ROLLBACK that ends it fails because the
+    database went away (a restart), the answer is already made: log it and let the answer
+    through rather than a 500 (the pool has dropped the broken connection)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        db.session.remove()
+    except SQLAlchemyError as error:
+        db.session.registry.clear()
+        current_app.logger.warning("database session not ended cleanly: %s", error)
 
 
 def _init_sign_in(app: Flask) -> None:
@@ -100,14 +117,19 @@ def _init_access(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .agreements.views import bp as agreements_bp
+    from .api.views import admin_bp as api_tokens_bp
+    from .api.views import bp as api_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .committees.views import bp as committees_bp
     from .documents.views import bp as documents_bp
+    from .health.views import bp as health_bp
     from .home.views import bp as home_bp
     from .meetings.views import bp as meetings_bp
+    from .opendata.views import bp as opendata_bp
     from .organisations.views import bp as organisations_bp
     from .proposals.views import bp as proposals_bp
+    from .search.views import bp as search_bp
     from .settings.views import bp as settings_bp
 
     for blueprint in (home_bp, auth_bp, audit_bp, settings_bp, organisations_bp):
@@ -117,6 +139,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(committees_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(opendata_bp)
+    app.register_blueprint(health_bp)
 
 
 def _init_templates(app: Flask) -> None:

@@ -17,9 +17,11 @@ from .agreements import reminders as agreement_reminders
 from .auth import demo as auth_demo
 from .auth import services as accounts
 from .auth.models import Role, User
+from .benchdata import seed as bench_data
 from .committees import demo as committee_demo
 from .db import db
 from .meetings import demo as meeting_demo
+from .opendata import services as open_data
 from .organisations import demo as organisation_demo
 from .organisations import imports as organisation_imports
 from .organisations.models import Organisation
@@ -87,6 +89,45 @@ def seed_demo(if_empty):
         click.echo("Demo data loaded.")
     click.echo(f"\nDemo sign-ins (password for each: {auth_demo.DEMO_PASSWORD}):")
     for email, _name, role, _org in auth_demo.ACCOUNTS:
+        click.echo(f"  {role.value:<15} {email}")
+
+
+def _bench_scale(_ctx, _param, value: float) -> float:
+    try:
+        bench_data.counts(value)
+    except bench_data.BenchDataError as error:
+        raise click.BadParameter(str(error)) from error
+    return value
+
+
+@registry_cli.command("seed-bench")
+@click.option(
+    "--scale",
+    type=float,
+    required=True,
+    callback=_bench_scale,
+    help="1 = 10,000 organisations, 500,000 endorsements ...; fractions allowed (e.g. 0.1).",
+)
+@click.option("--seed", type=int, default=bench_data.DEFAULT_SEED, show_default=True,
+              help="Random seed: the same scale, seed and day make the same rows.")  # fmt: skip
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Make the dates relative to this day (YYYY-MM-DD) instead of today.",
+)
+def seed_bench(scale, seed, today):
+    """Fill an empty, migrated database with a large, reproducible benchmark register."""
+    try:
+        summary = bench_data.seed_bench(
+            scale, seed, today.date() if today else None, echo=lambda line: click.echo(line)
+        )
+    except bench_data.BenchDataError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"\nLoaded in {summary['seconds']:.1f} s:")
+    for table, rows in summary["rows"].items():
+        click.echo(f"  {table:<26}{rows:>10,}")
+    click.echo(f"\nBench sign-ins (password for each: {bench_data.BENCH_PASSWORD}):")
+    for email, _name, role in bench_data.ACCOUNTS:
         click.echo(f"  {role.value:<15} {email}")
 
 
@@ -194,6 +235,22 @@ def import_command(file, dry_run):
         )
 
 
+@registry_cli.command("export-open-data")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-url", help="The public address of the site (default: PUBLIC_BASE_URL).")
+def export_open_data(folder, base_url):
+    """Write the open-data files, data dictionary and catalogue record into FOLDER."""
+    try:
+        written = open_data.write_all(folder, base_url)
+    except OSError as error:
+        raise click.ClickException(f"Cannot write to {folder}: {error.strerror}") from error
+    for path in written:
+        click.echo(path.name)
+
+
 def init_app(app: Flask) -> None:
     """Add the command group to the app."""
+    from .api.cli import api_token
+
+    registry_cli.add_command(api_token)
     app.cli.add_command(registry_cli)

@@ -84,6 +84,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
         # Development and tests refuse a commit that writes without an audit event.
         "AUDIT_STRICT": env != "production",
+        # The load benchmark's per-request SQL statement count (X-SQL-Statements); off by default.
+        "SQL_COUNT_HEADER": _flag("SQL_COUNT_HEADER"),
     }
     config.update(overrides or {})
     check(config)

@@ -51,8 +51,16 @@ def _limit_mb() -> int:
     return int((current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024)
 
 
+#: The ``app.extensions`` key of [(path prefix, render(status, detail))]: errors of requests
+#: under such a path are answered by ``render`` (the JSON API), not with the error page.
+ERROR_RENDERERS = "registry.error_renderers"
+
+
 def render_error(status: int, detail: str | None = None):
-    """The error page for a status code."""
+    """The error page for a status code (or the answer of the area the request is in)."""
+    for prefix, render in current_app.extensions.get(ERROR_RENDERERS, ()):
+        if request.path.startswith(prefix):
+            return render(status, detail), status
     title, explanation = MESSAGES.get(status, MESSAGES[500])
     return (
         render_template(

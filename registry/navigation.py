@@ -40,6 +40,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("auth.users", _l("Users"), "users.manage", "admin"),
     NavItem("audit.index", _l("Audit log"), "audit.read", "admin"),
     NavItem("settings.edit", _l("Settings"), "settings.manage", "admin"),
+    NavItem("api_tokens.index", _l("API tokens"), "api.tokens", "admin"),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.auth.permissions import access_rule
+from registry.auth.permissions import TOKEN, access_rule
 
 ANONYMOUS = "anonymous"
 SIGNED_IN_ROLES = ("representative", "secretary", "staff", "admin")
@@ -16,6 +16,7 @@ EXPECTED = {
     "auth.sign_in": EVERYONE,
     "home.set_language": EVERYONE,
     "home.index": set(SIGNED_IN_ROLES),
+    "home.statistics": {"staff", "admin"},
     "auth.sign_out": set(SIGNED_IN_ROLES),
     "auth.change_password": set(SIGNED_IN_ROLES),
     "auth.users": {"admin"},
@@ -51,6 +52,9 @@ EXPECTED = {
     "organisations.mine": {"representative", "admin"},
     "organisations.mine_edit": {"representative", "admin"},
     "documents.verify": EVERYONE,
+    "opendata.index": EVERYONE,
+    "opendata.download": EVERYONE,
+    "health.ok": EVERYONE,
     "agreements.index": {"staff", "admin"},
     "agreements.export_list": {"staff", "admin"},
     "agreements.expiring": {"staff", "admin"},
@@ -110,6 +114,7 @@ EXPECTED = {
     "meetings.ics": {"secretary", "staff", "admin"},
     "meetings.send_invitations": {"secretary", "staff", "admin"},
     "meetings.mine_minutes_pdf": {"representative", "admin"},
+    "search.index": set(SIGNED_IN_ROLES),
     "proposals.index": {"representative", "secretary", "staff", "admin"},
     "proposals.export_csv": {"staff", "admin"},
     "proposals.export_xlsx": {"staff", "admin"},
@@ -131,6 +136,21 @@ EXPECTED = {
     "proposals.categories": {"staff", "admin"},
     "proposals.category_new": {"staff", "admin"},
     "proposals.category_edit": {"staff", "admin"},
+    "api_tokens.index": {"admin"},
+    "api_tokens.new": {"admin"},
+    "api_tokens.revoke": {"admin"},
+    "api.openapi_description": EVERYONE,
+    # The JSON API: the roles whose *token* opens it (a session never does).
+    "api.organisations": {"representative", "staff", "admin"},
+    "api.organisation": {"representative", "staff", "admin"},
+    "api.agreements": {"representative", "staff", "admin"},
+    "api.agreement": {"representative", "staff", "admin"},
+    "api.committees": set(SIGNED_IN_ROLES),
+    "api.committee": set(SIGNED_IN_ROLES),
+    "api.meetings": set(SIGNED_IN_ROLES),
+    "api.meeting": set(SIGNED_IN_ROLES),
+    "api.proposals": set(SIGNED_IN_ROLES),
+    "api.proposal": set(SIGNED_IN_ROLES),
 }
 
 
@@ -191,6 +211,9 @@ def test_access_matrix(app, client, sign_in, make_user, endpoint, who):
 
         url = url_for(endpoint, **{arg: target for arg in rule.arguments})
     method = "GET" if "GET" in rule.methods else "POST"
+    if access_rule(app, endpoint).startswith(TOKEN):
+        _check_token_access(app, client, make_user, endpoint, who, url, rule)
+        return
     response = client.open(url, method=method)
     location = response.headers.get("Location", "")
     if who in EXPECTED[endpoint]:
@@ -205,6 +228,27 @@ def test_access_matrix(app, client, sign_in, make_user, endpoint, who):
         assert response.status_code == 404
     else:
         assert response.status_code == 403
+
+
+def _check_token_access(app, client, make_user, endpoint, who, url, rule):
+    """A JSON API endpoint: the session (signed in above) is refused; a token of the role
+    opens it, or answers 403 (404 to a representative asking for a record by id)."""
+    from tests.api.helpers import bearer, issue_token
+
+    with client.get(url) as response:
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    if who == ANONYMOUS:
+        return
+    with client.get(url, headers=bearer(issue_token(app, make_user(who)))) as response:
+        if who in EXPECTED[endpoint]:
+            assert response.status_code not in (401, 403)
+            assert response.status_code < 500
+        elif who == "representative" and any(arg.endswith("_id") for arg in rule.arguments):
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 403
+        assert response.is_json
 
 
 def test_static_files_are_public(client):

@@ -3,6 +3,7 @@
 #
 #   tools/pg_test_cluster.sh start DIR PORT   -> prints the SQLAlchemy URL as the last stdout line
 #   tools/pg_test_cluster.sh stop DIR         -> stops the cluster and removes DIR
+#   tools/pg_test_cluster.sh restart DIR      -> fast restart (pg_ctl restart -m fast), same options
 #
 # DIR should be a fresh directory (e.g. from `mktemp -d`); it is created if missing.
 # Layout: DIR/data (the cluster), DIR/log (server log), DIR/.s.PGSQL.PORT (socket).
@@ -13,7 +14,7 @@ set -euo pipefail
 MARKER=.registry-pg-test-cluster
 
 usage() {
-    echo "usage: $0 start DIR PORT | stop DIR" >&2
+    echo "usage: $0 start DIR PORT | stop DIR | restart DIR" >&2
     exit 2
 }
 
@@ -140,6 +141,25 @@ cmd_stop() {
     log "stopped and removed $dir"
 }
 
+# A fast restart of a running cluster (open sessions are ended, their transactions rolled
+# back), with the options it was started with (pg_ctl keeps them in data/postmaster.opts).
+cmd_restart() {
+    local dir=$1 bindir data
+    dir=$(cd "$dir" && pwd -P)
+    data="$dir/data"
+    if [[ ! -e "$dir/$MARKER" || ! -f "$data/postmaster.pid" ]]; then
+        log "$dir holds no running cluster started by this script"
+        exit 1
+    fi
+    bindir=$(pg_bindir)
+    log "restarting $data"
+    if ! (cd "$dir" && as_owner "$bindir/pg_ctl" -D "$data" -m fast -w -t 60 -l "$dir/log" restart) >&2; then
+        log "restart failed; the server log follows"
+        cat "$dir/log" >&2 || true
+        exit 1
+    fi
+}
+
 [[ $# -ge 1 ]] || usage
 case $1 in
     start)
@@ -149,6 +169,10 @@ case $1 in
     stop)
         [[ $# -eq 2 ]] || usage
         cmd_stop "$2"
+        ;;
+    restart)
+        [[ $# -eq 2 ]] || usage
+        cmd_restart "$2"
         ;;
     *) usage ;;
 esac

@@ -19,8 +19,13 @@ from .services import today
 
 @timeline.provider
 def agreement_entries(organisation: Organisation) -> Iterable[timeline.Entry]:
-    """What happened to the organisation's agreements, from their dates (two queries)."""
-    agreements = db.session.scalars(for_organisation(organisation.id)).all()
+    """What happened to the organisation's agreements, from their dates (two queries).
+
+    Only the newest ``timeline.LIMIT`` agreements are read: the page shows no more entries
+    than that, and an organisation that is party to thousands (our own agency is party to
+    every one) must not load them all; its agreements list holds the rest.
+    """
+    agreements = db.session.scalars(for_organisation(organisation.id).limit(timeline.LIMIT)).all()
     ids = [agreement.id for agreement in agreements]
     renewals = {}
     if ids:

@@ -63,7 +63,7 @@ def index():
         "agreements/index.html",
         page=page,
         filters=filters,
-        partners=queries.partner_choices(),
+        partners=queries.filter_partners(),
     )
 
 

@@ -61,6 +61,8 @@ ACTION_LABELS = {
     "placed on agenda": _l("placed on a meeting's agenda"),
     "annexed to agreement": _l("annexed to an agreement"),
     "removed from agreement": _l("removed from an agreement"),
+    "issued API token": _l("issued an API token"),
+    "revoked API token": _l("revoked an API token"),
 }
 
 #: Every record type (table) that appears in the log, with its label.
@@ -89,6 +91,7 @@ RECORD_LABELS = {
     "proposal_endorsements": _l("endorsement of a proposal"),
     "proposal_status_changes": _l("change of a proposal's status"),
     "agreement_annexes": _l("proposal annexed to an agreement"),
+    "api_tokens": _l("API token"),
 }
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, request
-from flask_login import current_user
+from flask import abort, current_app, g, request
+from flask_login import AnonymousUserMixin, current_user
 
 from .models import Role
 
@@ -20,12 +20,18 @@ from .models import Role
 PUBLIC = "public"
 #: Any signed-in user.
 SIGNED_IN = "signed-in"
+#: The start of the rule of a view reached with an API bearer token, never the session: the
+#: rest names the permission(s) the token's user needs (see ``token_required``).
+TOKEN = "token:"  # noqa: S105 (a rule name, not a secret)
+#: The ``app.extensions`` key of the function that answers the user a request's bearer token
+#: acts for, or None (the API package sets it).
+BEARER_USER = "registry.bearer_user"
 
 #: Endpoints Flask itself adds, and their rule.
 BUILT_IN_RULES = {"static": PUBLIC}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.ADMIN: frozenset({"users.manage", "audit.read", "settings.manage"}),
+    Role.ADMIN: frozenset({"users.manage", "audit.read", "settings.manage", "api.tokens"}),
     Role.STAFF: frozenset(
         {
             "organisations.view",
@@ -104,6 +110,18 @@ def any_permission_required(*permissions: str) -> Callable:
     return _declare(ANY_OF.join(permissions))
 
 
+def token_required(*permissions: str) -> Callable:
+    """Declare a view of the JSON API: a bearer token opens it (a session cookie never does),
+    and the token's user needs one of the permissions (each then reaches only the records it
+    covers, checked per record by the view)."""
+    return _declare(TOKEN + ANY_OF.join(permissions))
+
+
+def token_user():
+    """The user the bearer token of this request acts for (in a ``token_required`` view)."""
+    return g.token_user
+
+
 def access_rule(app, endpoint: str) -> str | None:
     """The rule declared for an endpoint, or None when it has none."""
     if endpoint in BUILT_IN_RULES:
@@ -122,10 +140,28 @@ def enforce():
         abort(403)
     if rule == PUBLIC:
         return None
+    if rule.startswith(TOKEN):
+        return _enforce_token(rule.removeprefix(TOKEN))
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if rule != SIGNED_IN and not current_user.can(rule):
         abort(404 if hides_records(request.view_args) else 403)
+    return None
+
+
+def _enforce_token(permission: str):
+    """A bearer token names the user; the session is not read. No valid token: 401."""
+    g._login_user = AnonymousUserMixin()  # no session cookie signs anyone in here
+    authenticate = current_app.extensions.get(BEARER_USER)
+    user = authenticate() if authenticate is not None else None
+    if user is None:
+        abort(401)
+    g.token_user = user
+    if not user.can(permission):
+        hides = user.role is Role.REPRESENTATIVE and any(
+            key.endswith("_id") for key in (request.view_args or {})
+        )
+        abort(404 if hides else 403)
     return None
 
 

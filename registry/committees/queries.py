@@ -44,15 +44,33 @@ def sitting_members(committee: Committee, on_day: date | None = None) -> list[Me
     seats = db.session.scalars(
         sa.select(Membership)
         .where(Membership.committee_id == committee.id, sitting_condition(on_day))
-        .options(selectinload(Membership.contact), selectinload(Membership.organisation))
+        .options(
+            selectinload(Membership.contact),
+            selectinload(Membership.organisation),
+            selectinload(Membership.user),
+        )
     ).all()
     return sorted(seats, key=_seat_order)
+
+
+def _with_people(committee: Committee) -> list[Membership]:
+    """Every seat of the committee, each with its person, organisation and account (one
+    query each, whatever the number of seats)."""
+    return db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.committee_id == committee.id)
+        .options(
+            selectinload(Membership.contact),
+            selectinload(Membership.organisation),
+            selectinload(Membership.user),
+        )
+    ).all()
 
 
 def past_members(committee: Committee, on_day: date | None = None) -> list[Membership]:
     """The seats whose term is over or that were ended, most recently ended first."""
     on_day = on_day or today()
-    seats = [s for s in committee.memberships if s.last_day is not None and s.last_day < on_day]
+    seats = [s for s in _with_people(committee) if s.last_day is not None and s.last_day < on_day]
     return sorted(seats, key=lambda s: (s.last_day, s.id), reverse=True)
 
 
@@ -61,7 +79,7 @@ def future_members(committee: Committee, on_day: date | None = None) -> list[Mem
     on_day = on_day or today()
     seats = [
         s
-        for s in committee.memberships
+        for s in _with_people(committee)
         if s.term_start > on_day and (s.last_day is None or s.last_day >= s.term_start)
     ]
     return sorted(seats, key=_seat_order)

@@ -4,8 +4,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from ..auth import services as accounts
-from ..auth.permissions import public, signed_in
+from ..auth.permissions import permission_required, public, signed_in
 from ..security import safe_next
+from . import panels, queries
 
 bp = Blueprint("home", __name__)
 
@@ -13,8 +14,18 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @signed_in
 def index():
-    """The signed-in user's starting page."""
-    return render_template("home/index.html")
+    """The signed-in user's starting page: what needs them, by role (see ``panels``)."""
+    kind = queries.kind_of_home(current_user)
+    return render_template(
+        "home/index.html", home=kind, **panels.PAGES[kind](current_user._get_current_object())
+    )
+
+
+@bp.get("/statistics")
+@permission_required("agreements.view")
+def statistics():
+    """Staff: the registry's pictures that read every endorsement (too slow for the home)."""
+    return render_template("home/statistics.html", **panels.statistics())
 
 
 @bp.post("/language")
@@ -27,3 +38,9 @@ def set_language():
         if current_user.is_authenticated:
             accounts.set_language(current_user._get_current_object(), locale)
     return redirect(safe_next(request.form.get("next")) or url_for("home.index"))
+
+
+@bp.record_once
+def _share_pictures(state) -> None:
+    """The committee page's attendance picture, for its template."""
+    state.app.jinja_env.globals.update(committee_attendance_chart=panels.committee_attendance)

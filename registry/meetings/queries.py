@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
 from ..committees.models import ROLE_RANK, Committee, Membership
@@ -16,6 +16,7 @@ from ..committees.queries import (
     manages_all,
     organisation_committee_ids,
     secretary_committee_ids,
+    sitting_condition,
     sitting_members,
 )
 from ..committees.services import today
@@ -28,6 +29,7 @@ from .models import (
     AttendanceKind,
     Meeting,
     MeetingStatus,
+    MinutesAmendment,
 )
 
 #: Meetings per page of the list.
@@ -47,6 +49,17 @@ def meeting_for(user: User, meeting_id: int) -> Meeting:
     where they hold a sitting secretary seat); otherwise "not found"."""
     meeting = db.get_or_404(Meeting, meeting_id)
     committee_for(user, meeting.committee_id)
+    return meeting
+
+
+def with_amendments(meeting: Meeting) -> Meeting:
+    """The meeting with its minutes' amendments and who recorded each loaded: two queries,
+    whatever the number of amendments (the meeting page lists them all)."""
+    db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.id == meeting.id)
+        .options(selectinload(Meeting.amendments).joinedload(MinutesAmendment.created_by))
+    ).all()
     return meeting
 
 
@@ -239,3 +252,36 @@ def previous_and_next(meeting: Meeting) -> tuple[Meeting | None, Meeting | None]
         ).order_by(Meeting.held_on, Meeting.id)
     )
     return before, after
+
+
+# --- attendance over time ---------------------------------------------------------------------
+
+
+def attendance_counts(committee: Committee) -> list[tuple[Membership, dict[AttendanceKind, int]]]:
+    """How each seat took part in the committee's meetings held so far: for every seat with
+    an attendance line or sitting today, the number of meetings at which it was present,
+    sent a substitute or was absent (two queries, whatever the number of meetings)."""
+    held = (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED, MeetingStatus.MINUTES_CERTIFIED)
+    rows = db.session.execute(
+        sa.select(Attendance.membership_id, Attendance.kind, sa.func.count())
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(
+            Meeting.committee_id == committee.id,
+            Meeting.status.in_(held),
+            Attendance.membership_id.is_not(None),
+        )
+        .group_by(Attendance.membership_id, Attendance.kind)
+    ).all()
+    counts: dict[int, dict[AttendanceKind, int]] = {}
+    for membership_id, kind, number in rows:
+        counts.setdefault(membership_id, {})[kind] = number
+    seats = db.session.scalars(
+        sa.select(Membership)
+        .where(
+            Membership.committee_id == committee.id,
+            sa.or_(Membership.id.in_(list(counts)), sitting_condition(today())),
+        )
+        .options(joinedload(Membership.contact))
+    ).all()
+    seats = sorted(seats, key=lambda s: (ROLE_RANK[s.role], s.term_start, s.id))
+    return [(seat, counts.get(seat.id, {})) for seat in seats]

@@ -69,10 +69,16 @@ def is_open(invitation: Invitation, now=None) -> bool:
 # --- inviting ------------------------------------------------------------------------
 
 
-def _account_conflict(email: str, organisation_id: int) -> str | None:
+def _account_conflict(
+    email: str, organisation_id: int, known: dict[str, User] | None = None
+) -> str | None:
     """Why an existing account with this email cannot become this organisation's
-    representative, or None when there is no account or it is one already."""
-    user = accounts.find_user_by_email(email)
+    representative, or None when there is no account or it is one already. ``known``: the
+    accounts already read, by email (see ``refusals``)."""
+    if known is None:
+        user = accounts.find_user_by_email(email)
+    else:
+        user = known.get(accounts.normalise_email(email))
     if user is None:
         return None
     if user.role is Role.REPRESENTATIVE and user.organisation_id == organisation_id:
@@ -84,7 +90,7 @@ def _account_conflict(email: str, organisation_id: int) -> str | None:
     )
 
 
-def refusal(contact: Contact) -> str | None:
+def refusal(contact: Contact, known: dict[str, User] | None = None) -> str | None:
     """Why this contact cannot be invited now, or None when they can."""
     if contact.erased:
         return _("This person's data has been erased; they cannot be invited.")
@@ -94,7 +100,20 @@ def refusal(contact: Contact) -> str | None:
         return _("This organisation is inactive; reactivate it before inviting representatives.")
     if not contact.email:
         return _("This person has no email address; add one before inviting them.")
-    return _account_conflict(contact.email, contact.organisation_id)
+    return _account_conflict(contact.email, contact.organisation_id, known)
+
+
+def refusals(contacts: list[Contact]) -> list[tuple[Contact, str | None]]:
+    """Each contact with why they cannot be invited now (None when they can): the accounts
+    with their email addresses are read in one query, however many people there are."""
+    emails = {accounts.normalise_email(contact.email) for contact in contacts if contact.email}
+    known = {}
+    if emails:
+        known = {
+            user.email: user
+            for user in db.session.scalars(sa.select(User).where(User.email.in_(emails)))
+        }
+    return [(contact, refusal(contact, known)) for contact in contacts]
 
 
 def send_invitation(contact: Contact, actor) -> Invitation:

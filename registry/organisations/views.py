@@ -341,7 +341,7 @@ def representatives(organisation_id: int):
         account_emails={account.email for account in rep_accounts},
         pending=pending,
         senders=invitations.user_names(invitation.invited_by_id for invitation in pending),
-        people=[(person, invitations.refusal(person)) for person in people],
+        people=invitations.refusals(people),
         invited={invitation.contact_id for invitation in pending},
         days=invitations.invitation_days(),
         confirm_form=ConfirmForm(),

@@ -31,7 +31,7 @@ def test_staff_find_an_association_and_add_a_contact(page: Page, live_server, co
     sign_in(page, STAFF_EMAIL, DEMO_PASSWORD)
     page.goto("/organisations/")
     # Search as you type: the results follow the letters without pressing Enter.
-    page.locator("input[name=q]").press_sequentially("ไอโอ", delay=50)
+    page.locator("main input[name=q]").press_sequentially("ไอโอ", delay=50)
     results = page.locator("#organisation-results table tbody tr")
     expect(results).to_have_count(1)
     expect(page).to_have_url(re.compile(r"q=%E0%B9%84"))

@@ -62,8 +62,8 @@ def test_a_draft_project_is_submitted_endorsed_and_found(page: Page, live_server
     # Staff find it by a word inside the Thai title and see one endorsement.
     _switch_user(page, STAFF_EMAIL)
     page.goto("/proposals/")
-    page.locator("input[name=q]").fill("น้ำท่วมอัจฉริยะ " + marker)
-    page.locator("input[name=q]").press("Enter")
+    page.locator("main input[name=q]").fill("น้ำท่วมอัจฉริยะ " + marker)
+    page.locator("main input[name=q]").press("Enter")
     row = page.locator("main table tbody tr").filter(has_text=marker)
     expect(row).to_have_count(1)
     expect(row).to_contain_text("1")

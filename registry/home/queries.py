@@ -1,0 +1,451 @@
+"""What each role's home page shows: one function per panel, each a fixed number of queries
+whatever the size of the register (the lists are cut to a few rows, the figures are counted
+by the database), so the home page answers in the same time on a large register.
+
+Staff and admins see the whole registry; a secretary the committees where they hold a
+sitting secretary seat; a representative only their own association's records (the filters
+come from each domain's queries module, the same ones the pages use).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from ..agreements.models import (
+    EXPIRING_DAYS,
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+)
+from ..agreements.queries import in_force, visible_to_representative
+from ..audit.models import AuditEvent
+from ..auth.models import User
+from ..committees.models import Committee, Membership
+from ..committees.queries import (
+    organisation_committee_ids,
+    secretary_committee_ids,
+    sitting_condition,
+    visible_committees,
+)
+from ..committees.services import today
+from ..db import db
+from ..meetings.models import ActionItem, AgendaItem, Meeting, MeetingStatus
+from ..meetings.queries import visible_meetings
+from ..organisations.models import Organisation, OrganisationKind
+from ..proposals.models import Category, Endorsement, Proposal, ProposalStatus
+
+#: Rows each list panel shows (the rest are a link away).
+SHOWN = 8
+#: Signed agreements the staff timeline draws at most (those ending soonest first).
+TIMELINE_ROWS = 14
+#: Months of endorsements the statistics page draws, this one included.
+ENDORSEMENT_MONTHS = 24
+#: Audit record types a staff member may read on the home page: the registry's own
+#: records, each with a page of its own. Sign-ins, accounts, settings, backups and people's
+#: personal data stay in the administrator's audit log.
+STAFF_ACTIVITY = ("organisations", "agreements", "committees", "meetings", "proposals")
+#: The page that shows each record type, and the name of its id in the URL.
+RECORD_PAGES = {
+    "organisations": ("organisations.show", "organisation_id"),
+    "agreements": ("agreements.show", "agreement_id"),
+    "committees": ("committees.show", "committee_id"),
+    "meetings": ("meetings.show", "meeting_id"),
+    "proposals": ("proposals.show", "proposal_id"),
+}
+#: Organisation kinds of the DGA/DGTi side (never "partners").
+OWN_KINDS = (OrganisationKind.OWN_AGENCY, OrganisationKind.OWN_CENTRE)
+
+
+def kind_of_home(user: User) -> str:
+    """Which home page the user gets: "staff" (staff and admins), "secretary",
+    "representative", or "plain" (an account with none of these permissions)."""
+    if user.can("committees.manage"):
+        return "staff"
+    if user.can("committees.own"):
+        return "secretary"
+    if user.can("agreements.own") and user.organisation_id is not None:
+        return "representative"
+    return "plain"
+
+
+def _grouped(query) -> dict:
+    return {key: count for key, count in db.session.execute(query)}
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The figures at the top of the staff home."""
+
+    organisations: dict
+    agreements: dict
+    agreements_in_force: int
+    committees: int
+    upcoming_meetings: int
+    proposals: dict
+
+
+def agreement_state_expression(on: date):
+    """SQL for where an agreement stands on a day: its status, and for a signed one what
+    the dates say (pending, active, expiring, expired) — ``Agreement.state`` in SQL."""
+    start = sa.func.coalesce(Agreement.effective_from, Agreement.signed_on)
+    signed = Agreement.status == AgreementStatus.SIGNED
+    return sa.case(
+        (sa.and_(signed, start.is_not(None), start > on), "pending"),
+        (sa.and_(signed, Agreement.effective_until < on), "expired"),
+        (
+            sa.and_(signed, Agreement.effective_until <= on + timedelta(days=EXPIRING_DAYS)),
+            "expiring",
+        ),
+        (signed, "active"),
+        else_=Agreement.status,
+    )
+
+
+def counts(on: date | None = None) -> Counts:
+    """Organisations by status, agreements by state, active committees, upcoming meetings,
+    proposals by status (five queries)."""
+    on = on or today()
+    state = agreement_state_expression(on).label("state")
+    agreements = _grouped(sa.select(state, sa.func.count()).group_by(state))
+    in_force_count = sum(agreements.get(key, 0) for key in ("active", "expiring"))
+    return Counts(
+        organisations=_grouped(
+            sa.select(Organisation.status, sa.func.count()).group_by(Organisation.status)
+        ),
+        agreements=agreements,
+        agreements_in_force=in_force_count,
+        committees=db.session.scalar(
+            sa.select(sa.func.count(Committee.id)).where(Committee.dissolved_on.is_(None))
+        ),
+        upcoming_meetings=db.session.scalar(
+            sa.select(sa.func.count(Meeting.id)).where(
+                Meeting.held_on >= on, Meeting.status == MeetingStatus.SCHEDULED
+            )
+        ),
+        proposals=_grouped(sa.select(Proposal.status, sa.func.count()).group_by(Proposal.status)),
+    )
+
+
+@dataclass(frozen=True)
+class Expiring:
+    """Agreements in force ending soon: for each band (within 30, 60 and 90 days, each band
+    once) how many there are and the first of them, soonest first, at most ``SHOWN`` in all
+    (the agreements' expiring page lists them all)."""
+
+    counts: dict[int, int]
+    soonest: dict[int, list[Agreement]]
+
+    @property
+    def total(self) -> int:
+        """How many agreements end within 90 days."""
+        return sum(self.counts.values())
+
+    @property
+    def shown(self) -> int:
+        """How many of them the panel lists."""
+        return sum(len(agreements) for agreements in self.soonest.values())
+
+
+def expiring_agreements(on: date | None = None) -> Expiring:
+    """The home page's summary of ``agreements.queries.expiring_by_threshold``, bounded
+    (two queries: the count per band, the soonest few)."""
+    on = on or today()
+    ending = sa.and_(in_force(on), Agreement.effective_until <= on + timedelta(days=EXPIRING_DAYS))
+    band = sa.case(
+        (Agreement.effective_until <= on + timedelta(days=30), 30),
+        (Agreement.effective_until <= on + timedelta(days=60), 60),
+        else_=90,
+    ).label("band")
+    counts = _grouped(sa.select(band, sa.func.count()).where(ending).group_by(band))
+    soonest: dict[int, list[Agreement]] = {30: [], 60: [], 90: []}
+    for agreement in db.session.scalars(
+        sa.select(Agreement).where(ending).order_by(Agreement.effective_until, Agreement.id)
+        .limit(SHOWN)
+    ):  # fmt: skip
+        left = (agreement.effective_until - on).days
+        soonest[30 if left <= 30 else 60 if left <= 60 else 90].append(agreement)
+    return Expiring({days: counts.get(days, 0) for days in (30, 60, 90)}, soonest)
+
+
+def agreements_in_review() -> list[Agreement]:
+    """Drafts sent for review, the longest waiting first (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Agreement)
+            .where(Agreement.status == AgreementStatus.IN_REVIEW)
+            .order_by(Agreement.updated_at, Agreement.id)
+            .limit(SHOWN)
+        )
+    )
+
+
+def upcoming_meetings(user: User, on: date | None = None) -> list[Meeting]:
+    """The next scheduled meetings of the committees the user works with, soonest first
+    (two queries: the meetings, their committees)."""
+    on = on or today()
+    query = visible_meetings(user).where(
+        Meeting.held_on >= on, Meeting.status == MeetingStatus.SCHEDULED
+    )
+    return list(db.session.scalars(query.limit(SHOWN)))
+
+
+def proposals_to_screen() -> list[Proposal]:
+    """Proposals submitted and not yet screened, the longest waiting first (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .where(Proposal.status == ProposalStatus.SUBMITTED)
+            .order_by(Proposal.created_at, Proposal.id)
+            .options(joinedload(Proposal.organisation))
+            .limit(SHOWN)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One line of recent activity, with the page of its record (when it has one)."""
+
+    event: AuditEvent
+    href: str | None
+
+
+def recent_activity(user: User) -> list[Activity]:
+    """The latest audit events: everything for those who may read the audit log, the changes
+    to the registry's own records for other staff (one query)."""
+    from flask import url_for
+
+    query = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if not user.can("audit.read"):
+        query = query.where(AuditEvent.record_type.in_(STAFF_ACTIVITY))
+    found = []
+    for event in db.session.scalars(query.limit(SHOWN)):
+        href = None
+        if event.record_type in RECORD_PAGES and event.record_id is not None:
+            endpoint, name = RECORD_PAGES[event.record_type]
+            href = url_for(endpoint, **{name: event.record_id})
+        elif user.can("audit.read") and event.record_type:
+            href = url_for(
+                "audit.index", record_type=event.record_type, record_id=event.record_id or ""
+            )
+        found.append(Activity(event, href))
+    return found
+
+
+def agreements_by_partner_kind() -> dict:
+    """How many agreements each kind of partner organisation is party to (one query)."""
+    return _grouped(
+        sa.select(Organisation.kind, sa.func.count(sa.distinct(AgreementParty.agreement_id)))
+        .join(Organisation, Organisation.id == AgreementParty.organisation_id)
+        .where(Organisation.kind.not_in(OWN_KINDS))
+        .group_by(Organisation.kind)
+    )
+
+
+def _timeline_query():
+    """Signed agreements in force or not yet in force, or ended within the last year; and
+    those terminated within the last year (in the order they end)."""
+    on = today()
+    year_ago = on - timedelta(days=365)
+    return sa.select(Agreement).where(
+        sa.or_(
+            sa.and_(
+                Agreement.status == AgreementStatus.SIGNED,
+                sa.or_(Agreement.effective_until.is_(None), Agreement.effective_until >= year_ago),
+            ),
+            sa.and_(
+                Agreement.status == AgreementStatus.TERMINATED,
+                Agreement.terminated_on >= year_ago,
+            ),
+        ),
+        sa.func.coalesce(Agreement.effective_from, Agreement.signed_on).is_not(None),
+    )
+
+
+def agreements_timeline() -> tuple[list[Agreement], int]:
+    """The signed agreements the staff timeline draws, those ending soonest first, with how
+    many more there are (three queries: the count, the agreements, their parties)."""
+    query = _timeline_query()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    shown = db.session.scalars(
+        query.order_by(Agreement.effective_until.is_(None), Agreement.effective_until, Agreement.id)
+        .options(selectinload(Agreement.parties).joinedload(AgreementParty.organisation))
+        .limit(TIMELINE_ROWS)
+    ).all()
+    return sorted(shown, key=lambda a: (a.starts_on, a.id)), max(total - len(shown), 0)
+
+
+def proposals_by_category() -> list[tuple[int, str, int]]:
+    """(category id, Thai or English name, count), largest first (one query)."""
+    from ..i18n import current_language
+
+    column = Category.name_en if current_language() == "en" else Category.name_th
+    rows = db.session.execute(
+        sa.select(Category.id, sa.func.coalesce(column, Category.name_th), sa.func.count())
+        .join(Proposal, Proposal.category_id == Category.id)
+        .group_by(Category.id, column, Category.name_th)
+        .order_by(sa.func.count().desc(), Category.id)
+    )
+    return [(ident, name, count) for ident, name, count in rows]
+
+
+def month_starts(months: int, on: date | None = None) -> list[date]:
+    """The first days of the last ``months`` months, this one last."""
+    on = on or today()
+    index = on.year * 12 + on.month - 1
+    return [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
+
+
+def endorsements_per_month(months: int = ENDORSEMENT_MONTHS) -> list[tuple[date, int]]:
+    """Endorsements given in each of the last months, withdrawn ones included (one query).
+
+    It reads every endorsement (no index has the date), so it is on the statistics page, not
+    the home page: 0.25 s of CPU on 500,000 endorsements (bench/home.py)."""
+    starts = month_starts(months)
+    year = sa.extract("year", Endorsement.endorsed_on)
+    month = sa.extract("month", Endorsement.endorsed_on)
+    rows = db.session.execute(
+        sa.select(year, month, sa.func.count())
+        .where(Endorsement.endorsed_on >= starts[0])
+        .group_by(year, month)
+    )
+    found = {(int(y), int(m)): n for y, m, n in rows}
+    return [(start, found.get((start.year, start.month), 0)) for start in starts]
+
+
+# --- secretary -----------------------------------------------------------------------------------
+
+
+def secretary_committees(user: User) -> list[Committee]:
+    """The committees the secretary runs (two queries: the committees, their parents)."""
+    return list(db.session.scalars(visible_committees(user)))
+
+
+def minutes_to_certify(user: User) -> list[Meeting]:
+    """Meetings of the secretary's committees held, whose minutes are not certified yet,
+    oldest first (two queries)."""
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(
+                Meeting.committee_id.in_(secretary_committee_ids(user)),
+                Meeting.status.in_((MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED)),
+            )
+            .order_by(Meeting.held_on, Meeting.id)
+            .options(selectinload(Meeting.committee))
+            .limit(SHOWN)
+        )
+    )
+
+
+def overdue_actions(user: User, on: date | None = None) -> list[ActionItem]:
+    """Action items of the secretary's committees whose due date has passed and that are not
+    done, the most overdue first, with their meeting (one query)."""
+    on = on or today()
+    return list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .join(ActionItem.agenda_item)
+            .join(AgendaItem.meeting)
+            .where(
+                Meeting.committee_id.in_(secretary_committee_ids(user)),
+                ActionItem.due_on < on,
+                ActionItem.done_on.is_(None),
+            )
+            .order_by(ActionItem.due_on, ActionItem.id)
+            .options(
+                contains_eager(ActionItem.agenda_item)
+                .contains_eager(AgendaItem.meeting)
+                .joinedload(Meeting.committee)
+            )
+            .limit(SHOWN * 2)
+        ).unique()
+    )
+
+
+# --- representative ------------------------------------------------------------------------------
+
+
+def own_agreements(user: User) -> list[Agreement]:
+    """The association's agreements a representative may read (approved and after), newest
+    first, with their parties (two queries)."""
+    return list(
+        db.session.scalars(
+            visible_to_representative(user)
+            .options(selectinload(Agreement.parties).joinedload(AgreementParty.organisation))
+            .limit(50)
+        )
+    )
+
+
+def own_proposals(user: User) -> tuple[list[Proposal], int]:
+    """The association's latest proposals and how many it has submitted (two queries)."""
+    mine = Proposal.organisation_id == user.organisation_id
+    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(mine))
+    shown = db.session.scalars(
+        sa.select(Proposal)
+        .where(mine)
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        .options(joinedload(Proposal.category))
+        .limit(SHOWN)
+    ).all()
+    return list(shown), total
+
+
+def own_endorsements(user: User) -> tuple[list[Endorsement], int]:
+    """The association's endorsements in force, latest first, with the proposals, and how
+    many it has given (two queries)."""
+    mine = sa.and_(
+        Endorsement.organisation_id == user.organisation_id, Endorsement.withdrawn_at.is_(None)
+    )
+    total = db.session.scalar(sa.select(sa.func.count(Endorsement.id)).where(mine))
+    shown = db.session.scalars(
+        sa.select(Endorsement)
+        .where(mine)
+        .order_by(Endorsement.endorsed_on.desc(), Endorsement.id.desc())
+        .options(joinedload(Endorsement.proposal))
+        .limit(SHOWN)
+    ).all()
+    return list(shown), total
+
+
+def own_seats(user: User, on: date | None = None) -> list[Membership]:
+    """The seats the association holds today (the organisation represented), with the
+    committee and the person (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(
+                Membership.organisation_id == user.organisation_id,
+                sitting_condition(on or today()),
+            )
+            .join(Membership.committee)
+            .order_by(Committee.name_th, Membership.role, Membership.id)
+            .options(contains_eager(Membership.committee), joinedload(Membership.contact))
+        )
+    )
+
+
+def own_next_meetings(user: User, on: date | None = None) -> list[Meeting]:
+    """The next scheduled meetings of the committees where the association sits (one
+    query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(
+                Meeting.committee_id.in_(organisation_committee_ids(user.organisation_id)),
+                Meeting.held_on >= (on or today()),
+                Meeting.status == MeetingStatus.SCHEDULED,
+            )
+            .order_by(Meeting.held_on, Meeting.starts_at, Meeting.id)
+            .options(joinedload(Meeting.committee))
+            .limit(SHOWN)
+        )
+    )

@@ -1,0 +1,619 @@
+"""Finding anything from the header's search box.
+
+One query per kind of record (organisations, contacts, agreements, proposals, committees,
+meetings), each limited to what the signed-in user may see on that kind's own pages, with
+the rules those pages use (``organisations.views._reachable``,
+``agreements.queries.visible_to_representative``, ``committees.queries``' secretary and
+member scopes, ``meetings.queries.visible_meetings``). A kind the user may not see is not
+searched at all: not even a count of it shows.
+
+Text is matched anywhere, ignoring case, as the organisation list matches it: Thai is
+written without spaces between words, so a word is found inside a longer name, and one or
+two characters find whatever holds them. Organisations and proposals are looked up in
+their ``search_text`` (an FTS5 trigram index on SQLite for three characters or more); the
+other kinds are small enough (5,000 agreements, 200 committees, 5,000 meetings) or narrowed
+by an index first (contacts through their organisation's search text), and are read with
+LIKE on SQLite and ``strpos`` on PostgreSQL. See bench/search.py for the timings.
+
+A kind's query asks for its first ``COUNTED + 1`` matches at most (newest first; meetings
+latest first), read in an order an index gives, so a common word stops early and costs no
+more than a rare one; what is found is counted up to ``COUNTED`` ("more than 100" beyond),
+and a page of results costs one statement per kind, whatever it finds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..agreements.forms import KIND_LABELS as AGREEMENT_KINDS
+from ..agreements.forms import STATE_LABELS as AGREEMENT_STATES
+from ..agreements.forms import STATUS_LABELS as AGREEMENT_STATUSES
+from ..agreements.models import Agreement, AgreementState, AgreementStatus
+from ..agreements.queries import visible_to_representative
+from ..agreements.services import today
+from ..committees.forms import KIND_LABELS as COMMITTEE_KINDS
+from ..committees.models import Committee
+from ..committees.queries import (
+    manages_all,
+    organisation_committee_ids,
+    secretary_committee_ids,
+)
+from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
+from ..db import db
+from ..i18n import current_language, format_date
+from ..meetings.forms import STATUS_LABELS as MEETING_STATUSES
+from ..meetings.models import Meeting, MeetingStatus
+from ..organisations.forms import KIND_LABELS as ORGANISATION_KINDS
+from ..organisations.forms import STATUS_LABELS as ORGANISATION_STATUSES
+from ..organisations.models import Contact, Organisation, OrganisationStatus, search_key
+from ..proposals.forms import KIND_LABELS as PROPOSAL_KINDS
+from ..proposals.forms import STATUS_COLOURS as PROPOSAL_COLOURS
+from ..proposals.forms import STATUS_LABELS as PROPOSAL_STATUSES
+from ..proposals.models import SQLITE_SEARCH_TABLE as PROPOSALS_INDEX
+from ..proposals.models import Proposal
+
+#: The longest search text used; the rest is dropped (and the page says so).
+MAX_QUERY = 100
+#: Results of each kind shown on the page of all kinds.
+SHOWN = 5
+#: What is found is counted up to this many; beyond, "more than" it.
+COUNTED = 100
+#: Results per page when one kind is shown alone.
+PER_PAGE = 25
+#: The deepest page of one kind (25 x 200 = 5,000 results); past it, narrow the search.
+MAX_PAGE = 200
+
+#: The kinds of record, in the order the page shows them.
+KINDS = ("organisations", "contacts", "agreements", "proposals", "committees", "meetings")
+
+#: Unicode categories never meant in a search: control, format, surrogate and private-use
+#: characters (a NUL, say, which PostgreSQL refuses in a text parameter).
+_UNWANTED = {"Cc", "Cf", "Cs", "Co"}
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+#: "ครั้งที่ 3/2569", "3/2569", "no. 3/2569", "๓/๒๕๖๙": a meeting's number.
+_MEETING_NUMBER = re.compile(r"^(?:ครั้งที่|(?:meeting\s*)?no\.?)?\s*(\d{1,3})\s*/\s*(\d{4})$")
+#: The Buddhist Era is the Common Era plus this many years.
+_BE = 543
+
+
+def clean(text: str) -> tuple[str, bool]:
+    """The query as searched: control characters dropped, spaces collapsed, at most
+    MAX_QUERY characters; and whether it had to be shortened."""
+    text = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or unicodedata.category(char) not in _UNWANTED
+    )
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUERY:
+        return text, False
+    return text[:MAX_QUERY].rstrip(), True
+
+
+@dataclass(frozen=True)
+class Query:
+    """What was asked: the text as shown back, and the two forms it is compared in."""
+
+    #: The cleaned text, as the search box shows it again.
+    text: str = ""
+    #: Whether the text was longer than MAX_QUERY and was shortened.
+    truncated: bool = False
+    #: The text as ``search_key`` writes the ``search_text`` columns (NFKC, case-folded).
+    key: str = ""
+    #: The same for columns stored as typed: case-folded but not NFKC-normalised (which
+    #: reorders the marks above and below a Thai letter and splits sara am in two, so it
+    #: would miss text typed the usual way); sara am typed in two parts is joined.
+    plain: str = ""
+
+    @classmethod
+    def parse(cls, raw: str | None) -> Query:
+        """Read a query from what the user typed (anything at all)."""
+        text, truncated = clean(raw or "")
+        plain = text.casefold().replace("\u0e4d\u0e32", "\u0e33")
+        return cls(text, truncated, search_key(text), plain)
+
+    def __bool__(self) -> bool:
+        return bool(self.key)
+
+    def meeting_number(self) -> tuple[int, int] | None:
+        """(number, Buddhist year) when the text names a meeting: "ครั้งที่ 3/2569"."""
+        found = _MEETING_NUMBER.match(self.key.translate(_THAI_DIGITS))
+        if not found:
+            return None
+        number, year = int(found.group(1)), int(found.group(2))
+        return number, year + _BE if year < 2400 else year
+
+
+@dataclass
+class Hit:
+    """One record found, as the results list shows it."""
+
+    url: str
+    title: str
+    #: Context: the organisation of a contact, a meeting's committee, a reference ...
+    details: list[str] = field(default_factory=list)
+    #: (label, Bootstrap colour) badges: statuses.
+    badges: list[tuple[str, str]] = field(default_factory=list)
+    #: The language of the title when it is not the page's (an English name).
+    lang: str | None = None
+
+
+@dataclass
+class Group:
+    """What one kind of record gave."""
+
+    kind: str
+    label: str
+    hits: list[Hit]
+    #: How many were found, or None: more than COUNTED.
+    found: int | None
+    #: Where all of them are listed: the kind's own list filtered by the same words, or
+    #: this kind alone on the search page.
+    more_url: str
+    #: Whether the kind's own list is where ``more_url`` goes (else the search page).
+    own_list: bool = False
+    #: On the page of one kind: whether a next page exists.
+    has_next: bool = False
+
+
+@dataclass(frozen=True)
+class _Source:
+    """How to search one kind for one user: the statement (without its limit), how a row
+    becomes a hit, and the kind's own list filtered by the query, when there is one."""
+
+    statement: sa.Select
+    hit: Callable[[sa.Row], Hit]
+    list_url: str | None = None
+
+
+# --- matching text -------------------------------------------------------------------------
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _contains(text, key: str, *, folded: bool = False) -> sa.ColumnElement[bool]:
+    """``text`` holds ``key`` anywhere, ignoring case (``folded``: the column is already
+    lower case). As on SQLite, whose LIKE this is, only Latin letters A-Z have a case, and
+    % and _ in the key match themselves. PostgreSQL reads the column with ``strpos``,
+    quicker than LIKE on Thai, and lowers it only when the key has a letter with a case, in
+    the "C" collation: lowering Thai text in the database's own collation is most of what
+    such a search would cost (Thai has no case)."""
+    if _dialect() == "postgresql":
+        if key.upper() != key and not folded:
+            text = sa.func.lower(sa.collate(text, "C"))
+        return sa.func.strpos(text, key) > 0
+    return text.contains(key, autoescape=True)
+
+
+def _any_contains(columns, key: str) -> sa.ColumnElement[bool]:
+    """One of the columns holds ``key`` (one comparison each: no text is built for the row,
+    and the first that matches ends it)."""
+    return sa.or_(*(_contains(column, key) for column in columns))
+
+
+def _indexed(column, id_column, index: str, key: str, window: int) -> sa.ColumnElement[bool]:
+    """A ``search_text`` column holds ``key``: on SQLite, for three characters or more, the
+    newest ``window`` matches in its FTS5 trigram index (the rest cannot be shown, so they
+    are not read); elsewhere as ``_contains``."""
+    if _dialect() == "sqlite" and len(key) >= 3:
+        return id_column.in_(_index_ids(index, key).order_by(sa.text("rowid DESC")).limit(window))
+    return _contains(column, key, folded=True)
+
+
+def _index_ids(index: str, key: str) -> sa.Select:
+    """The rowids of an FTS5 trigram index whose text holds ``key`` (matched as one phrase,
+    so quotes and operators in it are only text)."""
+    phrase = '"' + key.replace('"', '""') + '"'
+    return (
+        sa.select(sa.literal_column("rowid"))
+        .select_from(sa.table(index))
+        .where(sa.literal_column(index).op("MATCH")(phrase))
+    )
+
+
+# --- each kind -----------------------------------------------------------------------------
+
+
+def _organisations(user, query: Query, window: int) -> _Source | None:
+    """Staff every organisation (its list's search); a representative only their own."""
+    columns = (
+        Organisation.id,
+        Organisation.name_th,
+        Organisation.name_en,
+        Organisation.acronym,
+        Organisation.kind,
+        Organisation.status,
+    )
+    lang = current_language()
+    if user.can("organisations.view"):
+        condition = _indexed(
+            Organisation.search_text, Organisation.id, ORGANISATIONS_INDEX, query.key, window
+        )
+
+        def link(row):
+            return url_for("organisations.show", organisation_id=row.id)
+
+        list_url = url_for("organisations.index", q=query.text, status="all")
+    elif user.can("own_organisation.edit") and user.organisation_id is not None:
+        condition = sa.and_(
+            Organisation.id == user.organisation_id,
+            _contains(Organisation.search_text, query.key, folded=True),
+        )
+
+        def link(_row):
+            return url_for("organisations.mine")
+
+        list_url = None
+    else:
+        return None
+
+    def hit(row) -> Hit:
+        english = lang == "en" and bool(row.name_en)
+        colour = "secondary" if row.status is OrganisationStatus.INACTIVE else "light"
+        return Hit(
+            link(row),
+            row.name_en if english else row.name_th,
+            [part for part in (row.acronym, str(ORGANISATION_KINDS[row.kind])) if part],
+            [(str(ORGANISATION_STATUSES[row.status]), colour)],
+            "en" if english else None,
+        )
+
+    statement = sa.select(*columns).where(condition).order_by(Organisation.id.desc())
+    return _Source(statement, hit, list_url)
+
+
+def _contacts(user, query: Query, _window: int) -> _Source | None:
+    """People by written name, position or email: staff everyone's, a representative their
+    own organisation's (as the contact pages allow); never an erased person."""
+    if user.can("organisations.view") and user.can("contacts.edit"):
+        scope = None
+    elif user.can("contacts.edit") and user.organisation_id is not None:
+        scope = Contact.organisation_id == user.organisation_id
+    else:
+        return None
+    name = sa.func.coalesce(Contact.title, "") + Contact.first_name + " "
+    name = name + sa.func.coalesce(Contact.last_name, "")
+    by_name = _contains(name, query.plain)
+    if scope is None:
+        # An organisation's search text holds its people's written names: the
+        # organisations it finds narrow the names to compare (on SQLite through its index,
+        # so not for one or two characters, which a LIKE over the names serves as well).
+        named = None
+        if _dialect() == "postgresql":
+            named = sa.select(Organisation.id).where(
+                _contains(Organisation.search_text, query.key, folded=True)
+            )
+        elif len(query.key) >= 3:
+            named = _index_ids(ORGANISATIONS_INDEX, query.key)
+        if named is not None:
+            by_name = sa.and_(Contact.organisation_id.in_(named), by_name)
+    alternatives = [by_name, _contains(Contact.position, query.plain)]
+    if query.plain.isascii():  # addresses are Latin letters, kept in lower case
+        alternatives.append(_contains(Contact.email, query.plain, folded=True))
+    condition = sa.or_(*alternatives)
+    statement = (
+        sa.select(
+            Contact.id,
+            Contact.title,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.position,
+            Contact.email,
+            Contact.active,
+            Contact.erased_at,
+            Organisation.name_th,
+            Organisation.name_en,
+        )
+        .join(Organisation, Organisation.id == Contact.organisation_id)
+        .where(Contact.erased_at.is_(None), condition, *([scope] if scope is not None else []))
+        .order_by(Contact.id.desc())
+    )
+    lang = current_language()
+
+    def hit(row) -> Hit:
+        organisation = row.name_en if lang == "en" and row.name_en else row.name_th
+        return Hit(
+            url_for("organisations.contact", contact_id=row.id),
+            Contact.full_name.fget(row),  # the model's way of writing a name, on the row
+            [part for part in (row.position, organisation, row.email) if part],
+            [] if row.active else [(_("Former contact"), "secondary")],
+        )
+
+    return _Source(statement, hit)
+
+
+#: The Bootstrap colour of each agreement status badge, and of the states that the dates
+#: give a signed agreement (as the agreement pages colour them).
+_AGREEMENT_COLOURS = {
+    AgreementStatus.DRAFT: "secondary",
+    AgreementStatus.IN_REVIEW: "info",
+    AgreementStatus.APPROVED: "primary",
+    AgreementStatus.SIGNED: "success",
+    AgreementStatus.TERMINATED: "dark",
+}
+_STATE_COLOURS = {
+    AgreementState.ACTIVE: "success",
+    AgreementState.EXPIRING: "warning",
+    AgreementState.EXPIRED: "danger",
+    AgreementState.PENDING: "info",
+}
+
+
+def _agreements(user, query: Query, _window: int) -> _Source | None:
+    """By reference or title, as the agreement list searches: staff every agreement, a
+    representative their organisation's once approved."""
+    columns = (
+        Agreement.id,
+        Agreement.reference,
+        Agreement.kind,
+        Agreement.title_th,
+        Agreement.title_en,
+        Agreement.status,
+        Agreement.signed_on,
+        Agreement.effective_from,
+        Agreement.effective_until,
+    )
+    condition = _any_contains(
+        (Agreement.reference, Agreement.title_th, Agreement.title_en), query.plain
+    )
+    statement = sa.select(*columns).where(condition).order_by(Agreement.id.desc())
+    if user.can("agreements.view"):
+        endpoint = "agreements.show"
+        list_url = url_for("agreements.index", q=query.text)
+    elif user.can("agreements.own") and user.organisation_id is not None:
+        visible = visible_to_representative(user).with_only_columns(Agreement.id).order_by(None)
+        statement = statement.where(Agreement.id.in_(visible))
+        endpoint, list_url = "agreements.mine_show", None
+    else:
+        return None
+    lang, on = current_language(), today()
+
+    def hit(row) -> Hit:
+        english = lang == "en" and bool(row.title_en)
+        dates = SimpleNamespace(
+            status=row.status,
+            starts_on=row.effective_from or row.signed_on,
+            effective_until=row.effective_until,
+        )
+        state = Agreement.state(dates, on)  # the model's rule, on the row's dates
+        badges = [(str(AGREEMENT_STATUSES[row.status]), _AGREEMENT_COLOURS[row.status])]
+        if state in _STATE_COLOURS:
+            badges.append((str(AGREEMENT_STATES[state]), _STATE_COLOURS[state]))
+        return Hit(
+            url_for(endpoint, agreement_id=row.id),
+            row.title_en if english else row.title_th,
+            [row.reference, str(AGREEMENT_KINDS[row.kind])],
+            badges,
+            "en" if english else None,
+        )
+
+    return _Source(statement, hit, list_url)
+
+
+def _proposals(user, query: Query, window: int) -> _Source | None:
+    """By title, summary or submitting organisation, as the proposal list searches; every
+    user who may open the list sees every proposal's title and status there."""
+    if not (user.can("proposals.view") or user.can("proposals.own")):
+        return None
+    condition = _indexed(Proposal.search_text, Proposal.id, PROPOSALS_INDEX, query.key, window)
+    statement = (
+        sa.select(
+            Proposal.id,
+            Proposal.title,
+            Proposal.kind,
+            Proposal.status,
+            Organisation.name_th,
+            Organisation.name_en,
+        )
+        .join(Organisation, Organisation.id == Proposal.organisation_id)
+        .where(condition)
+        .order_by(Proposal.id.desc())
+    )
+    lang = current_language()
+
+    def hit(row) -> Hit:
+        organisation = row.name_en if lang == "en" and row.name_en else row.name_th
+        return Hit(
+            url_for("proposals.show", proposal_id=row.id),
+            row.title,
+            [organisation, str(PROPOSAL_KINDS[row.kind])],
+            [(str(PROPOSAL_STATUSES[row.status]), PROPOSAL_COLOURS[row.status])],
+        )
+
+    return _Source(statement, hit, url_for("proposals.index", q=query.text))
+
+
+def _committee_scope(user) -> tuple[sa.Select | None, str, str] | None:
+    """The committees the user works with or sits on, as the committee and meeting pages
+    scope them: (their ids, or None for all; the committee page; the meeting page)."""
+    if manages_all(user):
+        return None, "committees.show", "meetings.show"
+    if user.can("committees.own"):
+        return secretary_committee_ids(user), "committees.show", "meetings.show"
+    if user.can("committees.member") and user.organisation_id is not None:
+        ids = organisation_committee_ids(user.organisation_id)
+        return ids, "committees.mine_show", "meetings.mine_show"
+    return None
+
+
+def _committees(user, query: Query, _window: int) -> _Source | None:
+    """By name or appointment order number."""
+    scope = _committee_scope(user)
+    if scope is None:
+        return None
+    ids, endpoint, _meeting_endpoint = scope
+    condition = _any_contains(
+        (Committee.name_th, Committee.name_en, Committee.order_number), query.plain
+    )
+    statement = (
+        sa.select(
+            Committee.id,
+            Committee.kind,
+            Committee.name_th,
+            Committee.name_en,
+            Committee.order_number,
+            Committee.dissolved_on,
+        )
+        .where(condition, *([Committee.id.in_(ids)] if ids is not None else []))
+        .order_by(Committee.dissolved_on.is_not(None), Committee.id.desc())
+    )
+    lang = current_language()
+
+    def hit(row) -> Hit:
+        english = lang == "en" and bool(row.name_en)
+        details = [str(COMMITTEE_KINDS[row.kind])]
+        if row.order_number:
+            details.append(_("Order %(number)s", number=row.order_number))
+        return Hit(
+            url_for(endpoint, committee_id=row.id),
+            row.name_en if english else row.name_th,
+            details,
+            [(_("Dissolved"), "secondary")] if row.dissolved_on else [],
+            "en" if english else None,
+        )
+
+    return _Source(statement, hit)
+
+
+#: The Bootstrap colour of each meeting status badge (as the meeting pages colour them).
+_MEETING_COLOURS = {
+    MeetingStatus.SCHEDULED: "info",
+    MeetingStatus.HELD: "primary",
+    MeetingStatus.MINUTES_DRAFTED: "warning",
+    MeetingStatus.MINUTES_CERTIFIED: "success",
+    MeetingStatus.CANCELLED: "secondary",
+}
+
+
+def _meetings(user, query: Query, _window: int) -> _Source | None:
+    """By number (ครั้งที่ 3/2569), committee name or venue; the latest first."""
+    scope = _committee_scope(user)
+    if scope is None:
+        return None
+    ids, _committee_endpoint, endpoint = scope
+    # A committee's names are compared once, not once for each of its meetings.
+    named = sa.select(Committee.id).where(
+        _any_contains((Committee.name_th, Committee.name_en), query.plain)
+    )
+    condition = sa.or_(
+        Meeting.committee_id.in_(named), _any_contains((Meeting.venue,), query.plain)
+    )
+    number = query.meeting_number()
+    if number is not None:
+        condition = sa.or_(
+            condition, sa.and_(Meeting.number == number[0], Meeting.year_be == number[1])
+        )
+    statement = (
+        sa.select(
+            Meeting.id,
+            Meeting.number,
+            Meeting.year_be,
+            Meeting.held_on,
+            Meeting.venue,
+            Meeting.status,
+            Committee.name_th,
+            Committee.name_en,
+        )
+        .join(Committee, Committee.id == Meeting.committee_id)
+        .where(condition, *([Meeting.committee_id.in_(ids)] if ids is not None else []))
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    )
+    lang = current_language()
+
+    def hit(row) -> Hit:
+        committee = row.name_en if lang == "en" and row.name_en else row.name_th
+        label = _("Meeting no. %(number)s", number=f"{row.number}/{row.year_be}")
+        details = [format_date(row.held_on)] + ([row.venue] if row.venue else [])
+        return Hit(
+            url_for(endpoint, meeting_id=row.id),
+            f"{label} · {committee}",
+            details,
+            [(str(MEETING_STATUSES[row.status]), _MEETING_COLOURS[row.status])],
+        )
+
+    return _Source(statement, hit)
+
+
+_SOURCES = {
+    "organisations": (_l("Organisations"), _organisations),
+    "contacts": (_l("Contacts"), _contacts),
+    "agreements": (_l("Agreements"), _agreements),
+    "proposals": (_l("Proposals"), _proposals),
+    "committees": (_l("Committees"), _committees),
+    "meetings": (_l("Meetings"), _meetings),
+}
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def visible_kinds(user) -> list[str]:
+    """The names of the kinds of record the user may find (no query is sent to know it)."""
+    query = Query.parse("-")
+    return [str(label) for label, build in _SOURCES.values() if build(user, query, 1) is not None]
+
+
+def search(user, query: Query) -> list[Group]:
+    """Every kind the user may see: the first SHOWN results of each, counted up to COUNTED,
+    one statement per kind."""
+    if not query:
+        return []
+    groups = []
+    for kind in KINDS:
+        label, build = _SOURCES[kind]
+        source = build(user, query, COUNTED + 1)
+        if source is None:
+            continue
+        rows = db.session.execute(source.statement.limit(COUNTED + 1)).all()
+        found = len(rows) if len(rows) <= COUNTED else None
+        groups.append(
+            Group(
+                kind,
+                str(label),
+                [source.hit(row) for row in rows[:SHOWN]],
+                found,
+                source.list_url or url_for("search.index", q=query.text, kind=kind),
+                own_list=source.list_url is not None,
+            )
+        )
+    return groups
+
+
+def search_kind(user, query: Query, kind: str, page: int) -> Group | None:
+    """One kind alone, a page of PER_PAGE results (None: a kind the user may not see)."""
+    if kind not in _SOURCES or not query:
+        return None
+    label, build = _SOURCES[kind]
+    offset = (page - 1) * PER_PAGE
+    source = build(user, query, offset + PER_PAGE + 1)
+    if source is None:
+        return None
+    rows = db.session.execute(source.statement.offset(offset).limit(PER_PAGE + 1)).all()
+    return Group(
+        kind,
+        str(label),
+        [source.hit(row) for row in rows[:PER_PAGE]],
+        None,
+        source.list_url or "",
+        own_list=source.list_url is not None,
+        has_next=len(rows) > PER_PAGE,
+    )
+
+
+def page_number(text: str | None) -> int:
+    """The page asked for, within 1..MAX_PAGE (anything else: the first)."""
+    text = (text or "").strip()
+    if not text.isdigit() or len(text) > 4:
+        return 1
+    return min(max(int(text), 1), MAX_PAGE)

@@ -1,0 +1,41 @@
+"""Apps on fresh databases (SQLite, or PostgreSQL via TEST_DATABASE_URL) filled by
+``flask registry seed-bench`` at a tiny scale, shared by the tests of a module."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import _admin_execute, _server_url, build_app, dispose
+
+
+@pytest.fixture(scope="module")
+def fresh_app(tmp_path_factory) -> Iterator:
+    """A factory of apps, each on a new, migrated, empty database (dropped afterwards)."""
+    made: list[tuple] = []
+    server = _server_url()
+
+    def factory():
+        url = None
+        if server:
+            name = f"registry_bench_{uuid.uuid4().hex[:10]}"
+            _admin_execute(server, f'CREATE DATABASE "{name}"')
+            url = sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+        application = build_app(tmp_path_factory.mktemp("bench"), url)
+        made.append((application, url))
+        return application
+
+    yield factory
+    for application, url in made:
+        dispose(application)
+        if url:
+            name = sa.make_url(url).database
+            _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed_bench(app, *args: str):
+    """Run ``flask registry seed-bench`` with these arguments; the click result."""
+    return app.test_cli_runner().invoke(args=["registry", "seed-bench", *args])
