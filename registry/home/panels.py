@@ -13,7 +13,6 @@ from ..meetings.forms import ATTENDANCE_LABELS
 from ..meetings.models import AttendanceKind
 from ..meetings.queries import attendance_counts
 from ..organisations.forms import KIND_LABELS as ORGANISATION_KIND_LABELS
-from ..organisations.forms import STATUS_LABELS as ORGANISATION_STATUS_LABELS
 from ..proposals.forms import STATUS_LABELS as PROPOSAL_STATUS_LABELS
 from . import queries
 
@@ -42,9 +41,6 @@ def staff(user: User) -> dict:
     timeline, more = queries.agreements_timeline()
     return {
         "counts": counts,
-        "ORGANISATION_STATUS_LABELS": ORGANISATION_STATUS_LABELS,
-        "PROPOSAL_STATUS_LABELS": PROPOSAL_STATUS_LABELS,
-        "AGREEMENT_CHART_LABELS": AGREEMENT_CHART_LABELS,
         "expiring": queries.expiring_agreements(),
         "in_review": queries.agreements_in_review(),
         "meetings": queries.upcoming_meetings(user),
@@ -102,12 +98,12 @@ def representative(user: User) -> dict:
         "endorsement_total": endorsement_total,
         "seats": queries.own_seats(user, on),
         "meetings": queries.own_next_meetings(user, on),
-        "PROPOSAL_STATUS_LABELS": PROPOSAL_STATUS_LABELS,
     }
 
 
 def plain(_user: User) -> dict:
-    """An account with no domain permission (a bare admin-like role has none today)."""
+    """An account none of the other pages fits (no role has such an account today): a
+    sentence and the menu."""
     return {}
 
 
