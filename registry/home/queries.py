@@ -283,17 +283,17 @@ def agreements_timeline() -> tuple[list[Agreement], int]:
 
 
 def proposals_by_category() -> list[tuple[int, str, int]]:
-    """(category id, Thai or English name, count), largest first (one query)."""
+    """(category id, name in the reader's language, count), largest first (two queries: the
+    counts read the category index alone, then the few categories' names)."""
     from ..i18n import current_language
 
-    column = Category.name_en if current_language() == "en" else Category.name_th
-    rows = db.session.execute(
-        sa.select(Category.id, sa.func.coalesce(column, Category.name_th), sa.func.count())
-        .join(Proposal, Proposal.category_id == Category.id)
-        .group_by(Category.id, column, Category.name_th)
-        .order_by(sa.func.count().desc(), Category.id)
+    counts = _grouped(
+        sa.select(Proposal.category_id, sa.func.count()).group_by(Proposal.category_id)
     )
-    return [(ident, name, count) for ident, name, count in rows]
+    categories = db.session.scalars(sa.select(Category).where(Category.id.in_(list(counts))))
+    lang = current_language()
+    rows = [(c.id, c.display_name(lang), counts[c.id]) for c in categories]
+    return sorted(rows, key=lambda row: (-row[2], row[0]))
 
 
 def month_starts(months: int, on: date | None = None) -> list[date]:
