@@ -408,6 +408,10 @@ class Server:
             WORKER_CLASS,
             "--threads",
             str(threads),
+            # The same workers for the whole run, so a worker that grows shows it (production
+            # replaces them every few thousand requests: see gunicorn.conf.py).
+            "--max-requests",
+            "0",
             "--error-logfile",
             str(self.log),
             "--log-level",

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ..db import db
-from ..organisations.models import Organisation
+from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
+from ..db import contains_text, db
+from ..organisations.models import Organisation, search_key
 from .models import (
     EXPIRING_DAYS,
     Agreement,
@@ -46,6 +47,9 @@ class Filters:
     status: str = ""
     kind: str = ""
     partner: int | None = None
+    #: Words of a party's name or acronym (a large register has thousands of partners: too
+    #: many for a drop-down list).
+    partner_name: str = ""
     expiring_before: date | None = None
     q: str = ""
 
@@ -59,6 +63,7 @@ class Filters:
             status=status if status in {*(s.value for s in AgreementStatus), *DERIVED} else "",
             kind=kind if kind in {k.value for k in AgreementKind} else "",
             partner=int(partner) if partner.isdigit() and len(partner) < 10 else None,
+            partner_name=" ".join(args.get("partner_name", "").split())[:100],
             expiring_before=_parse_date(args.get("expiring_before", "")[:10]),
             q=" ".join(args.get("q", "").split())[:100],
         )
@@ -69,6 +74,7 @@ class Filters:
             "status": self.status,
             "kind": self.kind,
             "partner": self.partner or "",
+            "partner_name": self.partner_name,
             "expiring_before": self.expiring_before.isoformat() if self.expiring_before else "",
             "q": self.q,
         }
@@ -111,6 +117,19 @@ def search(filters: Filters, on: date | None = None) -> sa.Select:
             Agreement.id.in_(
                 sa.select(AgreementParty.agreement_id).where(
                     AgreementParty.organisation_id == filters.partner
+                )
+            )
+        )
+    if filters.partner_name and (key := search_key(filters.partner_name)):
+        named = sa.select(Organisation.id).where(
+            contains_text(
+                Organisation.id, Organisation.search_text, key, sqlite_index=ORGANISATIONS_INDEX
+            )
+        )
+        query = query.where(
+            Agreement.id.in_(
+                sa.select(AgreementParty.agreement_id).where(
+                    AgreementParty.organisation_id.in_(named)
                 )
             )
         )
@@ -196,18 +215,9 @@ def representative_agreement_or_404(user, agreement_id: int) -> Agreement:
     return agreement
 
 
-def filter_partners() -> list[sa.Row]:
-    """The organisations party to at least one agreement (id, acronym, Thai name), by Thai
-    name: the choices of the list's partner filter. Rows, not records: a large register has
-    thousands."""
-    parties = sa.select(AgreementParty.organisation_id).distinct()
-    return list(
-        db.session.execute(
-            sa.select(Organisation.id, Organisation.acronym, Organisation.name_th)
-            .where(Organisation.id.in_(parties))
-            .order_by(Organisation.name_th)
-        )
-    )
+def partner_named(filters: Filters) -> Organisation | None:
+    """The organisation the list is filtered to by id (a link from its page), if any."""
+    return db.session.get(Organisation, filters.partner) if filters.partner else None
 
 
 def partner_choices() -> list[Organisation]:

@@ -63,7 +63,7 @@ def index():
         "agreements/index.html",
         page=page,
         filters=filters,
-        partners=queries.filter_partners(),
+        partner=queries.partner_named(filters),
     )
 
 

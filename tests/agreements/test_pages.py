@@ -291,6 +291,32 @@ def test_the_list_filters_by_status_kind_partner_and_end_date(
     assert draft and moa
 
 
+def test_the_list_filters_by_a_partner_s_name_typed_in_part(
+    client, sign_in_en, make_agreement, make_organisation
+):
+    own = make_organisation("กรมทดสอบตัวกรองคู่ภาคี")
+    named = make_organisation("สมาคมปัญญาประดิษฐ์ทดสอบตัวกรอง")
+    other = make_organisation("สมาคมอื่นทดสอบตัวกรอง")
+    make_agreement(organisation_ids=[own, named], title_th="บันทึกกับสมาคมที่ค้นหา")
+    make_agreement(organisation_ids=[own, other], title_th="บันทึกกับสมาคมอื่น")
+    sign_in_en("staff")
+
+    def page(query: dict) -> str:
+        with client.get("/agreements/", query_string=query) as response:
+            assert response.status_code == 200
+            return response.get_data(as_text=True)
+
+    html = page({"partner_name": "ปัญญาประดิษฐ์"})  # a word inside the Thai name
+    assert "บันทึกกับสมาคมที่ค้นหา" in html and "บันทึกกับสมาคมอื่น" not in html
+    html = page({"partner": str(named)})  # a link from the organisation's page
+    assert "บันทึกกับสมาคมที่ค้นหา" in html and "บันทึกกับสมาคมอื่น" not in html
+    assert "Only with" in html
+    # Odd text finds nothing and is still a normal page.
+    for odd in ['"*" OR -x NEAR', "%_%", "ก" * 5000, "\x00'; --"]:
+        html = page({"partner_name": odd})
+        assert "บันทึกกับสมาคมที่ค้นหา" not in html and "บันทึกกับสมาคมอื่น" not in html
+
+
 def test_the_list_exports_as_csv_and_xlsx(client, sign_in_en, make_agreement):
     make_agreement(title_th='=HYPERLINK("http://evil")')
     sign_in_en("staff")

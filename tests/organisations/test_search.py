@@ -314,3 +314,14 @@ def test_the_search_follows_every_change_of_names_and_people(
     assert organisation_id not in _listed(staff_client, q="ชื่อเดิม")
     assert organisation_id in _listed(staff_client, q="ชื่อใหม่")
     assert organisation_id not in _listed(staff_client, q="ประพันธ์")
+
+
+@pytest.mark.parametrize("path", ["/organisations/", "/proposals/", "/agreements/"])
+def test_control_characters_in_a_search_read_as_spaces(staff_client, make_organisation, path):
+    found = make_organisation("สมาคมตัวควบคุมทดสอบ")
+    for q in ["ตัวควบคุม\x00ทดสอบ", "\x00", "ตัว\x1fควบคุม", "\x7f\x9f"]:
+        with staff_client.get(path, query_string={"q": q, "partner_name": q}) as response:
+            assert response.status_code == 200, (path, q)
+    if path == "/organisations/":
+        # The control character splits the words; each half is still found on its own.
+        assert found in _listed(staff_client, q="ตัวควบคุม\x00")
