@@ -23,6 +23,16 @@ _PHONE_CHARACTERS = re.compile(r"\+?[0-9][0-9 -]*")
 _REGISTRATION_NUMBER = re.compile(r"[0-9A-Za-z\u0e00-\u0e7f/-]+")
 
 
+#: Control characters (NUL among them, which no database takes in a query) read as spaces.
+_CONTROLS = str.maketrans({code: " " for code in [*range(0x20), *range(0x7F, 0xA0)]})
+
+
+def query_text(text: str | None, limit: int) -> str:
+    """Words typed into a search or filter box: control characters read as spaces, spaces
+    collapsed, at most ``limit`` characters."""
+    return " ".join((text or "").translate(_CONTROLS).split())[:limit]
+
+
 def is_email(text: str) -> bool:
     """Whether the text is a well-formed email address (no lookup of the domain)."""
     try:

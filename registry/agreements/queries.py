@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
 from ..db import contains_text, db
+from ..formats import query_text
 from ..organisations.models import Organisation, search_key
 from .models import (
     EXPIRING_DAYS,
@@ -63,9 +64,9 @@ class Filters:
             status=status if status in {*(s.value for s in AgreementStatus), *DERIVED} else "",
             kind=kind if kind in {k.value for k in AgreementKind} else "",
             partner=int(partner) if partner.isdigit() and len(partner) < 10 else None,
-            partner_name=" ".join(args.get("partner_name", "").split())[:100],
+            partner_name=query_text(args.get("partner_name"), 100),
             expiring_before=_parse_date(args.get("expiring_before", "")[:10]),
-            q=" ".join(args.get("q", "").split())[:100],
+            q=query_text(args.get("q"), 100),
         )
 
     def args(self) -> dict:

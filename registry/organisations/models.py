@@ -10,12 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from ..db import TimestampMixin, db, enum_column
+from ..formats import query_text
 from .provinces import province_name
 
 #: Characters that change nothing a reader sees: zero-width spaces and joiners, BOM.
 _INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff")
-#: Control characters (NUL among them, which no database takes in a query) read as spaces.
-_CONTROLS = str.maketrans({code: " " for code in [*range(0x20), *range(0x7F, 0xA0)]})
 
 
 def name_key(name: str | None) -> str:
@@ -31,8 +30,8 @@ def name_key(name: str | None) -> str:
 def search_key(text: str | None) -> str:
     """Text as the search compares it: like ``name_key``, without a length limit, and
     control characters read as spaces."""
-    text = unicodedata.normalize("NFKC", text or "").translate(_INVISIBLE).translate(_CONTROLS)
-    return " ".join(text.casefold().split())
+    text = unicodedata.normalize("NFKC", text or "").translate(_INVISIBLE)
+    return query_text(text.casefold(), len(text))
 
 
 class OrganisationKind(enum.StrEnum):

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from .. import tabular
 from ..db import SQLITE_SEARCH_TABLE, contains_text, db
+from ..formats import query_text
 from ..i18n import BANGKOK, be_year, current_language, to_local
 from ..tabular import Column
 from .forms import KIND_LABELS, STATUS_LABELS
@@ -47,7 +48,7 @@ class Filters:
         province = args.get("province", "")
         sort = args.get("sort", "name")
         return cls(
-            q=" ".join(args.get("q", "").split())[:MAX_QUERY],
+            q=query_text(args.get("q"), MAX_QUERY),
             kind=kind if kind in {k.value for k in OrganisationKind} else "",
             status=status
             if status in {CURRENT, ALL, *(s.value for s in OrganisationStatus)}

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from .. import tabular
 from ..agreements.models import Agreement
 from ..db import contains_text, db
+from ..formats import query_text
 from ..i18n import BANGKOK, be_year, current_language, to_local
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus
 from ..organisations.models import Contact, Organisation, OrganisationStatus, search_key
@@ -140,7 +141,7 @@ class Filters:
         kind = args.get("kind", "")
         sort = args.get("sort", "newest")
         return cls(
-            q=" ".join(args.get("q", "").split())[:MAX_QUERY],
+            q=query_text(args.get("q"), MAX_QUERY),
             status=status if status in {OPEN, *(s.value for s in ProposalStatus)} else "",
             kind=kind if kind in {k.value for k in ProposalKind} else "",
             category=_digits(args.get("category")),
