@@ -181,6 +181,8 @@ bench: system-deps install
 	$(PY) -m bench.proposals $(BENCH_PROPOSALS_ARGS)
 	# Each role's home page and the committee attendance picture on the same large register.
 	$(PY) -m bench.home $(BENCH_HOME_ARGS)
+	# The header's global search over every kind of record, per role.
+	$(PY) -m bench.search $(BENCH_SEARCH_ARGS)
 	# gunicorn under load, SQLite and PostgreSQL: throughput, latency, SQL per request, PDFs, memory.
 	$(PY) -m bench.load --scale "$${BENCH_SCALE:-1}" $(BENCH_LOAD_ARGS)
 

@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import platform
 import random
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -42,7 +40,13 @@ import sqlalchemy as sa  # noqa: E402
 
 from bench import data  # noqa: E402
 from bench import proposals as proposal_data  # noqa: E402
-from bench.run import StatementCounter, _load, build, postgres_database  # noqa: E402
+from bench.run import (  # noqa: E402
+    StatementCounter,
+    _load,
+    build,
+    database_options,
+    on_each_database,
+)
 from registry.agreements.models import Agreement, AgreementParty  # noqa: E402
 from registry.audit.models import AuditEvent  # noqa: E402
 from registry.auth import services as accounts  # noqa: E402
@@ -242,33 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--committees", type=int, default=60)
     parser.add_argument("--meetings", type=int, default=24, help="per committee")
     parser.add_argument("--audit-events", type=int, default=300_000)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL") or None,
-        help="a PostgreSQL server to run on as well (a database is created there and dropped)",
-    )
-    parser.add_argument("--no-sqlite", action="store_true", help="only the --database-url run")
-    parser.add_argument(
-        "--keep",
-        type=Path,
-        help="build the SQLite database in this folder and keep it; when it is there already, "
-        "measure it again without rebuilding (for trying changes to the code)",
-    )
-    options = parser.parse_args(argv)
-    failures = 0
-    if options.keep and not options.no_sqlite:
-        options.keep.mkdir(parents=True, exist_ok=True)
-        failures += run(options.keep, None, options)
-    elif not options.no_sqlite:
-        with tempfile.TemporaryDirectory(prefix="registry-bench-") as folder:
-            failures += run(Path(folder), None, options)
-    if options.database_url:
-        with (
-            tempfile.TemporaryDirectory(prefix="registry-bench-") as folder,
-            postgres_database(options.database_url) as url,
-        ):
-            failures += run(Path(folder), url, options)
-    return 1 if failures else 0
+    database_options(parser)
+    return on_each_database(parser.parse_args(argv), run)
 
 
 def _accounts(rep_org: int, kept: bool) -> dict[str, int]:

@@ -20,12 +20,10 @@ Exit status: 1 when a request failed or the statement count grew with the page s
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -41,8 +39,9 @@ from bench.run import (  # noqa: E402
     StatementCounter,
     _load,
     build,
+    database_options,
     measure,
-    postgres_database,
+    on_each_database,
     print_table,
 )
 from registry.auth import services as accounts  # noqa: E402
@@ -130,33 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endorsements", type=int, default=500_000)
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--contacts", type=int, default=10_000)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL") or None,
-        help="a PostgreSQL server to run on as well (a database is created there and dropped)",
-    )
-    parser.add_argument("--no-sqlite", action="store_true", help="only the --database-url run")
-    parser.add_argument(
-        "--keep",
-        type=Path,
-        help="build the SQLite database in this folder and keep it; when it is there already, "
-        "measure it again without rebuilding (for trying changes to the code)",
-    )
-    options = parser.parse_args(argv)
-    failures = 0
-    if options.keep and not options.no_sqlite:
-        options.keep.mkdir(parents=True, exist_ok=True)
-        failures += run(options.keep, None, options)
-    elif not options.no_sqlite:
-        with tempfile.TemporaryDirectory(prefix="registry-bench-") as folder:
-            failures += run(Path(folder), None, options)
-    if options.database_url:
-        with (
-            tempfile.TemporaryDirectory(prefix="registry-bench-") as folder,
-            postgres_database(options.database_url) as url,
-        ):
-            failures += run(Path(folder), url, options)
-    return 1 if failures else 0
+    database_options(parser)
+    return on_each_database(parser.parse_args(argv), run)
 
 
 def run(folder: Path, url: str | None, options) -> int:

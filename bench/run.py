@@ -94,21 +94,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export-runs", type=int, default=5, help="timed runs per export")
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--contacts", type=int, default=50_000)
+    database_options(parser, keep=False)
+    parser.add_argument(
+        "--proposed-indexes",
+        action="store_true",
+        help="first add the indexes proposed for the search (PROPOSED_INDEXES), to compare",
+    )
+    return on_each_database(parser.parse_args(argv), run)
+
+
+def database_options(parser: argparse.ArgumentParser, *, keep: bool = True) -> None:
+    """The options by which every benchmark chooses its databases: SQLite (in a temporary
+    folder, or kept in ``--keep``), and a PostgreSQL server named by ``--database-url`` or
+    ``BENCH_DATABASE_URL`` (``make bench BENCH_PG=1`` starts a throwaway one)."""
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL") or None,
         help="a PostgreSQL server to run on as well (a database is created there and dropped)",
     )
     parser.add_argument("--no-sqlite", action="store_true", help="only the --database-url run")
-    parser.add_argument(
-        "--proposed-indexes",
-        action="store_true",
-        help="first add the indexes proposed for the search (PROPOSED_INDEXES), to compare",
-    )
-    options = parser.parse_args(argv)
+    if keep:
+        parser.add_argument(
+            "--keep",
+            type=Path,
+            help="build the SQLite database in this folder and keep it; when it is there "
+            "already, measure it again without rebuilding (for trying changes to the code)",
+        )
 
+
+def on_each_database(options, run) -> int:
+    """``run(folder, url or None, options)`` on each database the options ask for; the exit
+    status: 1 when any run reported a failure."""
     failures = 0
-    if not options.no_sqlite:
+    keep = getattr(options, "keep", None)
+    if keep and not options.no_sqlite:
+        keep.mkdir(parents=True, exist_ok=True)
+        failures += run(keep, None, options)
+    elif not options.no_sqlite:
         with tempfile.TemporaryDirectory(prefix="registry-bench-") as folder:
             failures += run(Path(folder), None, options)
     if options.database_url:

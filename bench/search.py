@@ -14,7 +14,7 @@ every query of a role (it does not grow with what is found).
 
     .venv/bin/python -m bench.search [--runs 30] [--keep FOLDER]
     BENCH_DATABASE_URL=postgresql://user@host:port/postgres .venv/bin/python -m bench.search
-    BENCH_PG=1 .venv/bin/python -m bench.search     # a throwaway PostgreSQL cluster
+    make bench BENCH_PG=1                           # with a throwaway PostgreSQL cluster
 
 Exit status: 1 when a request failed or the statement count of a role varied.
 Timings are printed, never asserted.
@@ -23,18 +23,13 @@ Timings are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import random
 import re
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -51,8 +46,9 @@ from bench.run import (  # noqa: E402
     StatementCounter,
     _load,
     build,
+    database_options,
     measure,
-    postgres_database,
+    on_each_database,
 )
 from registry.agreements.models import (  # noqa: E402
     Agreement,
@@ -495,21 +491,6 @@ def _cpu(client, params: dict, runs: int) -> float:
     return statistics.median(times)
 
 
-@contextmanager
-def throwaway_postgres():
-    """A PostgreSQL cluster of its own (tools/pg_test_cluster.sh), stopped afterwards."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tempfile.mkdtemp(prefix="registry-bench-pg.")
-    script = str(PROJECT_ROOT / "tools" / "pg_test_cluster.sh")
-    out = subprocess.run([script, "start", folder, str(port)], check=True, capture_output=True)
-    try:
-        yield out.stdout.decode().strip().splitlines()[-1]
-    finally:
-        subprocess.run([script, "stop", folder], check=False, capture_output=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, run the benchmark on each database asked for, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -521,36 +502,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agreements", type=int, default=5_000)
     parser.add_argument("--committees", type=int, default=200)
     parser.add_argument("--meetings", type=int, default=5_000)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL") or None,
-        help="a PostgreSQL server to run on as well (a database is created there and dropped)",
-    )
-    parser.add_argument("--no-sqlite", action="store_true", help="only the PostgreSQL run")
-    parser.add_argument(
-        "--keep",
-        type=Path,
-        help="build the SQLite database in this folder and keep it; when it is there already, "
-        "measure it again without rebuilding",
-    )
-    options = parser.parse_args(argv)
-    failures = 0
-    if not options.no_sqlite:
-        if options.keep:
-            options.keep.mkdir(parents=True, exist_ok=True)
-            failures += run(options.keep, None, options)
-        else:
-            with tempfile.TemporaryDirectory(prefix="registry-bench-") as folder:
-                failures += run(Path(folder), None, options)
-    server = options.database_url
-    if server or os.environ.get("BENCH_PG"):
-        with (
-            nullcontext(server) if server else throwaway_postgres() as server_url,
-            tempfile.TemporaryDirectory(prefix="registry-bench-") as folder,
-            postgres_database(server_url) as url,
-        ):
-            failures += run(Path(folder), url, options)
-    return 1 if failures else 0
+    database_options(parser)
+    return on_each_database(parser.parse_args(argv), run)
 
 
 if __name__ == "__main__":

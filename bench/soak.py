@@ -45,6 +45,7 @@ every way out, Ctrl-C included.
 
 from __future__ import annotations
 
+import abc
 import argparse
 import http.client
 import json
@@ -387,7 +388,7 @@ class Browser:
 # --- the simulated users -----------------------------------------------------------------
 
 
-class User:
+class User(abc.ABC):
     """A simulated user: signs in, then acts until the deadline."""
 
     #: The kinds of write the user makes, and the order it repeats them in.
@@ -442,9 +443,10 @@ class User:
             self.browser.request("GET", where)
         return record.acknowledged
 
+    @abc.abstractmethod
     def act(self, kind: str) -> None:
-        """One write of that kind, with the page before it and the one after."""
-        raise NotImplementedError
+        """One write of that kind, with the page before it and the one after (each kind of
+        user writes its own)."""
 
     def step(self, kind: str) -> bool:
         """Sign in when needed, then act; False when it could not get that far."""
