@@ -8,8 +8,8 @@ from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import cache, errors, i18n, security
 from . import config as config_module
-from . import errors, i18n, security
 from .config import PROJECT_ROOT
 from .db import configure_sqlite
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = security.RecordIdConverter
 
     _init_database(app)
+    cache.init_app(app)
     _init_sign_in(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)

@@ -3,12 +3,14 @@ them (``registry.charts.pictures``), as the template's context."""
 
 from __future__ import annotations
 
+from .. import cache
 from ..agreements.forms import STATE_LABELS
 from ..agreements.forms import STATUS_LABELS as AGREEMENT_STATUS_LABELS
 from ..agreements.models import AgreementState, AgreementStatus
 from ..auth.models import User
 from ..charts import pictures
 from ..committees.services import today
+from ..i18n import current_language
 from ..meetings.forms import ATTENDANCE_LABELS
 from ..meetings.models import AttendanceKind
 from ..meetings.queries import attendance_counts
@@ -37,15 +39,24 @@ TIMELINE_STATE_LABELS = {state.value: label for state, label in STATE_LABELS.ite
 
 def staff(user: User) -> dict:
     """Staff and admins: figures, what waits for them, what changed, and the pictures."""
-    counts = queries.counts()
-    timeline, more = queries.agreements_timeline()
     return {
-        "counts": counts,
+        **cache.remembered("home.staff", (current_language(),), _staff_figures),
         "expiring": queries.expiring_agreements(),
         "in_review": queries.agreements_in_review(),
         "meetings": queries.upcoming_meetings(user),
         "to_screen": queries.proposals_to_screen(),
         "activity": queries.recent_activity(user),
+    }
+
+
+def _staff_figures() -> dict:
+    """The counts and pictures of the whole registry: the same for every staff member, and
+    the costliest part of the page (they count every record), so kept until the next write
+    (``registry.cache``)."""
+    counts = queries.counts()
+    timeline, more = queries.agreements_timeline()
+    return {
+        "counts": counts,
         "charts": {
             "timeline": pictures.agreement_timeline(
                 timeline, today(), TIMELINE_STATE_LABELS, more=more

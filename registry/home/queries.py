@@ -157,7 +157,12 @@ def expiring_agreements(on: date | None = None) -> Expiring:
     """The home page's summary of ``agreements.queries.expiring_by_threshold``, bounded
     (two queries: the count per band, the soonest few)."""
     on = on or today()
-    ending = sa.and_(in_force(on), Agreement.effective_until <= on + timedelta(days=EXPIRING_DAYS))
+    # The end date's range is written out (not left to ``in_force``'s "no end or not yet
+    # ended"), so the database reads the few agreements ending soon from its end-date index.
+    ending = sa.and_(
+        in_force(on),
+        Agreement.effective_until.between(on, on + timedelta(days=EXPIRING_DAYS)),
+    )
     band = sa.case(
         (Agreement.effective_until <= on + timedelta(days=30), 30),
         (Agreement.effective_until <= on + timedelta(days=60), 60),

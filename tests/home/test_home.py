@@ -328,7 +328,10 @@ def test_each_home_page_runs_the_same_statements_however_large_the_register(
             client.post("/sign-out").close()
             sign_in_client(client, get_user(user).email)
             count_statements("/")  # warm-up: the first request of a session loads more
+            app.extensions["registry_cache"].clear()  # the staff figures counted afresh
             status, found[role] = count_statements("/")
+            assert status == 200
+            status, found[f"{role}, figures kept"] = count_statements("/")
             assert status == 200
         return found
 
@@ -338,6 +341,8 @@ def test_each_home_page_runs_the_same_statements_however_large_the_register(
     large = statements()
     assert large == small, f"statements with little data {small}, with more {large}"
     assert max(small.values()) <= 30, small
+    # the figures and pictures are counted once, then kept until the next write
+    assert small["staff, figures kept"] < small["staff"], small
 
 
 def test_an_admin_gets_the_staff_home_and_the_administration_links(client, sign_in):
