@@ -123,6 +123,22 @@ def contains_text(id_column, text_column, key: str, *, sqlite_index: str):
     return text_column.contains(key, autoescape=True)
 
 
+#: PostgreSQL's folded search text of organisations and proposals (migration 0012): a
+#: generated column no model declares, and the name ending of its trigram indexes.
+FOLDED_COLUMN = "search_folded"
+TRIGRAM_INDEX_SUFFIX = "_search_fold_trgm"
+
+
+def folded_column(table: sa.Table) -> sa.ColumnClause:
+    """PostgreSQL: the folded search text of ``table`` (organisations or proposals)."""
+    return sa.column(FOLDED_COLUMN, sa.Text, _selectable=table)
+
+
 def include_object(_obj, name, type_, _reflected, _compare_to) -> bool:
-    """For Alembic: leave SQLite's search indexes out of the comparison of models and schema."""
+    """For Alembic: leave the search indexes (SQLite's FTS5 tables, PostgreSQL's folded
+    search text and its trigram indexes) out of the comparison of models and schema."""
+    if type_ == "index" and (name or "").endswith(TRIGRAM_INDEX_SUFFIX):
+        return False
+    if type_ == "column" and name == FOLDED_COLUMN:
+        return False
     return not (type_ == "table" and (name or "").startswith(SQLITE_SEARCH_TABLES))

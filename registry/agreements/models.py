@@ -69,6 +69,9 @@ class Agreement(TimestampMixin, db.Model):
             "OR effective_until >= effective_from",
             name="ends_after_start",
         ),
+        # The list, newest first; the agreements in force that end soonest (home, expiring).
+        sa.Index("ix_agreements_created_at_id", "created_at", "id"),
+        sa.Index("ix_agreements_status_effective_until", "status", "effective_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

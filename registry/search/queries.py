@@ -15,6 +15,16 @@ other kinds are small enough (5,000 agreements, 200 committees, 5,000 meetings) 
 by an index first (contacts through their organisation's search text), and are read with
 LIKE on SQLite and ``strpos`` on PostgreSQL. See bench/search.py for the timings.
 
+On PostgreSQL, organisations and proposals are looked up in two parts, newest first: the
+newest ``RECENT`` records are read directly (a common word is found there and the search
+stops), the older ones through a trigram index on their folded text (``search_fold``,
+migration 0012: Thai letters written as Latin ones, which pg_trgm indexes as words), which
+finds a rare word at once; every match is then checked with ``strpos`` on the text itself.
+
+A query of one or two characters has no trigram to look up: it reads the text itself, and
+in the two largest kinds (contacts and proposals) only that of the newest ``SHORT_SCOPE``
+records; the page says so.
+
 A kind's query asks for its first ``COUNTED + 1`` matches at most (newest first; meetings
 latest first), read in an order an index gives, so a common word stops early and costs no
 more than a rare one; what is found is counted up to ``COUNTED`` ("more than 100" beyond),
@@ -48,7 +58,7 @@ from ..committees.queries import (
     secretary_committee_ids,
 )
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
-from ..db import db
+from ..db import db, folded_column
 from ..i18n import current_language, format_date
 from ..meetings.forms import STATUS_LABELS as MEETING_STATUSES
 from ..meetings.models import Meeting, MeetingStatus
@@ -71,6 +81,13 @@ COUNTED = 100
 PER_PAGE = 25
 #: The deepest page of one kind (25 x 200 = 5,000 results); past it, narrow the search.
 MAX_PAGE = 200
+
+#: PostgreSQL: the newest records of a kind read directly before the trigram index serves.
+RECENT = 3000
+#: A key shorter than this has no trigram: it is compared with the text itself.
+TRIGRAM = 3
+#: A query shorter than TRIGRAM looks through this many of the newest contacts and proposals.
+SHORT_SCOPE = 5000
 
 #: The kinds of record, in the order the page shows them.
 KINDS = ("organisations", "contacts", "agreements", "proposals", "committees", "meetings")
@@ -123,6 +140,12 @@ class Query:
 
     def __bool__(self) -> bool:
         return bool(self.key)
+
+    @property
+    def short(self) -> bool:
+        """Too short for a trigram: the largest kinds are searched among their newest
+        ``SHORT_SCOPE`` records only."""
+        return len(self.key) < TRIGRAM
 
     def meeting_number(self) -> tuple[int, int] | None:
         """(number, Buddhist year) when the text names a meeting: "ครั้งที่ 3/2569"."""
@@ -203,12 +226,52 @@ def _any_contains(columns, key: str) -> sa.ColumnElement[bool]:
 
 
 def _indexed(column, id_column, index: str, key: str, window: int) -> sa.ColumnElement[bool]:
-    """A ``search_text`` column holds ``key``: on SQLite, for three characters or more, the
-    newest ``window`` matches in its FTS5 trigram index (the rest cannot be shown, so they
-    are not read); elsewhere as ``_contains``."""
-    if _dialect() == "sqlite" and len(key) >= 3:
-        return id_column.in_(_index_ids(index, key).order_by(sa.text("rowid DESC")).limit(window))
+    """A ``search_text`` column holds ``key``, for a kind whose first ``window`` matches
+    (newest first) are wanted: on SQLite, for three characters or more, the newest matches
+    in its FTS5 trigram index; on PostgreSQL, the newest ``RECENT`` records read directly,
+    then the older ones through the trigram index (``_recent_then_indexed``); else as
+    ``_contains``."""
+    if len(key) >= TRIGRAM:
+        if _dialect() == "sqlite":
+            newest = _index_ids(index, key).order_by(sa.text("rowid DESC")).limit(window)
+            return id_column.in_(newest)
+        if _dialect() == "postgresql":
+            return id_column.in_(_recent_then_indexed(column, id_column, key, window))
     return _contains(column, key, folded=True)
+
+
+def _recent_then_indexed(column, id_column, key: str, window: int) -> sa.Select:
+    """PostgreSQL: the ids of the newest ``window`` records whose ``column`` holds ``key``.
+
+    The newest ``RECENT`` records are read directly; only when they hold fewer than
+    ``window`` matches are the older ones looked up, through the trigram index on its
+    folded text (migration 0012), each candidate checked with ``strpos``. So a
+    common word costs a few thousand comparisons and a rare one an index lookup, where
+    either plan alone is slow for the other (a planner cannot tell them apart)."""
+    floor = sa.select(sa.func.max(id_column) - RECENT).scalar_subquery()
+    recent = sa.select(id_column).where(id_column > floor, sa.func.strpos(column, key) > 0)
+    older = sa.select(id_column).where(id_column <= floor, _folded_contains(column, key))
+    newest_first = (
+        recent.order_by(id_column.desc()).limit(window),
+        older.order_by(id_column.desc()).limit(window),
+    )
+    both = sa.union_all(*(part.subquery().select() for part in newest_first)).subquery()
+    return sa.select(both.c[0]).limit(window)
+
+
+def _folded_contains(column, key: str) -> sa.ColumnElement[bool]:
+    """PostgreSQL: ``column`` holds ``key`` (three characters or more), found through the
+    trigram index on its folded copy (``search_folded``) and checked on the text itself."""
+    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return sa.and_(
+        folded_column(column.table).like(sa.func.search_fold(pattern)),
+        sa.func.strpos(column, key) > 0,
+    )
+
+
+def _newest(id_column, count: int) -> sa.ColumnElement[bool]:
+    """The record is among the newest ``count`` of its kind."""
+    return id_column > sa.select(sa.func.max(id_column) - count).scalar_subquery()
 
 
 def _index_ids(index: str, key: str) -> sa.Select:
@@ -285,23 +348,23 @@ def _contacts(user, query: Query, _window: int) -> _Source | None:
     name = sa.func.coalesce(Contact.title, "") + Contact.first_name + " "
     name = name + sa.func.coalesce(Contact.last_name, "")
     by_name = _contains(name, query.plain)
-    if scope is None:
+    if scope is None and not query.short:
         # An organisation's search text holds its people's written names: the
-        # organisations it finds narrow the names to compare (on SQLite through its index,
-        # so not for one or two characters, which a LIKE over the names serves as well).
-        named = None
+        # organisations it finds narrow the names to compare, through their trigram index
+        # (not for one or two characters: those read the newest contacts' names).
         if _dialect() == "postgresql":
             named = sa.select(Organisation.id).where(
-                _contains(Organisation.search_text, query.key, folded=True)
+                _folded_contains(Organisation.search_text, query.key)
             )
-        elif len(query.key) >= 3:
+        else:
             named = _index_ids(ORGANISATIONS_INDEX, query.key)
-        if named is not None:
-            by_name = sa.and_(Contact.organisation_id.in_(named), by_name)
+        by_name = sa.and_(Contact.organisation_id.in_(named), by_name)
     alternatives = [by_name, _contains(Contact.position, query.plain)]
     if query.plain.isascii():  # addresses are Latin letters, kept in lower case
         alternatives.append(_contains(Contact.email, query.plain, folded=True))
     condition = sa.or_(*alternatives)
+    if query.short and scope is None:
+        condition = sa.and_(_newest(Contact.id, SHORT_SCOPE), condition)
     statement = (
         sa.select(
             Contact.id,
@@ -407,6 +470,8 @@ def _proposals(user, query: Query, window: int) -> _Source | None:
     if not (user.can("proposals.view") or user.can("proposals.own")):
         return None
     condition = _indexed(Proposal.search_text, Proposal.id, PROPOSALS_INDEX, query.key, window)
+    if query.short:
+        condition = sa.and_(_newest(Proposal.id, SHORT_SCOPE), condition)
     statement = (
         sa.select(
             Proposal.id,

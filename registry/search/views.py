@@ -35,4 +35,5 @@ def index():
         max_query=queries.MAX_QUERY,
         shown=queries.SHOWN,
         counted=queries.COUNTED,
+        short_scope=queries.SHORT_SCOPE,
     )

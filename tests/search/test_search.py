@@ -264,3 +264,49 @@ def test_results_read_in_thai(client, sign_in, world, app, monkeypatch):
     html = search(client, WORD)
     assert "ค้นหา" in html
     assert "Organisations" not in html and "found" not in html
+
+
+def _proposal_links(html: str) -> list[int]:
+    return sorted(int(a.rsplit("/", 1)[1]) for a in links(html) if a.startswith("/proposals/"))
+
+
+def test_old_records_are_found_beyond_the_newest_ones_read_directly(
+    client, sign_in, submit, make_organisation, monkeypatch
+):
+    """PostgreSQL reads the newest RECENT records directly and the older ones through the
+    trigram index on their folded text: both parts are found, newest first, and a word with
+    LIKE's wildcards in it is only text (SQLite answers the same through its FTS index)."""
+    monkeypatch.setattr(queries, "RECENT", 2)
+    organisation = make_organisation()
+    oldest = submit(organisation, title="ระบบเก่าแก่ที่สุด 50%_off")
+    middle = submit(organisation, title="ระบบกลางเรื่อง")
+    newer = [submit(organisation, title=f"ระบบใหม่ {n}") for n in range(2)]
+    sign_in("staff")
+    assert _proposal_links(search(client, "เก่าแก่")) == [oldest]  # only in an old one
+    assert _proposal_links(search(client, "50%_off")) == [oldest]
+    assert _proposal_links(search(client, "0%_o")) == [oldest]
+    assert _proposal_links(search(client, "0%xo")) == []  # % and _ match only themselves
+    assert _proposal_links(search(client, "ระบบ")) == sorted([oldest, middle, *newer])
+    monkeypatch.setattr(queries, "COUNTED", 2)
+    html = search(client, "ระบบ")
+    assert counts(html)["proposals"] == "more than 2 found"
+    monkeypatch.setattr(queries, "PER_PAGE", 3)
+    assert _proposal_links(search(client, "ระบบ", kind="proposals")) == sorted([middle, *newer])
+    assert _proposal_links(search(client, "ระบบ", kind="proposals", page="2")) == [oldest]
+
+
+def test_one_or_two_characters_look_through_the_newest_records_and_say_so(
+    client, sign_in, submit, make_organisation, make_contact, monkeypatch
+):
+    monkeypatch.setattr(queries, "SHORT_SCOPE", 2)
+    organisation = make_organisation()
+    old = submit(organisation, title="ฌฌ โครงการเก่า")
+    new = submit(organisation, title="ฌฌ โครงการใหม่")
+    submit(organisation, title="โครงการล่าสุด")
+    sign_in("staff")
+    html = search(client, "ฌฌ")
+    assert _proposal_links(html) == [new]  # the old one is beyond the newest two
+    assert "looks through the newest 2 contacts and proposals only" in html
+    html = search(client, "ฌฌ โครงการเก่า")
+    assert _proposal_links(html) == [old]  # three characters or more: every record
+    assert "looks through the newest" not in html
