@@ -54,7 +54,21 @@ class _Pagination(SelectPagination):
         # little scans everything, so this halves its time).
         if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
             return self._query_offset + len(self.items)
-        return super()._query_count()
+        # Else the count is kept until the next write (``registry.cache``): paging through
+        # a long list, or coming back to it, counts it once. The key is the statement itself
+        # with its values, so it holds every filter, the reader's scope included.
+        from .cache import remembered
+
+        compiled = self._query_args["select"].compile(db.session.get_bind())
+        values = tuple(sorted((name, _hashable(value)) for name, value in compiled.params.items()))
+        return remembered("page count", (str(compiled), values), super()._query_count)
+
+
+def _hashable(value):
+    """A statement's value as part of a key (lists, as an IN takes them, become tuples)."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_hashable(item) for item in value)
+    return value
 
 
 def paginate(select: sa.Select, *, per_page: int) -> SelectPagination:

@@ -265,7 +265,7 @@ def _ids(body: str) -> set[int]:
 
 
 def test_the_last_page_is_not_counted_again_but_its_total_is_right(
-    staff_client, make_organisation, statements, monkeypatch
+    app, staff_client, make_organisation, statements, monkeypatch
 ):
     for n in range(7):
         make_organisation(f"สมาคมนับหน้า {n:02d}", province="10")
@@ -273,6 +273,7 @@ def test_the_last_page_is_not_counted_again_but_its_total_is_right(
     counts = {}
     for page in (1, 2, 3):
         staff_client.get("/organisations/", query_string={"q": "นับหน้า", "page": page}).close()
+        app.extensions["registry_cache"].clear()  # counts are kept until the next write
         with (
             statements() as seen,
             staff_client.get("/organisations/", query_string={"q": "นับหน้า", "page": page}) as r,
@@ -325,3 +326,27 @@ def test_control_characters_in_a_search_read_as_spaces(staff_client, make_organi
     if path == "/organisations/":
         # The control character splits the words; each half is still found on its own.
         assert found in _listed(staff_client, q="ตัวควบคุม\x00")
+
+
+def test_a_count_is_kept_until_the_next_write(
+    staff_client, make_organisation, statements, monkeypatch
+):
+    for n in range(3):
+        make_organisation(f"สมาคมนับซ้ำ {n:02d}")
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+
+    def visit() -> tuple[str, int]:
+        with (
+            statements() as seen,
+            staff_client.get("/organisations/", query_string={"q": "นับซ้ำ"}) as response,
+        ):
+            body = response.get_data(as_text=True)
+        return body, len([s for s in seen if "count(" in s.lower() and "organisations" in s])
+
+    body, counted = visit()
+    assert "พบองค์กร 3 รายการ" in body and counted == 1
+    body, counted = visit()
+    assert "พบองค์กร 3 รายการ" in body and counted == 0  # kept: nothing was written
+    make_organisation("สมาคมนับซ้ำ 03")
+    body, counted = visit()
+    assert "พบองค์กร 4 รายการ" in body and counted == 1
