@@ -1,10 +1,10 @@
 """Figures worth keeping between requests, for as long as nothing was written.
 
 Every transaction that writes a record also writes an audit event (``audit.services`` refuses
-or logs a commit without one), so the newest audit event's id moves on with every change:
-a result kept under that id, today's date and the caller's own key (the reader's language,
-say) is as good as a new one while the id stays the same. Reading the id is one statement
-on the primary key, whatever the size of the register.
+or logs a commit without one), so the newest audit event moves on with every change:
+a result kept under its id and time, today's date and the caller's own key (the reader's
+language, say) is as good as a new one while they stay the same. Reading them is one
+statement on two indexes, whatever the size of the register.
 
 Two transactions may commit their events out of id order on PostgreSQL; a result made in
 between could then miss the one with the smaller id until the next write. So nothing is
@@ -84,14 +84,19 @@ def store() -> Store:
     return current_app.extensions["registry_cache"]
 
 
-def data_version() -> int:
-    """The id of the newest audit event: it changes whenever anything was written (read once
-    per request)."""
+def data_version() -> tuple:
+    """The id and time of the newest audit event: they change whenever anything was written
+    (read once per request, from two indexes). The time as well as the id, so that a
+    database restored from a backup, whose next events take ids given before, never meets a
+    result kept for other data under the same id."""
     from .audit.models import AuditEvent
 
     if has_request_context() and "data_version" in g:
         return g.data_version
-    version = db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+    newest, at = db.session.execute(
+        sa.select(sa.func.max(AuditEvent.id), sa.func.max(AuditEvent.at))
+    ).one()
+    version = (newest or 0, at)
     if has_request_context():
         g.data_version = version
     return version

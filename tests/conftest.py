@@ -123,6 +123,7 @@ def db_session(app) -> Iterator[None]:
     connection = engine.connect()
     outer = connection.begin()
     engines[None] = connection
+    app.extensions["registry_cache"].clear()  # results kept for another test's data
     try:
         with app.app_context():
             db.session.configure(join_transaction_mode="create_savepoint")

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from .. import cache
 from ..committees.forms import ROLE_LABELS
 from ..committees.models import ROLE_RANK, ROLE_TITLES_TH, MemberRole, Membership
 from ..db import db
@@ -355,6 +356,13 @@ def minutes_final(meeting: Meeting) -> bool:
     return meeting.status is MeetingStatus.MINUTES_CERTIFIED
 
 
+def _kept(kind: str, meeting: Meeting, build) -> dict:
+    """A document's content, kept until the next write (``registry.cache``): asking again
+    for an unchanged document reads no attendance, agenda or resolution to know it is the
+    stored one. The content is plain data that no one changes once made."""
+    return cache.remembered(f"meeting {kind}", (meeting.id,), lambda: build(meeting))
+
+
 def publish_agenda(meeting: Meeting, lang: str, actor) -> DocumentVersion:
     """The stored agenda in one language ("th" or "en"), produced only when it changed.
 
@@ -365,7 +373,7 @@ def publish_agenda(meeting: Meeting, lang: str, actor) -> DocumentVersion:
     _lang(lang)
     if meeting.status is MeetingStatus.CANCELLED:
         raise MeetingDocumentError(_("This meeting was cancelled; its agenda is not printed."))
-    content = agenda_content(meeting)
+    content = _kept("agenda", meeting, agenda_content)
     return documents.publish(
         AGENDA_RECORD_TYPE,
         meeting.id,
@@ -387,7 +395,7 @@ def publish_minutes(
     _lang(lang)
     if not meeting.was_held:
         raise MeetingDocumentError(_("Minutes can be printed once the meeting has been held."))
-    content = minutes_content(meeting)
+    content = _kept("minutes", meeting, minutes_content)
     return documents.publish(
         MINUTES_RECORD_TYPE,
         meeting.id,
