@@ -71,8 +71,18 @@ def _hashable(value):
     return value
 
 
+#: The highest page number a list looks for; any higher answers "not found" (an offset that
+#: large does not fit a database integer).
+MAX_PAGE = 1_000_000
+
+
 def paginate(select: sa.Select, *, per_page: int) -> SelectPagination:
-    """One page of a statement's rows (``?page=`` from the request; past the end: empty)."""
+    """One page of a statement's rows (``?page=`` from the request; not a number: the
+    first; past the end: empty; beyond ``MAX_PAGE``: 404)."""
+    from flask import abort, request
+
+    if request.args.get("page", 1, type=int) > MAX_PAGE:
+        abort(404)
     return _Pagination(select=select, session=db.session(), per_page=per_page, error_out=False)
 
 

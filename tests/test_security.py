@@ -157,6 +157,25 @@ def test_odd_urls_never_answer_500(client, sign_in, url):
     assert client.get(url).status_code < 500
 
 
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/organisations/", "/agreements/", "/committees/", "/meetings/", "/proposals/",
+     "/admin/users", "/admin/audit/", "/admin/api-tokens/"],
+)  # fmt: skip
+def test_every_list_answers_not_found_for_a_page_beyond_any_database_integer(
+    client, sign_in, path
+):
+    """Every paginated list: a page number too large for a database offset is no page."""
+    sign_in("admin")
+    with client.get(path, query_string={"page": HUGE}) as response:
+        assert response.status_code == 404
+    with client.get(path, query_string={"page": "1000000"}) as response:
+        assert response.status_code == 200  # far past the end: an empty page
+
+
 def test_an_unexpected_error_shows_the_friendly_500_page(make_app):
     app = make_app(TESTING=False)
 

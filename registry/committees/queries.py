@@ -5,13 +5,14 @@ export."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import Role, User
 from ..db import db
@@ -55,14 +56,14 @@ def sitting_members(committee: Committee, on_day: date | None = None) -> list[Me
 
 def _with_people(committee: Committee) -> list[Membership]:
     """Every seat of the committee, each with its person, organisation and account (one
-    query each, whatever the number of seats)."""
+    query, whatever the number of seats)."""
     return db.session.scalars(
         sa.select(Membership)
         .where(Membership.committee_id == committee.id)
         .options(
-            selectinload(Membership.contact),
-            selectinload(Membership.organisation),
-            selectinload(Membership.user),
+            joinedload(Membership.contact, innerjoin=True),
+            joinedload(Membership.organisation, innerjoin=True),
+            joinedload(Membership.user),
         )
     ).all()
 
@@ -85,14 +86,49 @@ def future_members(committee: Committee, on_day: date | None = None) -> list[Mem
     return sorted(seats, key=_seat_order)
 
 
-def sitting_counts(on_day: date | None = None) -> dict[int, int]:
-    """How many seats each committee has held on a day (one query)."""
+@dataclass
+class MemberLists:
+    """A committee's seats for its page: sitting today (chair first), appointed but not
+    started yet, and past (most recently ended first)."""
+
+    sitting: list[Membership]
+    upcoming: list[Membership]
+    past: list[Membership]
+
+
+def member_lists(committee: Committee, on_day: date | None = None) -> MemberLists:
+    """The three lists of ``sitting_members``, ``future_members`` and ``past_members`` from one
+    load of the seats (one query, whatever the number of seats)."""
     on_day = on_day or today()
-    rows = db.session.execute(
+    seats = _with_people(committee)
+    sitting = [s for s in seats if s.sitting_on(on_day)]
+    upcoming = [
+        s
+        for s in seats
+        if s.term_start > on_day and (s.last_day is None or s.last_day >= s.term_start)
+    ]
+    past = [s for s in seats if s.last_day is not None and s.last_day < on_day]
+    return MemberLists(
+        sorted(sitting, key=_seat_order),
+        sorted(upcoming, key=_seat_order),
+        sorted(past, key=lambda s: (s.last_day, s.id), reverse=True),
+    )
+
+
+def sitting_counts(
+    on_day: date | None = None, committee_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """How many seats each committee (or each of ``committee_ids``) has held on a day (one
+    query)."""
+    on_day = on_day or today()
+    query = (
         sa.select(Membership.committee_id, sa.func.count(Membership.id))
         .where(sitting_condition(on_day))
         .group_by(Membership.committee_id)
     )
+    if committee_ids is not None:
+        query = query.where(Membership.committee_id.in_(list(committee_ids)))
+    rows = db.session.execute(query)
     return {committee_id: count for committee_id, count in rows}
 
 

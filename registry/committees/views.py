@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import any_permission_required, permission_required
-from ..db import db
+from ..db import db, paginate
 from ..forms import attach_error
-from . import queries, services
+from . import panels, queries, services
 from .forms import (
     KIND_LABELS,
     QUORUM_LABELS,
@@ -33,6 +33,8 @@ bp = Blueprint("committees", __name__, url_prefix="/committees")
 WORKS_WITH = ("committees.view", "committees.own")
 #: Staff (every committee) or a secretary (their own committees' seats).
 MANAGES_SEATS = ("committees.manage", "committees.own")
+#: Committees per page of the list.
+PER_PAGE = 25
 
 
 def _page(template: str, form, status: int | None = None, **context):
@@ -44,11 +46,11 @@ def _page(template: str, form, status: int | None = None, **context):
 @bp.get("/")
 @any_permission_required(*WORKS_WITH)
 def index():
-    """The committees, with their kind, parent and the number of sitting members."""
-    committees = db.session.scalars(queries.visible_committees(current_user)).all()
-    return render_template(
-        "committees/index.html", committees=committees, counts=queries.sitting_counts()
-    )
+    """The committees, with their kind, parent and the number of sitting members, a page at
+    a time (``?page=``: past the end, an empty page; not a number, the first page)."""
+    page = paginate(queries.visible_committees(current_user), per_page=PER_PAGE)
+    counts = queries.sitting_counts(committee_ids=[c.id for c in page.items]) if page.items else {}
+    return render_template("committees/index.html", page=page, counts=counts)
 
 
 @bp.get("/<int:committee_id>")
@@ -56,15 +58,16 @@ def index():
 def show(committee_id: int):
     """A committee: mandate, order, quorum, current and past members, subcommittees."""
     committee = queries.committee_for(current_user, committee_id)
-    sitting = queries.sitting_members(committee)
+    members = queries.member_lists(committee)
     return render_template(
         "committees/show.html",
         committee=committee,
-        sitting=sitting,
-        upcoming=queries.future_members(committee),
-        past=queries.past_members(committee),
-        quorum=committee.quorum_needed(len(sitting)),
+        sitting=members.sitting,
+        upcoming=members.upcoming,
+        past=members.past,
+        quorum=committee.quorum_needed(len(members.sitting)),
         may_manage=queries.manages_all(current_user),
+        meetings=panels.meeting_table(committee),
     )
 
 
@@ -214,9 +217,8 @@ def mine():
     if current_user.organisation_id is None:
         abort(404)
     committees = queries.representative_committees(current_user)
-    return render_template(
-        "committees/mine.html", committees=committees, counts=queries.sitting_counts()
-    )
+    counts = queries.sitting_counts(committee_ids=[c.id for c in committees]) if committees else {}
+    return render_template("committees/mine.html", committees=committees, counts=counts)
 
 
 @bp.get("/ours/<int:committee_id>")
@@ -228,6 +230,7 @@ def mine_show(committee_id: int):
         "committees/mine_show.html",
         committee=committee,
         sitting=queries.sitting_members(committee),
+        meetings=panels.meeting_table(committee, "meetings.mine_show"),
     )
 
 

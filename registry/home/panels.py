@@ -10,7 +10,7 @@ from ..agreements.models import AgreementState, AgreementStatus
 from ..auth.models import User
 from ..charts import pictures
 from ..committees.services import today
-from ..i18n import current_language
+from ..i18n import current_language, thai_numerals_enabled
 from ..meetings.forms import ATTENDANCE_LABELS
 from ..meetings.models import AttendanceKind
 from ..meetings.queries import attendance_counts
@@ -126,7 +126,17 @@ ATTENDANCE_SERIES = (AttendanceKind.PRESENT, AttendanceKind.SUBSTITUTE, Attendan
 
 
 def committee_attendance(committee) -> pictures.Chart:
-    """The attendance picture of a committee's page (two queries)."""
+    """The attendance picture of a committee's page (two queries when not kept: it counts
+    over every meeting held, so it is kept until the next write; it depends only on the
+    committee and the reader's language and digits)."""
+    return cache.remembered(
+        "committees.attendance",
+        (committee.id, committee.created_at, current_language(), thai_numerals_enabled()),
+        lambda: _committee_attendance(committee),
+    )
+
+
+def _committee_attendance(committee) -> pictures.Chart:
     rows = [
         (seat.contact.full_name, *(counts.get(kind, 0) for kind in ATTENDANCE_SERIES))
         for seat, counts in attendance_counts(committee)

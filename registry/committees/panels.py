@@ -1,0 +1,94 @@
+"""What the committee pages show beside the seats, made once and kept until the next write
+(``registry.cache``): the table of the committee's meetings.
+
+A committee meets many times (a busy one well over a hundred meetings in a few years); the
+rows are formatted here in one pass, with each label translated once, instead of one
+template macro and several translations per meeting, and the table is kept rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from .. import cache
+from ..i18n import current_language, format_date, format_time, thai_numerals_enabled
+from .models import Committee
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One meeting of the committee page's table, every text ready to print."""
+
+    id: int
+    number: str
+    held_on: str
+    times: str
+    venue: str | None
+    electronic: bool
+    #: The status value (it picks the badge's colour) and its label.
+    status: str
+    status_label: str
+
+
+def record_key(committee: Committee) -> tuple:
+    """The committee a kept result was made for: its id, and when it was created (an id
+    given again after a rolled-back transaction, as in the test suite, is another record)."""
+    return (committee.id, committee.created_at)
+
+
+def _reader_key() -> tuple:
+    """What the formatted texts depend on: the reader's language and the digits setting."""
+    return (current_language(), thai_numerals_enabled())
+
+
+def meeting_table(committee: Committee, endpoint: str = "meetings.show") -> Markup:
+    """The table of the committee's meetings, each linking to ``endpoint``, rendered for the
+    reader and kept until the next write (one query and one render when not kept).
+
+    Every reader who may open a committee's page sees all its meetings, so the table depends
+    only on the committee, the endpoint and the reader's language and digits."""
+    return cache.remembered(
+        "committees.meeting_table",
+        (*record_key(committee), endpoint, *_reader_key()),
+        lambda: _render_table(committee, endpoint),
+    )
+
+
+def _render_table(committee: Committee, endpoint: str) -> Markup:
+    html = render_template(
+        "committees/_meeting_table.html", meetings=meeting_rows(committee), endpoint=endpoint
+    )
+    return Markup(html)  # noqa: S704 (an autoescaped template's output)
+
+
+def meeting_rows(committee: Committee) -> list[MeetingRow]:
+    """The committee's meetings in the order of the meetings list (upcoming first, soonest
+    first; then the rest, latest first), formatted for the reader (one query)."""
+    from ..meetings.forms import STATUS_LABELS
+    from ..meetings.queries import committee_meetings
+
+    lang, digits = _reader_key()
+    number = _("Meeting no. %(number)s")
+    labels = {status: str(label) for status, label in STATUS_LABELS.items()}
+    rows = []
+    for meeting in committee_meetings(committee):
+        times = format_time(meeting.starts_at, lang, digits)
+        if meeting.ends_at:
+            times += " – " + format_time(meeting.ends_at, lang, digits)
+        rows.append(
+            MeetingRow(
+                id=meeting.id,
+                number=number % {"number": meeting.number_label},
+                held_on=format_date(meeting.held_on, lang=lang, use_thai_digits=digits),
+                times=times,
+                venue=meeting.venue,
+                electronic=meeting.electronic,
+                status=meeting.status.value,
+                status_label=labels[meeting.status],
+            )
+        )
+    return rows
