@@ -165,9 +165,7 @@ HUGE = "99999999999999999999999"
     ["/organisations/", "/agreements/", "/committees/", "/meetings/", "/proposals/",
      "/admin/users", "/admin/audit/", "/admin/api-tokens/"],
 )  # fmt: skip
-def test_every_list_answers_not_found_for_a_page_beyond_any_database_integer(
-    client, sign_in, path
-):
+def test_every_list_answers_not_found_for_a_page_beyond_any_database_integer(client, sign_in, path):
     """Every paginated list: a page number too large for a database offset is no page."""
     sign_in("admin")
     with client.get(path, query_string={"page": HUGE}) as response:

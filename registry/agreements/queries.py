@@ -186,12 +186,13 @@ def organisation_ids_with_active_agreement(on: date | None = None) -> sa.Select:
 
 
 def for_organisation(organisation_id: int, statuses=None) -> sa.Select:
-    """The agreements an organisation is a party to, newest first."""
+    """The agreements an organisation is a party to, newest first (read in the order of the
+    ``(created_at, id)`` index, each checked for the party: the newest few of an agency that
+    is party to thousands come at once, where "id IN (its agreements)" sorts them all)."""
     query = sa.select(Agreement).where(
-        Agreement.id.in_(
-            sa.select(AgreementParty.agreement_id).where(
-                AgreementParty.organisation_id == organisation_id
-            )
+        sa.exists().where(
+            AgreementParty.agreement_id == Agreement.id,
+            AgreementParty.organisation_id == organisation_id,
         )
     )
     if statuses is not None:

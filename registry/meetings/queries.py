@@ -21,6 +21,7 @@ from ..committees.queries import (
 )
 from ..committees.services import today
 from ..db import db
+from ..documents.models import DocumentVersion
 from .models import (
     ActionItem,
     AgendaItem,
@@ -61,6 +62,43 @@ def with_amendments(meeting: Meeting) -> Meeting:
         .options(selectinload(Meeting.amendments).joinedload(MinutesAmendment.created_by))
     ).all()
     return meeting
+
+
+def meeting_page(user: User, meeting_id: int) -> Meeting:
+    """``meeting_for`` with what the meeting page shows of the meeting itself loaded at once:
+    its committee and the meeting that certified its minutes (joined), its amendments with who
+    recorded each, and its attendance lines (three statements, whatever their numbers)."""
+    meeting = db.session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            joinedload(Meeting.committee, innerjoin=True),
+            joinedload(Meeting.certified_at_meeting),
+            selectinload(Meeting.amendments).joinedload(MinutesAmendment.created_by),
+            selectinload(Meeting.attendance),
+        )
+    )
+    if meeting is None:
+        abort(404)
+    committee_for(user, meeting.committee_id)  # the committee is at hand: no statement
+    return meeting
+
+
+def document_versions(meeting: Meeting) -> list[DocumentVersion]:
+    """Every stored agenda and minutes PDF of the meeting, newest first, in one statement
+    (as ``printing.versions`` lists them)."""
+    from .printing import RECORD_TYPES  # printing reads the agenda from here
+
+    return list(
+        db.session.scalars(
+            sa.select(DocumentVersion)
+            .where(
+                DocumentVersion.record_type.in_(RECORD_TYPES),
+                DocumentVersion.record_id == meeting.id,
+            )
+            .order_by(DocumentVersion.created_at.desc(), DocumentVersion.id.desc())
+        )
+    )
 
 
 def item_for(user: User, meeting_id: int, item_id: int) -> AgendaItem:
@@ -214,10 +252,12 @@ def agenda_by_section(meeting: Meeting) -> list[tuple[AgendaSection, list[Agenda
         .where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.section, AgendaItem.position, AgendaItem.id)
         .options(
+            # one statement for the items with the meetings and items they refer to (a few
+            # per agenda), and one each for their action items and those of the items followed
             selectinload(AgendaItem.actions),
-            selectinload(AgendaItem.certifies_meeting),
-            selectinload(AgendaItem.follows_item).selectinload(AgendaItem.actions),
-            selectinload(AgendaItem.follows_item).selectinload(AgendaItem.meeting),
+            joinedload(AgendaItem.certifies_meeting),
+            joinedload(AgendaItem.follows_item).joinedload(AgendaItem.meeting),
+            joinedload(AgendaItem.follows_item).selectinload(AgendaItem.actions),
         )
     ).all()
     return [

@@ -186,7 +186,7 @@ def new(committee_id: int):
 def show(meeting_id: int):
     """A meeting: particulars, quorum, attendance, the agenda with resolutions and action
     items, certification and amendments, and the steps allowed now."""
-    meeting = queries.with_amendments(queries.meeting_for(current_user, meeting_id))
+    meeting = queries.meeting_page(current_user, meeting_id)
     seats = queries.sitting_members(meeting.committee, meeting.held_on)
     previous, following = queries.previous_and_next(meeting)
     return render_template(
@@ -198,6 +198,7 @@ def show(meeting_id: int):
         sections=queries.agenda_by_section(meeting),
         previous=previous,
         following=following,
+        stored=queries.document_versions(meeting),
         confirm_form=ConfirmForm(),
     )
 

@@ -7,10 +7,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import request
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import SelectPagination
 
 from .. import tabular
 from ..db import SQLITE_SEARCH_TABLE, contains_text, db
+from ..db import _Pagination as Pagination
 from ..formats import query_text
 from ..i18n import BANGKOK, be_year, current_language, to_local
 from ..tabular import Column
@@ -193,3 +196,38 @@ def export_filename(file_format: str, now: datetime | None = None) -> str:
     """The file's name, dated in the Buddhist Era: organisations-2569-11-21.csv."""
     day = (now or datetime.now(BANGKOK)).astimezone(BANGKOK).date()
     return f"organisations-{be_year(day.year)}-{day:%m-%d}.{file_format}"
+
+
+# --- the page of one organisation ------------------------------------------------------------
+
+#: Contacts per page on an organisation's profile (DGA has hundreds).
+CONTACTS_PER_PAGE = 25
+
+
+def contacts_of(organisation_id: int) -> sa.Select:
+    """The organisation's people that are not erased, in the profile's order (current ones
+    first, then by when they were added); paginated by the page."""
+    return (
+        sa.select(Contact)
+        .where(Contact.organisation_id == organisation_id, Contact.erased_at.is_(None))
+        .order_by(Contact.active.desc(), Contact.id)
+    )
+
+
+#: The highest page number read from a query string; any higher asks for the same (empty)
+#: page past the end, instead of an offset the database cannot hold.
+MAX_PAGE = 1_000_000
+
+
+def page_of(select: sa.Select, *, per_page: int) -> SelectPagination:
+    """One page of ``select`` as ``paginate`` makes it, for ``?page=`` in the query string: a
+    value that is not a whole number reads as 1, and one above ``MAX_PAGE`` as ``MAX_PAGE``
+    (empty, past the end), so no value a user sends fails."""
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return Pagination(select=select, session=db.session(), page=page, per_page=per_page,
+                      error_out=False)  # fmt: skip
+
+
+def contacts_page(organisation_id: int) -> SelectPagination:
+    """One page (``?page=``) of the organisation's people: at most ``CONTACTS_PER_PAGE``."""
+    return page_of(contacts_of(organisation_id), per_page=CONTACTS_PER_PAGE)

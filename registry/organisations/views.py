@@ -19,13 +19,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from markupsafe import Markup
 
-from .. import audit, tabular
+from .. import audit, cache, tabular
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
 from ..auth.views import _renew_session
 from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
+from ..i18n import current_language, thai_numerals_enabled
 from ..web import confirmed_action
 from . import imports, invitations, queries, services, timeline
 from .forms import (
@@ -90,9 +92,26 @@ def show(organisation_id: int):
     return render_template(
         "organisations/show.html",
         organisation=organisation,
-        timeline=timeline.entries(organisation),
+        contacts=queries.contacts_page(organisation.id),
+        timeline=_timeline(organisation),
         confirm_form=ConfirmForm(),
     )
+
+
+def _timeline(organisation: Organisation) -> Markup:
+    """The organisation's timeline, rendered, kept until the next write: reading it costs a
+    dozen statements and, for our own agency (party to every agreement, on hundreds of
+    committee seats), most of the page's time, and its hundred dates half of the rest. Its
+    labels and dates are in the reader's language and digits, and whether a committee seat
+    links to its committee depends on the reader's role: all of these are in the key."""
+
+    def build() -> Markup:
+        entries = timeline.entries(organisation)
+        html = render_template("organisations/_timeline.html", timeline=entries)
+        return Markup(html)  # noqa: S704 (an autoescaped template's output)
+
+    key = (organisation.id, current_language(), thai_numerals_enabled(), current_user.role.value)
+    return cache.remembered("organisations.timeline", key, build)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -427,7 +446,12 @@ def _own_organisation() -> Organisation:
 @permission_required("own_organisation.edit")
 def mine():
     """My association: the representative's organisation, its profile and its contacts."""
-    return render_template("organisations/mine.html", organisation=_own_organisation())
+    organisation = _own_organisation()
+    return render_template(
+        "organisations/mine.html",
+        organisation=organisation,
+        contacts=queries.contacts_page(organisation.id),
+    )
 
 
 @bp.route("/mine/edit", methods=["GET", "POST"])

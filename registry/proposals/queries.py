@@ -18,6 +18,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import tabular
@@ -27,6 +28,7 @@ from ..formats import query_text
 from ..i18n import BANGKOK, be_year, current_language, to_local
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus
 from ..organisations.models import Contact, Organisation, OrganisationStatus, search_key
+from ..organisations.queries import page_of
 from ..organisations.services import personal_data_source
 from ..tabular import Column
 from . import services
@@ -52,8 +54,10 @@ SORTS = ("newest", "endorsements", "oldest")
 MAX_QUERY = 100
 #: The most organisations the list's filters offer (the rest are reached by links).
 FILTER_ORGANISATIONS = 300
-#: The endorsements the proposal page lists before "show all".
+#: The endorsements ``endorsements`` gives before "every".
 ENDORSEMENTS_SHOWN = 100
+#: The endorsements the proposal page lists on each of its pages.
+ENDORSEMENTS_PER_PAGE = 25
 
 
 # --- who may read what -------------------------------------------------------------------------
@@ -362,6 +366,24 @@ def endorsements(proposal: Proposal, *, every: bool = False) -> list[Endorsement
     if not every:
         query = query.limit(ENDORSEMENTS_SHOWN)
     return list(db.session.scalars(query))
+
+
+def endorsements_page(proposal: Proposal) -> SelectPagination:
+    """One page (``?page=``) of the proposal's endorsements for its page, in the order of
+    ``endorsements``: ``ENDORSEMENTS_PER_PAGE`` at most, with their organisations' names in a
+    second statement (only those shown), and a count when the page is full."""
+    names = (Organisation.name_th, Organisation.name_en, Organisation.acronym)
+    query = (
+        sa.select(Endorsement)
+        .where(Endorsement.proposal_id == proposal.id)
+        .options(selectinload(Endorsement.organisation).load_only(*names))
+        .order_by(
+            Endorsement.withdrawn_at.is_not(None),
+            Endorsement.endorsed_on.desc(),
+            Endorsement.id.desc(),
+        )
+    )
+    return page_of(query, per_page=ENDORSEMENTS_PER_PAGE)
 
 
 def endorsement_total(proposal: Proposal) -> int:

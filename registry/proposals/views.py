@@ -215,11 +215,11 @@ def show(proposal_id: int):
     proposal = queries.proposal_for(current_user, proposal_id)
     user = current_user
     full = queries.reads_in_full(user, proposal)
-    every = request.args.get("endorsements") == "all"
     own_organisation = user.organisation_id if services.represents(
         user, user.organisation_id
     ) else None  # fmt: skip
-    endorsements = queries.endorsements(proposal, every=every)
+    endorsement_pages = queries.endorsements_page(proposal)
+    endorsements = endorsement_pages.items
     mine = None
     if own_organisation is not None:
         mine = services.active_endorsement(proposal, own_organisation)
@@ -234,8 +234,7 @@ def show(proposal_id: int):
         proposal=proposal,
         full=full,
         endorsements=endorsements,
-        endorsement_total=queries.endorsement_total(proposal),
-        every=every,
+        endorsement_pages=endorsement_pages,
         history=queries.history(proposal) if full else [],
         attachments=[a for a in proposal.attachments if full or a.public],
         agenda_items=items,

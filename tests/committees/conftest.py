@@ -57,11 +57,3 @@ def count_seats(app):
             return db.session.scalar(sa.select(sa.func.count(Membership.id)))
 
     return count
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(app):
-    """Forget the results pages keep (registry/cache.py) before each test: the suite rolls
-    every test back, so audit event ids, and with them the cache's data version, are used
-    again by the next test, which could otherwise read an earlier test's result."""
-    app.extensions["registry_cache"].clear()

@@ -17,6 +17,7 @@ from registry.documents.models import DocumentVersion
 from registry.documents.rendering import Stamp
 from registry.documents.services import canonical_json, file_path
 from registry.meetings import printing
+from registry.meetings import queries as meetings_queries
 from registry.meetings.models import (
     SECTION_TITLES_TH,
     ActionItem,
@@ -273,6 +274,13 @@ def test_unchanged_minutes_are_served_from_storage_without_rendering(app, minute
     with app.app_context():
         meeting = db.session.get(Meeting, minutes.second)
         assert [v.version for v in printing.versions(meeting)] == [3, 2, 1]
+    # the meeting page reads the same list, agenda and minutes together, in one statement
+    publish(app, minutes.second, "agenda")
+    with app.app_context():
+        meeting = db.session.get(Meeting, minutes.second)
+        listed = printing.versions(meeting)
+        assert [v.record_type for v in listed].count(printing.AGENDA_RECORD_TYPE) == 1
+        assert meetings_queries.document_versions(meeting) == listed
 
 
 def _certify_second(app, minutes, agenda_meeting) -> None:
