@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from flask import url_for
@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from ..audit.labels import action_label
 from ..audit.models import AuditEvent
 from ..db import db
+from ..i18n import BANGKOK
 from .models import Contact, Organisation
 
 #: The most entries the organisation page shows.
@@ -52,10 +53,12 @@ class Entry:
 
     @property
     def sort_key(self) -> datetime:
-        """When, as a datetime, so dates and datetimes sort together."""
+        """When, as a naive UTC datetime, so dates and datetimes sort together: a date is a
+        day in Thailand, which begins at 17.00 UTC the day before."""
         if isinstance(self.at, datetime):
             return self.at
-        return datetime.combine(self.at, time.min)
+        start = datetime.combine(self.at, time.min, tzinfo=BANGKOK)
+        return start.astimezone(UTC).replace(tzinfo=None)
 
     @property
     def is_date(self) -> bool:

@@ -201,3 +201,17 @@ def test_the_contacts_query_leaves_out_the_erased(app, make_organisation, make_c
     with app.app_context():
         assert [c.id for c in db.session.scalars(queries.contacts_of(organisation))] == [kept]
         assert db.session.get(Contact, kept) is not None
+
+
+def test_the_timeline_orders_a_thai_calendar_day_against_utc_times():
+    """A date is a day in Thailand: an event at 00.30 on that day (17.30 UTC the day before)
+    comes after the day began, and an event at 23.00 the evening before comes before it."""
+    from datetime import date, datetime
+
+    from registry.organisations.timeline import Entry
+
+    day = Entry(at=date(2026, 11, 22), what="endorsed")
+    just_after = Entry(at=datetime(2026, 11, 21, 17, 30), what="deactivated")
+    evening_before = Entry(at=datetime(2026, 11, 21, 16, 0), what="updated")
+    ordered = sorted([day, just_after, evening_before], key=lambda e: e.sort_key, reverse=True)
+    assert [entry.what for entry in ordered] == ["deactivated", "endorsed", "updated"]
