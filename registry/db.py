@@ -71,19 +71,26 @@ def _hashable(value):
     return value
 
 
-#: The highest page number a list looks for; any higher answers "not found" (an offset that
-#: large does not fit a database integer).
+#: The highest page number a list looks for (an offset beyond it does not fit a database
+#: integer).
 MAX_PAGE = 1_000_000
 
 
-def paginate(select: sa.Select, *, per_page: int) -> SelectPagination:
+def paginate(select: sa.Select, *, per_page: int, within_page: bool = False) -> SelectPagination:
     """One page of a statement's rows (``?page=`` from the request; not a number: the
-    first; past the end: empty; beyond ``MAX_PAGE``: 404)."""
+    first; past the end: empty). A page number beyond ``MAX_PAGE`` answers 404 for a list,
+    and an empty page for a list ``within_page`` of a record's page (an organisation's
+    contacts, say), which exists whatever its list's page number."""
     from flask import abort, request
 
-    if request.args.get("page", 1, type=int) > MAX_PAGE:
-        abort(404)
-    return _Pagination(select=select, session=db.session(), per_page=per_page, error_out=False)
+    page = max(request.args.get("page", 1, type=int), 1)
+    if page > MAX_PAGE:
+        if not within_page:
+            abort(404)
+        page = MAX_PAGE
+    return _Pagination(
+        select=select, session=db.session(), page=page, per_page=per_page, error_out=False
+    )
 
 
 class TimestampMixin:

@@ -11,6 +11,7 @@ import itertools
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import flask_migrate
@@ -262,3 +263,24 @@ def fetch(app):
 def get_user(fetch):
     """Read an account afresh from the database."""
     return lambda user_id: fetch(User, user_id)
+
+
+@pytest.fixture
+def statements():
+    """Count the SQL statements sent while the block runs: ``with statements() as seen:``
+    gives the list of statements, filled as they are sent."""
+
+    @contextmanager
+    def counting():
+        seen: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+
+    return counting

@@ -7,13 +7,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
 
 from .. import tabular
-from ..db import SQLITE_SEARCH_TABLE, contains_text, db
-from ..db import _Pagination as Pagination
+from ..db import SQLITE_SEARCH_TABLE, contains_text, db, paginate
 from ..formats import query_text
 from ..i18n import BANGKOK, be_year, current_language, to_local
 from ..tabular import Column
@@ -214,20 +212,6 @@ def contacts_of(organisation_id: int) -> sa.Select:
     )
 
 
-#: The highest page number read from a query string; any higher asks for the same (empty)
-#: page past the end, instead of an offset the database cannot hold.
-MAX_PAGE = 1_000_000
-
-
-def page_of(select: sa.Select, *, per_page: int) -> SelectPagination:
-    """One page of ``select`` as ``paginate`` makes it, for ``?page=`` in the query string: a
-    value that is not a whole number reads as 1, and one above ``MAX_PAGE`` as ``MAX_PAGE``
-    (empty, past the end), so no value a user sends fails."""
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    return Pagination(select=select, session=db.session(), page=page, per_page=per_page,
-                      error_out=False)  # fmt: skip
-
-
 def contacts_page(organisation_id: int) -> SelectPagination:
     """One page (``?page=``) of the organisation's people: at most ``CONTACTS_PER_PAGE``."""
-    return page_of(contacts_of(organisation_id), per_page=CONTACTS_PER_PAGE)
+    return paginate(contacts_of(organisation_id), per_page=CONTACTS_PER_PAGE, within_page=True)

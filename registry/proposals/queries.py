@@ -23,12 +23,11 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import tabular
 from ..agreements.models import Agreement
-from ..db import contains_text, db
+from ..db import contains_text, db, paginate
 from ..formats import query_text
 from ..i18n import BANGKOK, be_year, current_language, to_local
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus
 from ..organisations.models import Contact, Organisation, OrganisationStatus, search_key
-from ..organisations.queries import page_of
 from ..organisations.services import personal_data_source
 from ..tabular import Column
 from . import services
@@ -383,7 +382,7 @@ def endorsements_page(proposal: Proposal) -> SelectPagination:
             Endorsement.id.desc(),
         )
     )
-    return page_of(query, per_page=ENDORSEMENTS_PER_PAGE)
+    return paginate(query, per_page=ENDORSEMENTS_PER_PAGE, within_page=True)
 
 
 def endorsement_total(proposal: Proposal) -> int:

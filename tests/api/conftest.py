@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, time, timedelta
 from types import SimpleNamespace
 
@@ -235,23 +234,3 @@ def api(app, client, make_user):
             return response.status_code, response.get_json()
 
     return get
-
-
-@pytest.fixture
-def statements():
-    """Count the SQL statements sent while the block runs."""
-
-    @contextmanager
-    def counting():
-        seen: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args):
-            seen.append(statement)
-
-        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
-        try:
-            yield seen
-        finally:
-            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
-
-    return counting

@@ -5,10 +5,8 @@ the full lists of the organisation's agreements and proposals."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-import sqlalchemy as sa
 
 from registry.auth.models import User
 from registry.db import db
@@ -16,26 +14,6 @@ from registry.organisations import queries, services
 from registry.organisations.models import Contact, Organisation
 
 PER_PAGE = queries.CONTACTS_PER_PAGE
-
-
-@pytest.fixture
-def statements():
-    """Count the SQL statements sent while the block runs."""
-
-    @contextmanager
-    def counting():
-        seen: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args):
-            seen.append(statement)
-
-        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
-        try:
-            yield seen
-        finally:
-            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
-
-    return counting
 
 
 def _names(html: str) -> list[str]:

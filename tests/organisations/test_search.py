@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-import sqlalchemy as sa
 
 from registry.organisations import views
 from registry.organisations.models import OrganisationKind, OrganisationStatus
@@ -214,26 +212,6 @@ def test_filters_apply_to_organisations_found_by_a_persons_name(staff_client, pe
 
 
 # --- a fixed number of SQL statements per page ---------------------------------------------
-
-
-@pytest.fixture
-def statements(app):
-    """Count the SQL statements sent while the block runs."""
-
-    @contextmanager
-    def counting():
-        seen: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args):
-            seen.append(statement)
-
-        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
-        try:
-            yield seen
-        finally:
-            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
-
-    return counting
 
 
 @pytest.mark.parametrize(

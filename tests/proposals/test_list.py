@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -115,26 +114,6 @@ def test_representatives_browse_the_list_too(client, sign_in, world):
     assert len(_listed(client)) == 4
     with client.get("/proposals/export.csv") as response:
         assert response.status_code == 403
-
-
-@pytest.fixture
-def statements(app):
-    """Count the SQL statements sent while the block runs."""
-
-    @contextmanager
-    def counting():
-        seen: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args):
-            seen.append(statement)
-
-        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
-        try:
-            yield seen
-        finally:
-            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
-
-    return counting
 
 
 @pytest.mark.parametrize(
