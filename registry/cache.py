@@ -10,20 +10,34 @@ Two transactions may commit their events out of id order on PostgreSQL; a result
 between could then miss the one with the smaller id until the next write. So nothing is
 kept longer than ``KEEP_SECONDS`` either. Each worker process keeps its own results (at
 most ``MAX_ENTRIES``, the least recently used dropped first); a restart forgets them.
+
+A write made in this process moves the version on at once, audit event or not: every
+INSERT, UPDATE or DELETE sent, and every commit, counts (``_note_write``), so a result kept
+here never outlives a change this process made (a script's, a test's fixture's).
+
+Whole pages are kept the same way (``kept_page``): a list or a record's page, per reader,
+address and language, compressed, in a store of their own. The reader's form token is put
+back into the kept page each time it is served, and a page that showed a one-time message
+is never kept.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date, datetime
+from functools import wraps
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, Response, current_app, g, has_request_context, request, session
+from flask.globals import request_ctx
+from flask_login import current_user
 
 from .db import db
 
@@ -33,6 +47,8 @@ T = TypeVar("T")
 KEEP_SECONDS = 60
 #: Results kept per worker process.
 MAX_ENTRIES = 256
+#: Pages kept per worker process (compressed: a few kilobytes each).
+MAX_PAGES = 256
 
 _BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -77,11 +93,42 @@ class Store:
 
 def init_app(app: Flask) -> None:
     app.extensions["registry_cache"] = Store()
+    app.extensions["registry_pages"] = Store(size=MAX_PAGES)
+    if not sa.event.contains(sa.engine.Engine, "before_cursor_execute", _note_write):
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", _note_write)
+        sa.event.listen(sa.engine.Engine, "commit", _note_commit)
 
 
 def store() -> Store:
     """This app's store (each app object has its own, so tests never share results)."""
     return current_app.extensions["registry_cache"]
+
+
+def forget(app: Flask) -> None:
+    """Drop every result and page the app keeps (a test's fresh start)."""
+    app.extensions["registry_cache"].clear()
+    app.extensions["registry_pages"].clear()
+
+
+def page_store() -> Store:
+    """This app's kept pages."""
+    return current_app.extensions["registry_pages"]
+
+
+#: Moves on with every write this process sends (see ``_note_write``).
+_writes = 0
+_WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+def _note_write(_connection, _cursor, statement: str, *_args) -> None:
+    global _writes
+    if statement[:16].lstrip()[:6].upper() in _WRITE_WORDS:
+        _writes += 1
+
+
+def _note_commit(_connection) -> None:
+    global _writes
+    _writes += 1
 
 
 def data_version() -> tuple:
@@ -92,14 +139,14 @@ def data_version() -> tuple:
     from .audit.models import AuditEvent
 
     if has_request_context() and "data_version" in g:
-        return g.data_version
+        return (_writes, *g.data_version)
     newest, at = db.session.execute(
         sa.select(sa.func.max(AuditEvent.id), sa.func.max(AuditEvent.at))
     ).one()
     version = (newest or 0, at)
     if has_request_context():
         g.data_version = version
-    return version
+    return (_writes, *version)
 
 
 def _today() -> date:
@@ -117,3 +164,73 @@ def remembered(name: str, key: tuple, build: Callable[[], T]) -> T:
     value = build()
     store().put(full_key, value)
     return value
+
+
+# --- whole pages ----------------------------------------------------------------------------
+
+#: Stands for the reader's form token in a kept page (random, so no text a user typed is it).
+_TOKEN_MARK = "kept-form-token-" + secrets.token_hex(16)
+
+
+def kept_page(view: Callable) -> Callable:
+    """Keep the HTML page ``view`` answers a GET with, per reader, address (path and query)
+    and language, until anything is written (``data_version``), the day changes or
+    ``KEEP_SECONDS`` pass. Only for pages that write nothing and depend on nothing else; the
+    access rule is still checked on every request, before this."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not _may_keep():
+            return view(*args, **kwargs)
+        from .i18n import current_language
+
+        key = ("page", request.full_path, current_user.get_id(), current_language())
+        full_key = (key, data_version(), _today())
+        kept = page_store().get(full_key)
+        if kept is not None:
+            return _served(kept)
+        response = current_app.make_response(view(*args, **kwargs))
+        if _keepable(response):
+            page_store().put(full_key, _packed(response))
+        return response
+
+    return wrapped
+
+
+def _may_keep() -> bool:
+    return (
+        request.method == "GET"
+        and current_app.config["KEEP_PAGES"]
+        and current_user.is_authenticated
+        and not session.get("_flashes")
+    )
+
+
+def _keepable(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.direct_passthrough
+        and not request_ctx.flashes  # a message shown once
+    )
+
+
+def _token_name() -> str:
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def _packed(response: Response) -> bytes:
+    html = response.get_data(as_text=True)
+    token = g.get(_token_name())
+    if token:
+        html = html.replace(token, _TOKEN_MARK)
+    return zlib.compress(html.encode(), 1)
+
+
+def _served(packed: bytes) -> Response:
+    from flask_wtf.csrf import generate_csrf
+
+    html = zlib.decompress(packed).decode()
+    if _TOKEN_MARK in html:
+        html = html.replace(_TOKEN_MARK, generate_csrf())
+    return Response(html, mimetype="text/html")

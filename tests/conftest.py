@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from registry import create_app
+from registry import cache, create_app
 from registry.auth import services as accounts
 from registry.auth.models import Role, User
 from registry.db import db
@@ -124,7 +124,7 @@ def db_session(app) -> Iterator[None]:
     connection = engine.connect()
     outer = connection.begin()
     engines[None] = connection
-    app.extensions["registry_cache"].clear()  # results kept for another test's data
+    cache.forget(app)  # results kept for another test's data
     try:
         with app.app_context():
             db.session.configure(join_transaction_mode="create_savepoint")

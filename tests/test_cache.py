@@ -7,11 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from registry import audit, cache
 from registry.audit.models import AuditEvent
+from registry.auth import services as accounts
+from registry.auth.models import Role, User
 from registry.db import db
-from registry.organisations.models import OrganisationStatus
+from registry.organisations.models import Organisation, OrganisationStatus
+from tests.conftest import PASSWORD, sign_in_client
 
 
 def test_the_store_drops_the_least_recently_used_beyond_its_size():
@@ -56,9 +60,11 @@ def test_the_version_is_read_once_per_request(app, db_session):
         first = cache.data_version()
         audit.record_event(None, "updated (test)", record_type="organisations")
         db.session.commit()
-        assert cache.data_version() == first  # this request keeps the version it began with
-    with app.test_request_context():
+        # the database's part is read once per request; this process's own writes count
+        assert cache.data_version()[1:] == first[1:]
         assert cache.data_version()[0] > first[0]
+    with app.test_request_context():
+        assert cache.data_version()[1] > first[1]
 
 
 def _active_partners(client) -> int:
@@ -85,7 +91,9 @@ def test_the_staff_home_counts_a_new_partner_at_once(
     assert _active_partners(client) == before + 1
 
 
-def test_a_restored_database_never_meets_a_result_kept_for_other_data(app, db_session):
+def test_a_restored_database_never_meets_a_result_kept_for_other_data(
+    app, db_session, monkeypatch
+):
     """A restore brings back older events; the next one takes an id given before. Its time
     differs, so a result kept under that id is not served for the restored data."""
     with app.test_request_context():
@@ -94,11 +102,164 @@ def test_a_restored_database_never_meets_a_result_kept_for_other_data(app, db_se
         before = cache.data_version()
         cache.remembered("figures", (), lambda: "before the restore")
     with app.app_context():
-        db.session.execute(db.delete(AuditEvent).where(AuditEvent.id == before[0]))
+        db.session.execute(db.delete(AuditEvent).where(AuditEvent.id == before[1]))
         event = audit.record_event(None, "restored (test)", record_type="organisations")
-        event.id = before[0]  # as after a restore: the id given before is given again
+        event.id = before[1]  # as after a restore: the id given before is given again
         db.session.commit()
+    monkeypatch.setattr(cache, "_writes", before[0])  # as in another process: no write seen
     with app.test_request_context():
         after = cache.data_version()
-        assert after[0] == before[0] and after != before
+        assert after[:2] == before[:2] and after != before
         assert cache.remembered("figures", (), lambda: "after the restore") == "after the restore"
+
+
+def test_a_write_seen_only_through_its_audit_event_moves_the_version(
+    app, db_session, monkeypatch
+):
+    """Another worker's write reaches this one only through the audit event it left."""
+    made = []
+    with app.test_request_context():
+        cache.remembered("figures", (), lambda: made.append(1) or len(made))
+        writes = cache._writes
+        audit.record_event(None, "updated (test)", record_type="organisations")
+        db.session.commit()
+    monkeypatch.setattr(cache, "_writes", writes)  # as if another process had written
+    with app.test_request_context():
+        assert cache.remembered("figures", (), lambda: made.append(1) or len(made)) == 2
+
+
+# --- whole pages kept -------------------------------------------------------------------------
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+
+
+def _page(client, url: str, statements=None) -> tuple[str, int]:
+    """The page's HTML and the statements it sent."""
+    if statements is None:
+        with client.get(url) as response:
+            assert response.status_code == 200
+            return response.get_data(as_text=True), -1
+    with statements() as seen, client.get(url) as response:
+        assert response.status_code == 200
+        return response.get_data(as_text=True), len(seen)
+
+
+def test_a_list_is_kept_until_the_next_write(
+    app, client, sign_in, make_organisation, statements, fetch
+):
+    sign_in("staff")
+    make_organisation("สมาคมหน้าที่เก็บไว้")
+    first, fresh = _page(client, "/organisations/", statements)
+    again, kept = _page(client, "/organisations/", statements)
+    assert _without_tokens(again) == _without_tokens(first)
+    assert kept < fresh and kept <= 4  # the reader and the version (and the test's savepoint)
+    make_organisation("สมาคมที่เพิ่งเพิ่ม")
+    after, sent = _page(client, "/organisations/", statements)
+    assert "สมาคมที่เพิ่งเพิ่ม" in after and "สมาคมที่เพิ่งเพิ่ม" not in first
+    assert sent == fresh
+
+
+def test_a_write_in_this_process_without_an_audit_event_is_seen_at_once(
+    app, client, sign_in, make_organisation
+):
+    """A script's or a fixture's change, with no audit event, still ends the kept page."""
+    sign_in("staff")
+    organisation_id = make_organisation("สมาคมชื่อเดิม")
+    assert "สมาคมชื่อเดิม" in _page(client, f"/organisations/{organisation_id}")[0]
+    with app.app_context():
+        db.session.execute(
+            sa.update(Organisation)
+            .where(Organisation.id == organisation_id)
+            .values(name_th="สมาคมชื่อใหม่")
+        )
+        db.session.commit()
+    html = _page(client, f"/organisations/{organisation_id}")[0]
+    assert "สมาคมชื่อใหม่" in html and "สมาคมชื่อเดิม" not in html
+
+
+def test_each_reader_has_their_own_kept_page(app, make_organisation, make_user, db_session):
+    """Two representatives of two associations: each home shows their own association only,
+    however often it is asked for."""
+    clients = {}
+    for name in ("สมาคมผู้แทนหนึ่ง", "สมาคมผู้แทนสอง"):
+        user_id = make_user("representative", organisation_id=make_organisation(name))
+        with app.app_context():
+            email = db.session.get(User, user_id).email
+        clients[name] = sign_in_client(app.test_client(), email)
+    for _round in range(2):
+        for name, reader in clients.items():
+            html = _page(reader, "/")[0]
+            other = next(n for n in clients if n != name)
+            assert name in html and other not in html
+
+
+def test_a_kept_page_follows_the_readers_language(app, client, sign_in):
+    sign_in("staff")
+    assert 'lang="th"' in _page(client, "/proposals/")[0]
+    client.post("/language", data={"locale": "en", "next": "/proposals/"}).close()
+    assert 'lang="en"' in _page(client, "/proposals/")[0]
+    client.post("/language", data={"locale": "th", "next": "/proposals/"}).close()
+    assert 'lang="th"' in _page(client, "/proposals/")[0]
+
+
+def test_a_message_shown_once_is_not_kept(app, client, sign_in, make_organisation, english):
+    sign_in("staff")
+    organisation_id = make_organisation()
+    url = f"/organisations/{organisation_id}"
+    _page(client, url)  # kept before the change
+    with client.post(f"{url}/deactivate") as response:
+        assert response.status_code == 302
+    shown = _page(client, url)[0]
+    assert 'role="alert"' in shown
+    assert 'role="alert"' not in _page(client, url)[0]  # the message was for once
+    assert 'role="alert"' not in _page(client, url)[0]
+
+
+def test_a_kept_page_carries_the_readers_own_form_token(make_app, make_user):
+    """With form tokens checked: the token in a kept page is the reader's, and works."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    readers = []
+    for n in range(2):
+        with app.app_context():
+            user = accounts.create_user(
+                email=f"kept{n}@example.go.th",
+                full_name=f"ผู้อ่าน {n}",
+                role=Role.STAFF,
+                password=PASSWORD,
+                must_change_password=False,
+                actor=None,
+            )
+            db.session.commit()
+            email = user.email
+        reader = app.test_client()
+        token = _token(_page(reader, "/sign-in")[0])
+        with reader.post(
+            "/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token}
+        ) as response:
+            assert response.status_code == 302
+        readers.append(reader)
+    for reader in readers:
+        _page(reader, "/committees/")
+        kept = _page(reader, "/committees/")[0]  # served from the kept page
+        assert len(app.extensions["registry_pages"]) >= 1
+        assert cache._TOKEN_MARK not in kept
+        with reader.post("/sign-out", data={"csrf_token": _token(kept)}) as response:
+            assert response.status_code == 302  # 400 when the token is not the reader's
+        with reader.get("/committees/") as response:
+            assert response.status_code == 302  # signed out
+
+
+def _token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no form token"
+    return found.group(1)
+
+
+def test_pages_are_not_kept_when_switched_off(app, client, sign_in, statements, monkeypatch):
+    monkeypatch.setitem(app.config, "KEEP_PAGES", False)
+    sign_in("staff")
+    _page(client, "/meetings/")
+    counts = {_page(client, "/meetings/", statements)[1] for _ in range(2)}
+    assert len(counts) == 1 and counts.pop() > 2

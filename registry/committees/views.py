@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import any_permission_required, permission_required
+from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import attach_error
 from . import panels, queries, services
@@ -45,6 +46,7 @@ def _page(template: str, form, status: int | None = None, **context):
 
 @bp.get("/")
 @any_permission_required(*WORKS_WITH)
+@kept_page
 def index():
     """The committees, with their kind, parent and the number of sitting members, a page at
     a time (``?page=``: past the end, an empty page; not a number, the first page)."""
@@ -55,6 +57,7 @@ def index():
 
 @bp.get("/<int:committee_id>")
 @any_permission_required(*WORKS_WITH)
+@kept_page
 def show(committee_id: int):
     """A committee: mandate, order, quorum, current and past members, subcommittees."""
     committee = queries.committee_for(current_user, committee_id)

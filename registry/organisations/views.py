@@ -25,6 +25,7 @@ from .. import audit, cache, tabular
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
 from ..auth.views import _renew_session
+from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..i18n import current_language, thai_numerals_enabled
@@ -51,6 +52,7 @@ PER_PAGE = 25
 
 @bp.get("/")
 @permission_required("organisations.view")
+@kept_page
 def index():
     """List organisations, with the search box, filters and sort order."""
     filters = queries.Filters.from_args(request.args)
@@ -86,6 +88,7 @@ def _export(file_format: str):
 
 @bp.get("/<int:organisation_id>")
 @permission_required("organisations.view")
+@kept_page
 def show(organisation_id: int):
     """Show an organisation's profile, its contacts and its timeline."""
     organisation = db.get_or_404(Organisation, organisation_id)
