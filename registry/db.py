@@ -161,7 +161,7 @@ TRIGRAM_INDEX_SUFFIX = "_search_fold_trgm"
 
 
 def folded_column(table: sa.Table) -> sa.ColumnClause:
-    """PostgreSQL: the folded search text of ``table`` (organisations or proposals)."""
+    """PostgreSQL: the folded search text of ``table`` (organisations, proposals, contacts)."""
     return sa.column(FOLDED_COLUMN, sa.Text, _selectable=table)
 
 

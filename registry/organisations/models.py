@@ -63,6 +63,7 @@ class Organisation(TimestampMixin, db.Model):
     __table_args__ = (
         sa.Index("ix_organisations_name_th_id", "name_th", "id"),
         sa.Index("ix_organisations_updated_at_id", "updated_at", "id"),
+        sa.Index("ix_organisations_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,8 +12,9 @@ written without spaces between words, so a word is found inside a longer name, a
 two characters find whatever holds them. Organisations and proposals are looked up in
 their ``search_text`` (an FTS5 trigram index on SQLite for three characters or more); the
 other kinds are small enough (5,000 agreements, 200 committees, 5,000 meetings) or narrowed
-by an index first (contacts through their organisation's search text), and are read with
-LIKE on SQLite and ``strpos`` on PostgreSQL. See bench/search.py for the timings.
+by an index first (contacts: on SQLite through their organisation's search text, on
+PostgreSQL through a trigram index of their own, as organisations and proposals), and are
+read with LIKE on SQLite and ``strpos`` on PostgreSQL. See bench/search.py for the timings.
 
 On PostgreSQL, organisations and proposals are looked up in two parts, newest first: the
 newest ``RECENT`` records are read directly (a common word is found there and the search
@@ -240,17 +241,25 @@ def _indexed(column, id_column, index: str, key: str, window: int) -> sa.ColumnE
     return _contains(column, key, folded=True)
 
 
-def _recent_then_indexed(column, id_column, key: str, window: int) -> sa.Select:
-    """PostgreSQL: the ids of the newest ``window`` records whose ``column`` holds ``key``.
+def _recent_then_indexed(
+    column, id_column, key: str, window: int, *, holds=None, folded=None
+) -> sa.Select:
+    """PostgreSQL: the ids of the newest ``window`` records whose ``column`` holds ``key``
+    (or that meet ``holds``, for a record whose folded copy, ``folded``, joins several
+    columns).
 
     The newest ``RECENT`` records are read directly; only when they hold fewer than
     ``window`` matches are the older ones looked up, through the trigram index on its
-    folded text (migration 0012), each candidate checked with ``strpos``. So a
-    common word costs a few thousand comparisons and a rare one an index lookup, where
+    folded text (migrations 0012 and 0013), each candidate checked on the text itself. So
+    a common word costs a few thousand comparisons and a rare one an index lookup, where
     either plan alone is slow for the other (a planner cannot tell them apart)."""
+    if holds is None:
+        holds = sa.func.strpos(column, key) > 0
+    if folded is None:
+        folded = folded_column(column.table)
     floor = sa.select(sa.func.max(id_column) - RECENT).scalar_subquery()
-    recent = sa.select(id_column).where(id_column > floor, sa.func.strpos(column, key) > 0)
-    older = sa.select(id_column).where(id_column <= floor, _folded_contains(column, key))
+    recent = sa.select(id_column).where(id_column > floor, holds)
+    older = sa.select(id_column).where(id_column <= floor, _folded_like(folded, key), holds)
     newest_first = (
         recent.order_by(id_column.desc()).limit(window),
         older.order_by(id_column.desc()).limit(window),
@@ -259,14 +268,11 @@ def _recent_then_indexed(column, id_column, key: str, window: int) -> sa.Select:
     return sa.select(both.c[0]).limit(window)
 
 
-def _folded_contains(column, key: str) -> sa.ColumnElement[bool]:
-    """PostgreSQL: ``column`` holds ``key`` (three characters or more), found through the
-    trigram index on its folded copy (``search_folded``) and checked on the text itself."""
+def _folded_like(folded, key: str) -> sa.ColumnElement[bool]:
+    """PostgreSQL: a folded copy (``search_folded``) may hold ``key``: what its trigram index
+    finds, to be checked on the text itself (the folding merges characters)."""
     pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return sa.and_(
-        folded_column(column.table).like(sa.func.search_fold(pattern)),
-        sa.func.strpos(column, key) > 0,
-    )
+    return folded.like(sa.func.search_fold(pattern))
 
 
 def _newest(id_column, count: int) -> sa.ColumnElement[bool]:
@@ -336,7 +342,7 @@ def _organisations(user, query: Query, window: int) -> _Source | None:
     return _Source(statement, hit, list_url)
 
 
-def _contacts(user, query: Query, _window: int) -> _Source | None:
+def _contacts(user, query: Query, window: int) -> _Source | None:
     """People by written name, position or email: staff everyone's, a representative their
     own organisation's (as the contact pages allow); never an erased person."""
     if user.can("organisations.view") and user.can("contacts.edit"):
@@ -348,21 +354,28 @@ def _contacts(user, query: Query, _window: int) -> _Source | None:
     name = sa.func.coalesce(Contact.title, "") + Contact.first_name + " "
     name = name + sa.func.coalesce(Contact.last_name, "")
     by_name = _contains(name, query.plain)
-    if scope is None and not query.short:
+    if scope is None and not query.short and _dialect() == "sqlite":
         # An organisation's search text holds its people's written names: the
-        # organisations it finds narrow the names to compare, through their trigram index
-        # (not for one or two characters: those read the newest contacts' names).
-        if _dialect() == "postgresql":
-            named = sa.select(Organisation.id).where(
-                _folded_contains(Organisation.search_text, query.key)
-            )
-        else:
-            named = _index_ids(ORGANISATIONS_INDEX, query.key)
+        # organisations its FTS5 index finds narrow the names to compare (not for one or
+        # two characters: those read the newest contacts' names).
+        named = _index_ids(ORGANISATIONS_INDEX, query.key)
         by_name = sa.and_(Contact.organisation_id.in_(named), by_name)
-    alternatives = [by_name, _contains(Contact.position, query.plain)]
+    in_text = [_contains(Contact.position, query.plain)]
     if query.plain.isascii():  # addresses are Latin letters, kept in lower case
-        alternatives.append(_contains(Contact.email, query.plain, folded=True))
-    condition = sa.or_(*alternatives)
+        in_text.append(_contains(Contact.email, query.plain, folded=True))
+    condition = sa.or_(by_name, *in_text)
+    if scope is None and not query.short and _dialect() == "postgresql":
+        # Through the trigram index of the contacts' folded names, positions and addresses
+        # (migration 0013), newest first, each candidate checked on the text itself.
+        newest = _recent_then_indexed(
+            None,
+            Contact.id,
+            query.plain,
+            window,
+            holds=sa.or_(_contains(name, query.plain), *in_text),
+            folded=folded_column(Contact.__table__),
+        )
+        condition = Contact.id.in_(newest)
     if query.short and scope is None:
         condition = sa.and_(_newest(Contact.id, SHORT_SCOPE), condition)
     statement = (

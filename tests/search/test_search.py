@@ -295,6 +295,32 @@ def test_old_records_are_found_beyond_the_newest_ones_read_directly(
     assert _proposal_links(search(client, "ระบบ", kind="proposals", page="2")) == [oldest]
 
 
+def _contact_links(html: str) -> list[int]:
+    prefix = "/organisations/contacts/"
+    return sorted(int(a.rsplit("/", 1)[1]) for a in links(html) if a.startswith(prefix))
+
+
+def test_old_contacts_are_found_by_name_position_or_address_beyond_the_newest_ones(
+    client, sign_in, make_contact, monkeypatch
+):
+    """Contacts too: the newest RECENT read directly, the older ones through the trigram
+    index of their folded name, position and address on PostgreSQL (through their
+    organisation's FTS5 index, and their own text, on SQLite)."""
+    monkeypatch.setattr(queries, "RECENT", 2)
+    oldest = make_contact(
+        first_name="ประภาพรรณโบราณ", position="ผู้ประสานงานโบราณคดี", email="old.ka@archive.or.th"
+    )
+    older = make_contact(first_name="ประภาพรรณ", position="นายกสมาคม", email="nayok@x.or.th")
+    newer = [make_contact(first_name=f"ใหม่{n}", position="นายกสมาคม") for n in range(2)]
+    sign_in("staff")
+    assert _contact_links(search(client, "ประภาพรรณโบราณ")) == [oldest]  # name
+    assert _contact_links(search(client, "โบราณคดี")) == [oldest]  # position
+    assert _contact_links(search(client, "OLD.KA@ARCH")) == [oldest]  # address, any case
+    assert _contact_links(search(client, "ประภาพรรณ")) == [oldest, older]
+    assert _contact_links(search(client, "นายกสมาคม")) == sorted([older, *newer])
+    assert _contact_links(search(client, "นายกสมาคมโบราณ")) == []
+
+
 def test_one_or_two_characters_look_through_the_newest_records_and_say_so(
     client, sign_in, submit, make_organisation, make_contact, monkeypatch
 ):
