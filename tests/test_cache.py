@@ -91,9 +91,7 @@ def test_the_staff_home_counts_a_new_partner_at_once(
     assert _active_partners(client) == before + 1
 
 
-def test_a_restored_database_never_meets_a_result_kept_for_other_data(
-    app, db_session, monkeypatch
-):
+def test_a_restored_database_never_meets_a_result_kept_for_other_data(app, db_session, monkeypatch):
     """A restore brings back older events; the next one takes an id given before. Its time
     differs, so a result kept under that id is not served for the restored data."""
     with app.test_request_context():
@@ -113,9 +111,7 @@ def test_a_restored_database_never_meets_a_result_kept_for_other_data(
         assert cache.remembered("figures", (), lambda: "after the restore") == "after the restore"
 
 
-def test_a_write_seen_only_through_its_audit_event_moves_the_version(
-    app, db_session, monkeypatch
-):
+def test_a_write_seen_only_through_its_audit_event_moves_the_version(app, db_session, monkeypatch):
     """Another worker's write reaches this one only through the audit event it left."""
     made = []
     with app.test_request_context():
