@@ -70,7 +70,9 @@ def _staff_figures() -> dict:
             "proposal_states": pictures.proposals_by_status(
                 counts.proposals, PROPOSAL_STATUS_LABELS
             ),
-            "categories": pictures.proposals_by_category(queries.proposals_by_category()),
+            "categories": pictures.proposals_by_category(
+                queries.proposals_by_category(counts.proposals_by_category)
+            ),
         },
     }
 

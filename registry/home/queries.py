@@ -9,6 +9,7 @@ come from each domain's queries module, the same ones the pages use).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -89,6 +90,8 @@ class Counts:
     committees: int
     upcoming_meetings: int
     proposals: dict
+    #: category id -> proposals
+    proposals_by_category: dict
 
 
 def agreement_state_expression(on: date):
@@ -110,11 +113,12 @@ def agreement_state_expression(on: date):
 
 def counts(on: date | None = None) -> Counts:
     """Organisations by status, agreements by state, active committees, upcoming meetings,
-    proposals by status (five queries)."""
+    proposals by status and by category (five queries)."""
     on = on or today()
     state = agreement_state_expression(on).label("state")
     agreements = _grouped(sa.select(state, sa.func.count()).group_by(state))
     in_force_count = sum(agreements.get(key, 0) for key in ("active", "expiring"))
+    proposals = _proposal_counts()
     return Counts(
         organisations=_grouped(
             sa.select(Organisation.status, sa.func.count()).group_by(Organisation.status)
@@ -129,8 +133,30 @@ def counts(on: date | None = None) -> Counts:
                 Meeting.held_on >= on, Meeting.status == MeetingStatus.SCHEDULED
             )
         ),
-        proposals=_grouped(sa.select(Proposal.status, sa.func.count()).group_by(Proposal.status)),
+        proposals=dict(proposals.by_status),
+        proposals_by_category=dict(proposals.by_category),
     )
+
+
+@dataclass(frozen=True)
+class _ProposalCounts:
+    by_status: Counter
+    by_category: Counter
+
+
+def _proposal_counts() -> _ProposalCounts:
+    """Proposals per status and per category, in one pass over their (status, category)
+    index."""
+    by_status, by_category = Counter(), Counter()
+    rows = db.session.execute(
+        sa.select(Proposal.status, Proposal.category_id, sa.func.count()).group_by(
+            Proposal.status, Proposal.category_id
+        )
+    )
+    for status, category_id, count in rows:
+        by_status[status] += count
+        by_category[category_id] += count
+    return _ProposalCounts(by_status, by_category)
 
 
 @dataclass(frozen=True)
@@ -287,14 +313,11 @@ def agreements_timeline() -> tuple[list[Agreement], int]:
     return sorted(shown, key=lambda a: (a.starts_on, a.id)), max(total - len(shown), 0)
 
 
-def proposals_by_category() -> list[tuple[int, str, int]]:
-    """(category id, name in the reader's language, count), largest first (two queries: the
-    counts read the category index alone, then the few categories' names)."""
+def proposals_by_category(counts: dict) -> list[tuple[int, str, int]]:
+    """(category id, name in the reader's language, count), largest first, from the counts
+    per category (``Counts.proposals_by_category``; one query: the few categories' names)."""
     from ..i18n import current_language
 
-    counts = _grouped(
-        sa.select(Proposal.category_id, sa.func.count()).group_by(Proposal.category_id)
-    )
     categories = db.session.scalars(sa.select(Category).where(Category.id.in_(list(counts))))
     lang = current_language()
     rows = [(c.id, c.display_name(lang), counts[c.id]) for c in categories]

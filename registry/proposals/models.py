@@ -88,6 +88,7 @@ class Proposal(TimestampMixin, db.Model):
         sa.Index("ix_proposals_status_endorsement_count_id", "status", "endorsement_count", "id"),
         sa.Index("ix_proposals_status_created_at_id", "status", "created_at", "id"),
         sa.Index("ix_proposals_category_id_created_at_id", "category_id", "created_at", "id"),
+        sa.Index("ix_proposals_status_category_id", "status", "category_id"),
         sa.CheckConstraint("endorsement_count >= 0", name="endorsement_count_not_negative"),
     )
 
