@@ -810,14 +810,13 @@ def mine_minutes_pdf(meeting_id: int):
 
 @bp.record_once
 def _share_labels(state) -> None:
-    """The meeting labels and the committee page's meeting list, for every template."""
+    """The meeting labels and the meetings' documents, for every template."""
     state.app.jinja_env.globals.update(
         MEETING_STATUS_LABELS=STATUS_LABELS,
         AGENDA_SECTION_LABELS=SECTION_LABELS,
         OUTCOME_LABELS=OUTCOME_LABELS,
         ATTENDANCE_LABELS=ATTENDANCE_LABELS,
         ATTENDANCE_KINDS=AttendanceKind,
-        committee_meetings=queries.committee_meetings,
         meeting_documents=printing.versions,
         meeting_document_kind=printing.document_kind,
     )
