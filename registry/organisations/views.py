@@ -447,6 +447,7 @@ def _own_organisation() -> Organisation:
 
 @bp.get("/mine")
 @permission_required("own_organisation.edit")
+@kept_page
 def mine():
     """My association: the representative's organisation, its profile and its contacts."""
     organisation = _own_organisation()
