@@ -118,7 +118,7 @@ def counts(on: date | None = None) -> Counts:
     state = agreement_state_expression(on).label("state")
     agreements = _grouped(sa.select(state, sa.func.count()).group_by(state))
     in_force_count = sum(agreements.get(key, 0) for key in ("active", "expiring"))
-    proposals = _proposal_counts()
+    proposals_by_status, proposals_by_category = _proposal_counts()
     return Counts(
         organisations=_grouped(
             sa.select(Organisation.status, sa.func.count()).group_by(Organisation.status)
@@ -133,18 +133,12 @@ def counts(on: date | None = None) -> Counts:
                 Meeting.held_on >= on, Meeting.status == MeetingStatus.SCHEDULED
             )
         ),
-        proposals=dict(proposals.by_status),
-        proposals_by_category=dict(proposals.by_category),
+        proposals=dict(proposals_by_status),
+        proposals_by_category=dict(proposals_by_category),
     )
 
 
-@dataclass(frozen=True)
-class _ProposalCounts:
-    by_status: Counter
-    by_category: Counter
-
-
-def _proposal_counts() -> _ProposalCounts:
+def _proposal_counts() -> tuple[Counter, Counter]:
     """Proposals per status and per category, in one pass over their (status, category)
     index."""
     by_status, by_category = Counter(), Counter()
@@ -156,7 +150,7 @@ def _proposal_counts() -> _ProposalCounts:
     for status, category_id, count in rows:
         by_status[status] += count
         by_category[category_id] += count
-    return _ProposalCounts(by_status, by_category)
+    return by_status, by_category
 
 
 @dataclass(frozen=True)

@@ -237,26 +237,23 @@ def _indexed(column, id_column, index: str, key: str, window: int) -> sa.ColumnE
             newest = _index_ids(index, key).order_by(sa.text("rowid DESC")).limit(window)
             return id_column.in_(newest)
         if _dialect() == "postgresql":
-            return id_column.in_(_recent_then_indexed(column, id_column, key, window))
+            holds = sa.func.strpos(column, key) > 0
+            newest = _recent_then_indexed(
+                id_column, folded_column(column.table), holds, key, window
+            )
+            return id_column.in_(newest)
     return _contains(column, key, folded=True)
 
 
-def _recent_then_indexed(
-    column, id_column, key: str, window: int, *, holds=None, folded=None
-) -> sa.Select:
-    """PostgreSQL: the ids of the newest ``window`` records whose ``column`` holds ``key``
-    (or that meet ``holds``, for a record whose folded copy, ``folded``, joins several
-    columns).
+def _recent_then_indexed(id_column, folded, holds, key: str, window: int) -> sa.Select:
+    """PostgreSQL: the ids of the newest ``window`` records that meet ``holds`` (their text
+    holds ``key``), whose folded copy of that text is ``folded``.
 
     The newest ``RECENT`` records are read directly; only when they hold fewer than
-    ``window`` matches are the older ones looked up, through the trigram index on its
+    ``window`` matches are the older ones looked up, through the trigram index on the
     folded text (migrations 0012 and 0013), each candidate checked on the text itself. So
     a common word costs a few thousand comparisons and a rare one an index lookup, where
     either plan alone is slow for the other (a planner cannot tell them apart)."""
-    if holds is None:
-        holds = sa.func.strpos(column, key) > 0
-    if folded is None:
-        folded = folded_column(column.table)
     floor = sa.select(sa.func.max(id_column) - RECENT).scalar_subquery()
     recent = sa.select(id_column).where(id_column > floor, holds)
     older = sa.select(id_column).where(id_column <= floor, _folded_like(folded, key), holds)
@@ -360,21 +357,15 @@ def _contacts(user, query: Query, window: int) -> _Source | None:
         # two characters: those read the newest contacts' names).
         named = _index_ids(ORGANISATIONS_INDEX, query.key)
         by_name = sa.and_(Contact.organisation_id.in_(named), by_name)
-    in_text = [_contains(Contact.position, query.plain)]
+    alternatives = [by_name, _contains(Contact.position, query.plain)]
     if query.plain.isascii():  # addresses are Latin letters, kept in lower case
-        in_text.append(_contains(Contact.email, query.plain, folded=True))
-    condition = sa.or_(by_name, *in_text)
+        alternatives.append(_contains(Contact.email, query.plain, folded=True))
+    condition = sa.or_(*alternatives)
     if scope is None and not query.short and _dialect() == "postgresql":
         # Through the trigram index of the contacts' folded names, positions and addresses
         # (migration 0013), newest first, each candidate checked on the text itself.
-        newest = _recent_then_indexed(
-            None,
-            Contact.id,
-            query.plain,
-            window,
-            holds=sa.or_(_contains(name, query.plain), *in_text),
-            folded=folded_column(Contact.__table__),
-        )
+        folded = folded_column(Contact.__table__)
+        newest = _recent_then_indexed(Contact.id, folded, condition, query.plain, window)
         condition = Contact.id.in_(newest)
     if query.short and scope is None:
         condition = sa.and_(_newest(Contact.id, SHORT_SCOPE), condition)
