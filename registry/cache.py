@@ -18,7 +18,8 @@ here never outlives a change this process made (a script's, a test's fixture's).
 Whole pages are kept the same way (``kept_page``): a list or a record's page, per reader,
 address and language, compressed, in a store of their own. The reader's form token is put
 back into the kept page each time it is served, and a page that showed a one-time message
-is never kept.
+is never kept. The API's answers are kept alike (``kept_answer``), per bearer token's
+account; the host is part of every key, since an API answer links its pages by full address.
 """
 
 from __future__ import annotations
@@ -177,20 +178,34 @@ def kept_page(view: Callable) -> Callable:
     and language, until anything is written (``data_version``), the day changes or
     ``KEEP_SECONDS`` pass. Only for pages that write nothing and depend on nothing else; the
     access rule is still checked on every request, before this."""
+    return _kept(view, _signed_in_reader, "text/html")
 
+
+def kept_answer(reader: Callable[[], object]) -> Callable[[Callable], Callable]:
+    """Keep an API answer (JSON) the same way, per the account ``reader()`` returns (the
+    bearer token's: the session never opens the API)."""
+    return lambda view: _kept(view, reader, "application/json")
+
+
+def _signed_in_reader():
+    return current_user if current_user.is_authenticated else None
+
+
+def _kept(view: Callable, reader: Callable[[], object], mimetype: str) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if not _may_keep():
+        account = reader()
+        if account is None or not _may_keep():
             return view(*args, **kwargs)
         from .i18n import current_language
 
-        key = ("page", request.full_path, current_user.get_id(), current_language())
+        key = ("page", request.host_url, request.full_path, account.get_id(), current_language())
         full_key = (key, data_version(), _today())
         kept = page_store().get(full_key)
         if kept is not None:
-            return _served(kept)
+            return _served(*kept)
         response = current_app.make_response(view(*args, **kwargs))
-        if _keepable(response):
+        if _keepable(response, mimetype):
             page_store().put(full_key, _packed(response))
         return response
 
@@ -199,17 +214,14 @@ def kept_page(view: Callable) -> Callable:
 
 def _may_keep() -> bool:
     return (
-        request.method == "GET"
-        and current_app.config["KEEP_PAGES"]
-        and current_user.is_authenticated
-        and not session.get("_flashes")
+        request.method == "GET" and current_app.config["KEEP_PAGES"] and not session.get("_flashes")
     )
 
 
-def _keepable(response: Response) -> bool:
+def _keepable(response: Response, mimetype: str) -> bool:
     return (
         response.status_code == 200
-        and response.mimetype == "text/html"
+        and response.mimetype == mimetype
         and not response.direct_passthrough
         and not request_ctx.flashes  # a message shown once
     )
@@ -219,18 +231,23 @@ def _token_name() -> str:
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
 
-def _packed(response: Response) -> bytes:
-    html = response.get_data(as_text=True)
+def _packed(response: Response) -> tuple[bytes, str, str | None]:
+    """The page compressed, with the reader's form token replaced by the mark; its type and
+    its caching rule (``no-store`` on API answers)."""
+    text = response.get_data(as_text=True)
     token = g.get(_token_name())
     if token:
-        html = html.replace(token, _TOKEN_MARK)
-    return zlib.compress(html.encode(), 1)
+        text = text.replace(token, _TOKEN_MARK)
+    return zlib.compress(text.encode(), 1), response.mimetype, response.headers.get("Cache-Control")
 
 
-def _served(packed: bytes) -> Response:
+def _served(packed: bytes, mimetype: str, cache_control: str | None) -> Response:
     from flask_wtf.csrf import generate_csrf
 
-    html = zlib.decompress(packed).decode()
-    if _TOKEN_MARK in html:
-        html = html.replace(_TOKEN_MARK, generate_csrf())
-    return Response(html, mimetype="text/html")
+    text = zlib.decompress(packed).decode()
+    if _TOKEN_MARK in text:
+        text = text.replace(_TOKEN_MARK, generate_csrf())
+    response = Response(text, mimetype=mimetype)
+    if cache_control:
+        response.headers["Cache-Control"] = cache_control
+    return response

@@ -15,6 +15,7 @@ from registry.auth import services as accounts
 from registry.auth.models import Role, User
 from registry.db import db
 from registry.organisations.models import Organisation, OrganisationStatus
+from tests.api.helpers import bearer, issue_token
 from tests.conftest import PASSWORD, sign_in_client
 
 
@@ -259,3 +260,65 @@ def test_pages_are_not_kept_when_switched_off(app, client, sign_in, statements, 
     _page(client, "/meetings/")
     counts = {_page(client, "/meetings/", statements)[1] for _ in range(2)}
     assert len(counts) == 1 and counts.pop() > 2
+
+
+# --- API answers ----------------------------------------------------------------------------
+
+
+def _answer(client, url: str, secret: str | None, statements=None, **options):
+    """The API's answer: status, JSON body, Cache-Control header and statements sent."""
+    headers = bearer(secret) if secret else {}
+    if statements is None:
+        with client.get(url, headers=headers, **options) as response:
+            return response.status_code, response.get_json(), response.headers, -1
+    with statements() as seen, client.get(url, headers=headers, **options) as response:
+        return response.status_code, response.get_json(), response.headers, len(seen)
+
+
+def test_an_api_answer_is_kept_for_its_reader_until_the_next_write(
+    app, client, make_organisation, make_user, statements
+):
+    make_organisation("สมาคมเอพีไอเดิม")
+    secret = issue_token(app, make_user("staff"))
+    status, first, headers, fresh = _answer(client, "/api/v1/organisations", secret, statements)
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    status, again, headers, kept = _answer(client, "/api/v1/organisations", secret, statements)
+    assert status == 200 and again == first and headers["Cache-Control"] == "no-store"
+    assert kept < fresh and kept <= 4  # the token, the version (and the test's savepoint)
+    make_organisation("สมาคมเอพีไอใหม่")
+    _status, after, _headers, sent = _answer(client, "/api/v1/organisations", secret, statements)
+    names = {item["name_th"] for item in after["items"]}
+    assert "สมาคมเอพีไอใหม่" in names and after["total"] == first["total"] + 1
+    assert sent == fresh
+
+
+def test_a_kept_api_answer_still_asks_for_a_valid_token(app, client, make_organisation, make_user):
+    make_organisation("สมาคมเอพีไอ")
+    secret = issue_token(app, make_user("staff"))
+    assert _answer(client, "/api/v1/organisations", secret)[0] == 200
+    assert _answer(client, "/api/v1/organisations", None)[0] == 401
+    assert _answer(client, "/api/v1/organisations", "dgti_" + "x" * 43)[0] == 401
+
+
+def test_each_token_reader_has_their_own_kept_answer(app, client, make_organisation, make_user):
+    """Two representatives' tokens: each sees only their own association, however often."""
+    secrets = {}
+    for name in ("สมาคมโทเคนหนึ่ง", "สมาคมโทเคนสอง"):
+        user_id = make_user("representative", organisation_id=make_organisation(name))
+        secrets[name] = issue_token(app, user_id)
+    for _round in range(2):
+        for name, secret in secrets.items():
+            _status, body, _headers, _sent = _answer(client, "/api/v1/organisations", secret)
+            assert [item["name_th"] for item in body["items"]] == [name]
+
+
+def test_a_kept_api_answer_links_pages_on_the_host_it_was_asked_on(
+    app, client, make_organisation, make_user
+):
+    make_organisation("สมาคมหน้าหนึ่ง")
+    make_organisation("สมาคมหน้าสอง")
+    secret = issue_token(app, make_user("staff"))
+    url = "/api/v1/organisations?per_page=1"
+    for host in ("registry.example", "mirror.example", "registry.example"):
+        body = _answer(client, url, secret, base_url=f"https://{host}")[1]
+        assert body["next"].startswith(f"https://{host}/api/v1/organisations")

@@ -3,7 +3,9 @@ its tokens.
 
 A request names its user with ``Authorization: Bearer <token>`` (a session cookie never
 opens the API: see ``auth.permissions.token_required``) and sees what that user sees on the
-pages. Every answer is JSON, errors included, and is not to be cached.
+pages. Every answer is JSON, errors included, and is not to be cached by the client; the
+server keeps each reader's answers until the next write (``cache.kept_answer``), as it keeps
+the pages.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from ..auth.permissions import (
     token_required,
     token_user,
 )
+from ..cache import kept_answer
 from ..db import db, paginate
 from ..errors import ERROR_RENDERERS, MESSAGES
 from ..forms import ConfirmForm, attach_error
@@ -172,6 +175,7 @@ def openapi_description():
 
 @bp.get("/organisations")
 @token_required(*READS_ORGANISATIONS)
+@kept_answer(token_user)
 def organisations():
     """Organisations: staff every one, a representative their own."""
     values = read_args(queries.ORGANISATION_PARAMS, request.args)
@@ -181,6 +185,7 @@ def organisations():
 
 @bp.get("/organisations/<int:organisation_id>")
 @token_required(*READS_ORGANISATIONS)
+@kept_answer(token_user)
 def organisation(organisation_id: int):
     """One organisation's profile."""
     read_args((), request.args)
@@ -190,6 +195,7 @@ def organisation(organisation_id: int):
 
 @bp.get("/agreements")
 @token_required(*READS_AGREEMENTS)
+@kept_answer(token_user)
 def agreements():
     """Agreements: staff every one, a representative their organisation's once approved."""
     values = read_args(queries.AGREEMENT_PARAMS, request.args)
@@ -200,6 +206,7 @@ def agreements():
 
 @bp.get("/agreements/<int:agreement_id>")
 @token_required(*READS_AGREEMENTS)
+@kept_answer(token_user)
 def agreement(agreement_id: int):
     """One agreement, with its objectives and signatories."""
     read_args((), request.args)
@@ -209,6 +216,7 @@ def agreement(agreement_id: int):
 
 @bp.get("/committees")
 @token_required(*READS_COMMITTEES)
+@kept_answer(token_user)
 def committees():
     """Committees the user works with, or where their association holds a seat."""
     values = read_args(queries.COMMITTEE_PARAMS, request.args)
@@ -219,6 +227,7 @@ def committees():
 
 @bp.get("/committees/<int:committee_id>")
 @token_required(*READS_COMMITTEES)
+@kept_answer(token_user)
 def committee(committee_id: int):
     """One committee, with the seats held today."""
     read_args((), request.args)
@@ -231,6 +240,7 @@ def committee(committee_id: int):
 
 @bp.get("/meetings")
 @token_required(*READS_MEETINGS)
+@kept_answer(token_user)
 def meetings():
     """The meetings the user may see, upcoming first (soonest first), then past ones."""
     values = read_args(queries.MEETING_PARAMS, request.args)
@@ -240,6 +250,7 @@ def meetings():
 
 @bp.get("/meetings/<int:meeting_id>")
 @token_required(*READS_MEETINGS)
+@kept_answer(token_user)
 def meeting(meeting_id: int):
     """One meeting with its agenda (resolutions to those who may read them)."""
     read_args((), request.args)
@@ -254,6 +265,7 @@ def meeting(meeting_id: int):
 
 @bp.get("/proposals")
 @token_required(*READS_PROPOSALS)
+@kept_answer(token_user)
 def proposals():
     """Proposals (every signed-in reader sees every proposal's public part)."""
     values = read_args(queries.PROPOSAL_PARAMS, request.args)
@@ -264,6 +276,7 @@ def proposals():
 
 @bp.get("/proposals/<int:proposal_id>")
 @token_required(*READS_PROPOSALS)
+@kept_answer(token_user)
 def proposal(proposal_id: int):
     """One proposal: the public part, the rest to staff, secretaries and its association;
     with its endorsements."""
