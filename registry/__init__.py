@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import cache, errors, i18n, security
 from . import config as config_module
 from .config import PROJECT_ROOT
-from .db import configure_sqlite
+from .db import configure_sqlite, drop_closed_connections
 from .extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -57,6 +57,8 @@ def _init_database(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        elif engine.dialect.name == "postgresql":
+            drop_closed_connections(engine)
         from .health import statements
 
         statements.init_app(app, engine)

@@ -170,7 +170,7 @@ def remembered(name: str, key: tuple, build: Callable[[], T]) -> T:
 # --- whole pages ----------------------------------------------------------------------------
 
 #: Stands for the reader's form token in a kept page (random, so no text a user typed is it).
-_TOKEN_MARK = "kept-form-token-" + secrets.token_hex(16)
+_TOKEN_MARK = b"kept-form-token-" + secrets.token_hex(16).encode()
 
 
 def kept_page(view: Callable) -> Callable:
@@ -234,20 +234,20 @@ def _token_name() -> str:
 def _packed(response: Response) -> tuple[bytes, str, str | None]:
     """The page compressed, with the reader's form token replaced by the mark; its type and
     its caching rule (``no-store`` on API answers)."""
-    text = response.get_data(as_text=True)
+    body = response.get_data()
     token = g.get(_token_name())
     if token:
-        text = text.replace(token, _TOKEN_MARK)
-    return zlib.compress(text.encode(), 1), response.mimetype, response.headers.get("Cache-Control")
+        body = body.replace(token.encode(), _TOKEN_MARK)
+    return zlib.compress(body, 1), response.mimetype, response.headers.get("Cache-Control")
 
 
 def _served(packed: bytes, mimetype: str, cache_control: str | None) -> Response:
     from flask_wtf.csrf import generate_csrf
 
-    text = zlib.decompress(packed).decode()
-    if _TOKEN_MARK in text:
-        text = text.replace(_TOKEN_MARK, generate_csrf())
-    response = Response(text, mimetype=mimetype)
+    body = zlib.decompress(packed)
+    if _TOKEN_MARK in body:
+        body = body.replace(_TOKEN_MARK, generate_csrf().encode())
+    response = Response(body, mimetype=mimetype)
     if cache_control:
         response.headers["Cache-Control"] = cache_control
     return response

@@ -42,7 +42,6 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "REGISTRY_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000")),
         # Sessions: signed cookie, HttpOnly, SameSite; Secure whenever served over HTTPS.
         "SESSION_COOKIE_HTTPONLY": True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -119,6 +120,24 @@ def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+def drop_closed_connections(engine: sa.Engine) -> None:
+    """PostgreSQL: before the pool hands out a connection, see whether the server closed it
+    (a restart, an idle timeout) without asking it anything: an idle connection has nothing
+    to read unless the server has said goodbye or hung up. Such a connection is dropped and
+    the pool takes another (``DisconnectionError``). This replaces a ``SELECT 1`` on every
+    checkout, a round trip per request; a connection that fails later, in the middle of a
+    request, still gives that request the "database unavailable" page."""
+
+    @sa.event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, _record, _proxy):
+        if dbapi_connection.closed or dbapi_connection.broken:
+            raise sa.exc.DisconnectionError("the connection is closed")
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        if poller.poll(0):
+            raise sa.exc.DisconnectionError("the server closed the connection")
 
 
 #: The search index SQLite has (an FTS5 table, made by migration 0009): the virtual table

@@ -122,16 +122,21 @@ def publish(agreement: Agreement, variant: str, actor) -> DocumentVersion:
     if variant not in variants_for(agreement):
         raise ValueError(f"variant {variant!r} is not offered for this agreement")
     lang = variant.removeprefix("pdfa-")
-    return documents.publish(
+    return documents.unchanged_or(
         RECORD_TYPE,
         agreement.id,
-        variant=variant,
-        content=content(agreement),
-        render=lambda stamp: render(agreement, lang, stamp),
-        actor=actor,
-        reference=agreement.reference,
-        final=is_final(agreement),
-        label=str(agreement)[:300],
+        variant,
+        lambda: documents.publish(
+            RECORD_TYPE,
+            agreement.id,
+            variant=variant,
+            content=content(agreement),
+            render=lambda stamp: render(agreement, lang, stamp),
+            actor=actor,
+            reference=agreement.reference,
+            final=is_final(agreement),
+            label=str(agreement)[:300],
+        ),
     )
 
 

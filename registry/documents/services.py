@@ -29,7 +29,7 @@ from flask import Response, current_app, has_request_context, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import audit
+from .. import audit, cache
 from ..db import db
 from ..i18n import BANGKOK
 from ..rules import RuleError
@@ -283,6 +283,23 @@ def publish(
     return _publish(
         record_type, record_id, variant, content, render, actor, reference, final, label
     ).version
+
+
+def unchanged_or(
+    record_type: str, record_id: int, variant: str, publish_now: Callable[[], DocumentVersion]
+) -> DocumentVersion:
+    """The version served for this record and variant the last time, while nothing has been
+    written since (``cache.remembered``); otherwise ``publish_now()``'s, which is remembered.
+
+    Asking again for an unchanged document then reads neither the record nor its parts to
+    know that the stored version is still the one. The caller checks access first, as
+    always; a stored file found missing or damaged is produced again, as ``publish`` does."""
+    key = (record_type, record_id, variant)
+    version_id = cache.remembered("document version", key, lambda: publish_now().id)
+    version = db.session.get(DocumentVersion, version_id)
+    if version is not None and file_intact(version):
+        return version
+    return publish_now()
 
 
 def _publish(

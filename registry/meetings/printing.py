@@ -373,18 +373,22 @@ def publish_agenda(meeting: Meeting, lang: str, actor) -> DocumentVersion:
     _lang(lang)
     if meeting.status is MeetingStatus.CANCELLED:
         raise MeetingDocumentError(_("This meeting was cancelled; its agenda is not printed."))
-    content = _kept("agenda", meeting, agenda_content)
-    return documents.publish(
-        AGENDA_RECORD_TYPE,
-        meeting.id,
-        variant=lang,
-        content=content,
-        render=lambda stamp: render_agenda(meeting, lang, stamp, content),
-        actor=actor,
-        reference=reference(meeting),
-        final=True,
-        label=_title(meeting, "ระเบียบวาระการประชุม")[:300],
-    )
+
+    def publish_now() -> DocumentVersion:
+        content = _kept("agenda", meeting, agenda_content)
+        return documents.publish(
+            AGENDA_RECORD_TYPE,
+            meeting.id,
+            variant=lang,
+            content=content,
+            render=lambda stamp: render_agenda(meeting, lang, stamp, content),
+            actor=actor,
+            reference=reference(meeting),
+            final=True,
+            label=_title(meeting, "ระเบียบวาระการประชุม")[:300],
+        )
+
+    return documents.unchanged_or(AGENDA_RECORD_TYPE, meeting.id, lang, publish_now)
 
 
 def publish_minutes(
@@ -395,18 +399,23 @@ def publish_minutes(
     _lang(lang)
     if not meeting.was_held:
         raise MeetingDocumentError(_("Minutes can be printed once the meeting has been held."))
-    content = _kept("minutes", meeting, minutes_content)
-    return documents.publish(
-        MINUTES_RECORD_TYPE,
-        meeting.id,
-        variant=f"pdfa-{lang}" if archival else lang,
-        content=content,
-        render=lambda stamp: render_minutes(meeting, lang, stamp, content),
-        actor=actor,
-        reference=reference(meeting),
-        final=minutes_final(meeting),
-        label=_title(meeting, "รายงานการประชุม")[:300],
-    )
+    variant = f"pdfa-{lang}" if archival else lang
+
+    def publish_now() -> DocumentVersion:
+        content = _kept("minutes", meeting, minutes_content)
+        return documents.publish(
+            MINUTES_RECORD_TYPE,
+            meeting.id,
+            variant=variant,
+            content=content,
+            render=lambda stamp: render_minutes(meeting, lang, stamp, content),
+            actor=actor,
+            reference=reference(meeting),
+            final=minutes_final(meeting),
+            label=_title(meeting, "รายงานการประชุม")[:300],
+        )
+
+    return documents.unchanged_or(MINUTES_RECORD_TYPE, meeting.id, variant, publish_now)
 
 
 def versions(meeting: Meeting) -> list[DocumentVersion]:

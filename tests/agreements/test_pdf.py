@@ -5,6 +5,7 @@ versions, typed text printed as text, and the representative's download."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -167,3 +168,34 @@ def test_the_verification_page_says_what_the_document_is(app, client, sign_in_en
     assert "Memorandum of Understanding" in html
     assert "Draft, not signed" in html
     assert str(be_year(services.today().year)) in html or "MOU-" in html
+
+
+def test_an_unchanged_agreement_is_served_from_storage_without_reading_it_again(
+    app, client, sign_in, make_agreement, statements
+):
+    """Asked again while nothing was written, the stored PDF is found without reading the
+    agreement's parties, clauses and witnesses; a stored file found damaged is produced
+    again, not refused."""
+    agreement_id = make_agreement()
+    url = f"/agreements/{agreement_id}/pdf?variant=th"
+    sign_in("staff")
+    with client.get(url) as response:
+        first = response.data  # rendered and stored
+    sent = []
+    for _request in range(3):
+        with statements() as seen, client.get(url) as response:
+            assert response.status_code == 200 and response.data == first
+        sent.append(len(seen))
+    # The first of these reads the agreement to know the stored version is still the one;
+    # the next ones only who asks, the version of the data, the agreement and its printing.
+    assert sent[1] == sent[2] < sent[0] and sent[2] <= 6
+    assert _versions(app, agreement_id) == [1]
+    with app.app_context():
+        version = db.session.scalars(
+            sa.select(DocumentVersion).where(DocumentVersion.record_id == agreement_id)
+        ).one()
+        (Path(app.config["STORAGE_DIR"]) / version.storage_path).write_bytes(b"%PDF-damaged")
+    with client.get(url) as response:
+        assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+        assert _same(pdf_text(response.data), "บันทึกข้อตกลงความร่วมมือ")
+    assert sorted(_versions(app, agreement_id)) == [1, 2]

@@ -120,3 +120,32 @@ def test_sql_count_header_matches_the_statements_sent(make_app):
     sent = [s for s in seen if s != "BEGIN"]
     assert counted == len(sent)
     assert counted >= 2  # the signed-in user, then the list itself
+
+
+@pytest.mark.postgresql
+def test_connections_the_database_server_closed_are_replaced_before_a_request_uses_them(
+    make_app, statements
+):
+    """A restart of PostgreSQL closes every connection the pool keeps. The pool must notice
+    before a request uses one, without a round trip of its own: the next requests are
+    served, not answered with the "database unavailable" page."""
+    app = make_app()
+    client = app.test_client()
+    with client.get("/health") as response:
+        assert response.status_code == 200
+    with app.app_context():
+        url = db.engine.url
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        closed = connection.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    admin.dispose()
+    assert closed >= 1  # the connection the first request used, idle in the pool
+    for _request in range(3):
+        with statements() as seen, client.get("/health") as response:
+            assert response.status_code == 200
+        assert seen == ["SELECT 1"]  # no SELECT of its own to test the connection
