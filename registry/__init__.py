@@ -78,7 +78,7 @@ def _end_session(_error: BaseException | None = None) -> None:
 
 
 def _init_sign_in(app: Flask) -> None:
-    from .auth.models import User
+    from .auth import services as accounts
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -91,7 +91,7 @@ def _init_sign_in(app: Flask) -> None:
         user_id, _, version = identity.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        user = accounts.signed_in_user(int(user_id))
         if user is None or not user.active or user.session_version != int(version):
             return None
         return user

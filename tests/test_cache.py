@@ -322,3 +322,43 @@ def test_a_kept_api_answer_links_pages_on_the_host_it_was_asked_on(
     for host in ("registry.example", "mirror.example", "registry.example"):
         body = _answer(client, url, secret, base_url=f"https://{host}")[1]
         assert body["next"].startswith(f"https://{host}/api/v1/organisations")
+
+
+def test_a_token_revoked_or_an_account_deactivated_stops_a_kept_answer_at_once(
+    app, client, make_organisation, make_user
+):
+    from registry.api import services as api_tokens
+    from registry.api.models import ApiToken
+
+    make_organisation("สมาคมเอพีไอ")
+    revoked_user, deactivated_user = make_user("staff"), make_user("staff")
+    revoked, deactivated = issue_token(app, revoked_user), issue_token(app, deactivated_user)
+    for secret in (revoked, deactivated):
+        for _round in range(2):  # the second answer is the kept one
+            assert _answer(client, "/api/v1/organisations", secret)[0] == 200
+    with app.app_context():
+        token = db.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == revoked_user)
+        ).one()
+        api_tokens.revoke_token(token, actor=None)
+        accounts.deactivate_user(db.session.get(User, deactivated_user), actor=None)
+    assert _answer(client, "/api/v1/organisations", revoked)[0] == 401
+    assert _answer(client, "/api/v1/organisations", deactivated)[0] == 401
+
+
+def test_an_account_deactivated_in_another_process_is_signed_out_at_its_next_request(
+    app, make_user, get_user, monkeypatch
+):
+    """The signed-in account is kept between requests; a deactivation made by another worker
+    (seen here only through its audit event) still signs it out at once."""
+    user_id = make_user("staff")
+    reader = sign_in_client(app.test_client(), get_user(user_id).email)
+    for _round in range(2):  # the second request reads the kept account
+        with reader.get("/") as response:
+            assert response.status_code == 200
+    writes = cache._writes
+    with app.app_context():
+        accounts.deactivate_user(db.session.get(User, user_id), actor=None)
+    monkeypatch.setattr(cache, "_writes", writes)  # as if another process had written
+    with reader.get("/") as response:
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
 
-from .. import audit
+from .. import audit, cache
+from ..auth import services as accounts
 from ..auth.models import User
 from ..db import db, utcnow
 from ..i18n import BANGKOK
@@ -105,18 +106,29 @@ def bearer_secret() -> str | None:
 
 def user_for_request() -> User | None:
     """The account the request's bearer token acts for: None when the token is missing,
-    malformed, unknown, revoked or expired, or its account deactivated. One statement."""
+    malformed, unknown, revoked or expired, or its account deactivated.
+
+    Which account a token opens is kept until the next write (``cache.remembered``: issuing,
+    revoking and deactivating are writes) and for the day it was found on, so a request
+    answered from the kept answers asks the database only for the version of the data."""
     secret = bearer_secret()
     if secret is None:
         return None
+    digest, on = hash_secret(secret), today()
+    user_id = cache.remembered("API token", (digest, on), lambda: _usable_token_user_id(digest, on))
+    if user_id is None:
+        return None
+    user = accounts.signed_in_user(user_id)
+    return user if user is not None and user.active else None
+
+
+def _usable_token_user_id(digest: str, on: date) -> int | None:
     row = db.session.execute(
-        sa.select(ApiToken, User)
+        sa.select(ApiToken, User.active)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == hash_secret(secret))
+        .where(ApiToken.token_hash == digest)
     ).first()
     if row is None:
         return None
-    token, user = row
-    if not token.usable(today()) or not user.active:
-        return None
-    return user
+    token, active = row
+    return token.user_id if token.usable(on) and active else None

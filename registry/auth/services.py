@@ -11,8 +11,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import make_transient_to_detached
 
-from .. import audit, mail
+from .. import audit, cache, mail
 from ..db import db, utcnow
 from ..rules import RuleError
 from .models import LoginAttempt, Role, User
@@ -87,6 +88,27 @@ def normalise_email(email: str) -> str:
 def find_user_by_email(email: str) -> User | None:
     """The account with this email, if any."""
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def signed_in_user(user_id: int) -> User | None:
+    """The account a session names, as it stands now.
+
+    Its columns are kept until the next write (``cache.remembered``), and the account is
+    attached to this request's session without a query: a page served from the kept pages
+    then asks the database only for the version of the data. The password hash is not kept;
+    it, and a representative's organisation, load when asked for."""
+    columns = cache.remembered("signed-in account", (user_id,), lambda: _account_columns(user_id))
+    if columns is None:
+        return None
+    account = User(**columns)
+    make_transient_to_detached(account)
+    return db.session.merge(account, load=False)
+
+
+def _account_columns(user_id: int) -> dict | None:
+    kept = [c for c in User.__table__.columns if c.key != "password_hash"]
+    row = db.session.execute(sa.select(*kept).where(User.id == user_id)).one_or_none()
+    return None if row is None else row._asdict()
 
 
 # --- sign-in -----------------------------------------------------------------------
