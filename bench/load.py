@@ -437,12 +437,25 @@ class Server:
             try:
                 status, *_ = Connection(self.port).get("/health")
                 if status == 200 and len(self.workers()) >= self.workers_wanted:
-                    time.sleep(2)  # post_worker_init: the renderer's warm-up in each worker
+                    self.wait_quiet()  # post_worker_init: the renderer's warm-up in each worker
                     return
             except OSError:
                 pass
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer /health in time")
+
+    def wait_quiet(self, timeout: float = 30, every: float = 0.5) -> None:
+        """Until the workers are idle (they used under a tenth of a core over ``every``
+        seconds): a worker still warming up its renderer would otherwise take a core from
+        the first measurements."""
+        deadline = time.monotonic() + timeout
+        used = cpu_seconds(self.workers())
+        while time.monotonic() < deadline:
+            time.sleep(every)
+            now = cpu_seconds(self.workers())
+            if now - used < 0.1 * every:
+                return
+            used = now
 
     def workers(self) -> list[int]:
         """The worker pids (the master's children)."""
