@@ -65,13 +65,17 @@ def _digits(text: str, lang: str, use_thai_digits: bool | None) -> str:
 
 
 def thai_numerals_enabled() -> bool:
-    """Whether the admin setting asks for Thai digits (read once per request)."""
+    """Whether the admin setting asks for Thai digits (read once per request, and from the
+    database only after a write: ``cache.remembered``)."""
     if not has_request_context():
         return False
     if "thai_numerals" not in g:
+        from . import cache
         from .settings.services import get_setting
 
-        g.thai_numerals = bool(get_setting("thai_numerals"))
+        g.thai_numerals = bool(
+            cache.remembered("setting", ("thai_numerals",), lambda: get_setting("thai_numerals"))
+        )
     return g.thai_numerals
 
 

@@ -295,7 +295,15 @@ def unchanged_or(
     know that the stored version is still the one. The caller checks access first, as
     always; a stored file found missing or damaged is produced again, as ``publish`` does."""
     key = (record_type, record_id, variant)
-    version_id = cache.remembered("document version", key, lambda: publish_now().id)
+    published: list[DocumentVersion] = []  # held, so the session need not read it again
+
+    def publish_and_hold() -> int:
+        published.append(publish_now())
+        return published[0].id
+
+    version_id = cache.remembered("document version", key, publish_and_hold)
+    if published:
+        return published[0]
     version = db.session.get(DocumentVersion, version_id)
     if version is not None and file_intact(version):
         return version

@@ -48,8 +48,8 @@ def manages(user: User) -> bool:
 def meeting_for(user: User, meeting_id: int) -> Meeting:
     """A meeting of a committee the user works with (staff: any; a secretary: the committees
     where they hold a sitting secretary seat); otherwise "not found"."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    committee_for(user, meeting.committee_id)
+    meeting = db.get_or_404(Meeting, meeting_id, options=[joinedload(Meeting.committee)])
+    committee_for(user, meeting.committee_id)  # the committee read with the meeting
     return meeting
 
 
