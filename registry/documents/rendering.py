@@ -362,29 +362,35 @@ def _template_globals() -> dict:
     return context
 
 
-#: Per thread: the WeasyPrint font configuration its documents share, and when it was made.
-_per_thread = threading.local()
+#: The WeasyPrint font configuration this process's documents share, and when it was made.
+_kept_configuration: dict[str, tuple] = {}
+#: One document at a time per process: Pango's font maps are not to be used by two threads
+#: at once, and rendering is CPU work that threads of one process would not overlap anyway.
+_render_lock = threading.RLock()
 
 #: Every font configuration still alive, for _remove_font_copies() at exit.
 _font_configurations: weakref.WeakSet = weakref.WeakSet()
 
-#: A thread makes a new font configuration after this many seconds, so that its temporary
-#: copies of the fonts never grow old enough for a cleaner of /tmp to remove them.
+#: A new font configuration is made after this many seconds, so that its temporary copies
+#: of the fonts never grow old enough for a cleaner of /tmp to remove them.
 FONT_CONFIGURATION_MAX_AGE = 3600
 
 
 def _font_configuration():
-    """This thread's WeasyPrint FontConfiguration, kept from one document to the next.
+    """The process's WeasyPrint FontConfiguration, kept from one document to the next (call
+    it holding ``_render_lock``).
 
-    A new configuration for every document has fontconfig read its settings and the
-    fonts again and Pango shape every word with cold caches: keeping one saves about a
-    tenth of a render. One per thread, since Pango's font maps are not to be shared
-    between threads. The fonts are those of the shared page (documents/base.html), the
-    same for every document; WeasyPrint registers each @font-face once, copying the font
-    into a temporary folder. A configuration is replaced after an hour, or at once if
-    that folder has gone; the copies are removed with their configuration, or at exit.
+    A new configuration for every document has fontconfig read its settings and the fonts
+    again and Pango shape every word with cold caches: keeping one saves about a tenth of a
+    render. One for the whole process, not one per thread, so that the configuration the
+    worker warmed up when it started (``warm_up``) is the one every request thread renders
+    with: the first document a thread renders is then as fast as the next. The fonts are
+    those of the shared page (documents/base.html), the same for every document; WeasyPrint
+    registers each @font-face once, copying the font into a temporary folder. A
+    configuration is replaced after an hour, or at once if that folder has gone; the copies
+    are removed with their configuration, or at exit.
     """
-    kept = getattr(_per_thread, "font_config", None)
+    kept = _kept_configuration.get("font_config")
     if kept is not None:
         config, made = kept
         folder = getattr(config, "_folder", None)  # WeasyPrint's copies of the fonts
@@ -394,7 +400,7 @@ def _font_configuration():
     from weasyprint.text.fonts import FontConfiguration
 
     config = FontConfiguration()
-    _per_thread.font_config = (config, time.monotonic())
+    _kept_configuration["font_config"] = (config, time.monotonic())
     _font_configurations.add(config)
     return config
 
@@ -436,14 +442,15 @@ def render_pdf(
         assets["qr"] = (qr_png(stamp.verify_url), "image/png")
     static_url = Path(current_app.static_folder).resolve().as_uri() + "/"
     document = HTML(string=html, base_url=static_url, url_fetcher=restricted_fetcher(assets))
-    options = {"font_config": _font_configuration()}
+    options = {}
     if stamp.pdf_standard:
         options["pdf_variant"] = stamp.pdf_standard
         # WeasyPrint's own sRGB output intent opens its ICC file without closing it;
         # the same profile, read once and handed over under our own name, does not.
         options["color_profiles"] = {_OUTPUT_INTENT: _srgb_profile()}
         options["output_intent"] = _OUTPUT_INTENT
-    return document.write_pdf(**options)
+    with _render_lock:
+        return document.write_pdf(font_config=_font_configuration(), **options)
 
 
 #: What warm_up() renders: every part of the page a real document uses (Thai text broken

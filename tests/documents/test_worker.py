@@ -8,6 +8,7 @@ import importlib.util
 import logging
 import shutil
 import threading
+import time
 import weakref
 from pathlib import Path
 from types import SimpleNamespace
@@ -96,7 +97,7 @@ def _render(app, sample_template) -> bytes:
         return rendering.render_pdf(sample_template, {"paragraphs": ["ข้อความภาษาไทย"]})
 
 
-def test_a_thread_keeps_one_font_configuration_for_its_documents(app, sample_template):
+def test_the_process_keeps_one_font_configuration_for_its_documents(app, sample_template):
     _render(app, sample_template)
     first = rendering._font_configuration()
     _render(app, sample_template)
@@ -104,26 +105,47 @@ def test_a_thread_keeps_one_font_configuration_for_its_documents(app, sample_tem
     assert first in rendering._font_configurations
 
 
-def test_threads_render_at_once_each_with_its_own_font_configuration(app, sample_template):
-    results: dict[str, tuple] = {}
+def test_threads_render_with_the_configuration_the_worker_warmed_up(
+    app, sample_template, monkeypatch
+):
+    """The request threads of a worker render with the font configuration its warm-up made
+    (in another thread), one document at a time, and print the same text."""
+    with app.app_context():
+        rendering.warm_up()
+    warmed = rendering._font_configuration()
+    results: dict[str, list] = {}
+    inside, overlapped, used = [], [], []
+    configuration = rendering._font_configuration
+
+    def watched():
+        # render_pdf asks for it under the render lock: no other thread may be rendering.
+        if inside:
+            overlapped.append(True)
+        inside.append(True)
+        try:
+            time.sleep(0.05)  # long enough for the other thread to come in, were it let
+            config = configuration()
+            used.append(config)
+            return config
+        finally:
+            inside.pop()
 
     def work(name: str) -> None:
-        pdfs = [_render(app, sample_template) for _ in range(2)]
-        results[name] = (pdfs, id(rendering._font_configuration()))
+        results[name] = [_render(app, sample_template) for _ in range(2)]
 
+    monkeypatch.setattr(rendering, "_font_configuration", watched)
     threads = [threading.Thread(target=work, args=(f"t{n}",)) for n in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert set(results) == {"t0", "t1"}
-    assert results["t0"][1] != results["t1"][1]
-    assert id(rendering._font_configuration()) not in {results["t0"][1], results["t1"][1]}
-    for pdfs, _config in results.values():
+    assert len(used) == 4 and all(config is warmed for config in used)
+    assert not overlapped
+    for pdfs in results.values():
         assert all(pdf.startswith(b"%PDF-") for pdf in pdfs)
-        # Same input, same fonts: the documents of both threads print the same text.
         assert pdf_pages_text(pdfs[0]) == pdf_pages_text(pdfs[1])
-    assert pdf_pages_text(results["t0"][0][0]) == pdf_pages_text(results["t1"][0][0])
+    assert pdf_pages_text(results["t0"][0]) == pdf_pages_text(results["t1"][0])
 
 
 def test_a_font_configuration_is_replaced_when_old_or_its_font_copies_are_gone(
