@@ -123,12 +123,7 @@ def user_for_request() -> User | None:
 
 
 def _usable_token_user_id(digest: str, on: date) -> int | None:
-    row = db.session.execute(
-        sa.select(ApiToken, User.active)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest)
-    ).first()
-    if row is None:
-        return None
-    token, active = row
-    return token.user_id if token.usable(on) and active else None
+    """The account of the token with this hash, when the token is neither revoked nor past
+    its last day (the account's own state is checked on the account)."""
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest))
+    return token.user_id if token is not None and token.usable(on) else None

@@ -363,6 +363,38 @@ def _kept(kind: str, meeting: Meeting, build) -> dict:
     return cache.remembered(f"meeting {kind}", (meeting.id,), lambda: build(meeting))
 
 
+def _stored(
+    record_type: str,
+    meeting: Meeting,
+    lang: str,
+    variant: str,
+    actor,
+    *,
+    build,
+    render,
+    final: bool,
+    title: str,
+) -> DocumentVersion:
+    """The stored agenda or minutes (``record_type``) of the meeting in one variant: the one
+    served last time while nothing was written, else published from its content now."""
+
+    def publish_now() -> DocumentVersion:
+        content = _kept(record_type, meeting, build)
+        return documents.publish(
+            record_type,
+            meeting.id,
+            variant=variant,
+            content=content,
+            render=lambda stamp: render(meeting, lang, stamp, content),
+            actor=actor,
+            reference=reference(meeting),
+            final=final,
+            label=_title(meeting, title)[:300],
+        )
+
+    return documents.unchanged_or(record_type, meeting.id, variant, publish_now)
+
+
 def publish_agenda(meeting: Meeting, lang: str, actor) -> DocumentVersion:
     """The stored agenda in one language ("th" or "en"), produced only when it changed.
 
@@ -373,22 +405,17 @@ def publish_agenda(meeting: Meeting, lang: str, actor) -> DocumentVersion:
     _lang(lang)
     if meeting.status is MeetingStatus.CANCELLED:
         raise MeetingDocumentError(_("This meeting was cancelled; its agenda is not printed."))
-
-    def publish_now() -> DocumentVersion:
-        content = _kept("agenda", meeting, agenda_content)
-        return documents.publish(
-            AGENDA_RECORD_TYPE,
-            meeting.id,
-            variant=lang,
-            content=content,
-            render=lambda stamp: render_agenda(meeting, lang, stamp, content),
-            actor=actor,
-            reference=reference(meeting),
-            final=True,
-            label=_title(meeting, "ระเบียบวาระการประชุม")[:300],
-        )
-
-    return documents.unchanged_or(AGENDA_RECORD_TYPE, meeting.id, lang, publish_now)
+    return _stored(
+        AGENDA_RECORD_TYPE,
+        meeting,
+        lang,
+        lang,
+        actor,
+        build=agenda_content,
+        render=render_agenda,
+        final=True,
+        title="ระเบียบวาระการประชุม",
+    )
 
 
 def publish_minutes(
@@ -399,23 +426,17 @@ def publish_minutes(
     _lang(lang)
     if not meeting.was_held:
         raise MeetingDocumentError(_("Minutes can be printed once the meeting has been held."))
-    variant = f"pdfa-{lang}" if archival else lang
-
-    def publish_now() -> DocumentVersion:
-        content = _kept("minutes", meeting, minutes_content)
-        return documents.publish(
-            MINUTES_RECORD_TYPE,
-            meeting.id,
-            variant=variant,
-            content=content,
-            render=lambda stamp: render_minutes(meeting, lang, stamp, content),
-            actor=actor,
-            reference=reference(meeting),
-            final=minutes_final(meeting),
-            label=_title(meeting, "รายงานการประชุม")[:300],
-        )
-
-    return documents.unchanged_or(MINUTES_RECORD_TYPE, meeting.id, variant, publish_now)
+    return _stored(
+        MINUTES_RECORD_TYPE,
+        meeting,
+        lang,
+        f"pdfa-{lang}" if archival else lang,
+        actor,
+        build=minutes_content,
+        render=render_minutes,
+        final=minutes_final(meeting),
+        title="รายงานการประชุม",
+    )
 
 
 def versions(meeting: Meeting) -> list[DocumentVersion]:

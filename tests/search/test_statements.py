@@ -3,35 +3,17 @@ user may see (and the few every page sends), whether it finds nothing, a few or 
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 
 from registry.search import queries
 
 from .conftest import WORD
 
 
-@contextmanager
-def counting():
-    """The SQL statements sent while the block runs."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
-
-
-def _statements(client, **params) -> list[str]:
+def _statements(client, statements, **params) -> list[str]:
     client.get("/search", query_string=params).close()  # warm caches
     client.application.extensions["registry_pages"].clear()  # the page made again
-    with counting() as seen, client.get("/search", query_string=params) as response:
+    with statements() as seen, client.get("/search", query_string=params) as response:
         assert response.status_code == 200
         response.get_data()
     return [s for s in seen if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))]
@@ -39,7 +21,7 @@ def _statements(client, **params) -> list[str]:
 
 @pytest.mark.parametrize("role", ["staff", "secretary", "representative"])
 def test_a_search_costs_the_same_statements_whatever_it_finds(
-    client, sign_in, sign_in_as, world, make_organisation, make_contact, role
+    client, sign_in, sign_in_as, world, make_organisation, make_contact, statements, role
 ):
     for n in range(12):  # more than are shown of each kind
         organisation = make_organisation(f"สมาคมค้นหาเพิ่ม {n:02d}")
@@ -48,10 +30,10 @@ def test_a_search_costs_the_same_statements_whatever_it_finds(
         sign_in("staff")
     else:
         sign_in_as(world.rep if role == "representative" else world.secretary)
-    many = _statements(client, q=WORD)
-    few = _statements(client, q="ไอโอที")
-    none = _statements(client, q="ไม่มีคำนี้เลยแน่นอน")
-    short = _statements(client, q="ค")
+    many = _statements(client, statements, q=WORD)
+    few = _statements(client, statements, q="ไอโอที")
+    none = _statements(client, statements, q="ไม่มีคำนี้เลยแน่นอน")
+    short = _statements(client, statements, q="ค")
     assert len(many) == len(few) == len(none) == len(short)
     kinds = {"staff": 6, "secretary": 3, "representative": 6}[role]
     searched = [s for s in many if "LIMIT" in s.upper()]
@@ -59,10 +41,10 @@ def test_a_search_costs_the_same_statements_whatever_it_finds(
     assert len(many) <= kinds + 4
 
 
-def test_one_kind_alone_costs_one_statement_for_it(client, sign_in, world, monkeypatch):
+def test_one_kind_alone_costs_one_statement_for_it(client, sign_in, world, monkeypatch, statements):
     monkeypatch.setattr(queries, "PER_PAGE", 1)
     sign_in("staff")
-    first = _statements(client, q=WORD, kind="organisations")
-    deep = _statements(client, q=WORD, kind="organisations", page="3")
+    first = _statements(client, statements, q=WORD, kind="organisations")
+    deep = _statements(client, statements, q=WORD, kind="organisations", page="3")
     assert len(first) == len(deep)
     assert len([s for s in first if "LIMIT" in s.upper()]) == 1
