@@ -167,6 +167,27 @@ def remembered(name: str, key: tuple, build: Callable[[], T]) -> T:
     return value
 
 
+
+def carry_over(name: str, key: tuple, value, before: tuple, own: Callable[..., bool]) -> None:
+    """Keep ``value`` (as ``remembered`` would) also under the data version that follows the
+    caller's own write, so the first request after it need not build the value again.
+
+    Only when that write's audit event is the one event written since ``before`` (the version
+    the value was built under) and took the very next id: any other write, committed or still
+    in flight when the caller's took its id, leaves the value to be built again. ``own(event)``
+    says whether an event is the caller's. Reads the newest events: call it after the commit."""
+    from .audit.models import AuditEvent
+
+    _writes_before, newest_before, _at_before = before
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.id > (newest_before or 0)).limit(2)
+    ).all()
+    if len(events) != 1 or events[0].id != (newest_before or 0) + 1 or not own(events[0]):
+        return
+    newest_at = db.session.scalar(sa.select(sa.func.max(AuditEvent.at)))
+    store().put((name, key, (_writes, events[0].id, newest_at), _today()), value)
+
+
 # --- whole pages ----------------------------------------------------------------------------
 
 #: Stands for the reader's form token in a kept page (random, so no text a user typed is it).

@@ -293,7 +293,9 @@ def unchanged_or(
 
     Asking again for an unchanged document then reads neither the record nor its parts to
     know that the stored version is still the one. The caller checks access first, as
-    always; a stored file found missing or damaged is produced again, as ``publish`` does."""
+    always; a stored file found missing or damaged is produced again, as ``publish`` does.
+    A version just produced is remembered past its own write too (``cache.carry_over``),
+    unless anything else was written meanwhile."""
     key = (record_type, record_id, variant)
     published: list[DocumentVersion] = []  # held, so the session need not read it again
 
@@ -301,13 +303,30 @@ def unchanged_or(
         published.append(publish_now())
         return published[0].id
 
+    before = cache.data_version()
     version_id = cache.remembered("document version", key, publish_and_hold)
     if published:
+        # Producing it was a write of its own; the next request need not look again.
+        cache.carry_over("document version", key, version_id, before, _generated(key))
         return published[0]
     version = db.session.get(DocumentVersion, version_id)
     if version is not None and file_intact(version):
         return version
     return publish_now()
+
+
+def _generated(key: tuple) -> Callable[..., bool]:
+    """Whether an audit event is the production of this record's document (any variant)."""
+    record_type, record_id, _variant = key
+
+    def matches(event) -> bool:
+        return (event.action, event.record_type, event.record_id) == (
+            "generated document",
+            record_type,
+            record_id,
+        )
+
+    return matches
 
 
 def _publish(
