@@ -167,7 +167,6 @@ def remembered(name: str, key: tuple, build: Callable[[], T]) -> T:
     return value
 
 
-
 def carry_over(name: str, key: tuple, value, before: tuple, own: Callable[..., bool]) -> None:
     """Keep ``value`` (as ``remembered`` would) also under the data version that follows the
     caller's own write, so the first request after it need not build the value again.

@@ -125,7 +125,6 @@ def test_a_write_seen_only_through_its_audit_event_moves_the_version(app, db_ses
         assert cache.remembered("figures", (), lambda: made.append(1) or len(made)) == 2
 
 
-
 def _own(event) -> bool:
     return event.action == "generated document" and event.record_id == 7
 
