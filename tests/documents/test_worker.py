@@ -1,6 +1,7 @@
 """What a worker process keeps for documents: the warm-up when it starts (what it prepares, that
-a failure does not stop the worker, the gunicorn hook that calls it) and one font configuration
-per thread, shared by the documents that thread renders."""
+a failure does not stop the worker, the gunicorn hook that calls it and then sets aside what
+the worker made from the garbage collector) and one font configuration per process, shared by
+the documents its threads render one at a time."""
 
 from __future__ import annotations
 
@@ -68,6 +69,46 @@ def test_the_gunicorn_worker_hook_warms_up_the_app(app, gunicorn_conf, monkeypat
     gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=app, log=log))
     assert calls == [app]
     assert logged == ["document renderer warmed up in 1.25 s"]
+
+
+@pytest.fixture
+def unfrozen():
+    """Give the test process's objects back to the garbage collector afterwards."""
+    import gc
+
+    gc.unfreeze()
+    yield gc
+    gc.unfreeze()
+
+
+@pytest.mark.parametrize("warm_up", ["1", "0"])
+def test_the_gunicorn_hook_sets_aside_what_the_worker_made_from_the_garbage_collector(
+    app, gunicorn_conf, monkeypatch, unfrozen, warm_up
+):
+    """After the warm-up (whose objects are among them), with or without it, the objects the
+    worker made while starting are in the collector's permanent generation; what requests
+    make later is collected as before."""
+    frozen_at_warm_up = []
+    monkeypatch.setattr(
+        rendering,
+        "warm_up_app",
+        lambda app: frozen_at_warm_up.append(unfrozen.get_freeze_count()) or 1.0,
+    )
+    monkeypatch.setenv("DOCUMENTS_WARM_UP", warm_up)
+    log = SimpleNamespace(info=lambda *_args: None)
+    gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=app, log=log))
+    assert frozen_at_warm_up == ([0] if warm_up == "1" else [])
+    assert unfrozen.get_freeze_count() > 10_000  # the modules and the app, at least
+
+    class Cycle:
+        pass
+
+    made_later = Cycle()
+    made_later.itself = made_later
+    watched = weakref.ref(made_later)
+    del made_later
+    unfrozen.collect()
+    assert watched() is None
 
 
 def test_warm_up_app_answers_how_long_it_took(app):
