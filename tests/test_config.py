@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -73,3 +78,31 @@ def test_foreign_keys_are_enforced(app, db_session):
                 )
             )
         db.session.rollback()
+
+
+def test_the_models_are_linked_when_the_app_is_built_not_at_its_first_request(tmp_path):
+    """A fresh process (a server worker) has every mapping configured once create_app
+    returns, so its first request does not pay for it."""
+    script = (
+        "import sqlalchemy as sa\n"
+        "from registry import create_app\n"
+        "from registry.db import db\n"
+        "create_app()\n"
+        "mappers = list(db.Model.registry.mappers)\n"
+        "assert len(mappers) > 20, len(mappers)\n"
+        "assert all(m.configured for m in mappers), [m for m in mappers if not m.configured]\n"
+    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "REGISTRY_ENV": "development",
+    }
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[1],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
