@@ -20,6 +20,10 @@ address and language, compressed, in a store of their own. The reader's form tok
 back into the kept page each time it is served, and a page that showed a one-time message
 is never kept. The API's answers are kept alike (``kept_answer``), per bearer token's
 account; the host is part of every key, since an API answer links its pages by full address.
+
+A result that one kind of write cannot change may outlive such writes (``remembered_past``):
+which stored printing answers a record's document stands while only documents are printed,
+here (``writing("documents")``) or elsewhere (audit events "generated document").
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ import secrets
 import threading
 import time
 import zlib
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import wraps
 from typing import TypeVar
@@ -76,10 +81,11 @@ class Store:
             self._entries.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, value) -> None:
-        """Keep ``value`` under ``key``, dropping the least recently used beyond the size."""
+    def put(self, key: Hashable, value, made: float | None = None) -> None:
+        """Keep ``value`` under ``key``, dropping the least recently used beyond the size;
+        ``made`` (``time.monotonic()``) when it was made earlier than now."""
         with self._lock:
-            self._entries[key] = (time.monotonic(), value)
+            self._entries[key] = (time.monotonic() if made is None else made, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -121,15 +127,26 @@ _writes = 0
 _WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 
 
+#: Of those, the writes sent inside ``writing(kind)``, per kind.
+_kind_writes: Counter[str] = Counter()
+_writing = threading.local()
+
+
 def _note_write(_connection, _cursor, statement: str, *_args) -> None:
-    global _writes
     if statement[:16].lstrip()[:6].upper() in _WRITE_WORDS:
-        _writes += 1
+        _count_write()
 
 
 def _note_commit(_connection) -> None:
+    _count_write()
+
+
+def _count_write() -> None:
     global _writes
     _writes += 1
+    kind = getattr(_writing, "kind", None)
+    if kind is not None:
+        _kind_writes[kind] += 1
 
 
 def data_version() -> tuple:
@@ -167,24 +184,53 @@ def remembered(name: str, key: tuple, build: Callable[[], T]) -> T:
     return value
 
 
-def carry_over(name: str, key: tuple, value, before: tuple, own: Callable[..., bool]) -> None:
-    """Keep ``value`` (as ``remembered`` would) also under the data version that follows the
-    caller's own write, so the first request after it need not build the value again.
+def remembered_past(name: str, key: tuple, build: Callable[[], T], *, kind: str, action: str) -> T:
+    """As ``remembered``, but the result also outlives writes of ``kind`` alone: the writes
+    this process sent inside ``writing(kind)``, and other processes' writes whose audit events
+    are all named ``action``. Any other write, here or elsewhere, still ends it, as do the
+    end of the day and ``KEEP_SECONDS``. For a result that such writes cannot change (which
+    stored printing answers a record's document: printing other documents does not change
+    it). One statement more than ``remembered`` when anything was written since the result
+    was made; the result is made again on any doubt."""
+    _all, newest, at = data_version()
+    others = _writes - _kind_writes[kind]  # read before ``build`` writes
+    full_key = (name, key, "past " + kind, _today())
+    kept = store().get(full_key)
+    if kept is not None:
+        value, made_others, made_newest, made_at, made = kept
+        if made_others == others:
+            if (newest, at) == (made_newest, made_at):
+                return value
+            if _only_since(action, made_newest, newest):
+                # Looked from here next time; no longer kept than KEEP_SECONDS all the same.
+                store().put(full_key, (value, others, newest, at, made), made=made)
+                return value
+    made = time.monotonic()
+    value = build()
+    store().put(full_key, (value, others, newest, at, made), made=made)
+    return value
 
-    Only when that write's audit event is the one event written since ``before`` (the version
-    the value was built under) and took the very next id: any other write, committed or still
-    in flight when the caller's took its id, leaves the value to be built again. ``own(event)``
-    says whether an event is the caller's. Reads the newest events: call it after the commit."""
+
+def _only_since(action: str, made_newest, newest) -> bool:
+    """Whether every audit event after ``made_newest`` is named ``action``."""
     from .audit.models import AuditEvent
 
-    _writes_before, newest_before, _at_before = before
-    events = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.id > (newest_before or 0)).limit(2)
-    ).all()
-    if len(events) != 1 or events[0].id != (newest_before or 0) + 1 or not own(events[0]):
-        return
-    newest_at = db.session.scalar(sa.select(sa.func.max(AuditEvent.at)))
-    store().put((name, key, (_writes, events[0].id, newest_at), _today()), value)
+    if (newest or 0) < (made_newest or 0):
+        return False  # fewer events than before: not the same database
+    since = sa.exists().where(AuditEvent.id > (made_newest or 0), AuditEvent.action != action)
+    return not db.session.scalar(sa.select(since))
+
+
+@contextmanager
+def writing(kind: str) -> Iterator[None]:
+    """Count the writes this thread sends inside the block as ``kind``'s as well (they still
+    move the version on for everything else): see ``remembered_past``."""
+    outer = getattr(_writing, "kind", None)
+    _writing.kind = kind
+    try:
+        yield
+    finally:
+        _writing.kind = outer
 
 
 # --- whole pages ----------------------------------------------------------------------------

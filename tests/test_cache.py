@@ -5,6 +5,7 @@ home's figures, which use it, follow a change at once."""
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 
 import pytest
 import sqlalchemy as sa
@@ -125,79 +126,88 @@ def test_a_write_seen_only_through_its_audit_event_moves_the_version(app, db_ses
         assert cache.remembered("figures", (), lambda: made.append(1) or len(made)) == 2
 
 
-def _own(event) -> bool:
-    return event.action == "generated document" and event.record_id == 7
+class _Remembering:
+    """A result kept with ``remembered_past`` on an app of its own (the writes are committed):
+    ``ask()`` answers how many times it has been built so far."""
+
+    def __init__(self, app):
+        self.app, self.built = app, 0
+
+    def _build(self) -> int:
+        self.built += 1
+        return self.built
+
+    def ask(self, during_build=None) -> int:
+        def build():
+            if during_build:
+                during_build()
+            return self._build()
+
+        with self.app.test_request_context():
+            cache.remembered_past(
+                "printing", ("minutes", 7), build, kind="documents", action="generated document"
+            )
+        return self.built
+
+    def event(self, action: str, *, elsewhere: bool = False, monkeypatch=None) -> None:
+        """An audit event committed here (as a printing when ``action`` is one), or by another
+        process: one this process's write count does not see."""
+        writes = cache._writes
+        printing = action == "generated document" and not elsewhere
+        kind = cache.writing("documents") if printing else nullcontext()
+        with self.app.app_context(), kind, db.engine.begin() as connection:
+            connection.execute(
+                sa.insert(AuditEvent).values(
+                    actor_label="t", action=action, record_type="x", changes={}
+                )
+            )
+        if elsewhere:
+            monkeypatch.setattr(cache, "_writes", writes)
 
 
-def _carried(make_app, write_meanwhile=None, own_action="generated document") -> int:
-    """Build a result, write (the caller's own event) and carry the result over; then how
-    many times it was built, counting the next request's. On a database of its own, since
-    the writes are committed."""
+def test_a_result_remembered_past_printings_outlives_them_here_and_elsewhere(make_app, monkeypatch):
+    kept = _Remembering(make_app())
+    assert kept.ask() == 1
+    kept.event("generated document")  # a printing in this process
+    assert kept.ask() == 1
+    kept.event("generated document", elsewhere=True, monkeypatch=monkeypatch)
+    assert kept.ask() == 1
+
+
+def test_a_result_remembered_past_printings_ends_with_any_other_write(make_app, monkeypatch):
+    kept = _Remembering(make_app())
+    assert kept.ask() == 1
+    kept.event("updated")  # here
+    assert kept.ask() == 2
+    kept.event("updated", elsewhere=True, monkeypatch=monkeypatch)  # seen by its audit event
+    assert kept.ask() == 3
+    kept.event("generated document", elsewhere=True, monkeypatch=monkeypatch)
+    kept.event("updated", elsewhere=True, monkeypatch=monkeypatch)  # among printings
+    kept.event("generated document", elsewhere=True, monkeypatch=monkeypatch)
+    assert kept.ask() == 4
+
+
+def test_a_write_here_without_an_audit_event_ends_a_result_remembered_past_printings(make_app):
     app = make_app()
-    made = []
-
-    def build():
-        made.append(1)
-        return len(made)
-
-    with app.test_request_context():
-        before = cache.data_version()
-        value = cache.remembered("document version", ("minutes", 7), build)
-        db.session.commit()  # the read is over (SQLite: its snapshot would refuse a write)
-        if write_meanwhile:
-            write_meanwhile()
-        audit.record_event(None, own_action, record_type="minutes", record_id=7)
-        db.session.commit()
-        cache.carry_over("document version", ("minutes", 7), value, before, _own)
-    with app.test_request_context():
-        cache.remembered("document version", ("minutes", 7), build)
-    return len(made)
+    kept = _Remembering(app)
+    assert kept.ask() == 1
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(sa.update(AuditEvent).values(record_label="changed"))
+    assert kept.ask() == 2
 
 
-def test_a_result_is_carried_past_the_callers_own_write(make_app):
-    assert _carried(make_app) == 1
-
-
-def test_a_result_is_not_carried_past_another_write_made_meanwhile(make_app):
-    """Someone else's change committed while the caller worked (a document rendered from the
-    data before it) leaves the result to be built again."""
-
-    def other_write():
-        with db.engine.begin() as connection:  # another request's transaction
-            connection.execute(
-                sa.insert(AuditEvent).values(
-                    actor_label="other", action="updated", record_type="meetings", changes={}
-                )
-            )
-
-    assert _carried(make_app, write_meanwhile=other_write) == 2
-
-
-def test_a_result_is_not_carried_past_a_write_not_the_callers(make_app):
-    assert _carried(make_app, own_action="updated") == 2
-
-
-def test_a_result_is_not_carried_past_an_id_left_unused_by_a_write_in_flight(make_app):
-    """An event id taken before the caller's, by a transaction not yet committed (here: one
-    rolled back), may still bring a change: the result is built again."""
-
-    dialect = []
-
-    def taken_and_rolled_back():
-        with db.engine.connect() as connection:
-            dialect.append(connection.dialect.name)
-            transaction = connection.begin()
-            connection.execute(
-                sa.insert(AuditEvent).values(
-                    actor_label="other", action="updated", record_type="meetings", changes={}
-                )
-            )
-            transaction.rollback()
-
-    built = _carried(make_app, write_meanwhile=taken_and_rolled_back)
-    # SQLite gives the rolled-back id again, so nothing was in between; PostgreSQL's
-    # sequence does not, and the gap is treated as a write that may yet come.
-    assert built == (1 if dialect == ["sqlite"] else 2)
+def test_a_write_made_while_the_result_was_built_ends_it(make_app, monkeypatch):
+    """Someone's change committed while the result was being made (a document rendered from
+    the data before it): the next request makes it again, printing or not in between."""
+    kept = _Remembering(make_app())
+    assert (
+        kept.ask(
+            during_build=lambda: kept.event("updated", elsewhere=True, monkeypatch=monkeypatch)
+        )
+        == 1
+    )
+    kept.event("generated document")
+    assert kept.ask() == 2
 
 
 # --- whole pages kept -------------------------------------------------------------------------

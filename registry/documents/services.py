@@ -48,6 +48,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 #: How many times publish() tries again when another request took the same version number.
 _ATTEMPTS = 4
 
+#: The audit action of a printing: the one write that leaves what is remembered standing.
+GENERATED = "generated document"
+
 #: A render callable: given the stamp (reference, version, verification URL, final, PDF/A),
 #: it returns the PDF bytes; usually ``lambda stamp: render_pdf(template, context, stamp=stamp)``.
 Renderer = Callable[[Stamp], bytes]
@@ -294,8 +297,8 @@ def unchanged_or(
     Asking again for an unchanged document then reads neither the record nor its parts to
     know that the stored version is still the one. The caller checks access first, as
     always; a stored file found missing or damaged is produced again, as ``publish`` does.
-    A version just produced is remembered past its own write too (``cache.carry_over``),
-    unless anything else was written meanwhile."""
+    Printing documents (this one included) does not end what is remembered
+    (``cache.remembered_past``); any other write does."""
     key = (record_type, record_id, variant)
     published: list[DocumentVersion] = []  # held, so the session need not read it again
 
@@ -303,33 +306,31 @@ def unchanged_or(
         published.append(publish_now())
         return published[0].id
 
-    before = cache.data_version()
-    version_id = cache.remembered("document version", key, publish_and_hold)
+    version_id = cache.remembered_past(
+        "document version", key, publish_and_hold, kind="documents", action=GENERATED
+    )
     if published:
-        # Producing it was a write of its own; the next request need not look again.
-        cache.carry_over("document version", key, version_id, before, _generated(key))
         return published[0]
     version = db.session.get(DocumentVersion, version_id)
-    if version is not None and file_intact(version):
+    if version is not None and _answers(version, key) and file_intact(version):
         return version
     return publish_now()
 
 
-def _generated(key: tuple) -> Callable[..., bool]:
-    """Whether an audit event is the production of this record's document (any variant)."""
-    record_type, record_id, _variant = key
-
-    def matches(event) -> bool:
-        return (event.action, event.record_type, event.record_id) == (
-            "generated document",
-            record_type,
-            record_id,
-        )
-
-    return matches
+def _answers(version: DocumentVersion, key: tuple) -> bool:
+    return (version.record_type, version.record_id, version.variant) == key
 
 
 def _publish(
+    record_type, record_id, variant, content, render, actor, reference, final, label
+) -> _Published:
+    with cache.writing("documents"):
+        return _publish_once(
+            record_type, record_id, variant, content, render, actor, reference, final, label
+        )
+
+
+def _publish_once(
     record_type, record_id, variant, content, render, actor, reference, final, label
 ) -> _Published:
     _check_names(record_type, variant)
@@ -392,7 +393,7 @@ def _publish(
             changes["replaces_damaged_version"] = [None, damaged.version]
         audit.record_event(
             actor,
-            "generated document",
+            GENERATED,
             record_type=record_type,
             record_id=record_id,
             label=(label or reference or f"{record_type} {record_id}")[:300],

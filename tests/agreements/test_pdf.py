@@ -187,9 +187,10 @@ def test_an_unchanged_agreement_is_served_from_storage_without_reading_it_again(
             assert response.status_code == 200 and response.data == first
         sent.append(len(seen))
     # Only who asks, the version of the data, the agreement and its printing: the version
-    # produced by the first request is remembered past that request's own write (after
-    # which only the signed-in account is read again, once).
-    assert sent[0] - 1 == sent[1] == sent[2] <= 5
+    # produced by the first request is remembered past that request's own write; after it,
+    # once, the signed-in account is read again and one statement sees that nothing but a
+    # printing was written.
+    assert sent[0] - 2 == sent[1] == sent[2] <= 5
     assert _versions(app, agreement_id) == [1]
     with app.app_context():
         version = db.session.scalars(
@@ -200,3 +201,30 @@ def test_an_unchanged_agreement_is_served_from_storage_without_reading_it_again(
         assert response.status_code == 200 and response.data.startswith(b"%PDF-")
         assert _same(pdf_text(response.data), "บันทึกข้อตกลงความร่วมมือ")
     assert sorted(_versions(app, agreement_id)) == [1, 2]
+
+
+def test_printing_other_documents_leaves_this_ones_printing_remembered_but_an_edit_does_not(
+    app, client, sign_in, make_agreement, statements
+):
+    """Printing is a write, yet not one that changes another agreement: after other drafts
+    were printed this one is found without reading it again. An edit between printings
+    still gives a new version with the change."""
+    this, other, third = make_agreement(), make_agreement(), make_agreement()
+    sign_in("staff")
+    url = f"/agreements/{this}/pdf?variant=th"
+    client.get(url).close()
+    client.get(f"/agreements/{other}/pdf?variant=th").close()
+    with statements() as seen, client.get(url) as response:
+        assert response.status_code == 200
+    assert not [sql for sql in seen if "agreement_parties" in sql or "agreement_clauses" in sql]
+    assert _versions(app, this) == [1]
+
+    client.get(f"/agreements/{third}/pdf?variant=th").close()
+    with app.app_context():
+        record = db.session.get(Agreement, this)
+        content = services.content_of(record) | {"notice_days": 46}
+        services.update_agreement(record, content, actor=None, lock_version=record.lock_version)
+    client.get(f"/agreements/{other}/pdf?variant=th").close()  # a printing after the edit
+    with client.get(url) as response:
+        assert _same(pdf_text(response.data), "ไม่น้อยกว่า 46 วัน")
+    assert sorted(_versions(app, this)) == [1, 2]
