@@ -291,14 +291,15 @@ def publish(
 def unchanged_or(
     record_type: str, record_id: int, variant: str, publish_now: Callable[[], DocumentVersion]
 ) -> DocumentVersion:
-    """The version served for this record and variant the last time, while nothing has been
-    written since (``cache.remembered``); otherwise ``publish_now()``'s, which is remembered.
+    """The version served for this record and variant the last time, while nothing but
+    printings has been written since (``cache.remembered_past``); otherwise
+    ``publish_now()``'s, which is remembered.
 
     Asking again for an unchanged document then reads neither the record nor its parts to
     know that the stored version is still the one. The caller checks access first, as
     always; a stored file found missing or damaged is produced again, as ``publish`` does.
-    Printing documents (this one included) does not end what is remembered
-    (``cache.remembered_past``); any other write does."""
+    Printing documents (this one included) does not end what is remembered; any other
+    write does."""
     key = (record_type, record_id, variant)
     published: list[DocumentVersion] = []  # held, so the session need not read it again
 

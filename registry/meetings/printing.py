@@ -376,7 +376,8 @@ def _stored(
     title: str,
 ) -> DocumentVersion:
     """The stored agenda or minutes (``record_type``) of the meeting in one variant: the one
-    served last time while nothing was written, else published from its content now."""
+    served last time while nothing but printings was written, else published from its
+    content now."""
 
     def publish_now() -> DocumentVersion:
         content = _kept(record_type, meeting, build)
