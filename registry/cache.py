@@ -90,6 +90,11 @@ class Store:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
+    def discard(self, key: Hashable) -> None:
+        """Forget what is kept under ``key``, if anything."""
+        with self._lock:
+            self._entries.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -130,6 +135,8 @@ _WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 #: Of those, the writes sent inside ``writing(kind)``, per kind.
 _kind_writes: Counter[str] = Counter()
 _writing = threading.local()
+#: The request threads of a worker count their writes under it.
+_count_lock = threading.Lock()
 
 
 def _note_write(_connection, _cursor, statement: str, *_args) -> None:
@@ -143,10 +150,11 @@ def _note_commit(_connection) -> None:
 
 def _count_write() -> None:
     global _writes
-    _writes += 1
     kind = getattr(_writing, "kind", None)
-    if kind is not None:
-        _kind_writes[kind] += 1
+    with _count_lock:
+        _writes += 1
+        if kind is not None:
+            _kind_writes[kind] += 1
 
 
 def data_version() -> tuple:
@@ -194,7 +202,7 @@ def remembered_past(name: str, key: tuple, build: Callable[[], T], *, kind: str,
     was made; the result is made again on any doubt."""
     _all, newest, at = data_version()
     others = _writes - _kind_writes[kind]  # read before ``build`` writes
-    full_key = (name, key, "past " + kind, _today())
+    full_key = _past_key(name, key, kind)
     kept = store().get(full_key)
     if kept is not None:
         value, made_others, made_newest, made_at, made = kept
@@ -209,6 +217,16 @@ def remembered_past(name: str, key: tuple, build: Callable[[], T], *, kind: str,
     value = build()
     store().put(full_key, (value, others, newest, at, made), made=made)
     return value
+
+
+def forget_past(name: str, key: tuple, *, kind: str) -> None:
+    """Forget what ``remembered_past`` keeps under ``name`` and ``key``: the next call makes it
+    again (for a result found to be no longer good, a damaged file say)."""
+    store().discard(_past_key(name, key, kind))
+
+
+def _past_key(name: str, key: tuple, kind: str) -> tuple:
+    return (name, key, "past " + kind, _today())
 
 
 def _only_since(action: str, made_newest, newest) -> bool:

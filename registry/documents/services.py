@@ -297,7 +297,8 @@ def unchanged_or(
 
     Asking again for an unchanged document then reads neither the record nor its parts to
     know that the stored version is still the one. The caller checks access first, as
-    always; a stored file found missing or damaged is produced again, as ``publish`` does.
+    always; a stored file found missing or damaged is produced again, as ``publish`` does,
+    and the version produced is the one remembered from then on.
     Printing documents (this one included) does not end what is remembered; any other
     write does."""
     key = (record_type, record_id, variant)
@@ -307,14 +308,17 @@ def unchanged_or(
         published.append(publish_now())
         return published[0].id
 
-    version_id = cache.remembered_past(
-        "document version", key, publish_and_hold, kind="documents", action=GENERATED
-    )
-    if published:
-        return published[0]
-    version = db.session.get(DocumentVersion, version_id)
-    if version is not None and _answers(version, key) and file_intact(version):
-        return version
+    for _attempt in range(2):
+        version_id = cache.remembered_past(
+            "document version", key, publish_and_hold, kind="documents", action=GENERATED
+        )
+        if published:
+            return published[0]
+        version = db.session.get(DocumentVersion, version_id)
+        if version is not None and _answers(version, key) and file_intact(version):
+            return version
+        # Missing or damaged: publish, and remember that version instead of this one.
+        cache.forget_past("document version", key, kind="documents")
     return publish_now()
 
 

@@ -200,6 +200,16 @@ def test_an_unchanged_agreement_is_served_from_storage_without_reading_it_again(
     with client.get(url) as response:
         assert response.status_code == 200 and response.data.startswith(b"%PDF-")
         assert _same(pdf_text(response.data), "บันทึกข้อตกลงความร่วมมือ")
+        produced_again = response.data
+    assert sorted(_versions(app, agreement_id)) == [1, 2]
+    # The version produced again is the one remembered from then on: after the same one
+    # request that sees the printing, nothing is read but what an unchanged document needs.
+    again = []
+    for _request in range(3):
+        with statements() as seen, client.get(url) as response:
+            assert response.data == produced_again
+        again.append(len(seen))
+    assert again[0] - 2 == again[1] == again[2] == sent[1]
     assert sorted(_versions(app, agreement_id)) == [1, 2]
 
 
