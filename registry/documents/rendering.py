@@ -408,11 +408,13 @@ def _font_configuration():
 @atexit.register
 def _remove_font_copies() -> None:
     """Remove the temporary copies of the fonts of the configurations still alive
-    (interpreter shutdown need not run their own clean-up)."""
+    (interpreter shutdown need not run their own clean-up, and when it does, the functions
+    it calls may be gone already: it then prints an error instead)."""
     for config in list(_font_configurations):
         folder = getattr(config, "_folder", None)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+            config._folder = None  # nothing left for its own clean-up to do
 
 
 def render_pdf(

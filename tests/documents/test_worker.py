@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -214,5 +217,42 @@ def test_the_copies_of_the_fonts_are_removed_at_exit(monkeypatch, tmp_path):
     kept = Kept()
     alive = weakref.WeakSet([kept])
     monkeypatch.setattr(rendering, "_font_configurations", alive)
+    folder = Kept._folder
     rendering._remove_font_copies()
-    assert not Kept._folder.exists()
+    assert not folder.exists()
+    assert kept._folder is None
+
+
+def test_a_process_that_printed_exits_quietly_and_leaves_no_font_copies(tmp_path):
+    """A worker's kept font configuration lives as long as the worker (frozen with what the
+    worker made while starting); at exit its copies of the fonts are removed, and no error
+    is printed while the interpreter shuts down."""
+    # As a gunicorn worker: the project's hook warms up and freezes, then the process ends.
+    script = (
+        "import importlib.util, logging, types\n"
+        "from registry import create_app\n"
+        "from registry.documents import rendering\n"
+        f"spec = importlib.util.spec_from_file_location('conf', {str(GUNICORN_CONF)!r})\n"
+        "conf = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(conf)\n"
+        "worker = types.SimpleNamespace(wsgi=create_app(), log=logging.getLogger('w'))\n"
+        "conf.post_worker_init(worker)\n"
+        "print(rendering._font_configuration()._folder)\n"
+    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'exit.sqlite3'}",
+        "REGISTRY_ENV": "development",
+    }
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    folder = Path(finished.stdout.strip().splitlines()[-1])
+    assert folder.name and not folder.exists()
+    assert "Exception ignored" not in finished.stderr, finished.stderr[-2000:]
