@@ -319,6 +319,35 @@ def seed_fallback(scale: float) -> None:
         db.session.remove()
 
 
+def settle(env: dict) -> str:
+    """Write the freshly loaded data out before measuring, so that the database does not do
+    it during the scenarios: PostgreSQL a CHECKPOINT (else its timed checkpoint flushes
+    the load some minutes later, in the middle of the run), SQLite a checkpoint that
+    empties its write-ahead log. What was done, or why it was not."""
+    code = r"""
+import os
+import sqlalchemy as sa
+from pathlib import Path
+from registry.config import database_url
+engine = sa.create_engine(database_url(os.environ["DATABASE_URL"], Path("instance")))
+with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    if engine.dialect.name == "postgresql":
+        try:
+            connection.exec_driver_sql("CHECKPOINT")
+            print("CHECKPOINT")
+        except sa.exc.DBAPIError as error:
+            print("no CHECKPOINT: " + str(error.orig).splitlines()[0])
+    else:
+        log = Path(engine.url.database + "-wal")
+        before = log.stat().st_size if log.exists() else 0
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+        after = log.stat().st_size if log.exists() else 0
+        print(f"wal_checkpoint(TRUNCATE): write-ahead log {before} -> {after} bytes"
+              + (" (readers in the way)" if busy else ""))
+"""
+    return _run([sys.executable, "-c", code], env, capture=True).splitlines()[-1]
+
+
 def record_ids(env: dict) -> dict[str, int | None]:
     """The busy records the detail scenarios and the PDFs use (asked of the database)."""
     code = r"""
@@ -830,6 +859,8 @@ def run_database(name: str, url: str, options) -> dict:
         began = time.perf_counter()
         results["seeder"] = seed(env, options.scale, options.seed)
         results["seed_seconds"] = round(time.perf_counter() - began, 1)
+        results["settled"] = settle(env)
+        print(f"   settled: {results['settled']}")
         ids = record_ids(env)
         results["records"] = ids
         print(f"   {results['seeder']} in {results['seed_seconds']} s: {ids['counts']}")

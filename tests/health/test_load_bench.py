@@ -7,13 +7,16 @@ tests check that the clients count them right, and that the table and the chart 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import xml.dom.minidom
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import sqlalchemy as sa
 
 from bench import load, svg
+from registry.db import db
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -200,3 +203,26 @@ def test_cpu_time_is_read_from_proc_and_grows_with_work():
         pass
     assert load.cpu_seconds([os.getpid()]) > before
     assert load.cpu_seconds([2**22 + 12345]) == 0  # no such process
+
+
+def test_the_loaded_data_is_written_out_before_measuring(app):
+    """After seeding, the bench has PostgreSQL make a checkpoint and SQLite empty its
+    write-ahead log, so that neither does it in the middle of the scenarios."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    environment = {**os.environ, "DATABASE_URL": url}
+    with app.app_context():
+        with db.engine.begin() as connection:  # something to write out
+            connection.execute(sa.text("CREATE TABLE settle_probe (x integer)"))
+            connection.execute(sa.text("INSERT INTO settle_probe VALUES (1), (2)"))
+        try:
+            said = load.settle(environment)
+        finally:
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP TABLE settle_probe"))
+    if url.startswith("postgresql"):
+        assert said == "CHECKPOINT"
+    else:
+        before, after = re.fullmatch(
+            r"wal_checkpoint\(TRUNCATE\): write-ahead log (\d+) -> (\d+) bytes", said
+        ).groups()
+        assert int(before) > 0 and int(after) == 0
