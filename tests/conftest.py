@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,6 +79,27 @@ def build_app(folder: Path, database_url: str | None = None, **overrides) -> Fla
     with app.app_context():
         flask_migrate.upgrade()
     return app
+
+
+def run_in_fresh_interpreter(script: str, folder: Path) -> subprocess.CompletedProcess:
+    """Run ``script`` in a new Python process, as a server worker starts: in the project
+    folder, on a SQLite database of its own under ``folder``. Fails the test when the
+    script fails; the finished process, for its output."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'fresh.sqlite3'}",
+        "REGISTRY_ENV": "development",
+    }
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[1],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    return finished
 
 
 def dispose(app: Flask) -> None:

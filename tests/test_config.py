@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
 from registry import create_app
 from registry.config import ConfigurationError, database_url
 from registry.db import db
+from tests.conftest import run_in_fresh_interpreter
 
 
 def test_production_refuses_the_development_secret_key(monkeypatch):
@@ -92,17 +88,4 @@ def test_the_models_are_linked_when_the_app_is_built_not_at_its_first_request(tm
         "assert len(mappers) > 20, len(mappers)\n"
         "assert all(m.configured for m in mappers), [m for m in mappers if not m.configured]\n"
     )
-    environment = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
-        "REGISTRY_ENV": "development",
-    }
-    finished = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=Path(__file__).resolve().parents[1],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert finished.returncode == 0, finished.stderr[-2000:]
+    run_in_fresh_interpreter(script, tmp_path)

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 import weakref
@@ -20,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 
 from registry.documents import rendering
+from tests.conftest import run_in_fresh_interpreter
 from tests.documents.conftest import pdf_pages_text
 
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
@@ -239,20 +237,7 @@ def test_a_process_that_printed_exits_quietly_and_leaves_no_font_copies(tmp_path
         "conf.post_worker_init(worker)\n"
         "print(rendering._font_configuration()._folder)\n"
     )
-    environment = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'exit.sqlite3'}",
-        "REGISTRY_ENV": "development",
-    }
-    finished = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=Path(__file__).resolve().parents[2],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert finished.returncode == 0, finished.stderr[-2000:]
+    finished = run_in_fresh_interpreter(script, tmp_path)
     folder = Path(finished.stdout.strip().splitlines()[-1])
     assert folder.name and not folder.exists()
     assert "Exception ignored" not in finished.stderr, finished.stderr[-2000:]
