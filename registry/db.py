@@ -103,6 +103,10 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+#: An execution option: this SQLite connection sends no BEGIN (``read_outside_transaction``).
+_NO_BEGIN = "registry_no_begin"
+
+
 def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
     """WAL, a busy timeout, foreign keys on, and real transactions (with savepoints) on SQLite."""
 
@@ -119,7 +123,25 @@ def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        if not connection.get_execution_options().get(_NO_BEGIN):
+            connection.exec_driver_sql("BEGIN")
+
+
+def read_outside_transaction(statement: str) -> sa.Row:
+    """The one row ``statement`` (plain SQL, values as the driver gives them) answers, read on
+    a pooled connection of its own and outside any transaction: no BEGIN before it and no
+    ROLLBACK after it (PostgreSQL in autocommit; SQLite without the BEGIN ``configure_sqlite``
+    sends). For a single read that needs no snapshot shared with other statements: it costs
+    one round trip instead of three (on PostgreSQL), and about half the time the session takes.
+    Failures are SQLAlchemy's, as for any other statement (a database that is down raises
+    ``OperationalError``, and a broken connection leaves the pool)."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        options = {"isolation_level": "AUTOCOMMIT"}
+    else:
+        options = {_NO_BEGIN: True}
+    with engine.connect().execution_options(**options) as connection:
+        return connection.exec_driver_sql(statement).one()
 
 
 def drop_closed_connections(engine: sa.Engine) -> None:

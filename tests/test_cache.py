@@ -14,7 +14,7 @@ from registry import audit, cache
 from registry.audit.models import AuditEvent
 from registry.auth import services as accounts
 from registry.auth.models import Role, User
-from registry.db import db
+from registry.db import db, read_outside_transaction
 from registry.organisations.models import Organisation, OrganisationStatus
 from tests.api.helpers import bearer, issue_token
 from tests.conftest import PASSWORD, sign_in_client
@@ -124,6 +124,120 @@ def test_a_write_seen_only_through_its_audit_event_moves_the_version(app, db_ses
     monkeypatch.setattr(cache, "_writes", writes)  # as if another process had written
     with app.test_request_context():
         assert cache.remembered("figures", (), lambda: made.append(1) or len(made)) == 2
+
+
+def _sent_on(engine) -> tuple[list, object]:
+    """Record each statement ``engine`` sends, with the driver's connection it goes on and
+    whether it runs in a transaction there: ``(sent, stop)``."""
+    sent: list[tuple[str, object, bool]] = []
+    pg = engine.dialect.name == "postgresql"
+
+    def record(connection, _cursor, statement, *_args):
+        driver = connection.connection.dbapi_connection
+        in_transaction = not driver.autocommit if pg else driver.in_transaction
+        sent.append((statement, driver, in_transaction))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    return sent, lambda: sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_the_version_is_read_outside_any_transaction_before_the_session_begins(make_app):
+    """A request's first question (the version, when signing in its reader) goes alone on a
+    connection of its own: no BEGIN, no ROLLBACK. PostgreSQL proves it: outside a transaction
+    a statement's time is its transaction's time."""
+    app = make_app()
+    with app.app_context():
+        audit.record_event(None, "updated (test)", record_type="organisations")
+        db.session.commit()
+        engine = db.engine
+        pg = engine.dialect.name == "postgresql"
+        sent, stop = _sent_on(engine)
+        try:
+            with app.test_request_context():
+                version = cache.data_version()
+        finally:
+            stop()
+        assert [(statement, inside) for statement, _, inside in sent] == [
+            (cache._NEWEST_EVENT, False)
+        ]
+        newest = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
+        assert newest and version[1] == newest
+        assert version[2:] == tuple(db.session.execute(sa.text(cache._NEWEST_EVENT)).one())[1:]
+        if pg:
+            alone = "SELECT now() = statement_timestamp()"
+            assert read_outside_transaction(alone)[0] is True
+            assert db.session.execute(sa.text(alone)).scalar_one() is False  # the probe works
+        db.session.remove()
+
+
+def test_the_version_is_read_in_the_sessions_transaction_once_it_began(make_app):
+    """On SQLite a transaction reads one snapshot: the version must come from the same one as
+    the rest of the request, or a page made from older data could be kept as the newer."""
+    app = make_app()
+    with app.test_request_context():
+        engine = db.engine
+        db.session.execute(sa.text("SELECT 1"))  # the session has begun
+        sent, stop = _sent_on(engine)
+        try:
+            cache.data_version()
+        finally:
+            stop()
+        session_connection = db.session.connection().connection.dbapi_connection
+        versions = [
+            (on, inside) for statement, on, inside in sent if statement == cache._NEWEST_EVENT
+        ]
+        assert versions == [(session_connection, True)]
+
+
+def test_a_kept_page_sends_one_statement_and_no_transaction(make_app, statements):
+    app = make_app()
+    with app.app_context():
+        accounts.create_user(
+            email="kept@example.go.th",
+            full_name="ผู้อ่าน",
+            role=Role.STAFF,
+            password=PASSWORD,
+            actor=None,
+            must_change_password=False,
+        )
+    client = app.test_client()
+    sign_in_client(client, "kept@example.go.th")
+    first, _ = _page(client, "/organisations/")
+    with statements() as seen, client.get("/organisations/") as response:
+        assert response.status_code == 200
+        assert _without_tokens(response.get_data(as_text=True)) == _without_tokens(first)
+    assert seen == [cache._NEWEST_EVENT]  # no BEGIN on SQLite either
+
+
+@pytest.mark.postgresql
+def test_a_kept_page_is_served_after_the_server_closed_the_pools_connections(make_app):
+    """A restart closes the idle connections; the version read takes a sound one."""
+    app = make_app()
+    with app.app_context():
+        accounts.create_user(
+            email="restart@example.go.th",
+            full_name="ผู้อ่าน",
+            role=Role.STAFF,
+            password=PASSWORD,
+            actor=None,
+            must_change_password=False,
+        )
+        url = db.engine.url
+    client = app.test_client()
+    sign_in_client(client, "restart@example.go.th")
+    first, _ = _page(client, "/organisations/")
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        closed = connection.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    admin.dispose()
+    assert closed >= 1
+    again, _ = _page(client, "/organisations/")
+    assert _without_tokens(again) == _without_tokens(first)
 
 
 class _Remembering:
