@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from registry.audit.models import AuditEvent
+from registry import security
 from registry.auth import services
 from registry.auth.models import LoginAttempt, User
 from registry.db import db
@@ -167,6 +168,52 @@ def test_expired_session_goes_to_sign_in_then_back_to_the_page(
     monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
     response = _post_sign_in(client, email, PASSWORD, next="/admin/users?role=staff")
     assert response.headers["Location"] == "/admin/users?role=staff"
+
+
+def _session_cookie_sent(response) -> str | None:
+    return next(
+        (h for h in response.headers.getlist("Set-Cookie") if h.startswith("registry_session=")),
+        None,
+    )
+
+
+def test_an_unchanged_session_cookie_is_renewed_once_due_not_on_every_answer(
+    client, make_user, get_user, monkeypatch
+):
+    sign_in_client(client, _email(get_user, make_user("staff")))
+    with client.get("/organisations/") as response:  # shows "signed in" once: a change
+        assert _session_cookie_sent(response) is not None
+    for _request in range(2):
+        with client.get("/organisations/") as response:
+            assert response.status_code == 200
+            assert _session_cookie_sent(response) is None
+    monkeypatch.setattr(security, "SESSION_RENEWED_AFTER", timedelta(0))
+    with client.get("/organisations/") as response:
+        assert response.status_code == 200
+        header = _session_cookie_sent(response)
+    assert header and "Expires=" in header and "HttpOnly" in header
+
+
+def test_the_idle_limit_starts_over_when_the_cookie_is_renewed(
+    app, client, make_user, get_user, monkeypatch
+):
+    """Signed in 4 s ago with a 3 s idle limit, but seen 2 s ago: still signed in; then
+    idle for longer than the limit: signed out."""
+    email = _email(get_user, make_user("staff"))
+    sign_in_client(client, email)
+    monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(seconds=3))
+    monkeypatch.setattr(security, "SESSION_RENEWED_AFTER", timedelta(seconds=1))
+    time.sleep(2.1)
+    with client.get("/organisations/") as response:
+        assert response.status_code == 200
+        assert _session_cookie_sent(response) is not None
+    time.sleep(2.1)
+    with client.get("/organisations/") as response:
+        assert response.status_code == 200  # not sent to sign in
+    time.sleep(4.1)  # the cookie's time is in whole seconds
+    with client.get("/organisations/") as response:
+        assert response.status_code == 302  # idle beyond the limit
+        assert response.headers["Location"].startswith("/sign-in")
 
 
 def test_sign_out_ends_the_session_and_is_audited(app, client, sign_in):
