@@ -158,3 +158,23 @@ def _init_templates(app: Flask) -> None:
     from .navigation import visible_items
 
     app.jinja_env.globals.update(nav_items=visible_items, ROLE_LABELS=ROLE_LABELS)
+    _keep_compiled_templates(app)
+
+
+def _keep_compiled_templates(app: Flask) -> None:
+    """Keep each template's compiled code in ``TEMPLATE_CACHE_DIR`` (Jinja's bytecode cache,
+    checked against the template's source), so that a new server worker loads a page's
+    templates instead of compiling them: compiling is most of the first request for each
+    kind of page in a worker (about 100 ms for a record's page). A folder that cannot be
+    made leaves templates compiled in memory only, as before, with a warning."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = app.config["TEMPLATE_CACHE_DIR"]
+    if not folder:
+        return
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        app.logger.warning("compiled templates are not kept (%s): %s", folder, error)
+        return
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(folder)

@@ -77,6 +77,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_FOLDER": os.environ.get("MAIL_FOLDER", str(instance_path / "mail")),
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", str(instance_path / "files")),
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(instance_path / "backups")),
+        # Compiled page templates, kept across worker restarts (empty: compiled in memory only).
+        "TEMPLATE_CACHE_DIR": os.environ.get(
+            "TEMPLATE_CACHE_DIR", str(instance_path / "cache" / "templates")
+        ),
         # The address the public sees (https://registry.example.go.th): the QR code on every
         # generated document leads there. Empty: the address of the current request.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),

@@ -41,6 +41,7 @@ def _base_overrides(folder: Path) -> dict:
         "MAIL_FOLDER": str(folder / "mail"),
         "STORAGE_DIR": str(folder / "files"),
         "BACKUP_DIR": str(folder / "backups"),
+        "TEMPLATE_CACHE_DIR": str(folder / "compiled-templates"),
     }
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from registry import create_app
 from registry.config import ConfigurationError, database_url
 from registry.db import db
-from tests.conftest import run_in_fresh_interpreter
+from tests.conftest import build_app, dispose, run_in_fresh_interpreter
 
 
 def test_production_refuses_the_development_secret_key(monkeypatch):
@@ -89,3 +89,46 @@ def test_the_models_are_linked_when_the_app_is_built_not_at_its_first_request(tm
         "assert all(m.configured for m in mappers), [m for m in mappers if not m.configured]\n"
     )
     run_in_fresh_interpreter(script, tmp_path)
+
+
+def _compiled_for_sign_in(app, monkeypatch) -> list[str]:
+    """The templates the app compiles to answer the sign-in page."""
+    compiled: list[str] = []
+    original = app.jinja_env.compile
+
+    def compile_(source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return original(source, name, *args, **kwargs)
+
+    monkeypatch.setattr(app.jinja_env, "compile", compile_)
+    with app.test_client().get("/sign-in") as response:
+        assert response.status_code == 200
+    return compiled
+
+
+def test_a_new_app_loads_the_templates_an_earlier_one_compiled(tmp_path, monkeypatch):
+    """A new server worker finds the page templates compiled already (TEMPLATE_CACHE_DIR)."""
+    folder = tmp_path / "compiled"
+    apps = [build_app(tmp_path / name, TEMPLATE_CACHE_DIR=str(folder)) for name in "ab"]
+    apps.append(build_app(tmp_path / "c", TEMPLATE_CACHE_DIR=""))
+    try:
+        assert "auth/sign_in.html" in _compiled_for_sign_in(apps[0], monkeypatch)
+        assert any(folder.iterdir())
+        assert _compiled_for_sign_in(apps[1], monkeypatch) == []
+        assert "auth/sign_in.html" in _compiled_for_sign_in(apps[2], monkeypatch)  # none kept
+    finally:
+        for app in apps:
+            dispose(app)
+
+
+def test_a_template_folder_that_cannot_be_made_leaves_templates_in_memory(tmp_path, caplog):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app = build_app(tmp_path / "app", TEMPLATE_CACHE_DIR=str(blocker / "templates"))
+    try:
+        assert app.jinja_env.bytecode_cache is None
+        assert "compiled templates are not kept" in caplog.text
+        with app.test_client().get("/sign-in") as response:
+            assert response.status_code == 200
+    finally:
+        dispose(app)

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from registry.audit.models import AuditEvent
 from registry import security
+from registry.audit.models import AuditEvent
 from registry.auth import services
 from registry.auth.models import LoginAttempt, User
 from registry.db import db
