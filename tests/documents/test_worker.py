@@ -18,7 +18,7 @@ import pytest
 
 from registry.documents import rendering
 from tests.conftest import run_in_fresh_interpreter
-from tests.documents.conftest import pdf_pages_text
+from tests.documents.conftest import comparable, pdf_pages_text
 
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
@@ -50,6 +50,13 @@ def test_warm_up_compiles_the_document_templates_and_renders_a_stamped_page(app,
     [(stamp, pdf)] = rendered
     assert pdf.startswith(b"%PDF-")
     assert stamp.verify_url  # the QR code maker is loaded too
+    # as long as an agreement draft, of Thai clauses of many lengths
+    pages = pdf_pages_text(pdf)
+    assert len(pages) >= 4
+    text = comparable("".join(pages))
+    clauses = rendering._warm_up_clauses()
+    assert len({len(clause) for clause in clauses}) >= 10
+    assert comparable(clauses[-1]) in text
 
 
 def test_warm_up_app_logs_a_failure_and_does_not_raise(app, monkeypatch, caplog):
