@@ -262,6 +262,36 @@ def make_user(app, db_session, make_organisation):
     return factory
 
 
+def add_account(app: Flask, email: str, role: Role = Role.STAFF) -> None:
+    """An account on ``app`` (one ``make_app`` built, say), with the suite's password."""
+    with app.app_context():
+        accounts.create_user(
+            email=email,
+            full_name="ผู้ทดสอบ",
+            role=role,
+            password=PASSWORD,
+            actor=None,
+            must_change_password=False,
+        )
+
+
+def close_server_connections(app: Flask) -> int:
+    """PostgreSQL: have the server close every connection to the app's database, as a
+    restart does; how many it closed."""
+    with app.app_context():
+        url = db.engine.url
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        closed = connection.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    admin.dispose()
+    return closed
+
+
 def sign_in_client(client, email: str, password: str = PASSWORD):
     """Sign a client in through the real sign-in form."""
     response = client.post("/sign-in", data={"email": email, "password": password})

@@ -171,22 +171,11 @@ def test_every_endpoint_is_in_the_access_matrix(app):
 def test_an_endpoint_without_a_rule_is_refused_even_to_admins(make_app):
     app = make_app()
     app.add_url_rule("/undeclared", "undeclared", lambda: "secret")
-    client = app.test_client()
-    from tests.conftest import sign_in_client
+    from registry.auth.models import Role
+    from tests.conftest import add_account, sign_in_client
 
-    with app.app_context():
-        from registry.auth import services
-        from registry.auth.models import Role
-
-        services.create_user(
-            email="root@example.go.th",
-            full_name="Root",
-            role=Role.ADMIN,
-            password="correct-horse-battery",
-            actor=None,
-            must_change_password=False,
-        )
-    sign_in_client(client, "root@example.go.th")
+    add_account(app, "root@example.go.th", Role.ADMIN)
+    client = sign_in_client(app.test_client(), "root@example.go.th")
     response = client.get("/undeclared")
     assert response.status_code == 403
     assert b"secret" not in response.data

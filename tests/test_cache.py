@@ -17,7 +17,7 @@ from registry.auth.models import Role, User
 from registry.db import db, read_outside_transaction
 from registry.organisations.models import Organisation, OrganisationStatus
 from tests.api.helpers import bearer, issue_token
-from tests.conftest import PASSWORD, sign_in_client
+from tests.conftest import PASSWORD, add_account, close_server_connections, sign_in_client
 
 
 def test_the_store_drops_the_least_recently_used_beyond_its_size():
@@ -191,17 +191,8 @@ def test_the_version_is_read_in_the_sessions_transaction_once_it_began(make_app)
 
 def test_a_kept_page_sends_one_statement_and_no_transaction(make_app, statements):
     app = make_app()
-    with app.app_context():
-        accounts.create_user(
-            email="kept@example.go.th",
-            full_name="ผู้อ่าน",
-            role=Role.STAFF,
-            password=PASSWORD,
-            actor=None,
-            must_change_password=False,
-        )
-    client = app.test_client()
-    sign_in_client(client, "kept@example.go.th")
+    add_account(app, "kept@example.go.th")
+    client = sign_in_client(app.test_client(), "kept@example.go.th")
     first, _ = _page(client, "/organisations/")
     with statements() as seen, client.get("/organisations/") as response:
         assert response.status_code == 200
@@ -213,29 +204,10 @@ def test_a_kept_page_sends_one_statement_and_no_transaction(make_app, statements
 def test_a_kept_page_is_served_after_the_server_closed_the_pools_connections(make_app):
     """A restart closes the idle connections; the version read takes a sound one."""
     app = make_app()
-    with app.app_context():
-        accounts.create_user(
-            email="restart@example.go.th",
-            full_name="ผู้อ่าน",
-            role=Role.STAFF,
-            password=PASSWORD,
-            actor=None,
-            must_change_password=False,
-        )
-        url = db.engine.url
-    client = app.test_client()
-    sign_in_client(client, "restart@example.go.th")
+    add_account(app, "restart@example.go.th")
+    client = sign_in_client(app.test_client(), "restart@example.go.th")
     first, _ = _page(client, "/organisations/")
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        closed = connection.execute(
-            sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        ).scalar_one()
-    admin.dispose()
-    assert closed >= 1
+    assert close_server_connections(app) >= 1
     again, _ = _page(client, "/organisations/")
     assert _without_tokens(again) == _without_tokens(first)
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from registry import create_app
 from registry.auth.models import LoginAttempt, User
 from registry.db import db
-from tests.conftest import PASSWORD, sign_in_client
+from tests.conftest import PASSWORD, add_account, sign_in_client
 
 
 def test_security_headers_on_every_page(client):
@@ -117,18 +117,7 @@ def test_locked_database_gives_an_error_page_and_loses_nothing(make_app):
         if "postgresql" in (__import__("os").environ.get("TEST_DATABASE_URL") or "")
         else {},
     )
-    with app.app_context():
-        from registry.auth import services
-        from registry.auth.models import Role
-
-        services.create_user(
-            email="kept@example.go.th",
-            full_name="Kept",
-            role=Role.STAFF,
-            password=PASSWORD,
-            actor=None,
-            must_change_password=False,
-        )
+    add_account(app, "kept@example.go.th")
     release = _lock_database(app)
     try:
         response = app.test_client().post(

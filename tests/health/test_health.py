@@ -9,7 +9,13 @@ from registry import create_app
 from registry.config import load
 from registry.db import db
 from registry.health.statements import HEADER
-from tests.conftest import PASSWORD, _base_overrides, dispose, sign_in_client
+from tests.conftest import (
+    _base_overrides,
+    add_account,
+    close_server_connections,
+    dispose,
+    sign_in_client,
+)
 
 
 def test_health_answers_200_with_a_tiny_page(client):
@@ -90,21 +96,10 @@ def test_sql_count_header_counts_each_request_on_its_own(make_app):
 
 def test_sql_count_header_matches_the_statements_sent(make_app):
     app = make_app(SQL_COUNT_HEADER=True)
+    add_account(app, "count@example.go.th")
     with app.app_context():
-        from registry.auth import services
-        from registry.auth.models import Role
-
-        services.create_user(
-            email="count@example.go.th",
-            full_name="ผู้นับคำสั่ง",
-            role=Role.STAFF,
-            password=PASSWORD,
-            actor=None,
-            must_change_password=False,
-        )
         engine = db.engine
-    client = app.test_client()
-    sign_in_client(client, "count@example.go.th")
+    client = sign_in_client(app.test_client(), "count@example.go.th")
     seen: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
@@ -133,18 +128,8 @@ def test_connections_the_database_server_closed_are_replaced_before_a_request_us
     client = app.test_client()
     with client.get("/health") as response:
         assert response.status_code == 200
-    with app.app_context():
-        url = db.engine.url
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        closed = connection.execute(
-            sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        ).scalar_one()
-    admin.dispose()
-    assert closed >= 1  # the connection the first request used, idle in the pool
+    # the connection the first request used, idle in the pool
+    assert close_server_connections(app) >= 1
     for _request in range(3):
         with statements() as seen, client.get("/health") as response:
             assert response.status_code == 200

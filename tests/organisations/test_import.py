@@ -26,7 +26,7 @@ from registry.organisations.models import (
     OrganisationStatus,
     PdpaBasis,
 )
-from tests.conftest import sign_in_client
+from tests.conftest import add_account, sign_in_client
 
 HEADER = [
     "name_th", "name_en", "acronym", "kind", "status", "registration_number", "province",
@@ -490,17 +490,7 @@ def test_no_file_and_a_picture_are_refused_at_the_field(client, staff):
 
 def test_a_file_over_the_upload_limit_is_refused(make_app):
     app = make_app(MAX_CONTENT_LENGTH=2048)
-    with app.app_context():
-        from registry.auth import services as accounts
-
-        accounts.create_user(
-            email="staff@example.go.th",
-            full_name="เจ้าหน้าที่",
-            role=Role.STAFF,
-            password="correct-horse-battery",
-            actor=None,
-            must_change_password=False,
-        )
+    add_account(app, "staff@example.go.th")
     client = sign_in_client(app.test_client(), "staff@example.go.th")
     big = csv_bytes(GOOD_ROWS * 20)
     assert len(big) > 2048
