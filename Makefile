@@ -34,9 +34,11 @@ help:
 	echo '                    the agreement and minutes PDFs, then the load bench: gunicorn under'
 	echo '                    concurrent clients on SQLite and PostgreSQL, one table'
 	echo '                    (BENCH_SCALE=1 dataset size, BENCH_LOAD_SECONDS=6 per scenario)'
-	echo '  make soak         simulated users on gunicorn + a throwaway PostgreSQL; a worker killed and'
-	echo '                    the database restarted mid-run; checks no acknowledged write was lost'
-	echo '                    (SOAK_SECONDS=90 by default; figures in bench/results/soak.json)'
+	echo '  make soak         simulated users on gunicorn, on SQLite then a throwaway PostgreSQL; a worker'
+	echo '                    killed (and PostgreSQL restarted) mid-run; staff edit the same records;'
+	echo '                    checks no acknowledged write was lost, duplicated or overwritten'
+	echo '                    (SOAK_SECONDS=90 each, SOAK_DATABASE=sqlite|postgresql for one;'
+	echo '                    figures in bench/results/soak-<database>.json)'
 
 # Reinstall only when the package metadata changes (or the venv is gone).
 $(STAMP): setup.cfg pyproject.toml
@@ -186,11 +188,13 @@ bench: system-deps install
 	# gunicorn under load, SQLite and PostgreSQL: throughput, latency, SQL per request, PDFs, memory.
 	$(PY) -m bench.load --scale "$${BENCH_SCALE:-1}" $(BENCH_LOAD_ARGS)
 
-# Many simulated users (staff, representatives, secretaries) against gunicorn and a throwaway
-# PostgreSQL cluster on port 55438 (SOAK_PG_PORT) for SOAK_SECONDS (90); one worker is killed
-# and the database restarted during the run; then every acknowledged write must be in the
-# database exactly once and no request may fail away from the faults. SOAK_ARGS passes
-# options, e.g. SOAK_ARGS='--workers 2 --reps 12'. Not part of `make test`.
+# Many simulated users (staff, representatives, secretaries) against gunicorn, on a SQLite file
+# and then on a throwaway PostgreSQL cluster on port 55438 (SOAK_PG_PORT), for SOAK_SECONDS (90)
+# each (SOAK_DATABASE=sqlite or postgresql for one only); one worker is killed (and PostgreSQL
+# restarted) during each run; then every acknowledged write must be in the database exactly
+# once, no stale form may have overwritten an acknowledged change, and no request may fail away
+# from the faults. SOAK_ARGS passes options, e.g. SOAK_ARGS='--workers 2 --reps 12'.
+# Not part of `make test`.
 soak: system-deps install
 	@$(PY) -m bench.soak $(SOAK_ARGS)
 

@@ -1,46 +1,52 @@
-"""Soak test: many simulated users against gunicorn and PostgreSQL, a worker killed and the
-database restarted during the run, then proof that no acknowledged write was lost.
+"""Soak test: many simulated users against gunicorn, on the embedded SQLite file and on
+PostgreSQL, a worker killed (and PostgreSQL restarted) during the run, then proof that no
+acknowledged write was lost, duplicated or silently overwritten.
 
     .venv/bin/python -m bench.soak [--seconds 90] [--workers 3] [--staff 4] [--reps 8]
-                                   [--secretaries 2]
+                                   [--secretaries 2] [--database both|sqlite|postgresql]
     make soak                      (SOAK_SECONDS=300 make soak for a longer run)
 
-What it does, in order:
+What it does, in order, once per database (SQLite first, then PostgreSQL, by default):
 
-1. starts a throwaway PostgreSQL cluster (tools/pg_test_cluster.sh, port 55438 or
-   ``SOAK_PG_PORT``), builds the schema (``flask db upgrade``), loads the demo data
-   (``flask registry seed-demo``) and adds what the users act on: a few hundred
-   organisations, proposals open for endorsement, more staff, representative and secretary
-   accounts, and one scheduled meeting per secretary;
+1. prepares the database: a SQLite file in a temporary folder, or a throwaway PostgreSQL
+   cluster (tools/pg_test_cluster.sh, port 55438 or ``SOAK_PG_PORT``); builds the schema
+   (``flask db upgrade``), loads the demo data (``flask registry seed-demo``) and adds what
+   the users act on: a few hundred organisations, proposals open for endorsement, more
+   staff, representative and secretary accounts, and one scheduled meeting per secretary;
 2. serves the app the production way (``gunicorn -c gunicorn.conf.py wsgi:app``, 3 workers on
    loopback, ``REGISTRY_ENV=production``);
 3. runs the users, each a thread with its own session cookie, reading the CSRF token and the
-   form fields from each page as a browser would:
+   form fields (the record's version and the form's one-time token included) from each page
+   as a browser would:
 
    - staff add contacts (each with a unique e-mail ``soak-<12 hex>@dgti.example``) and
-     rewrite the notes of an organisation of their own (the notes carry the marker),
+     rewrite the notes of the same two organisations, all of them (the notes carry the
+     marker): a save from a form someone else saved meanwhile must be refused (409),
    - representatives endorse proposals for their association (the statement carries the
      marker; one endorsement per organisation per proposal),
    - secretaries record the attendance at their meeting (one member absent, the reason
      carrying the marker) and add guests (the name carrying the marker);
 
    every request is logged (start, end, status or exception), and every write with its
-   marker and whether the server acknowledged it (the redirect that follows a success);
-   after the time is up, each user makes one more write of each of its kinds;
-4. faults: after a third of the time one gunicorn worker gets SIGKILL; after two thirds
-   PostgreSQL is restarted (``pg_ctl restart -m fast``);
+   marker, the marker the form showed (for notes) and whether the server acknowledged it
+   (the redirect that follows a success) or refused it as outdated (409); after the time is
+   up, each user makes one more write of each of its kinds;
+4. faults: after a third of the time one gunicorn worker gets SIGKILL; on PostgreSQL, after
+   two thirds the server is restarted (``pg_ctl restart -m fast``);
 5. checks, afterwards, on the database itself: every acknowledged write is there exactly once
    (contacts, endorsements and guests are rows found by their marker; notes and attendance
    changes are audit events whose new value carries the marker, written in the same
-   transaction as the change), every unacknowledged write is reported, present or not; every
-   failed request was in flight within ``--window`` seconds (2) of a fault; the app recovered
-   by itself (writes of every kind acknowledged after the last fault, the killed worker
-   replaced, ``GET /health`` answers 200).
+   transaction as the change); every acknowledged change of notes was made over the value
+   its form showed (no stale form overwrote anyone), and no save refused as outdated is
+   there; every unacknowledged write is reported, present or not; every failed request was
+   in flight within ``--window`` seconds (2) of a fault; the app recovered by itself
+   (writes of every kind acknowledged after the last fault, the killed worker replaced,
+   ``GET /health`` answers 200).
 
-It prints the figures and saves them in bench/results/soak.json. Exit status 1 when an
-acknowledged write is lost or duplicated, a request failed away from the faults, or the app
-did not recover; 2 when the soak could not be set up. The cluster and gunicorn are stopped on
-every way out, Ctrl-C included.
+It prints the figures and saves them in bench/results/soak-<database>.json. Exit status 1
+when an acknowledged write is lost, duplicated or overwritten, a request failed away from the
+faults, or the app did not recover; 2 when the soak could not be set up. The cluster and
+gunicorn are stopped on every way out, Ctrl-C included.
 """
 
 from __future__ import annotations
@@ -117,6 +123,12 @@ class Write:
     acknowledged: bool = False
     status: int | None = None
     error: str | None = None
+    #: For a change in place: the marker the value carried in the form the user read (None
+    #: when it carried none). A saved change must have been made over exactly that value.
+    read_marker: str | None = None
+    #: The server refused the save as made from an outdated form (409): not acknowledged,
+    #: and not a failure either.
+    refused_stale: bool = False
 
 
 @dataclass
@@ -175,18 +187,23 @@ def match_writes(writes: list[Write], found: dict[str, int]) -> dict:
     }
 
 
-def stale_final_values(writes: list[Write], final: dict[str, str | None]) -> list[str]:
-    """Targets whose final value is not the last acknowledged write to them (or a write sent
+def stale_final_values(
+    writes: list[Write], final: dict[str, str | None], order: dict[str, int] | None = None
+) -> list[str]:
+    """Targets whose final value is not the last acknowledged write to them (or a write made
     after it, acknowledged or not): an acknowledged change that a later state forgot.
 
-    ``final`` maps a target to the marker its value carries now. Each target is written by
-    one user only, one write at a time, so the order of sending is the order of writing."""
+    ``final`` maps a target to the marker its value carries now. ``order`` gives, for each
+    marker the database saw, the position of its change among all changes (the audit log's
+    order): with several users writing one target, that is the order of writing. Without it
+    (or for a marker it lacks) the order of sending is used."""
+    order = order or {}
     stale = []
     by_target: dict[str, list[Write]] = {}
     for write in writes:
         by_target.setdefault(write.target, []).append(write)
     for target, sequence in by_target.items():
-        sequence.sort(key=lambda w: w.sent)
+        sequence.sort(key=lambda w: (order.get(w.marker, float("inf")), w.sent))
         last_ack = max((i for i, w in enumerate(sequence) if w.acknowledged), default=None)
         if last_ack is None:
             continue
@@ -194,6 +211,19 @@ def stale_final_values(writes: list[Write], final: dict[str, str | None]) -> lis
         if final.get(target) not in allowed:
             stale.append(target)
     return sorted(stale)
+
+
+def overwritten_changes(writes: list[Write], changes: list[tuple[str | None, str]]) -> list[Write]:
+    """Acknowledged changes in place saved over a value their form never showed: the user read
+    the value carrying ``read_marker``, but the change (``changes``: the audit log's
+    (marker before, marker after) pairs) replaced another one. Such a save silently overwrote
+    someone else's acknowledged change; a stale form must be refused instead (409)."""
+    before_of = {after: before for before, after in changes}
+    return [
+        w
+        for w in writes
+        if w.acknowledged and w.marker in before_of and before_of[w.marker] != w.read_marker
+    ]
 
 
 def recovery(
@@ -227,6 +257,13 @@ def verdict(figures: dict) -> list[str]:
         reasons.append(f"{figures['duplicates']} write(s) stored more than once")
     if figures["stale_final_values"]:
         reasons.append(f"{figures['stale_final_values']} record(s) lost an acknowledged change")
+    if figures.get("refused_but_saved", 0):
+        reasons.append(f"{figures['refused_but_saved']} save(s) refused as outdated were saved")
+    if figures.get("overwritten", 0):
+        reasons.append(
+            f"{figures['overwritten']} acknowledged change(s) saved over a value the form "
+            "never showed"
+        )
     if figures["errors_elsewhere"]:
         reasons.append(f"{figures['errors_elsewhere']} request(s) failed away from the faults")
     reasons.extend(figures["recovery_problems"])
@@ -428,16 +465,32 @@ class User(abc.ABC):
             entry.ok, entry.error = False, f"no form with {field_name} on {path}"
         return form
 
-    def write(self, kind: str, target: str, path: str, fields: dict, marker: str, location: str):
-        """POST one write and log whether it was acknowledged (the success redirect)."""
-        record = Write(kind, marker, self.name, target, self.browser.clock())
+    def write(
+        self,
+        kind: str,
+        target: str,
+        path: str,
+        fields: dict,
+        marker: str,
+        location: str,
+        *,
+        read_marker: str | None = None,
+        stale_refusal: bool = False,
+    ):
+        """POST one write and log whether it was acknowledged (the success redirect). With
+        ``stale_refusal``, a 409 (the form was outdated: someone saved meanwhile) is the
+        expected answer to a stale form: logged as refused, neither acknowledged nor failed."""
+        record = Write(kind, marker, self.name, target, self.browser.clock(),
+                       read_marker=read_marker)  # fmt: skip
         with self.lock:
             self.writes.append(record)
-        status, _, where, entry = self.browser.request(
-            "POST", path, fields, expect=(302, 303), location=re.compile(location)
-        )
+        expect = (302, 303, 409) if stale_refusal else (302, 303)
+        status, _, where, entry = self.browser.request("POST", path, fields, expect=expect)
+        if entry.ok and status in (302, 303) and not re.fullmatch(location, where):
+            entry.ok, entry.error = False, f"redirected to {where or '(nowhere)'}"
         record.ended, record.status = entry.ended, status
-        record.acknowledged = entry.ok
+        record.refused_stale = entry.ok and status == 409
+        record.acknowledged = entry.ok and not record.refused_stale
         record.error = entry.error
         if record.acknowledged:  # as a browser would: follow the redirect, see the message
             self.browser.request("GET", where)
@@ -479,14 +532,15 @@ class User(abc.ABC):
 
 
 class Staff(User):
-    """Adds contacts to organisations and rewrites the notes of an organisation of its own."""
+    """Adds contacts to organisations and rewrites the notes of organisations that every staff
+    user edits too (the same few records), as colleagues in one office do."""
 
     kinds = ("contact", "notes")
     cycle = ("contact", "contact", "notes")
 
-    def __init__(self, *args, organisations: list[int], notes_organisation: int):
+    def __init__(self, *args, organisations: list[int], notes_organisations: list[int]):
         super().__init__(*args)
-        self.organisations, self.notes_organisation = organisations, notes_organisation
+        self.organisations, self.notes_organisations = organisations, notes_organisations
 
     def act(self, kind: str) -> None:
         if kind == "contact":
@@ -514,15 +568,20 @@ class Staff(User):
                    marker, r"/organisations/contacts/\d+")  # fmt: skip
 
     def edit_notes(self) -> None:
-        organisation = self.notes_organisation
+        """Open a shared organisation's form, think a moment (others may save meanwhile),
+        then save new notes: acknowledged, or refused as outdated (409)."""
+        organisation = self.rng.choice(self.notes_organisations)
         path = f"/organisations/{organisation}/edit"
         form = self.form_page(path, "name_th")
         if form is None:
             return
+        seen = MARKER.findall(form["fields"].get("notes", ""))
+        time.sleep(self.rng.uniform(0.0, 0.3))
         marker = new_marker()
         fields = form["fields"] | {"notes": f"บันทึกการติดต่อล่าสุด ({marker})"}
         self.write("notes", f"organisation {organisation}", form["action"] or path, fields,
-                   marker, rf"/organisations/{organisation}")  # fmt: skip
+                   marker, rf"/organisations/{organisation}",
+                   read_marker=seen[-1] if seen else None, stale_refusal=True)  # fmt: skip
 
 
 class Representative(User):
@@ -775,14 +834,11 @@ def seed_extra(url: str, folder: Path, options) -> dict:
             meeting_ids.append(meeting.id)
 
         plan = {"staff": [], "reps": [], "secretaries": []}
-        notes_targets = rng.sample(current, len(staff))
-        for email, notes_organisation in zip(staff, notes_targets, strict=True):
+        # Every staff user rewrites the notes of the same two organisations.
+        shared = rng.sample(current, min(2, len(current)))
+        for email in staff:
             plan["staff"].append(
-                {
-                    "email": email,
-                    "organisations": current,
-                    "notes_organisation": notes_organisation,
-                }
+                {"email": email, "organisations": current, "notes_organisations": shared}
             )
         for email, organisation_id in reps:
             mine = sorted(p for p, owner in proposal_owners.items() if owner != organisation_id)
@@ -850,9 +906,17 @@ def health_status(host: str, port: int) -> tuple[str, int | None]:
 # --- the check on the database ------------------------------------------------------------
 
 
-def found_in_database(url: str) -> tuple[dict[str, Counter], dict[str, str | None]]:
-    """For each kind of write, marker -> how many times the database holds it; and the marker
-    each organisation's notes carry now ("organisation N" -> marker)."""
+def _last_marker(value) -> str | None:
+    markers = MARKER.findall(value) if isinstance(value, str) else []
+    return markers[-1] if markers else None
+
+
+def found_in_database(
+    url: str,
+) -> tuple[dict[str, Counter], dict[str, str | None], list[tuple[str | None, str]]]:
+    """For each kind of write, marker -> how many times the database holds it; the marker
+    each organisation's notes carry now ("organisation N" -> marker); and every change of
+    notes, in the audit log's order, as (marker before, marker after)."""
     import sqlalchemy as sa
 
     from registry.config import database_url
@@ -860,6 +924,7 @@ def found_in_database(url: str) -> tuple[dict[str, Counter], dict[str, str | Non
     engine = sa.create_engine(database_url(url, PROJECT_ROOT / "instance"))
     found = {kind: Counter() for kind in WRITE_KINDS}
     final: dict[str, str | None] = {}
+    notes_changes: list[tuple[str | None, str]] = []
     like = "%soak-%"
     with engine.connect() as connection:
         for (email,) in connection.execute(
@@ -879,23 +944,28 @@ def found_in_database(url: str) -> tuple[dict[str, Counter], dict[str, str | Non
         for _action, record_type, changes in connection.execute(
             sa.text(
                 "SELECT action, record_type, CAST(changes AS TEXT) FROM audit_events "
-                "WHERE CAST(changes AS TEXT) LIKE :like"
+                "WHERE CAST(changes AS TEXT) LIKE :like ORDER BY id"
             ),
             {"like": like},
         ):
             kind = {"organisations": "notes", "meeting_attendance": "attendance"}.get(record_type)
             if kind is None:
                 continue
-            for pair in json.loads(changes).values():
+            fields = json.loads(changes)
+            for pair in fields.values():
                 if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str):
                     found[kind].update(MARKER.findall(pair[1]))
+            notes = fields.get("notes")
+            if kind == "notes" and isinstance(notes, list) and len(notes) == 2:
+                after = _last_marker(notes[1])
+                if after is not None:
+                    notes_changes.append((_last_marker(notes[0]), after))
         for ident, notes in connection.execute(
             sa.text("SELECT id, notes FROM organisations WHERE notes LIKE :like"), {"like": like}
         ):
-            markers = MARKER.findall(notes or "")
-            final[f"organisation {ident}"] = markers[-1] if markers else None
+            final[f"organisation {ident}"] = _last_marker(notes or "")
     engine.dispose()
-    return found, final
+    return found, final, notes_changes
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -904,8 +974,10 @@ def found_in_database(url: str) -> tuple[dict[str, Counter], dict[str, str | Non
 class Soak:
     """One soak run; ``cleanup`` stops whatever was started."""
 
-    def __init__(self, options):
+    def __init__(self, options, database: str = "postgresql"):
         self.options = options
+        #: "sqlite" or "postgresql".
+        self.database = database
         self.folder = Path(tempfile.mkdtemp(prefix="registry-soak-"))
         self.pgdir: str | None = None
         self.gunicorn: subprocess.Popen | None = None
@@ -931,8 +1003,14 @@ class Soak:
     def log(self, message: str) -> None:
         print(f"soak: {message}", file=sys.stderr, flush=True)
 
-    def setup(self) -> tuple[str, int, dict]:
+    def start_database(self) -> str:
+        """The database the run uses: a SQLite file in the run's folder (the embedded
+        default), or a throwaway PostgreSQL cluster."""
         options = self.options
+        if self.database == "sqlite":
+            url = f"sqlite:///{self.folder / 'soak.sqlite3'}"
+            self.log(f"SQLite at {url}")
+            return url
         self.pgdir = tempfile.mkdtemp(prefix="registry-soak-pg-")
         started = subprocess.run(
             [str(CLUSTER), "start", self.pgdir, str(options.pg_port)],
@@ -943,6 +1021,11 @@ class Soak:
             raise SetupError(f"could not start PostgreSQL on port {options.pg_port}")
         url = started.stdout.strip().splitlines()[-1]
         self.log(f"PostgreSQL at {url}")
+        return url
+
+    def setup(self) -> tuple[str, int, dict]:
+        options = self.options
+        url = self.start_database()
         env = os.environ | {
             "DATABASE_URL": url,
             "SECRET_KEY": uuid.uuid4().hex,
@@ -990,7 +1073,7 @@ class Soak:
         for i, entry in enumerate(plan["staff"]):
             users.append(make(Staff, f"staff{i + 1}", entry["email"],
                               organisations=entry["organisations"],
-                              notes_organisation=entry["notes_organisation"]))  # fmt: skip
+                              notes_organisations=entry["notes_organisations"]))  # fmt: skip
         for i, entry in enumerate(plan["reps"]):
             users.append(make(Representative, f"rep{i + 1}", entry["email"],
                               proposals=entry["proposals"]))  # fmt: skip
@@ -1012,8 +1095,11 @@ class Soak:
             threading.Thread(target=user.run, args=(seconds, stop), name=user.name, daemon=True)
             for user in users
         ]
-        self.log(f"{len(users)} users for {seconds:g} s: worker kill at {seconds / 3:.0f} s, "
-                 f"PostgreSQL restart at {2 * seconds / 3:.0f} s")  # fmt: skip
+        restart = self.database == "postgresql"
+        planned = f"worker kill at {seconds / 3:.0f} s"
+        if restart:
+            planned += f", PostgreSQL restart at {2 * seconds / 3:.0f} s"
+        self.log(f"{len(users)} users for {seconds:g} s on {self.database}: {planned}")
         for thread in threads:
             thread.start()
         faults: list[Fault] = []
@@ -1025,18 +1111,19 @@ class Soak:
             os.kill(victim, signal.SIGKILL)
             faults.append(Fault("worker killed", at, at, f"SIGKILL to worker {victim}"))
             self.log(f"{at:.1f} s: SIGKILL to gunicorn worker {victim}")
-            time.sleep(max(0.0, 2 * seconds / 3 - clock()))
-            at = clock()
-            restarted = subprocess.run(
-                [str(CLUSTER), "restart", self.pgdir], cwd=PROJECT_ROOT, capture_output=True,
-                text=True,
-            )  # fmt: skip
-            done = clock()
-            if restarted.returncode != 0:
-                sys.stderr.write(restarted.stderr)
-                raise SetupError("PostgreSQL did not restart")
-            faults.append(Fault("database restarted", at, done, "pg_ctl restart -m fast"))
-            self.log(f"{at:.1f}-{done:.1f} s: PostgreSQL restarted")
+            if restart:  # the embedded SQLite file has no server to restart
+                time.sleep(max(0.0, 2 * seconds / 3 - clock()))
+                at = clock()
+                restarted = subprocess.run(
+                    [str(CLUSTER), "restart", self.pgdir], cwd=PROJECT_ROOT,
+                    capture_output=True, text=True,
+                )  # fmt: skip
+                done = clock()
+                if restarted.returncode != 0:
+                    sys.stderr.write(restarted.stderr)
+                    raise SetupError("PostgreSQL did not restart")
+                faults.append(Fault("database restarted", at, done, "pg_ctl restart -m fast"))
+                self.log(f"{at:.1f}-{done:.1f} s: PostgreSQL restarted")
             for thread in threads:
                 thread.join(timeout=max(0.0, seconds - clock()) + 180)
         finally:
@@ -1049,12 +1136,14 @@ class Soak:
             time.sleep(0.2)
         worker_count = len(gunicorn_workers(self.gunicorn.pid))
         health_path, health = health_status("127.0.0.1", port)
-        found, final = found_in_database(url)
+        found, final, notes_changes = found_in_database(url)
         kinds = tuple(kind for user in users for kind in user.kinds)
+        kinds = tuple(dict.fromkeys(kinds))
         figures = report(
-            requests, writes, faults, found, final, options.window, tuple(dict.fromkeys(kinds))
+            requests, writes, faults, found, final, options.window, kinds, notes_changes
         )
         figures["seconds"] = seconds
+        figures["database"] = self.database
         figures["users"] = {
             "staff": len(plan["staff"]),
             "representatives": len(plan["reps"]),
@@ -1073,14 +1162,16 @@ class Soak:
         figures["passed"] = not figures["reasons"]
         figures["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
         print_figures(figures)
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
-        print(f"\nsaved in {RESULTS.relative_to(PROJECT_ROOT)}")
+        results = RESULTS.with_name(f"soak-{self.database}.json")
+        results.parent.mkdir(parents=True, exist_ok=True)
+        results.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
+        print(f"\nsaved in {results.relative_to(PROJECT_ROOT)}")
         log = (self.folder / "gunicorn.log").read_text(errors="replace")
-        (RESULTS.parent / "soak-gunicorn.log").write_text(log)
+        log_file = results.with_name(f"soak-{self.database}-gunicorn.log")
+        log_file.write_text(log)
         if not figures["passed"]:
             print("\n--- the end of gunicorn's log ---\n" + log[-4000:], file=sys.stderr)
-        print("gunicorn's log in bench/results/soak-gunicorn.log")
+        print(f"gunicorn's log in {log_file.relative_to(PROJECT_ROOT)}")
         return 0 if figures["passed"] else 1
 
 
@@ -1103,8 +1194,9 @@ def latency(requests: list[Request]) -> dict:
     return summary
 
 
-def report(requests, writes, faults, found, final, margin, kinds) -> dict:
-    """The figures of a run, from its logs and what the database holds."""
+def report(requests, writes, faults, found, final, margin, kinds, notes_changes=()) -> dict:
+    """The figures of a run, from its logs and what the database holds (``notes_changes``:
+    the notes' changes in the audit log's order, as (marker before, marker after))."""
     failures = classify_failures(requests, faults, margin)
     by_kind = {}
     lost, duplicates, unacked_present, unacked_absent, unexpected = [], [], [], [], []
@@ -1127,7 +1219,13 @@ def report(requests, writes, faults, found, final, margin, kinds) -> dict:
             "unacknowledged": matched["unacknowledged"],
             "unacknowledged_present": len(matched["unacknowledged_present"]),
         }
-    stale = stale_final_values([w for w in writes if w.kind == "notes"], final)
+    notes_writes = [w for w in writes if w.kind == "notes"]
+    order = {after: index for index, (_before, after) in enumerate(notes_changes)}
+    stale = stale_final_values(notes_writes, final, order)
+    overwritten = overwritten_changes(notes_writes, list(notes_changes))
+    refused_but_saved = [
+        w for w in writes if w.refused_stale and found.get(w.kind, {}).get(w.marker, 0)
+    ]
     in_windows = failures["in_windows"]
     elsewhere = failures["elsewhere"]
     problems = recovery(requests, writes, faults, margin, kinds)
@@ -1152,6 +1250,9 @@ def report(requests, writes, faults, found, final, margin, kinds) -> dict:
         "duplicates": len(duplicates),
         "lost": len(lost),
         "stale_final_values": len(stale),
+        "overwritten": len(overwritten),
+        "refused_stale": sum(1 for w in writes if w.refused_stale),
+        "refused_but_saved": len(refused_but_saved),
         "unacknowledged": sum(1 for w in writes if not w.acknowledged),
         "unacknowledged_present": len(unacked_present),
         "unacknowledged_absent": len(unacked_absent),
@@ -1165,6 +1266,7 @@ def report(requests, writes, faults, found, final, margin, kinds) -> dict:
             "lost": [asdict(w) for w in lost[:50]],
             "duplicates": [asdict(w) for w in duplicates[:50]],
             "stale_final_values": stale,
+            "overwritten": [asdict(w) for w in overwritten[:50]],
             "unacknowledged": [
                 asdict(w) | {"present": w in unacked_present}
                 for w in unacked_present + unacked_absent
@@ -1175,7 +1277,8 @@ def report(requests, writes, faults, found, final, margin, kinds) -> dict:
 
 def print_figures(figures: dict) -> None:
     """The figures as a short table."""
-    print(f"\nSoak: {figures['seconds']:g} s, users {figures['users']}, "
+    print(f"\nSoak on {figures.get('database', 'postgresql')}: {figures['seconds']:g} s, "
+          f"users {figures['users']}, "
           f"{figures['workers']['configured']} gunicorn workers")  # fmt: skip
     for fault in figures["faults"]:
         print(f"  fault {fault['name']:<20} at {fault['started']:7.2f}-{fault['ended']:.2f} s "
@@ -1194,6 +1297,8 @@ def print_figures(figures: dict) -> None:
         ("duplicates", figures["duplicates"]),
         ("lost", figures["lost"]),
         ("records that lost an acknowledged change", figures["stale_final_values"]),
+        ("changes saved over a value their form never showed", figures["overwritten"]),
+        ("saves refused as made from an outdated form (409)", figures["refused_stale"]),
         ("unacknowledged writes", figures["unacknowledged"]),
         ("  of which in the database anyway", figures["unacknowledged_present"]),
     ]  # fmt: skip
@@ -1246,25 +1351,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-port", type=int,
                         default=int(os.environ.get("SOAK_PG_PORT", "55438")))  # fmt: skip
     parser.add_argument("--seed", type=int, default=2569)
+    parser.add_argument(
+        "--database",
+        choices=("both", "sqlite", "postgresql"),
+        default=os.environ.get("SOAK_DATABASE", "both"),
+        help="the embedded SQLite file, a throwaway PostgreSQL cluster, or one after the other",
+    )
     options = parser.parse_args(argv)
     if options.seconds < 15:
         parser.error("--seconds: at least 15")
-    soak = Soak(options)
+    databases = ("sqlite", "postgresql") if options.database == "both" else (options.database,)
 
     def terminate(signum, _frame):
         raise SystemExit(128 + signum)
 
     previous = signal.signal(signal.SIGTERM, terminate)
+    worst = 0
     try:
-        return soak.run()
-    except SetupError as error:
-        print(f"soak: {error}", file=sys.stderr)
-        return 2
+        for database in databases:
+            soak = Soak(options, database)
+            try:
+                worst = max(worst, soak.run())
+            except SetupError as error:
+                print(f"soak ({database}): {error}", file=sys.stderr)
+                worst = max(worst, 2)
+            finally:
+                soak.cleanup()
+        return worst
     except KeyboardInterrupt:
         print("soak: interrupted", file=sys.stderr)
         return 130
     finally:
-        soak.cleanup()
         signal.signal(signal.SIGTERM, previous)
 
 

@@ -118,6 +118,48 @@ def test_a_record_whose_value_went_back_to_an_earlier_write_lost_an_acknowledged
     assert soak.stale_final_values(writes, final) == ["organisation 1", "organisation 3"]
 
 
+def test_with_several_writers_the_last_change_is_the_one_the_audit_log_saw_last():
+    # Two staff users on one record: B sent first but its save landed after A's.
+    writes = [
+        write("soak-00000000000b", sent=1, kind="notes", target="organisation 1"),
+        write("soak-00000000000a", sent=2, kind="notes", target="organisation 1"),
+    ]
+    order = {"soak-00000000000a": 0, "soak-00000000000b": 1}
+    final = {"organisation 1": "soak-00000000000b"}
+    assert soak.stale_final_values(writes, final, order) == []
+    assert soak.stale_final_values(writes, final) == ["organisation 1"]  # by sending order
+    final = {"organisation 1": "soak-00000000000a"}  # the last saved change forgotten
+    assert soak.stale_final_values(writes, final, order) == ["organisation 1"]
+
+
+def notes_write(marker, read_marker, acknowledged=True):
+    return Write("notes", marker, "staff1", "organisation 1", 1.0, 1.1, acknowledged,
+                 read_marker=read_marker)  # fmt: skip
+
+
+def test_a_change_saved_over_a_value_its_form_never_showed_is_an_overwrite():
+    # A read nothing and saved; B read A's value and saved; C read nothing (before A) and
+    # was saved over B's value: C's stale form overwrote A's and B's acknowledged changes.
+    a, b, c = "soak-0000000000a1", "soak-0000000000b1", "soak-0000000000c1"
+    changes = [(None, a), (a, b), (b, c)]
+    writes = [notes_write(a, None), notes_write(b, a), notes_write(c, None)]
+    assert [w.marker for w in soak.overwritten_changes(writes, changes)] == [c]
+    # The same stale form refused (409, never saved) is no overwrite.
+    writes[2] = notes_write(c, None, acknowledged=False)
+    assert soak.overwritten_changes(writes, changes[:2]) == []
+
+
+def test_a_stale_save_that_was_refused_but_saved_anyway_fails_the_soak():
+    refused = Write("notes", "soak-0000000000d1", "staff1", "organisation 1", 1.0, 1.1,
+                    refused_stale=True)  # fmt: skip
+    found = {kind: {} for kind in soak.WRITE_KINDS}
+    found["notes"] = {"soak-0000000000d1": 1}
+    figures = soak.report([], [refused], [], found, {}, 2.0, ("notes",), [])
+    assert figures["refused_stale"] == 1
+    assert figures["refused_but_saved"] == 1
+    assert "1 save(s) refused as outdated were saved" in soak.verdict(figures)
+
+
 def test_recovery_needs_every_kind_acknowledged_after_the_faults_and_no_late_failure():
     late = 62.6
     writes = [write("soak-000000000001", sent=late, kind="contact")]
@@ -138,6 +180,8 @@ def test_the_verdict_fails_on_each_kind_of_defect():
         "lost": 0,
         "duplicates": 0,
         "stale_final_values": 0,
+        "overwritten": 0,
+        "refused_but_saved": 0,
         "errors_elsewhere": 0,
         "recovery_problems": [],
         "writes_acknowledged": 10,
@@ -147,6 +191,8 @@ def test_the_verdict_fails_on_each_kind_of_defect():
         ("lost", 1),
         ("duplicates", 1),
         ("stale_final_values", 1),
+        ("overwritten", 1),
+        ("refused_but_saved", 1),
         ("errors_elsewhere", 1),
         ("recovery_problems", ["GET /health answered 503"]),
         ("writes_acknowledged", 0),
@@ -234,8 +280,9 @@ def test_the_markers_are_found_where_the_app_writes_them(make_app):
         services.update_organisation(organisation, actor=None, notes=f"บันทึก ({third})")
         ident = organisation.id
         url = db.engine.url.render_as_string(hide_password=False)
-    found, final = soak.found_in_database(url)
+    found, final, changes = soak.found_in_database(url)
     assert found["contact"] == {first: 2}
     assert found["notes"] == {second: 1, third: 1}
+    assert changes == [(None, second), (second, third)]
     assert not found["endorsement"] and not found["guest"] and not found["attendance"]
     assert final == {f"organisation {ident}": third}
