@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -101,6 +101,20 @@ class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: When the record was last changed.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class VersionedMixin:
+    """A record people edit through forms: ``lock_version`` is raised by every save, and an
+    UPDATE made from an older version matches no row (SQLAlchemy's ``StaleDataError``), so
+    one person's save never silently undoes another's. ``registry.versions`` turns that,
+    and a form carrying an older version, into a refusal that says what changed."""
+
+    #: Raised by every save; a form carries it so a stale save is refused, not applied.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.lock_version}
 
 
 #: An execution option: this SQLite connection sends no BEGIN (``read_outside_transaction``).

@@ -29,6 +29,7 @@ VERSIONED_TABLES = (
     "committees",
     "committee_memberships",
     "meetings",
+    "meeting_attendance",
     "agenda_items",
     "action_items",
     "proposals",

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin, db, enum_column, utcnow
+from ..db import TimestampMixin, VersionedMixin, db, enum_column, utcnow
 from ..organisations.models import Organisation
 
 
@@ -22,7 +22,7 @@ class Role(enum.StrEnum):
     REPRESENTATIVE = "representative"
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     """A person who signs in."""
 
     __tablename__ = "users"

@@ -16,7 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from ..db import TimestampMixin, db, enum_column
+from ..db import TimestampMixin, VersionedMixin, db, enum_column
 from ..organisations.models import Contact, Organisation, name_key
 
 
@@ -68,7 +68,7 @@ SECRETARIAT = (MemberRole.SECRETARY, MemberRole.ASSISTANT_SECRETARY)
 ROLE_RANK = {role: rank for rank, role in enumerate(MemberRole)}
 
 
-class Committee(TimestampMixin, db.Model):
+class Committee(TimestampMixin, VersionedMixin, db.Model):
     """A joint committee, subcommittee or working group."""
 
     __tablename__ = "committees"
@@ -161,7 +161,7 @@ class Committee(TimestampMixin, db.Model):
         return found
 
 
-class Membership(TimestampMixin, db.Model):
+class Membership(TimestampMixin, VersionedMixin, db.Model):
     """A seat a person holds on a committee for a term; ended, never deleted."""
 
     __tablename__ = "committee_memberships"

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..committees.models import Committee, Membership
-from ..db import TimestampMixin, db, enum_column, utcnow
+from ..db import TimestampMixin, VersionedMixin, db, enum_column, utcnow
 
 #: The Buddhist Era is the Common Era plus this many years.
 BE_OFFSET = 543
@@ -75,7 +75,7 @@ class AttendanceKind(enum.StrEnum):
 COUNTS_FOR_QUORUM = (AttendanceKind.PRESENT, AttendanceKind.SUBSTITUTE)
 
 
-class Meeting(TimestampMixin, db.Model):
+class Meeting(TimestampMixin, VersionedMixin, db.Model):
     """One meeting of a committee, numbered ครั้งที่ n/พ.ศ. per committee per Buddhist year."""
 
     __tablename__ = "meetings"
@@ -178,7 +178,7 @@ class Meeting(TimestampMixin, db.Model):
         )
 
 
-class AgendaItem(db.Model):
+class AgendaItem(VersionedMixin, db.Model):
     """An item of the agenda, in one of the five sections, with what was resolved on it."""
 
     __tablename__ = "agenda_items"
@@ -253,7 +253,7 @@ class AgendaItem(db.Model):
         return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstain))
 
 
-class ActionItem(db.Model):
+class ActionItem(VersionedMixin, db.Model):
     """Something the meeting asked someone to do by a date; carried into later meetings'
     เรื่องสืบเนื่อง until it is done."""
 
@@ -286,7 +286,7 @@ class ActionItem(db.Model):
         return self.done_on is None
 
 
-class Attendance(db.Model):
+class Attendance(VersionedMixin, db.Model):
     """One line of the attendance: a member present, absent (with the reason) or represented
     by a substitute, or a guest who is not a member."""
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
-from ..db import TimestampMixin, db, enum_column
+from ..db import TimestampMixin, VersionedMixin, db, enum_column
 from ..formats import query_text
 from .provinces import province_name
 
@@ -54,7 +54,7 @@ class OrganisationStatus(enum.StrEnum):
     INACTIVE = "inactive"
 
 
-class Organisation(TimestampMixin, db.Model):
+class Organisation(TimestampMixin, VersionedMixin, db.Model):
     """A partner organisation, or the DGA/DGTi side itself."""
 
     __tablename__ = "organisations"
@@ -147,7 +147,7 @@ class PdpaBasis(enum.StrEnum):
 ERASED_NAME = "—"
 
 
-class Contact(TimestampMixin, db.Model):
+class Contact(TimestampMixin, VersionedMixin, db.Model):
     """A person at an organisation: personal data, exportable and erasable on request."""
 
     __tablename__ = "contacts"

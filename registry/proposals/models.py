@@ -17,7 +17,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from ..db import TimestampMixin, db, enum_column, utcnow
+from ..db import TimestampMixin, VersionedMixin, db, enum_column, utcnow
 from ..organisations.models import Contact, Organisation, search_key
 
 #: The search index SQLite has for proposals (an FTS5 trigram table, made by migration 0010).
@@ -52,7 +52,7 @@ CLOSED = frozenset({ProposalStatus.COMPLETED, ProposalStatus.REJECTED, ProposalS
 NOT_ENDORSABLE = CLOSED
 
 
-class Category(TimestampMixin, db.Model):
+class Category(TimestampMixin, VersionedMixin, db.Model):
     """A field a proposal belongs to: AI, IoT, embedded systems ... (staff may add more)."""
 
     __tablename__ = "proposal_categories"
@@ -75,7 +75,7 @@ class Category(TimestampMixin, db.Model):
         return (self.name_en if lang == "en" and self.name_en else self.name_th) or ""
 
 
-class Proposal(TimestampMixin, db.Model):
+class Proposal(TimestampMixin, VersionedMixin, db.Model):
     """A problem statement, draft project or recommendation put to the DGTi joint committee."""
 
     __tablename__ = "proposals"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import TimestampMixin, db
+from ..db import TimestampMixin, VersionedMixin, db
 
 
-class Setting(TimestampMixin, db.Model):
+class Setting(TimestampMixin, VersionedMixin, db.Model):
     """One named setting with a JSON value."""
 
     __tablename__ = "settings"
