@@ -5,6 +5,7 @@ version and serves an unchanged one from storage."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from markupsafe import Markup
 
 from ..documents import rendering
@@ -17,7 +18,7 @@ from .services import today
 #: The record type under which the documents package keeps agreement PDFs.
 RECORD_TYPE = "agreements"
 #: Raised whenever templates/documents/agreement.html changes what it prints.
-TEMPLATE_REVISION = 3
+TEMPLATE_REVISION = 4
 #: The template.
 TEMPLATE = "documents/agreement.html"
 #: The agreement's own rules on top of the page of every official document.
@@ -137,6 +138,32 @@ def publish(agreement: Agreement, variant: str, actor) -> DocumentVersion:
             final=is_final(agreement),
             label=str(agreement)[:300],
         ),
+    )
+
+
+def file_name(version: DocumentVersion) -> documents.DownloadName:
+    """The name a stored PDF of an agreement is saved under, in the document's language:
+    "บันทึกข้อตกลง-MOU-2569-001-ฉบับร่าง-v3-th.pdf" ("agreement-MOU-2569-001-draft-v3-en.pdf"
+    for an English one, and as the ASCII fallback), so each variant and printing differs.
+    Everything comes from the version: serving a stored one reads nothing else."""
+
+    def words() -> list:
+        final = version.final
+        status = pgettext("file name", "final") if final else pgettext("file name", "draft")
+        return [pgettext("file name", "agreement"), version.reference, status]
+
+    return documents.version_names(version, words)
+
+
+def scan_file_name(agreement: Agreement) -> documents.DownloadName:
+    """The name the signed scan is saved under: "บันทึกข้อตกลง-MOU-2569-001-ฉบับลงนาม.pdf"
+    ("agreement-MOU-2569-001-signed.pdf" as the ASCII fallback)."""
+    return documents.download_names(
+        lambda: [
+            pgettext("file name", "agreement"),
+            agreement.reference,
+            pgettext("file name", "signed"),
+        ]
     )
 
 

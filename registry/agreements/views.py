@@ -348,9 +348,12 @@ def _send_scan(agreement: Agreement):
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=f"{agreement.reference.replace('/', '-')}-signed.pdf",
+        download_name="signed.pdf",  # the header is written below
         etag=agreement.scan_sha256,
         conditional=True,
+    )
+    response.headers["Content-Disposition"] = documents.content_disposition(
+        printing.scan_file_name(agreement)
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -409,7 +412,7 @@ def document_version(agreement_id: int, version_id: int):
     if version.record_type != printing.RECORD_TYPE or version.record_id != agreement_id:
         abort(404)
     try:
-        return documents.send_version(version)
+        return documents.send_version(version, filename=printing.file_name(version))
     except documents.DocumentUnavailable as error:
         flash(str(error), "danger")
         return redirect(url_for(".show", agreement_id=agreement_id))
@@ -429,7 +432,7 @@ def _send_pdf(agreement: Agreement, offered: list[str], back: str):
         abort(404)
     try:
         version = printing.publish(agreement, variant, current_user)
-        return documents.send_version(version, filename=agreement.reference)
+        return documents.send_version(version, filename=printing.file_name(version))
     except documents.DocumentError as error:
         flash(str(error), "danger")
         return redirect(url_for(back, agreement_id=agreement.id))

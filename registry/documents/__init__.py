@@ -22,7 +22,14 @@ How a package that owns records (agreements, meetings) uses it::
         ),
         actor=current_user, reference=agreement.reference, final=agreement.is_signed,
     )
-    return services.send_version(version, filename=agreement.reference)
+    # Saved as "บันทึกข้อตกลง-MOU-2569-001-ฉบับร่าง-v3-th.pdf": what the document is, in its
+    # language (pgettext("file name", ...) is called under that locale), then the printing
+    # and the variant; the header carries an ASCII fallback in English as well.
+    name = services.version_names(version, lambda: [
+        pgettext("file name", "agreement"), version.reference,
+        pgettext("file name", "final") if version.final else pgettext("file name", "draft"),
+    ])
+    return services.send_version(version, filename=name)
 
     # 3. Once, at import time: what the public verification page says about the record.
     @services.describer("agreements")

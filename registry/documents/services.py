@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Response, current_app, has_request_context, request, send_file, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -411,35 +413,153 @@ def _publish_once(
 
 # --- Serving a version -------------------------------------------------------------------
 
+#: What a file name may not hold: control characters, path separators and the characters
+#: Windows refuses; each run becomes one hyphen.
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+#: What an ASCII fallback name keeps; any other run becomes one hyphen.
+_NOT_PLAIN_ASCII = re.compile(r"[^A-Za-z0-9._()+-]+")
+#: The longest file name sent, in UTF-8 bytes: most file systems take 255 per name, and a
+#: Thai letter takes three.
+MAX_NAME_BYTES = 240
+#: How each variant is written at the end of a file name, before the extension.
+_VARIANT_IN_NAME = {"th": "th", "en": "en", "bilingual": "th-en"}
+
+
+@dataclass(frozen=True)
+class DownloadName:
+    """The name a download is saved under, and the same in plain ASCII for clients that do
+    not read RFC 5987's ``filename*`` (sent as ``filename``)."""
+
+    #: The name, in the document's language (Thai letters included).
+    name: str
+    #: The ASCII fallback: the name's English wording, letters outside ASCII left out.
+    ascii: str
+
+
+def _name_part(text: str, unsafe: re.Pattern) -> str:
+    text = unsafe.sub("-", unicodedata.normalize("NFC", str(text)))
+    text = re.sub(r"[\s-]+", "-", text)
+    return text.strip(" .-")
+
+
+def _joined(parts: list[str], extension: str) -> str:
+    """The parts joined by hyphens, the longest shortened (a word at a time while it has
+    several) until the name fits MAX_NAME_BYTES."""
+    suffix = f".{extension}" if extension else ""
+
+    def size() -> int:
+        return len(("-".join(parts) + suffix).encode())
+
+    while size() > MAX_NAME_BYTES and parts:
+        longest = max(range(len(parts)), key=lambda i: len(parts[i].encode()))
+        part = parts[longest]
+        parts[longest] = (part.rsplit("-", 1)[0] if "-" in part else part[:-1]).strip(" .-")
+        parts = [kept for kept in parts if kept]
+    return ("-".join(parts) or "document") + suffix
+
+
+def file_name(*parts: str | None, extension: str = "pdf") -> str:
+    """A file name of ``parts`` joined by hyphens (empty ones left out): NFC, spaces and
+    slashes as hyphens, no control characters nor any a file system refuses, at most
+    MAX_NAME_BYTES long, e.g. ``file_name("ครั้งที่", "2/2569")`` is "ครั้งที่-2-2569.pdf"."""
+    cleaned = [_name_part(part, _UNSAFE_IN_NAME) for part in parts if part]
+    return _joined([part for part in cleaned if part], extension)
+
+
+def ascii_file_name(*parts: str | None, extension: str = "pdf") -> str:
+    """file_name() in plain ASCII: accents dropped from Latin letters, any other letter
+    (Thai) left out, parts left empty dropped; the fallback name for old clients."""
+    cleaned = []
+    for part in parts:
+        if not part:
+            continue
+        decomposed = unicodedata.normalize("NFKD", str(part))
+        latin = "".join(c for c in decomposed if not unicodedata.combining(c))
+        cleaned.append(_name_part(latin, _NOT_PLAIN_ASCII))
+    return _joined([part for part in cleaned if part], extension)
+
+
+def download_names(
+    words: Callable[[], list], lang: str = "th", *, extension: str = "pdf"
+) -> DownloadName:
+    """A download's name in the document's language (``lang``: "en" or else Thai) and its
+    ASCII fallback in English: ``words()`` gives the parts of the name and is called once
+    in each language, so what it translates (``pgettext("file name", ...)``) comes out in
+    that language."""
+    with force_locale("en" if lang == "en" else "th"):
+        name = file_name(*words(), extension=extension)
+    with force_locale("en"):
+        fallback = ascii_file_name(*words(), extension=extension)
+    return DownloadName(name, fallback)
+
+
+def version_names(version: DocumentVersion, words: Callable[[], list]) -> DownloadName:
+    """download_names() for a stored version: ``words()`` (what the document is), then the
+    printing ("v3") and the language and form ("th", "en", "th-en"; "-pdfa" for an archival
+    copy), so every variant and every version of a record is saved under its own name.
+    English words for an English document, Thai ones otherwise."""
+    archival = pdf_standard_for(version.variant) is not None
+    language = version.variant.removeprefix("pdfa").lstrip("-") or "th"
+
+    def all_words() -> list:
+        suffix = _VARIANT_IN_NAME.get(language, language) + ("-pdfa" if archival else "")
+        return [*words(), f"v{version.version}", suffix]
+
+    return download_names(all_words, language)
 
 
 def download_name(version: DocumentVersion, stem: str | None = None) -> str:
-    """A file name for the download: the reference (or the given stem), version and variant."""
+    """A plain file name for a version: the reference (or the given stem), the printing and
+    the variant, e.g. "MOU-2568-001-v1-th.pdf"; the owning packages name their documents
+    better (``version_names``)."""
     stem = stem or version.reference or f"{version.record_type}-{version.record_id}"
-    stem = _UNSAFE_IN_NAME.sub("-", unicodedata.normalize("NFC", stem)).strip(" .-") or "document"
-    return f"{stem[:120]}-v{version.version}-{version.variant}.pdf"
+    return file_name(stem[:120], f"v{version.version}", version.variant)
+
+
+def content_disposition(name: str | DownloadName, *, as_attachment: bool = True) -> str:
+    """The Content-Disposition of a download (RFC 6266): ``filename`` in plain ASCII and, when
+    the name is not plain ASCII, ``filename*=UTF-8''...`` (RFC 5987) with the name itself,
+    which browsers prefer; so a Thai name survives and old clients still get a name. A plain
+    string is taken as the name, its fallback made by ``ascii_file_name``."""
+    if not isinstance(name, DownloadName):
+        stem, dot, extension = str(name).rpartition(".")
+        fallback = ascii_file_name(stem, extension=extension) if dot else ascii_file_name(name)
+        name = DownloadName(str(name), fallback)
+    full = _UNSAFE_IN_NAME.sub("-", unicodedata.normalize("NFC", name.name)).strip() or "document"
+    fallback = _NOT_PLAIN_ASCII.sub("-", name.ascii).strip(".-") or "document"
+    value = f'{"attachment" if as_attachment else "inline"}; filename="{fallback}"'
+    if full != fallback:
+        value += f"; filename*=UTF-8''{quote(full, safe='!#$&+^`|~')}"
+    return value
 
 
 def send_version(
-    version: DocumentVersion, *, filename: str | None = None, as_attachment: bool = True
+    version: DocumentVersion,
+    *,
+    filename: str | DownloadName | None = None,
+    as_attachment: bool = True,
 ) -> Response:
     """The version's PDF as a response; the caller decides who may have it.
 
-    The file is checked against its SHA-256 first (DocumentUnavailable if it does
-    not match). The name is sent both as ASCII and as UTF-8 (RFC 5987), so Thai
-    names survive. ``filename`` is a stem; version, variant and ".pdf" are added.
+    The file is checked against its SHA-256 first (DocumentUnavailable if it does not
+    match). ``filename`` is the whole name (a DownloadName, from ``version_names``), or a
+    stem to which the printing, the variant and ".pdf" are added (``download_name``). The
+    name is sent both as ASCII and as UTF-8 (``content_disposition``), so Thai names survive.
     """
     if not file_intact(version):
         raise DocumentUnavailable(version)
+    name = filename if isinstance(filename, DownloadName) else download_name(version, filename)
     response = send_file(
         file_path(version),
         mimetype="application/pdf",
         as_attachment=as_attachment,
-        download_name=download_name(version, filename),
+        download_name="document.pdf",  # the header is written below
         etag=version.sha256,
         conditional=True,
         max_age=0,
+    )
+    response.headers["Content-Disposition"] = content_disposition(
+        name, as_attachment=as_attachment
     )
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -23,6 +23,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy.orm import selectinload
 
 from .. import cache
@@ -60,7 +61,7 @@ AGENDA_TEMPLATE = "documents/meeting_agenda.html"
 MINUTES_TEMPLATE = "documents/meeting_minutes.html"
 #: Raised whenever a template changes what it prints (part of the content, so of the hash).
 AGENDA_REVISION = 2
-MINUTES_REVISION = 2
+MINUTES_REVISION = 3
 
 #: The sections' headings in an English document (the Thai ones are SECTION_TITLES_TH).
 SECTION_TITLES_EN = {
@@ -449,6 +450,41 @@ def versions(meeting: Meeting) -> list[DocumentVersion]:
 def document_kind(version: DocumentVersion) -> str | None:
     """ "agenda" or "minutes" for a meeting's version, None for any other document."""
     return {AGENDA_RECORD_TYPE: "agenda", MINUTES_RECORD_TYPE: "minutes"}.get(version.record_type)
+
+
+def file_name(meeting: Meeting, version: DocumentVersion) -> documents.DownloadName:
+    """The name one of the meeting's stored PDFs is saved under, in the document's language:
+    what it is, the committee, the meeting's number, draft or certified (minutes), the
+    printing and the variant, e.g. "รายงานการประชุม-คณะกรรมการร่วม-ครั้งที่-2-2569-ฉบับร่าง-v1-th.pdf"
+    or "ระเบียบวาระการประชุม-...-ครั้งที่-3-2569-v2-th.pdf"; "minutes-Joint-Committee-...-
+    meeting-2-2569-draft-v1-en.pdf" in English and as the ASCII fallback. The agenda and the
+    minutes of one meeting never share a name. Reads the meeting's committee (loaded with it
+    by ``queries.meeting_for``)."""
+    kind = document_kind(version)
+    if kind is None:
+        raise ValueError(f"not a meeting document: {version.record_type!r}")
+
+    def words() -> list:
+        english = current_language() == "en"
+        committee = meeting.committee
+        status = None
+        if kind == "minutes":
+            status = (
+                pgettext("file name", "certified")
+                if version.final
+                else pgettext("file name", "draft")
+            )
+        return [
+            pgettext("file name", "minutes")
+            if kind == "minutes"
+            else pgettext("file name", "agenda"),
+            committee.name_en if english else committee.name_th,
+            pgettext("file name", "meeting No."),
+            meeting.number_label,
+            status,
+        ]
+
+    return documents.version_names(version, words)
 
 
 def belongs_to(version: DocumentVersion, meeting: Meeting) -> bool:

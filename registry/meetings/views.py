@@ -735,7 +735,7 @@ def _publish(meeting, kind: str, variant: str):
 def _send_document(meeting, kind: str, back: str):
     try:
         version = _publish(meeting, kind, request.args.get("variant", "th"))
-        return documents.send_version(version, filename=printing.reference(meeting))
+        return documents.send_version(version, filename=printing.file_name(meeting, version))
     except RuleError as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -767,7 +767,7 @@ def document_version(meeting_id: int, version_id: int):
     if not printing.belongs_to(version, meeting):
         abort(404)
     try:
-        return documents.send_version(version)
+        return documents.send_version(version, filename=printing.file_name(meeting, version))
     except documents.DocumentUnavailable as error:
         flash(str(error), "danger")
         return redirect(_back(meeting))
