@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from . import audit, backup
@@ -149,36 +151,133 @@ def remind(on):
     click.echo(f"{len(sent)} reminder(s) sent.")
 
 
+def operator_language() -> str:
+    """The language of the operator's messages: English when the environment asks for it
+    (LANGUAGE, LC_ALL, LC_MESSAGES or LANG, the first one set, starts with "en"), else the
+    registry's default language (Thai)."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split(":")[0][:2].lower()
+            return code if code in current_app.config["LANGUAGES"] else default
+    return default
+
+
+class Refusal(click.ClickException):
+    """A refusal the operator reads as one sentence in their language, without a prefix."""
+
+    def show(self, file=None) -> None:
+        """Print the message alone on standard error."""
+        click.echo(self.format_message(), err=True)
+
+
+def _say_file_problems(problems) -> None:
+    for item in problems:
+        message = (
+            _(
+                "Warning: the stored file %(file)s that record %(id)s of %(table)s names was "
+                "already missing when the backup was made.",
+                file=item.path,
+                id=item.record_id,
+                table=item.table,
+            )
+            if item.problem == "missing"
+            else _(
+                "Warning: the stored file %(file)s that record %(id)s of %(table)s names was "
+                "already damaged when the backup was made.",
+                file=item.path,
+                id=item.record_id,
+                table=item.table,
+            )
+        )
+        click.echo(message, err=True)
+
+
 @registry_cli.command("backup")
 @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target):
-    """Write a consistent copy of the database and the stored files."""
-    path = backup.make_backup(target)
-    audit.record_event(None, "made backup", record_type="backup", label=str(path))
-    db.session.commit()
-    click.echo(f"Backup written to {path}")
+    """Write a consistent copy of the database and the stored files, and its SHA-256."""
+    with force_locale(operator_language()):
+        try:
+            path, digest, manifest = backup.make_backup(target)
+        except backup.BackupError as error:
+            raise Refusal(str(error)) from None
+        audit.record_event(
+            None, "made backup", record_type="backup", label=str(path)[-300:],
+            changes={"archive_sha256": [None, digest]},
+        )  # fmt: skip
+        db.session.commit()
+        _say_file_problems(backup.FileProblem(p["table"], p["id"], p["path"], p["problem"])
+                           for p in manifest["unverified_files"])  # fmt: skip
+        click.echo(_("Backup written to %(path)s", path=path))
+        click.echo(
+            _(
+                "%(rows)s rows and %(files)s stored files; SHA-256 %(sha256)s (kept in "
+                "%(sidecar)s).",
+                rows=sum(manifest["rows"].values()),
+                files=manifest["files"],
+                sha256=digest,
+                sidecar=backup.sidecar_path(path).name,
+            )
+        )
+
+
+def _describe_backup(checked: backup.Checked) -> str:
+    return _(
+        "Backup made %(made)s at schema revision %(revision)s: %(rows)s rows and %(files)s "
+        "stored files; SHA-256 %(sha256)s.",
+        made=checked.manifest.get("made_at"),
+        revision=checked.manifest.get("revision"),
+        rows=checked.row_count,
+        files=len(checked.files),
+        sha256=checked.sha256,
+    )
 
 
 @registry_cli.command("restore")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore_command(source, yes):
-    """Replace all data and stored files with a backup's."""
-    try:
-        manifest = backup.read_manifest(source)
-    except backup.BackupError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Backup made {manifest['made_at']} with {sum(manifest['rows'].values())} rows.")
-    if not yes:
-        click.confirm("This replaces ALL current data and files. Continue?", abort=True)
-    db.session.remove()
-    try:
-        backup.restore_backup(source)
-    except backup.BackupError as error:
-        raise click.ClickException(str(error)) from error
-    audit.record_event(None, "restored backup", record_type="backup", label=str(source))
-    db.session.commit()
-    click.echo("Restored.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Only check the backup and report; change nothing.")  # fmt: skip
+def restore_command(source, yes, check_only):
+    """Replace all data and stored files with a backup's, once every check has passed."""
+    with force_locale(operator_language()):
+        db.session.remove()
+        if check_only:
+            try:
+                checked = backup.check_backup(source)
+            except backup.BackupError as error:
+                raise Refusal(str(error)) from None
+            click.echo(_describe_backup(checked))
+            _say_file_problems(checked.known_problems)
+            if not checked.sidecar:
+                click.echo(
+                    _("There is no checksum file %(sidecar)s beside it to compare with.",
+                      sidecar=backup.sidecar_path(source).name)  # fmt: skip
+                )
+            click.echo(_("The backup passed every check; nothing has been changed."))
+            return
+
+        def confirm(checked: backup.Checked) -> bool:
+            click.echo(_describe_backup(checked))
+            _say_file_problems(checked.known_problems)
+            if yes:
+                return True
+            try:
+                return click.confirm(
+                    _("This replaces ALL current data and stored files. Continue?"), default=False
+                )
+            except click.Abort:
+                return False
+
+        try:
+            restored = backup.restore_backup(source, confirm)
+        except backup.BackupError as error:
+            raise Refusal(str(error)) from None
+        if restored is None:
+            raise Refusal(_("Nothing has been restored; the data and files are as they were."))
+        click.echo(_("Restored."))
 
 
 def _progress_bar(label: str, items: list):

@@ -15,6 +15,9 @@ from registry.organisations.demo import ORGANISATIONS
 from registry.organisations.models import Organisation
 from tests.conftest import PASSWORD, sign_in_client
 
+#: The operator's environment asking for English (the commands speak Thai otherwise).
+ENGLISH = {"LANG": "en_US.UTF-8", "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None}
+
 
 def _user(app, email):
     with app.app_context():
@@ -134,7 +137,7 @@ def test_backup_and_restore_round_trip_data_and_files(make_app, tmp_path):
 def test_restore_refuses_a_file_that_is_not_a_backup(app, runner, tmp_path):
     bogus = tmp_path / "bogus.tar.gz"
     bogus.write_bytes(b"not an archive")
-    result = runner.invoke(args=["registry", "restore", str(bogus), "--yes"])
+    result = runner.invoke(args=["registry", "restore", str(bogus), "--yes"], env=ENGLISH)
     assert result.exit_code != 0
     assert "not a registry backup" in result.output
 
@@ -157,6 +160,6 @@ def test_restore_refuses_a_backup_from_another_schema_revision(make_app, tmp_pat
                 data = json.dumps(manifest).encode()
                 member.size = len(data)
             target.addfile(member, io.BytesIO(data) if data is not None else None)
-    result = runner.invoke(args=["registry", "restore", str(altered), "--yes"])
+    result = runner.invoke(args=["registry", "restore", str(altered), "--yes"], env=ENGLISH)
     assert result.exit_code != 0
     assert "revision" in result.output
