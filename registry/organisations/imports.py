@@ -22,7 +22,6 @@ import io
 import re
 import unicodedata
 import uuid
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -45,7 +44,7 @@ from ..audit import services as audit_services
 from ..db import db
 from ..i18n import current_language
 from ..rules import RuleError
-from . import services
+from . import services, spreadsheet
 from .forms import KIND_LABELS, PDPA_BASIS_LABELS, STATUS_LABELS
 from .models import (
     Contact,
@@ -56,13 +55,10 @@ from .models import (
     name_key,
 )
 from .provinces import PROVINCES
+from .spreadsheet import Formula
 
 #: File types accepted, by name ending.
 EXTENSIONS = ("csv", "xlsx")
-#: A workbook may unpack to at most this many times its own size (guards against zip bombs).
-MAX_UNPACK_RATIO = 100
-#: Workbook columns read; a sheet may claim thousands of empty formatted ones.
-MAX_COLUMNS = 200
 #: The report shows at most this many problems on the web page.
 REPORT_LIMIT = 1000
 
@@ -363,50 +359,15 @@ def _table(name: str, headers: list, rows: Iterator[list]) -> Table:
 
 
 def _read_xlsx(data: bytes) -> tuple[list, Iterator[list]]:
+    """The first sheet's rows, read within limits (``spreadsheet``) before memory grows."""
+    limits = spreadsheet.Limits.for_import(max_rows(), len(data), max_bytes())
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise ImportRefused(_("The file is named .xlsx but is not an Excel workbook.")) from None
-    if "xl/workbook.xml" not in names:
-        raise ImportRefused(_("The file is named .xlsx but is not an Excel workbook."))
-    if unpacked > max(len(data) * MAX_UNPACK_RATIO, max_bytes()):
-        raise ImportRefused(
-            _("The workbook is too large once unpacked. Split it into smaller files.")
-        )
-    workbook = None
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-        cells = sheet.iter_rows(max_col=MAX_COLUMNS)
-        rows = [[_workbook_value(cell) for cell in row] for row in _limited(cells)]
-    except ImportRefused:
-        raise
-    except Exception:  # openpyxl raises many kinds of error on a damaged workbook
-        current_app.logger.info("unreadable workbook offered for import", exc_info=True)
-        raise ImportRefused(
-            _(
-                "The workbook could not be read. Open it in Excel, save it again as an Excel "
-                "workbook (.xlsx), and import that file."
-            )
-        ) from None
-    finally:
-        if workbook is not None:
-            workbook.close()
+        rows = spreadsheet.read_first_sheet(data, limits)
+    except spreadsheet.Refused as error:
+        raise ImportRefused(str(error)) from None
     if not rows:
         raise ImportRefused(_("The file is empty."))
     return rows[0], iter(rows[1:])
-
-
-class Formula(str):
-    """A workbook cell that holds a formula: the import takes values, never formulas."""
-
-
-def _workbook_value(cell):
-    if cell.data_type == "f":
-        return Formula(str(getattr(cell.value, "text", None) or cell.value))
-    return cell.value
 
 
 def _limited(rows: Iterable) -> Iterator:
