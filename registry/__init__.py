@@ -9,7 +9,7 @@ from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cache, errors, i18n, security
+from . import cache, errors, i18n, security, transactions
 from . import config as config_module
 from .config import PROJECT_ROOT
 from .db import configure_sqlite, drop_closed_connections
@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_access(app)  # before CSRF, so a refused request is refused, not asked for a token
     csrf.init_app(app)
     _register_blueprints(app)
+    transactions.init_app(app)  # once every view is registered
     errors.init_app(app)
     app.after_request(security.add_security_headers)
     _init_templates(app)
@@ -60,7 +61,9 @@ def _init_database(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            configure_sqlite(
+                engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], transactions.begins_writing
+            )
         elif engine.dialect.name == "postgresql":
             drop_closed_connections(engine)
         from .health import statements

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import select
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -121,8 +122,16 @@ class VersionedMixin:
 _NO_BEGIN = "registry_no_begin"
 
 
-def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
-    """WAL, a busy timeout, foreign keys on, and real transactions (with savepoints) on SQLite."""
+def configure_sqlite(
+    engine: sa.Engine, busy_timeout_ms: int, begins_writing: Callable[[], bool] | None = None
+) -> None:
+    """WAL, a busy timeout, foreign keys on, and real transactions (with savepoints) on SQLite.
+
+    A transaction for which ``begins_writing()`` is true begins with ``BEGIN IMMEDIATE``: it
+    takes the write lock first, waiting its turn up to the busy timeout, where a deferred
+    transaction that has read is refused at once when it comes to write while another one
+    writes (``registry.transactions``). The others begin deferred, as readers that never
+    wait in WAL mode."""
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -137,7 +146,11 @@ def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        if not connection.get_execution_options().get(_NO_BEGIN):
+        if connection.get_execution_options().get(_NO_BEGIN):
+            return
+        if begins_writing is not None and begins_writing():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
             connection.exec_driver_sql("BEGIN")
 
 

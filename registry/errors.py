@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .db import db
+from .transactions import is_unique_violation
 
 #: (title, explanation) for each status the application answers with.
 MESSAGES = {
@@ -99,6 +100,24 @@ def _database_error(error: sa.exc.OperationalError):
     return render_error(503)
 
 
+def _integrity_error(error: sa.exc.IntegrityError):
+    """Two saves of the same details that raced past the checks (the second attempt did not
+    settle it, ``registry.transactions``): nothing was saved; say so, never a 500. Any other
+    broken constraint is a fault, answered as one."""
+    if not is_unique_violation(error):
+        return _unexpected(error)
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()
+    current_app.logger.warning("unique constraint race on %s: %s", request.path, error.orig)
+    return render_error(
+        409,
+        _(
+            "Someone else saved the same details at the same moment, so yours were not saved. "
+            "Open the page again to see what is there now."
+        ),
+    )
+
+
 def _unexpected(_error: Exception):
     current_app.logger.exception("unhandled error on %s", request.path)
     try:
@@ -112,5 +131,6 @@ def init_app(app) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(sa.exc.OperationalError, _database_error)
+    app.register_error_handler(sa.exc.IntegrityError, _integrity_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from . import transactions
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -75,4 +77,6 @@ def send(
         folder = Path(config["MAIL_FOLDER"])
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{uuid.uuid4().hex}.eml").write_bytes(message.as_bytes())
+    # Sent mail cannot be taken back: a request that fails after this is not run again.
+    transactions.note_outside_effect("mail")
     return message
