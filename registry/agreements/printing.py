@@ -157,12 +157,12 @@ def file_name(version: DocumentVersion) -> documents.DownloadName:
 
 def scan_file_name(agreement: Agreement) -> documents.DownloadName:
     """The name the signed scan is saved under: "บันทึกข้อตกลง-MOU-2569-001-ฉบับลงนาม.pdf"
-    ("agreement-MOU-2569-001-signed.pdf" as the ASCII fallback)."""
+    ("agreement-MOU-2569-001-signed-copy.pdf" as the ASCII fallback)."""
     return documents.download_names(
         lambda: [
             pgettext("file name", "agreement"),
             agreement.reference,
-            pgettext("file name", "signed"),
+            pgettext("file name", "signed copy"),
         ]
     )
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Response, current_app, has_request_context, request, send_file, url_for
+from flask import Response, current_app, has_request_context, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -200,12 +200,9 @@ def file_intact(version: DocumentVersion) -> bool:
 
 
 def verify_url(token: str) -> str:
-    """The public verification address for a token (PUBLIC_BASE_URL, else this request's host)."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or ""
-    if not base and has_request_context():
-        base = request.host_url.rstrip("/")
-    if not base:
-        base = "http://localhost"
+    """The public verification address for a token, under PUBLIC_BASE_URL: never the host a
+    request came by, since the address is printed and stored for every later reader."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     if has_request_context():
         path = url_for("documents.verify", token=token)
     else:
@@ -420,7 +417,7 @@ _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _NOT_PLAIN_ASCII = re.compile(r"[^A-Za-z0-9._()+-]+")
 #: The longest file name sent, in UTF-8 bytes: most file systems take 255 per name, and a
 #: Thai letter takes three.
-MAX_NAME_BYTES = 240
+MAX_NAME_BYTES = 250
 #: How each variant is written at the end of a file name, before the extension.
 _VARIANT_IN_NAME = {"th": "th", "en": "en", "bilingual": "th-en"}
 
@@ -442,9 +439,21 @@ def _name_part(text: str, unsafe: re.Pattern) -> str:
     return text.strip(" .-")
 
 
+def _shorter(part: str) -> str:
+    """The part without its last word: up to its last hyphen, else up to the last place
+    where Pango (libthai, for Thai) would break a line, else without its last letter."""
+    if "-" in part:
+        return part.rsplit("-", 1)[0]
+    from weasyprint.text.line_break import get_log_attrs  # Pango's, as the PDFs break lines
+
+    attrs = get_log_attrs(part, "th")
+    last = max((i for i in range(1, len(part)) if attrs[i].is_line_break), default=0)
+    return part[:last] if last else part[:-1]
+
+
 def _joined(parts: list[str], extension: str) -> str:
-    """The parts joined by hyphens, the longest shortened (a word at a time while it has
-    several) until the name fits MAX_NAME_BYTES."""
+    """The parts joined by hyphens, the longest shortened a word at a time until the name
+    fits MAX_NAME_BYTES."""
     suffix = f".{extension}" if extension else ""
 
     def size() -> int:
@@ -452,8 +461,7 @@ def _joined(parts: list[str], extension: str) -> str:
 
     while size() > MAX_NAME_BYTES and parts:
         longest = max(range(len(parts)), key=lambda i: len(parts[i].encode()))
-        part = parts[longest]
-        parts[longest] = (part.rsplit("-", 1)[0] if "-" in part else part[:-1]).strip(" .-")
+        parts[longest] = _shorter(parts[longest]).strip(" .-")
         parts = [kept for kept in parts if kept]
     return ("-".join(parts) or "document") + suffix
 

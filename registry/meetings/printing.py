@@ -479,8 +479,7 @@ def file_name(meeting: Meeting, version: DocumentVersion) -> documents.DownloadN
             if kind == "minutes"
             else pgettext("file name", "agenda"),
             committee.name_en if english else committee.name_th,
-            pgettext("file name", "meeting No."),
-            meeting.number_label,
+            pgettext("file name", "meeting %(number)s", number=meeting.number_label),
             status,
         ]
 
