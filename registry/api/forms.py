@@ -29,6 +29,9 @@ MAX_PAGE = 100_000
 #: The longest value of a text parameter.
 MAX_TEXT = 100
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: What a text parameter may not hold: control characters other than tab and line breaks
+#: (the OpenAPI description's ``pattern`` says the same).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,11 @@ def _check(param: Param, value: str) -> str:
                 _("Parameter %(name)s must be a date written YYYY-MM-DD (Gregorian).", name=name),
             ) from None
     else:
-        if any((ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 for c in value):
+        if CONTROL.search(value):
             raise BadParameter(
                 name, _("Parameter %(name)s must not contain control characters.", name=name)
             )
-        value = " ".join(value.split())
-        if len(value) > MAX_TEXT:
+        if len(value) > MAX_TEXT:  # as sent, as the description's maxLength counts
             raise BadParameter(
                 name,
                 _(
@@ -125,13 +127,16 @@ def _check(param: Param, value: str) -> str:
                     n=MAX_TEXT,
                 ),
             )
+        value = " ".join(value.split())
     return value
 
 
 def read_args(params: tuple[Param, ...], args) -> dict[str, str]:
     """The query string checked against the declared parameters: {name: value} of those
-    given (empty values are left out). Raises ``BadParameter`` for an unknown parameter,
-    a repeated one or a value it does not accept."""
+    given. Raises ``BadParameter`` for an unknown parameter, a repeated one or a value it
+    does not accept, an empty one included (``?status=``: a filter is given or left out);
+    an empty or blank text (``?q=``) searches for nothing, as if left out. Values are
+    checked as sent, as the OpenAPI description says: no spaces are trimmed first."""
     known = {param.name: param for param in params}
     for name in args:
         if name not in known:
@@ -147,9 +152,9 @@ def read_args(params: tuple[Param, ...], args) -> dict[str, str]:
     for name, param in known.items():
         if name not in args:
             continue
-        value = _one(args, name).strip()
+        value = _check(param, _one(args, name))
         if value:
-            values[name] = _check(param, value)
+            values[name] = value
     return values
 
 

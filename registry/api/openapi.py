@@ -4,7 +4,7 @@ declarations the views check requests against (served at /api/v1/openapi.json)."
 from __future__ import annotations
 
 from ..organisations.provinces import PROVINCES
-from .forms import MAX_PER_PAGE, PER_PAGE, Param
+from .forms import MAX_PER_PAGE, MAX_TEXT, PER_PAGE, Param
 from .queries import (
     AGREEMENT_PARAMS,
     COMMITTEE_PARAMS,
@@ -13,6 +13,8 @@ from .queries import (
     PROPOSAL_PARAMS,
 )
 
+#: A text parameter holds no control characters but tab and line breaks (``forms.CONTROL``).
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
 STRING = {"type": "string"}
 TEXT = {"type": ["string", "null"]}
 INTEGER = {"type": "integer"}
@@ -46,7 +48,7 @@ def _parameter(param: Param) -> dict:
     elif param.type == "date":
         schema = {"type": "string", "format": "date"}
     else:
-        schema = {"type": "string", "maxLength": 100}
+        schema = {"type": "string", "maxLength": MAX_TEXT, "pattern": TEXT_PATTERN}
     if param.default is not None:
         schema["default"] = int(param.default) if param.type == "integer" else param.default
     return {
@@ -426,7 +428,9 @@ DESCRIPTION: dict = {
             "Names are given in Thai and English. Collections are paginated (page, "
             f"per_page up to {MAX_PER_PAGE}, default {PER_PAGE}); follow `next`. "
             "An unknown parameter or a value a filter does not accept is refused with 400, "
-            "naming the parameter. Every answer is JSON and must not be cached."
+            "naming the parameter; so is an empty one (`?status=`): leave out a filter not "
+            "wanted. An empty or blank search text (`?q=`) searches for nothing. Values are "
+            "checked as sent (no spaces trimmed). Every answer is JSON and must not be cached."
         ),
     },
     "servers": [{"url": "/api/v1"}],

@@ -97,9 +97,11 @@ def test_operators_and_quotes_in_a_search_are_just_text(api, world):
             assert (status, body["items"]) == (200, [])
 
 
-def test_an_empty_filter_means_no_filter(api, world):
-    status, body = api("staff", "/api/v1/proposals", status="", q="  ")
+def test_a_blank_search_means_no_search_but_an_empty_filter_is_refused(api, world):
+    status, body = api("staff", "/api/v1/proposals", q="  ")
     assert status == 200 and len(body["items"]) >= 2
+    status, body = api("staff", "/api/v1/proposals", status="", q="  ")
+    assert (status, body["error"]["parameter"]) == (400, "status")
 
 
 def test_an_unknown_address_under_the_api_is_404_in_json(client):
