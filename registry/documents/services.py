@@ -569,9 +569,7 @@ def send_version(
         conditional=True,
         max_age=0,
     )
-    response.headers["Content-Disposition"] = content_disposition(
-        name, as_attachment=as_attachment
-    )
+    response.headers["Content-Disposition"] = content_disposition(name, as_attachment=as_attachment)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
