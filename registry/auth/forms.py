@@ -15,9 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, Length, Optional
 
-from ..forms import CreateForm, strip
 from ..forms import email as _email
 from ..forms import required as _required
+from ..forms import strip
 from .models import Role
 
 ROLE_LABELS = {
@@ -75,9 +75,8 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class NewUserForm(CreateForm, UserForm):
-    """A new account, with its first (temporary) password (opened once, however often the
-    form is sent)."""
+class NewUserForm(UserForm):
+    """A new account, with its first (temporary) password."""
 
     password = PasswordField(_l("Temporary password"), validators=[_required, Length(max=200)])
 

@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..agreements.forms import plausible_year
-from ..forms import CreateForm, required, strip
+from ..forms import required, strip
 from .models import CommitteeKind, MemberRole, QuorumRule
 
 KIND_LABELS = {
@@ -119,12 +119,8 @@ class CommitteeForm(FlaskForm):
         }
 
 
-class NewCommitteeForm(CreateForm, CommitteeForm):
-    """A new committee's details, with the token that makes a double submit set up one."""
-
-
-class AppointForm(CreateForm, FlaskForm):
-    """A seat for a person on the committee (given once, however often the form is sent)."""
+class AppointForm(FlaskForm):
+    """A seat for a person on the committee."""
 
     contact_id = _select(_l("Person"))
     role = _select(

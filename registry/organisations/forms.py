@@ -25,9 +25,9 @@ from ..formats import (
     is_web_address,
     thai_phone_digits,
 )
-from ..forms import CreateForm, strip
 from ..forms import email as _email
 from ..forms import required as _required
+from ..forms import strip
 from ..i18n import current_language
 from .models import OrganisationKind, OrganisationStatus, PdpaBasis
 from .provinces import BY_CODE, sorted_provinces
@@ -139,7 +139,7 @@ class OrganisationForm(FlaskForm):
 
     def details(self) -> dict:
         """The profile fields as the services take them."""
-        skip = {"status", "csrf_token", "submission"}
+        skip = {"status", "csrf_token"}
         return {name: field.data for name, field in self._fields.items() if name not in skip}
 
     def chosen_status(self) -> OrganisationStatus | None:
@@ -214,16 +214,7 @@ class ContactForm(FlaskForm):
 
     def details(self) -> dict:
         """The contact's fields as the services take them."""
-        skip = {"csrf_token", "submission"}
-        return {name: field.data for name, field in self._fields.items() if name not in skip}
-
-
-class NewOrganisationForm(CreateForm, OrganisationForm):
-    """A new organisation's profile, with the token that makes a double submit create one."""
-
-
-class NewContactForm(CreateForm, ContactForm):
-    """A new contact, with the token that makes a double submit create one."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
 
 
 # --- representatives

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import audit, formats, submissions
+from .. import audit, formats
 from ..audit.models import AuditEvent
 from ..audit.services import REDACTED, snapshot
 from ..db import db, utcnow
@@ -151,25 +151,16 @@ def organisation_values(
 
 
 def create_organisation(
-    *,
-    actor,
-    status: OrganisationStatus = OrganisationStatus.PROSPECT,
-    submission: str | None = None,
-    **details,
+    *, actor, status: OrganisationStatus = OrganisationStatus.PROSPECT, **details
 ) -> Organisation:
-    """Register a new organisation, as a prospect unless told otherwise. ``submission``: the
-    form's one-time token; the same form sent again raises ``submissions.AlreadySaved``."""
+    """Register a new organisation, as a prospect unless told otherwise."""
+    values = organisation_values(details)
+    if status is OrganisationStatus.INACTIVE:
+        raise OrganisationError(_("A new organisation cannot start as inactive."), "status")
+    organisation = Organisation(status=status, **values)
     with _unique_rules_kept():
-        with submissions.once(submission, actor) as claim:
-            values = organisation_values(details)
-            if status is OrganisationStatus.INACTIVE:
-                raise OrganisationError(
-                    _("A new organisation cannot start as inactive."), "status"
-                )
-            organisation = Organisation(status=status, **values)
-            with audit.change(organisation, actor, "created"):
-                pass
-            claim.made(organisation)
+        with audit.change(organisation, actor, "created"):
+            pass
         db.session.commit()
     return organisation
 
@@ -277,18 +268,13 @@ def _check_contact_place(organisation: Organisation) -> None:
         )
 
 
-def add_contact(
-    organisation: Organisation, *, actor, submission: str | None = None, **details
-) -> Contact:
-    """Add a person to an organisation's contacts. ``submission``: the form's one-time
-    token; the same form sent again raises ``submissions.AlreadySaved``."""
-    with submissions.once(submission, actor) as claim:
-        values = contact_values(details)
-        _check_contact_place(organisation)
-        contact = Contact(organisation=organisation, **values)
-        with audit.change(contact, actor, "created"):
-            pass
-        claim.made(contact)
+def add_contact(organisation: Organisation, *, actor, **details) -> Contact:
+    """Add a person to an organisation's contacts."""
+    values = contact_values(details)
+    _check_contact_place(organisation)
+    contact = Contact(organisation=organisation, **values)
+    with audit.change(contact, actor, "created"):
+        pass
     db.session.commit()
     return contact
 

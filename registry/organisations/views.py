@@ -21,13 +21,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
-from .. import audit, cache, submissions, tabular
+from .. import audit, cache, tabular
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
 from ..auth.views import _renew_session
 from ..cache import kept_page
 from ..db import db, paginate
-from ..forms import ConfirmForm, CreateConfirmForm, attach_error
+from ..forms import ConfirmForm, attach_error
 from ..i18n import current_language, thai_numerals_enabled
 from ..web import confirmed_action
 from . import imports, invitations, queries, services, timeline
@@ -38,8 +38,6 @@ from .forms import (
     TITLE_PREFIXES,
     AcceptInvitationForm,
     ContactForm,
-    NewContactForm,
-    NewOrganisationForm,
     OrganisationForm,
     RepresentativeProfileForm,
 )
@@ -121,17 +119,13 @@ def _timeline(organisation: Organisation) -> Markup:
 
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required("organisations.edit")
-@submissions.submitted_once(lambda saved: url_for(".show", organisation_id=saved.record_id))
 def new():
-    """Register a new organisation (once, however often the form is sent)."""
-    form = NewOrganisationForm()
+    """Register a new organisation."""
+    form = OrganisationForm()
     if form.validate_on_submit():
         try:
             organisation = services.create_organisation(
-                actor=current_user,
-                status=form.chosen_status(),
-                submission=form.submission.data,
-                **form.details(),
+                actor=current_user, status=form.chosen_status(), **form.details()
             )
         except services.OrganisationError as error:
             _attach_error(form, error)
@@ -227,19 +221,13 @@ def contact(contact_id: int):
 
 @bp.route("/<int:organisation_id>/contacts/new", methods=["GET", "POST"])
 @permission_required("contacts.edit")
-@submissions.submitted_once(lambda saved, **_: url_for(".contact", contact_id=saved.record_id))
 def contact_new(organisation_id: int):
-    """Add a person to an organisation's contacts (once, however often the form is sent)."""
+    """Add a person to an organisation's contacts."""
     organisation = _reachable(organisation_id)
-    form = NewContactForm()
+    form = ContactForm()
     if form.validate_on_submit():
         try:
-            contact = services.add_contact(
-                organisation,
-                actor=current_user,
-                submission=form.submission.data,
-                **form.details(),
-            )
+            contact = services.add_contact(organisation, actor=current_user, **form.details())
         except services.ContactError as error:
             db.session.rollback()
             attach_error(form, error, "first_name")
@@ -379,29 +367,17 @@ def representatives(organisation_id: int):
         invited={invitation.contact_id for invitation in pending},
         days=invitations.invitation_days(),
         confirm_form=ConfirmForm(),
-        invite_forms={person.id: CreateConfirmForm() for person in people},
     )
-
-
-def _representatives_of(_saved, contact_id: int) -> str:
-    """The representatives page of the contact's organisation (where an invitation shows)."""
-    contact = db.get_or_404(Contact, contact_id)
-    return url_for(".representatives", organisation_id=contact.organisation_id)
 
 
 @bp.post("/contacts/<int:contact_id>/invite")
 @permission_required("representatives.invite")
-@submissions.submitted_once(_representatives_of)
 def invite(contact_id: int):
-    """Send a contact a single-use link to become their organisation's representative; the
-    button pressed twice sends one mail."""
+    """Send a contact a single-use link to become their organisation's representative."""
     contact = db.get_or_404(Contact, contact_id)
     back = url_for(".representatives", organisation_id=contact.organisation_id)
     done = _("An invitation has been sent to %(email)s.", email=contact.email or "")
-    token = submissions.sent_token()
-    return confirmed_action(
-        contact, lambda record, actor: invitations.send_invitation(record, actor, token), done, back
-    )
+    return confirmed_action(contact, invitations.send_invitation, done, back)
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
@@ -506,7 +482,6 @@ def mine_edit():
 
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required("organisations.import")
-@submissions.submitted_once(lambda _saved: url_for(".index", sort="changed"))
 def import_file():
     """Import organisations and their contacts from a CSV or XLSX file, or only check it.
 
@@ -519,11 +494,7 @@ def import_file():
         upload = form.file.data
         try:
             report = imports.import_file(
-                upload.read(),
-                upload.filename,
-                current_user,
-                dry_run=form.check.data,
-                submission=form.submission.data,
+                upload.read(), upload.filename, current_user, dry_run=form.check.data
             )
         except imports.ImportRefused as error:
             refusal = error
