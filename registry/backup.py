@@ -220,7 +220,11 @@ def _stored_files(storage: Path) -> list[tuple[str, Path]]:
         folders.sort()
         for name in sorted(names):
             path = Path(folder) / name
-            if stat.S_ISREG(path.lstat().st_mode):
+            try:
+                regular = stat.S_ISREG(path.lstat().st_mode)
+            except FileNotFoundError:  # removed while the backup was being made
+                continue
+            if regular:
                 found.append((f"{FILES}/{path.relative_to(storage).as_posix()}", path))
     return found
 
@@ -257,7 +261,11 @@ def make_backup(target: Path | None = None) -> tuple[Path, str, dict]:
         with tarfile.open(partial, "w:gz") as archive:
             _add_bytes(archive, DATA, json.dumps(data, ensure_ascii=False).encode())
             for name, path in _stored_files(_storage()):
-                with path.open("rb") as stream:
+                try:
+                    stream = path.open("rb")
+                except FileNotFoundError:  # removed since: a record naming it is reported
+                    continue
+                with stream:
                     info = archive.gettarinfo(fileobj=stream, arcname=name)
                     reader = _Hashing(stream)
                     archive.addfile(info, reader)
@@ -362,6 +370,11 @@ def _damage(source: Path, error: BaseException) -> BackupError:
         return BackupError(
             _("%(path)s is damaged: its compressed data cannot be read.", path=source)
         )
+    if isinstance(error, OSError) and error.errno is not None:
+        return BackupError(
+            _("The file %(path)s cannot be read: %(reason)s.", path=source,
+              reason=error.strerror or error)  # fmt: skip
+        )
     return BackupError(
         _("%(path)s is not a registry backup: it is not a tar archive.", path=source)
     )
@@ -450,11 +463,28 @@ def _copy_member(member, staging: Path | None, relative: str) -> tuple[str, int]
             pass
     else:
         target = staging / PurePosixPath(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as out:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            out = target.open("wb")
+        except OSError as error:
+            raise _cannot_place(error) from error
+        with out:
             while chunk := reader.read(_CHUNK):
-                out.write(chunk)
+                try:
+                    out.write(chunk)
+                except OSError as error:
+                    raise _cannot_place(error) from error
     return reader.digest.hexdigest(), reader.size
+
+
+def _cannot_place(error: OSError) -> BackupError:
+    return BackupError(
+        _(
+            "The stored files could not be put in place (%(reason)s); nothing has been "
+            "changed.",
+            reason=error.strerror or error,
+        )
+    )
 
 
 def _parse_manifest(source: Path, raw: bytes) -> dict:
@@ -648,8 +678,11 @@ def restore_backup(
     ``confirm`` declined. A refusal or a failure changes nothing."""
     source = Path(source)
     storage = _storage()
-    storage.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=storage.parent))
+    try:
+        storage.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=storage.parent))
+    except OSError as error:
+        raise _cannot_place(error) from error
     try:
         checked = check_backup(source, staging / FILES)
         if confirm is not None and not confirm(checked):
@@ -708,13 +741,7 @@ def _replace_everything(source: Path, checked: Checked, staging: Path) -> None:
                     )
                 ) from error
             if isinstance(error, OSError):
-                raise BackupError(
-                    _(
-                        "The stored files could not be put in place (%(reason)s); nothing has "
-                        "been changed.",
-                        reason=error.strerror or error,
-                    )
-                ) from error
+                raise _cannot_place(error) from error
             raise
 
 
