@@ -30,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.session_interface = security.SessionInterface()
+    security.init_app(app)  # a Host outside TRUSTED_HOSTS is refused before anything else
     app.url_map.converters["int"] = security.RecordIdConverter
 
     _init_database(app)

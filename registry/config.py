@@ -5,9 +5,17 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 #: The key used when none is configured; refused in production.
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 (refused in production)
+
+#: The public address used when none is configured, outside production: ``flask run``'s.
+#: Documents and mails printed in development lead there, never to a request's host.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+#: The host names served outside production, besides PUBLIC_BASE_URL's.
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +30,12 @@ def _flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _names(name: str) -> list[str] | None:
+    """Read a comma-separated list from the environment; None when unset or empty."""
+    names = [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+    return names or None
 
 
 def database_url(url: str | None, instance_path: Path) -> str:
@@ -82,8 +96,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "TEMPLATE_CACHE_DIR", str(instance_path / "cache" / "templates")
         ),
         # The address the public sees (https://registry.example.go.th): the QR code on every
-        # generated document leads there. Empty: the address of the current request.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # generated document and the links in mails lead there, never to the address a
+        # request came by. Required in production; elsewhere DEVELOPMENT_BASE_URL by default.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").strip(),
+        # The host names the site answers under; any other Host gets 400 (Flask's own
+        # check). Default: PUBLIC_BASE_URL's host (and, outside production, DEVELOPMENT_HOSTS).
+        "TRUSTED_HOSTS": _names("TRUSTED_HOSTS"),
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
         # Development and tests refuse a commit that writes without an audit event.
         "AUDIT_STRICT": env != "production",
@@ -93,17 +111,46 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "KEEP_PAGES": _flag("KEEP_PAGES", True),
     }
     config.update(overrides or {})
+    _settle_addresses(config)
     check(config)
     return config
 
 
+def _settle_addresses(config: dict) -> None:
+    """Fill in the public address and the trusted hosts from each other, after overrides."""
+    production = config["REGISTRY_ENV"] == "production"
+    base = (config.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    if not base and not production:
+        base = DEVELOPMENT_BASE_URL
+    config["PUBLIC_BASE_URL"] = base
+    if config.get("TRUSTED_HOSTS") is None:
+        hosts = [] if production else list(DEVELOPMENT_HOSTS)
+        host = urlsplit(base).hostname if base else None
+        if host and host not in hosts:
+            hosts.append(host)
+        config["TRUSTED_HOSTS"] = hosts
+
+
 def check(config: dict) -> None:
-    """Refuse settings that are unsafe in production."""
-    if config["REGISTRY_ENV"] == "production" and config["SECRET_KEY"] in (
-        DEVELOPMENT_SECRET_KEY,
-        "",
-        None,
-    ):
+    """Refuse settings that are unsafe in production, and a public address that is no
+    address (printed links would lead nowhere)."""
+    production = config["REGISTRY_ENV"] == "production"
+    if production and config["SECRET_KEY"] in (DEVELOPMENT_SECRET_KEY, "", None):
         raise ConfigurationError(
             "SECRET_KEY must be set to a private random value when REGISTRY_ENV=production."
         )
+    base = config["PUBLIC_BASE_URL"]
+    if production and not base:
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL must be set to the address the public uses (for example "
+            "https://registry.example.go.th) when REGISTRY_ENV=production: printed documents "
+            "and mails link to it."
+        )
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigurationError(
+            f"PUBLIC_BASE_URL must be an http(s) address such as https://registry.example.go.th,"
+            f" not {base!r}."
+        )
+    if not config["TRUSTED_HOSTS"]:
+        raise ConfigurationError("TRUSTED_HOSTS must name at least one host.")

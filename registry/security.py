@@ -1,14 +1,21 @@
-"""Cross-cutting web security: response headers, the session cookie, safe redirects."""
+"""Cross-cutting web security: the hosts served, response headers, the session cookie, safe
+redirects."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import Flask, Response, current_app, g, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from itsdangerous import BadSignature
+from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
+from wtforms.validators import ValidationError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,6 +30,29 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+#: What a private answer (a signed-in page, a download, an API answer) may be kept as.
+PRIVATE_CACHE_CONTROL = "no-store"
+
+
+def init_app(app: Flask) -> None:
+    """Refuse a request under a host the site does not serve before anything else runs."""
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
+
+
+def refuse_untrusted_host():
+    """Answer 400, plainly, to a ``Host`` outside ``TRUSTED_HOSTS``.
+
+    Flask checks the host against ``TRUSTED_HOSTS`` when it matches the address, and keeps
+    the refusal for the view; no address can be built for such a request, so the answer is
+    a short text rather than the error page (which links to the site), and no account is
+    looked up for it."""
+    if isinstance(request.routing_exception, SecurityError):
+        g._login_user = AnonymousUserMixin()
+        message = _("This site does not answer under that address (Host).")
+        return Response(message + "\n", 400, mimetype="text/plain")
+    return None
 
 
 #: A signed-in session's cookie is signed and sent again (its idle limit,
@@ -65,12 +95,27 @@ class SessionInterface(SecureCookieSessionInterface):
         if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
             return False
         signed_at = getattr(session, "signed_at", None)
-        return signed_at is None or datetime.now(UTC) - signed_at >= SESSION_RENEWED_AFTER
+        return signed_at is None or renewal_due(session)
+
+
+def renewal_due(session) -> bool:
+    """Whether the session's cookie was signed ``SESSION_RENEWED_AFTER`` ago or more (so it
+    is renewed with this answer, and the session noted as seen)."""
+    signed_at = getattr(session, "signed_at", None)
+    return signed_at is not None and datetime.now(UTC) - signed_at >= SESSION_RENEWED_AFTER
 
 
 def add_security_headers(response):
-    """Headers on every response: CSP without inline script, no framing, no sniffing."""
+    """Headers on every response: CSP without inline script, no framing, no sniffing; and
+    ``Cache-Control: no-store`` on every private answer (see ``is_private``), so that no
+    browser or proxy keeps a copy of a signed-in page, a download or an API answer."""
     headers = response.headers
+    if is_private(response):
+        kept = headers.get("Cache-Control", "")
+        if "no-store" not in kept:
+            headers["Cache-Control"] = (
+                "private, " + PRIVATE_CACHE_CONTROL if "private" in kept else PRIVATE_CACHE_CONTROL
+            )
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -79,6 +124,40 @@ def add_security_headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def is_private(response) -> bool:
+    """Whether an answer is for its reader alone: anything from an endpoint that is not
+    public (the session's pages, downloads, the API), and any page shown to a signed-in
+    user (an error page, say, carries their name). Static files and public files stay
+    cacheable as they declare."""
+    from .auth.permissions import PUBLIC, access_rule
+
+    endpoint = request.endpoint
+    if endpoint == "static":
+        return False
+    if endpoint is not None and access_rule(current_app, endpoint) != PUBLIC:
+        return True
+    user = g.get("_login_user")
+    return response.mimetype == "text/html" and user is not None and bool(user.is_authenticated)
+
+
+def is_control(char: str) -> bool:
+    """Whether a character breaks a line or controls a terminal: C0 and C1 controls (CR,
+    LF, tab, NUL ...) and the Unicode line and paragraph separators."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+ONE_LINE_MESSAGE = _l(
+    "Type this on one line, without line breaks, tabs or other control characters."
+)
+
+
+def one_line(_form, field) -> None:
+    """A form validator for names and other one-line values: no line break or control
+    character (such a value would otherwise reach a mail header, a file name, a PDF)."""
+    if isinstance(field.data, str) and any(is_control(c) for c in field.data):
+        raise ValidationError(ONE_LINE_MESSAGE)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -42,6 +42,8 @@ def _base_overrides(folder: Path) -> dict:
         "STORAGE_DIR": str(folder / "files"),
         "BACKUP_DIR": str(folder / "backups"),
         "TEMPLATE_CACHE_DIR": str(folder / "compiled-templates"),
+        # Printed and mailed links lead here (the test client's own host).
+        "PUBLIC_BASE_URL": "http://localhost",
     }
 
 

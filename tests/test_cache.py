@@ -484,8 +484,9 @@ def test_each_token_reader_has_their_own_kept_answer(app, client, make_organisat
 
 
 def test_a_kept_api_answer_links_pages_on_the_host_it_was_asked_on(
-    app, client, make_organisation, make_user
+    app, client, make_organisation, make_user, monkeypatch
 ):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["registry.example", "mirror.example"])
     make_organisation("สมาคมหน้าหนึ่ง")
     make_organisation("สมาคมหน้าสอง")
     secret = issue_token(app, make_user("staff"))

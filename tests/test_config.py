@@ -21,6 +21,7 @@ def test_production_refuses_the_development_secret_key(monkeypatch):
 def test_production_starts_with_a_real_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("REGISTRY_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://registry.example.go.th")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -177,3 +177,78 @@ def test_an_unexpected_error_shows_the_friendly_500_page(make_app):
     body = response.get_data(as_text=True)
     assert "ขออภัย" in body or "ข้อผิดพลาด" in body
     assert "boom" not in body and "Traceback" not in body
+
+
+# --- nothing private is kept by a browser or a proxy ----------------------------------------
+
+
+def _cache_control(client, path: str, **options) -> tuple[int, str | None]:
+    with client.get(path, **options) as response:
+        return response.status_code, response.headers.get("Cache-Control")
+
+
+def test_signed_in_pages_are_never_stored_even_when_served_from_the_kept_pages(
+    client, sign_in, make_contact
+):
+    contact = make_contact(email="somchai@example.or.th", phone="081 234 5678")
+    sign_in("staff")
+    for path in ["/", "/organisations/", f"/organisations/contacts/{contact}", "/admin/users"]:
+        for _request in range(2):  # the second answer is a kept page, where one is kept
+            status, cache_control = _cache_control(client, path)
+            assert status in (200, 403), path
+            assert cache_control == "no-store", path
+
+
+def test_private_downloads_are_never_stored(client, sign_in, make_contact):
+    contact = make_contact()
+    sign_in("staff")
+    for path in [
+        "/organisations/export.csv",
+        f"/organisations/contacts/{contact}/personal-data.json",
+    ]:
+        status, cache_control = _cache_control(client, path)
+        assert status == 200 and "no-store" in cache_control, path
+
+
+def test_a_printed_document_is_private_and_never_stored(app, client, sign_in, make_organisation):
+    from registry.agreements import services as agreements
+    from registry.organisations.models import OrganisationKind
+    from tests.agreements.conftest import content_for
+
+    staff_id = sign_in("staff")
+    parties = [make_organisation(kind=OrganisationKind.OWN_AGENCY), make_organisation()]
+    with app.app_context():
+        actor = db.session.get(User, staff_id)
+        agreement_id = agreements.create_agreement(content_for(parties), actor=actor).id
+    status, cache_control = _cache_control(client, f"/agreements/{agreement_id}/pdf?variant=th")
+    assert status == 200 and cache_control == "private, no-store"
+
+
+def test_api_answers_and_refusals_are_never_stored(app, client, make_user):
+    from tests.api.helpers import bearer, issue_token
+
+    assert _cache_control(client, "/api/v1/organisations") == (401, "no-store")
+    secret = issue_token(app, make_user("staff"))
+    assert _cache_control(client, "/api/v1/organisations", headers=bearer(secret)) == (
+        200,
+        "no-store",
+    )
+
+
+def test_public_files_keep_their_own_caching_for_signed_in_users_too(client, sign_in):
+    anonymous = [
+        _cache_control(client, "/sign-in"),
+        _cache_control(client, "/static/app.css"),
+        _cache_control(client, "/open-data/organisations.csv"),
+        _cache_control(client, "/no/such/page"),
+    ]
+    assert anonymous[0] == (200, None)
+    assert anonymous[1][0] == 200 and "no-store" not in (anonymous[1][1] or "")
+    assert anonymous[2] == (200, "public, max-age=300")
+    assert anonymous[3] == (404, None)
+    sign_in("staff")
+    assert _cache_control(client, "/static/app.css") == anonymous[1]
+    assert _cache_control(client, "/open-data/organisations.csv") == anonymous[2]
+    # A page shown to a signed-in user carries their name: never stored.
+    assert _cache_control(client, "/no/such/page") == (404, "no-store")
+    assert _cache_control(client, "/open-data") == (200, "no-store")

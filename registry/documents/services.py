@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Response, current_app, has_request_context, request, send_file, url_for
+from flask import Response, current_app, has_request_context, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -200,12 +200,9 @@ def file_intact(version: DocumentVersion) -> bool:
 
 
 def verify_url(token: str) -> str:
-    """The public verification address for a token (PUBLIC_BASE_URL, else this request's host)."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or ""
-    if not base and has_request_context():
-        base = request.host_url.rstrip("/")
-    if not base:
-        base = "http://localhost"
+    """The public verification address for a token, under PUBLIC_BASE_URL: never the host a
+    request came by, since the address is printed and stored for every later reader."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     if has_request_context():
         path = url_for("documents.verify", token=token)
     else:

@@ -162,12 +162,10 @@ def _render_bilingual(template: str, subject: str, **values) -> str:
 
 
 def invitation_link(token: str) -> str:
-    """The absolute address of a link: under PUBLIC_BASE_URL when configured, else the
-    address of the current request."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("organisations.accept_invitation", token=token)
-    return url_for("organisations.accept_invitation", token=token, _external=True)
+    """The absolute address of a link, under PUBLIC_BASE_URL: never the host a request came
+    by, which the mail would carry to its reader."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for("organisations.accept_invitation", token=token)
 
 
 def _mail_invitation(contact: Contact, invitation: Invitation, token: str) -> None:
