@@ -12,8 +12,10 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, current_app, g, request
+from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 
+from ..organisations.models import OrganisationStatus
 from .models import Role
 
 #: Anyone, signed in or not.
@@ -65,6 +67,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
 }
 
+
+#: Methods that read; every other method writes.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 #: Separates the alternatives of a rule declared with ``any_permission_required``.
 ANY_OF = " | "
@@ -146,7 +151,35 @@ def enforce():
         return current_app.login_manager.unauthorized()
     if rule != SIGNED_IN and not current_user.can(rule):
         abort(404 if hides_records(request.view_args) else 403)
+    if rule != SIGNED_IN and request.method not in READING_METHODS:
+        return refuse_for_inactive_organisation(current_user)
     return None
+
+
+def acts_for_inactive_organisation(user) -> bool:
+    """Whether the user is a representative of an organisation that is inactive."""
+    if user.role is not Role.REPRESENTATIVE or user.organisation_id is None:
+        return False
+    organisation = user.organisation
+    return organisation is not None and organisation.status is OrganisationStatus.INACTIVE
+
+
+def refuse_for_inactive_organisation(user):
+    """A representative of an inactive organisation reads what it has but changes nothing
+    (its profile, contacts, proposals, endorsements): every write their permissions open
+    is answered 403 with the reason, before the view runs, so nothing is saved. Their own
+    account (sign-out, password, language) is not the organisation's and stays open."""
+    if not acts_for_inactive_organisation(user):
+        return None
+    from ..errors import render_error
+    from ..i18n import current_language
+
+    message = _(
+        "%(name)s is inactive in the registry: its records can be read but no longer "
+        "changed. Please contact DGTi staff if it should be active again.",
+        name=user.organisation.display_name(current_language()),
+    )
+    return render_error(403, message)
 
 
 def _enforce_token(permission: str):
