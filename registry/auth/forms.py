@@ -17,6 +17,7 @@ from wtforms.validators import EqualTo, Length, Optional
 
 from ..forms import email as _email
 from ..forms import required as _required
+from ..security import one_line
 from ..forms import strip
 from .models import Role
 
@@ -57,7 +58,7 @@ class UserForm(FlaskForm):
     """An account as the administrator edits it."""
 
     full_name = StringField(
-        _l("Full name"), validators=[_required, Length(max=200)], filters=[strip]
+        _l("Full name"), validators=[_required, Length(max=200), one_line], filters=[strip]
     )
     email = EmailField(
         _l("Email"), validators=[_required, _email, Length(max=254)], filters=[strip]

@@ -29,6 +29,7 @@ from ..forms import email as _email
 from ..forms import required as _required
 from ..forms import strip
 from ..i18n import current_language
+from ..security import one_line
 from .models import OrganisationKind, OrganisationStatus, PdpaBasis
 from .provinces import BY_CODE, sorted_provinces
 
@@ -90,11 +91,15 @@ def one_of_the_provinces(_form, field) -> None:
 class OrganisationForm(FlaskForm):
     """An organisation's profile as staff edit it."""
 
-    name_th = StringField(_l("Name in Thai"), validators=[_required, _length(300)], filters=[strip])
-    name_en = StringField(
-        _l("Name in English"), validators=[Optional(), _length(300)], filters=[strip]
+    name_th = StringField(
+        _l("Name in Thai"), validators=[_required, _length(300), one_line], filters=[strip]
     )
-    acronym = StringField(_l("Acronym"), validators=[Optional(), _length(30)], filters=[strip])
+    name_en = StringField(
+        _l("Name in English"), validators=[Optional(), _length(300), one_line], filters=[strip]
+    )
+    acronym = StringField(
+        _l("Acronym"), validators=[Optional(), _length(30), one_line], filters=[strip]
+    )
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
@@ -179,17 +184,19 @@ class ContactForm(FlaskForm):
 
     title = StringField(
         _l("Title"),
-        validators=[Optional(), _length(60)],
+        validators=[Optional(), _length(60), one_line],
         filters=[strip],
         render_kw={"list": "title-prefixes"},
     )
     first_name = StringField(
-        _l("Given name"), validators=[_required, _length(100)], filters=[strip]
+        _l("Given name"), validators=[_required, _length(100), one_line], filters=[strip]
     )
     last_name = StringField(
-        _l("Family name"), validators=[Optional(), _length(100)], filters=[strip]
+        _l("Family name"), validators=[Optional(), _length(100), one_line], filters=[strip]
     )
-    position = StringField(_l("Position"), validators=[Optional(), _length(200)], filters=[strip])
+    position = StringField(
+        _l("Position"), validators=[Optional(), _length(200), one_line], filters=[strip]
+    )
     email = EmailField(_l("Email"), validators=[Optional(), _email, _length(254)], filters=[strip])
     phone = TelField(
         _l("Telephone"), validators=[Optional(), _length(30), thai_phone], filters=[strip]
