@@ -28,14 +28,16 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from ..i18n import BANGKOK, thai_numerals_enabled
+from . import text_layer
 
 log = logging.getLogger(__name__)
 
 #: Languages a document can be printed in: Thai, English, or both (Thai first).
 LANGUAGES = ("th", "en", "bilingual")
 
-#: The PDF/A profile used for archival copies (ISO 19005-2, level B: visual appearance).
-PDFA_STANDARD = "pdf/a-2b"
+#: The PDF/A profile used for archival copies (ISO 19005-2, level U: the visual appearance,
+#: and every glyph maps to the text it stands for, which text_layer makes true).
+PDFA_STANDARD = "pdf/a-2u"
 
 #: Changes whenever the shared page layout (templates/documents/base.html) changes in a way
 #: that alters the printed page; part of every content hash, so documents are rendered anew.
@@ -432,9 +434,13 @@ def render_pdf(
     (a :class:`Frame`). ``lang`` is "th", "en" or "bilingual": it sets the language
     of the page furniture, the ``_()`` strings and the date filters. Text from
     users must reach the template as plain values (autoescaped), never as markup.
+    The PDF is tagged (headings, paragraphs, tables and the language of each part, for
+    screen readers and reflow) and its text reads back exactly as it was laid out
+    (:mod:`.text_layer`).
     """
     from weasyprint import HTML
 
+    text_layer.install()
     stamp = stamp or Stamp()
     html = render_html(
         template, context, stamp=stamp, lang=lang, title=title, thai_digits=thai_digits
@@ -444,7 +450,7 @@ def render_pdf(
         assets["qr"] = (qr_png(stamp.verify_url), "image/png")
     static_url = Path(current_app.static_folder).resolve().as_uri() + "/"
     document = HTML(string=html, base_url=static_url, url_fetcher=restricted_fetcher(assets))
-    options = {}
+    options = {"pdf_tags": True}
     if stamp.pdf_standard:
         options["pdf_variant"] = stamp.pdf_standard
         # WeasyPrint's own sRGB output intent opens its ICC file without closing it;
