@@ -103,6 +103,7 @@ class _FormReader(HTMLParser):
         self.forms: list[Form] = []
         self._form: Form | None = None
         self._select: str | None = None
+        self._multiple = False
         self._options: list[tuple[str, bool]] = []
         self._option: list | None = None
         self._textarea: str | None = None
@@ -131,7 +132,7 @@ class _FormReader(HTMLParser):
             elif kind not in ("submit", "button", "image", "reset"):
                 self._form.fields.append((name, a.get("value", "")))
         elif tag == "select" and name:
-            self._select, self._options = name, []
+            self._select, self._options, self._multiple = name, [], "multiple" in a
         elif tag == "option" and self._select is not None:
             self._option = [a.get("value"), "selected" in a, ""]
         elif tag == "textarea" and name:
@@ -152,8 +153,11 @@ class _FormReader(HTMLParser):
             self._option = None
         elif tag == "select" and self._select is not None:
             chosen = [value for value, selected in self._options if selected]
-            if self._form is not None and (chosen or self._options):
-                self._form.fields.append((self._select, (chosen or [self._options[0][0]])[0]))
+            if self._form is not None:
+                if self._multiple:  # every option chosen, none when none is
+                    self._form.fields += [(self._select, value) for value in chosen]
+                elif chosen or self._options:  # the chosen one, else the first
+                    self._form.fields.append((self._select, (chosen or [self._options[0][0]])[0]))
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             if self._form is not None:
@@ -330,10 +334,17 @@ def site_for(app: Flask) -> Iterator[Site]:
         yield Site(app, url)
 
 
+#: SQLite's busy timeout on the served app: long enough that a slow, busy machine never
+#: turns a writer's wait for its turn into a failure. What the concurrency tests guard
+#: against fails at once whatever the timeout (a transaction that read and then cannot wait
+#: to write), so a long one hides nothing.
+BUSY_TIMEOUT_MS = 30_000
+
+
 @pytest.fixture
 def live_app(make_app) -> Flask:
     """The real app with CSRF on, on a fresh database of the suite's engine, not yet served."""
-    return make_app(WTF_CSRF_ENABLED=True)
+    return make_app(WTF_CSRF_ENABLED=True, SQLITE_BUSY_TIMEOUT_MS=BUSY_TIMEOUT_MS)
 
 
 @pytest.fixture
