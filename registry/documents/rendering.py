@@ -12,7 +12,6 @@ import atexit
 import io
 import logging
 import mimetypes
-import re
 import shutil
 import threading
 import time
@@ -29,6 +28,8 @@ from flask_babel import force_locale
 
 from ..i18n import BANGKOK, thai_numerals_enabled
 from . import text_layer
+from .line_breaking import breaks_inside as breaks_inside  # where Pango breaks a word
+from .line_breaking import keep_words_together
 
 log = logging.getLogger(__name__)
 
@@ -49,91 +50,8 @@ _ALLOWED_SUFFIXES = frozenset({".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg"
 #: The scheme of the resources the application generates for one rendering (the QR code).
 ASSET_SCHEME = "asset:"
 
-#: Words that must never be split across lines. Only those in which libthai's dictionary
-#: finds a break (compounds such as ปัญญา|ประดิษฐ์) are protected when rendering.
-KEEP_TOGETHER = (
-    "ปัญญาประดิษฐ์",
-    "ความร่วมมือ",
-    "บันทึกข้อตกลง",
-    "ข้อตกลง",
-    "ดิจิทัล",
-    "สมาคม",
-    "นวัตกรรม",
-    "เทคโนโลยี",
-    "อินเทอร์เน็ต",
-    "ประเทศไทย",
-    "กรุงเทพมหานคร",
-    "ข้อมูลส่วนบุคคล",
-    "ทรัพย์สินทางปัญญา",
-    "วัตถุประสงค์",
-    "ผู้ประกอบการ",
-    "วิสาหกิจ",
-    "มหาวิทยาลัย",
-    "คณะกรรมการ",
-    "อนุกรรมการ",
-    "คณะอนุกรรมการ",
-    "เลขานุการ",
-    "รายงานการประชุม",
-    "ระเบียบวาระ",
-    "มติที่ประชุม",
-    "ผู้รับผิดชอบ",
-    "สำนักงาน",
-    "รัฐบาล",
-    "ภาครัฐ",
-    "ภาคเอกชน",
-    "พัฒนา",
-)
-
-# "พ.ศ. 2568", "10.00 น.": the era and its year, a time and its unit stay on one line.
-_ERA_YEAR = re.compile(r"(พ\.ศ\.|ค\.ศ\.) (?=[0-9๐-๙])")
-_TIME_UNIT = re.compile(r"(?<=[0-9๐-๙]) (น\.)")
-# Markup and the text between it; style and script elements are left as they are.
-_TAG_OR_TEXT = re.compile(r"(<(?:style|script)\b.*?</(?:style|script)\s*>|<[^>]*>)", re.S | re.I)
-
-
-#: A protected word in its no-wrap span, with break opportunities at its edges.
-_NOBR = '\u200b<span class="nobr">\\g<0></span>\u200b'
-
-
 class ResourceRefused(ValueError):
     """The document asked for something it may not load (the network, a file, a data URL)."""
-
-
-def breaks_inside(word: str, lang: str = "th") -> list[int]:
-    """Where Pango (with libthai for Thai) would allow a line break inside ``word``."""
-    from weasyprint.text.line_break import get_log_attrs
-
-    attrs = get_log_attrs(word, lang)
-    return [i for i in range(1, len(word)) if attrs[i].is_line_break]
-
-
-@cache
-def _keep_together_pattern() -> re.Pattern | None:
-    words = sorted({w for w in KEEP_TOGETHER if breaks_inside(w)}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))) if words else None
-
-
-def keep_words_together(html: str) -> str:
-    """Forbid line breaks inside the listed Thai words, and between an era and its year.
-
-    Pango breaks Thai between words with libthai's dictionary, which also allows a
-    break inside compounds such as ปัญญา|ประดิษฐ์; those are wrapped in a no-wrap
-    span (a word joiner does not help: libthai adds its breaks around it). Works on
-    the text between tags of the HTML that Jinja produced (user text is escaped there).
-    """
-    pattern = _keep_together_pattern()
-    pieces = _TAG_OR_TEXT.split(html)
-    for index in range(0, len(pieces), 2):  # the even pieces are text
-        text = pieces[index]
-        if not text:
-            continue
-        if pattern is not None:
-            # The zero-width spaces keep the break opportunities at the word's edges,
-            # which WeasyPrint cannot see across the span's boundary otherwise.
-            text = pattern.sub(_NOBR, text)
-        text = _ERA_YEAR.sub("\\1\u00a0", text)
-        pieces[index] = _TIME_UNIT.sub("\u00a0\\1", text)
-    return "".join(pieces)
 
 
 def _protect_body(html: str) -> str:
