@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -299,6 +300,48 @@ def sign_in_client(client, email: str, password: str = PASSWORD):
     response = client.post("/sign-in", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client
+
+
+#: The one-time token of a create form, as a page shows it (``registry.submissions``).
+_FORM_TOKEN = re.compile(r'name="submission" type="hidden" value="([A-Za-z0-9_-]+)"')
+
+
+def form_token(client, url: str) -> str:
+    """The one-time token of the (first) create form on the page at ``url``."""
+    with client.get(url) as response:
+        assert response.status_code == 200, response.status_code
+        found = _FORM_TOKEN.search(response.get_data(as_text=True))
+    assert found, f"no form token on {url}"
+    return found.group(1)
+
+
+def form_tokens(html: str) -> list[str]:
+    """Every create form token in a page's HTML, in order."""
+    return _FORM_TOKEN.findall(html)
+
+
+def submit_twice(client, url: str, data, form_url: str | None = None):
+    """Send a create form twice with the one token its page (``form_url``, else ``url``)
+    gave, as a double click does: the two answers. ``data`` is the form's fields, or a
+    function that makes them (for files, which a post reads once)."""
+    token = form_token(client, form_url or url)
+    answers = []
+    for _attempt in range(2):
+        fields = data() if callable(data) else dict(data)
+        with client.post(url, data=fields | {"submission": token}) as response:
+            answers.append(response)
+    return tuple(answers)
+
+
+def audit_actions(app: Flask, record_type: str, record_id: int | None = None) -> list[str]:
+    """The actions of the audit events of a record (or of a record type), oldest first."""
+    from registry.audit.models import AuditEvent
+
+    query = sa.select(AuditEvent.action).where(AuditEvent.record_type == record_type)
+    if record_id is not None:
+        query = query.where(AuditEvent.record_id == record_id)
+    with app.app_context():
+        return list(db.session.scalars(query.order_by(AuditEvent.id)))
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from ..auth.models import Role, User
 from ..db import db
+from ..forms import CreateForm, strip
 from ..forms import required as _required
-from ..forms import strip
 from ..rules import RuleError
 from .models import AgreementKind, AgreementLanguage, AgreementState, AgreementStatus
 
@@ -274,7 +274,7 @@ class AgreementForm(FlaskForm):
 
     def content(self) -> dict:
         """The form's values as the services take them."""
-        skip = {"csrf_token", "lock_version", "base", "parties", "witnesses"}
+        skip = {"csrf_token", "lock_version", "base", "parties", "witnesses", "submission"}
         skip |= {"add_party", "add_witness"}
         values = {name: f.data for name, f in self._fields.items() if name not in skip}
         values["responsible_id"] = int(self.responsible_id.data or 0) or None
@@ -356,6 +356,10 @@ def _staff() -> list[User]:
     )
 
 
+class NewAgreementForm(CreateForm, AgreementForm):
+    """A new agreement's content, with the token that makes a double submit draft one."""
+
+
 class SignForm(FlaskForm):
     """The facts of the signing."""
 
@@ -381,8 +385,8 @@ class TerminateForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[_required, _length(5000)], filters=[strip])
 
 
-class AmendmentForm(FlaskForm):
-    """A change agreed after signing."""
+class AmendmentForm(CreateForm, FlaskForm):
+    """A change agreed after signing (recorded once, however often the form is sent)."""
 
     made_on = DateField(
         _l("Agreed on"),
@@ -394,7 +398,7 @@ class AmendmentForm(FlaskForm):
     )
 
 
-class ScanForm(FlaskForm):
-    """The scanned signed copy."""
+class ScanForm(CreateForm, FlaskForm):
+    """The scanned signed copy (filed once, however often the form is sent)."""
 
     scan = FileField(_l("Scanned signed copy (PDF)"))

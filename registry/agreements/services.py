@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit, uploads
+from .. import audit, submissions, uploads
 from ..audit.services import diff as audit_diff
 from ..audit.services import snapshot as audit_snapshot
 from ..db import db, utcnow
@@ -449,12 +449,15 @@ def create_agreement(
     actor,
     predecessor: Agreement | None = None,
     numbered_on: date | None = None,
+    submission: str | None = None,
 ) -> Agreement:
     """Draft a new agreement, numbered from the reference pattern in the Buddhist year of
     today (or of ``numbered_on``, for records of past agreements).
 
     The running number is the year's highest plus one; when another user takes the same
     number at the same moment, the unique constraint refuses one save, which is retried.
+    ``submission``: the form's one-time token, claimed before the number is taken; the same
+    form sent again raises ``submissions.AlreadySaved`` (and takes no number).
     """
     _require(actor, "agreements.edit")
     values = _normalised(content)
@@ -464,14 +467,18 @@ def create_agreement(
     predecessor_id = predecessor.id if predecessor is not None else None
     year = be_year((numbered_on or today()).year)
     for _attempt in range(5):
-        agreement = Agreement(status=S.DRAFT, kind=values["kind"], predecessor_id=predecessor_id)
-        number = _next_number(year)
-        agreement.reference_year, agreement.reference_number = year, number
-        agreement.reference = reference_for(agreement.kind, year, number)
         try:
-            with _change(agreement, actor, "created", new=True):
-                _apply(agreement, values)
-                db.session.add(agreement)
+            with submissions.once(submission, actor) as claim:
+                agreement = Agreement(
+                    status=S.DRAFT, kind=values["kind"], predecessor_id=predecessor_id
+                )
+                number = _next_number(year)
+                agreement.reference_year, agreement.reference_number = year, number
+                agreement.reference = reference_for(agreement.kind, year, number)
+                with _change(agreement, actor, "created", new=True):
+                    _apply(agreement, values)
+                    db.session.add(agreement)
+                claim.made(agreement)
             db.session.commit()
         except sa.exc.IntegrityError:
             db.session.rollback()
@@ -639,9 +646,15 @@ def successor_of(agreement: Agreement) -> Agreement | None:
     )
 
 
-def renew(agreement: Agreement, actor, numbered_on: date | None = None) -> Agreement:
+def renew(
+    agreement: Agreement,
+    actor,
+    numbered_on: date | None = None,
+    submission: str | None = None,
+) -> Agreement:
     """Start the renewal: a new draft linked to this agreement, with its content copied and
-    its period moved on to follow the old one."""
+    its period moved on to follow the old one. ``submission``: the button's one-time token;
+    pressed twice, the second press raises ``submissions.AlreadySaved``."""
     _transition(agreement, actor, "renew")
     existing = successor_of(agreement)
     if existing is not None:
@@ -660,15 +673,37 @@ def renew(agreement: Agreement, actor, numbered_on: date | None = None) -> Agree
         content["effective_until"] = None
     content["signed_on"] = None
     successor = create_agreement(
-        content, actor=actor, predecessor=agreement, numbered_on=numbered_on
+        content,
+        actor=actor,
+        predecessor=agreement,
+        numbered_on=numbered_on,
+        submission=submission,
     )
     audit.record_event(actor, "renewed", agreement, {"renewed_by": [None, successor.reference]})
     db.session.commit()
     return successor
 
 
-def record_amendment(agreement: Agreement, actor, *, made_on: date | None, text: str | None):
-    """Record a change agreed after signing; the signed text itself stays as it was."""
+def record_amendment(
+    agreement: Agreement,
+    actor,
+    *,
+    made_on: date | None,
+    text: str | None,
+    submission: str | None = None,
+):
+    """Record a change agreed after signing; the signed text itself stays as it was.
+    ``submission``: the form's one-time token; the same form sent again raises
+    ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        amendment = _record_amendment(agreement, actor, made_on=made_on, text=text)
+        claim.made(amendment)
+    db.session.commit()
+    return amendment
+
+
+def _record_amendment(agreement: Agreement, actor, *, made_on: date | None, text: str | None):
+    """The amendment, numbered and audited, not yet committed."""
     _require(actor, "agreements.edit")
     if agreement.status is not S.SIGNED:
         raise AgreementError(_("Amendments are recorded on signed agreements only."))
@@ -696,7 +731,6 @@ def record_amendment(agreement: Agreement, actor, *, made_on: date | None, text:
         agreement,
         {"amendment": [None, f"{number}: {text[:200]}"], "made_on": [None, made_on.isoformat()]},
     )
-    db.session.commit()
     return amendment
 
 
@@ -750,14 +784,24 @@ def _attach_scan(agreement: Agreement, actor, stored: tuple[str, str, int, str])
         _remove_file(old)
 
 
-def upload_scan(agreement: Agreement, actor, data: bytes, filename: str | None) -> None:
-    """File the scanned signed copy (a PDF, within the size limit), replacing an earlier one."""
+def upload_scan(
+    agreement: Agreement,
+    actor,
+    data: bytes,
+    filename: str | None,
+    submission: str | None = None,
+) -> None:
+    """File the scanned signed copy (a PDF, within the size limit), replacing an earlier one.
+    ``submission``: the form's one-time token; the same form sent again raises
+    ``submissions.AlreadySaved`` and files nothing."""
     _require(actor, "agreements.edit")
     if agreement.status not in (S.SIGNED, S.TERMINATED):
         raise AgreementError(_("The signed copy is filed once the agreement is signed."), "scan")
     stored = _store_scan(data, filename)
     try:
-        _attach_scan(agreement, actor, stored)
+        with submissions.once(submission, actor) as claim:
+            claim.made(agreement)
+            _attach_scan(agreement, actor, stored)
     except Exception:
         db.session.rollback()
         _remove_file(stored[0])

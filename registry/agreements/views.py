@@ -17,12 +17,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import submissions
 from ..auth.permissions import permission_required
 from ..cache import kept_page
 from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
-from ..forms import ConfirmForm, attach_error
+from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..web import confirmed_action
 from . import (
     export,
@@ -39,6 +40,7 @@ from .forms import (
     STATUS_LABELS,
     AgreementForm,
     AmendmentForm,
+    NewAgreementForm,
     ScanForm,
     SignForm,
     TerminateForm,
@@ -103,17 +105,29 @@ def show(agreement_id: int):
         transitions=services.allowed_transitions(agreement, current_user),
         successor=services.successor_of(agreement),
         confirm_form=ConfirmForm(),
+        renew_form=CreateConfirmForm(),
         scan_form=ScanForm(),
         amendment_form=AmendmentForm(),
         versions=_versions(agreement),
     )
 
 
+def _shown(saved, **_view_args) -> str:
+    """The agreement a submission created."""
+    return url_for(".show", agreement_id=saved.record_id)
+
+
+def _this_agreement(_saved, agreement_id: int) -> str:
+    """The agreement the form was sent from."""
+    return url_for(".show", agreement_id=agreement_id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required("agreements.edit")
+@submissions.submitted_once(_shown)
 def new():
-    """Draft a new agreement."""
-    form = AgreementForm(organisations=queries.partner_choices())
+    """Draft a new agreement (one, however often the form is sent)."""
+    form = NewAgreementForm(organisations=queries.partner_choices())
     if request.method == "GET":
         form.responsible_id.data = str(current_user.id)
         form.copies.data, form.notice_days.data = 2, 30
@@ -121,7 +135,9 @@ def new():
         form.add_row()
     elif form.validate_on_submit():
         try:
-            agreement = services.create_agreement(form.content(), actor=current_user)
+            agreement = services.create_agreement(
+                form.content(), actor=current_user, submission=form.submission.data
+            )
         except services.AgreementError as error:
             form.place_error(error)
         else:
@@ -222,13 +238,16 @@ def return_to_draft(agreement_id: int):
 
 @bp.post("/<int:agreement_id>/renew")
 @permission_required("agreements.edit")
+@submissions.submitted_once(_shown)
 def renew(agreement_id: int):
-    """Start the renewal: a new draft with the content copied."""
+    """Start the renewal: a new draft with the content copied (one, however often the button
+    is pressed)."""
     agreement = db.get_or_404(Agreement, agreement_id)
-    if not ConfirmForm().validate_on_submit():
+    form = CreateConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        successor = services.renew(agreement, current_user)
+        successor = services.renew(agreement, current_user, submission=form.submission.data)
     except services.AgreementError as error:
         flash(str(error), "danger")
         return redirect(url_for(".show", agreement_id=agreement.id))
@@ -288,14 +307,19 @@ def terminate(agreement_id: int):
 
 @bp.route("/<int:agreement_id>/amend", methods=["GET", "POST"])
 @permission_required("agreements.edit")
+@submissions.submitted_once(_this_agreement)
 def amend(agreement_id: int):
-    """Record an amendment agreed after signing."""
+    """Record an amendment agreed after signing (once, however often the form is sent)."""
     agreement = db.get_or_404(Agreement, agreement_id)
     form = AmendmentForm()
     if form.validate_on_submit():
         try:
             services.record_amendment(
-                agreement, current_user, made_on=form.made_on.data, text=form.text.data
+                agreement,
+                current_user,
+                made_on=form.made_on.data,
+                text=form.text.data,
+                submission=form.submission.data,
             )
         except services.AgreementError as error:
             attach_error(form, error, "text")
@@ -307,8 +331,9 @@ def amend(agreement_id: int):
 
 @bp.route("/<int:agreement_id>/scan/upload", methods=["GET", "POST"])
 @permission_required("agreements.edit")
+@submissions.submitted_once(_this_agreement)
 def upload_scan(agreement_id: int):
-    """File the scanned signed copy."""
+    """File the scanned signed copy (once, however often the form is sent)."""
     agreement = db.get_or_404(Agreement, agreement_id)
     form = ScanForm()
     if form.validate_on_submit():
@@ -319,6 +344,7 @@ def upload_scan(agreement_id: int):
                 current_user,
                 upload.read() if upload else b"",
                 upload.filename if upload else None,
+                submission=form.submission.data,
             )
         except services.AgreementError as error:
             attach_error(form, error, "scan")

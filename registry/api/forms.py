@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-from ..forms import required, strip
+from ..forms import CreateForm, required, strip
 from .services import NAME_MAX
 
 #: Records per page unless asked otherwise, and the most a page may hold.
@@ -167,8 +167,9 @@ def domain_args(params: tuple[Param, ...], values: dict[str, str]) -> dict[str, 
 # --- the administrator's form ------------------------------------------------------------------
 
 
-class TokenForm(FlaskForm):
-    """Issue a token: for which account, what for, until when."""
+class TokenForm(CreateForm, FlaskForm):
+    """Issue a token: for which account, what for, until when (one, however often the form
+    is sent)."""
 
     user_id = SelectField(_l("Account"), validate_choice=False, validators=[required])
     name = StringField(

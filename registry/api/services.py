@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
 
-from .. import audit, cache
+from .. import audit, cache, submissions
 from ..auth import services as accounts
 from ..auth.models import User
 from ..db import db, utcnow
@@ -48,9 +48,24 @@ def hash_secret(secret: str) -> str:
 
 
 def issue_token(
-    user: User | None, name: str, expires_on: date | None, actor
+    user: User | None,
+    name: str,
+    expires_on: date | None,
+    actor,
+    submission: str | None = None,
 ) -> tuple[ApiToken, str]:
-    """Issue a token for an active account; returns it and its secret, shown this once."""
+    """Issue a token for an active account; returns it and its secret, shown this once.
+    ``submission``: the form's one-time token; the same form sent again raises
+    ``submissions.AlreadySaved`` and issues nothing (the secret cannot be shown again)."""
+    with submissions.once(submission, actor) as claim:
+        token, secret = _issued(user, name, expires_on, actor)
+        claim.made(token)
+    db.session.commit()
+    return token, secret
+
+
+def _issued(user: User | None, name: str, expires_on: date | None, actor) -> tuple[ApiToken, str]:
+    """The token and its secret, checked and audited, not yet committed."""
     name = " ".join((name or "").split())
     if not name:
         raise ApiTokenError(_("Give the token a name: what will use it?"), "name")
@@ -76,7 +91,6 @@ def issue_token(
     )
     with audit.change(token, actor, "issued API token"):
         pass
-    db.session.commit()
     return token, secret
 
 

@@ -22,11 +22,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import HTTPException
 from wtforms import SelectChoice
 
+from .. import submissions
 from ..auth.forms import ROLE_LABELS
 from ..auth.models import User
 from ..auth.permissions import (
@@ -327,8 +329,16 @@ def _account_choices() -> list[SelectChoice]:
 
 @admin_bp.route("/new", methods=["GET", "POST"])
 @permission_required("api.tokens")
+@submissions.submitted_once(
+    lambda _saved: url_for(".index"),
+    _l(
+        "This token was already issued; its secret was shown once, on the answer to the first "
+        "submission. If it was not copied, revoke the token and issue a new one."
+    ),
+)
 def new():
-    """Issue a token; its secret is shown on the answer to this form, once."""
+    """Issue a token; its secret is shown on the answer to this form, once (one token,
+    however often the form is sent)."""
     form = TokenForm()
     form.user_id.choices = _account_choices()
     if form.validate_on_submit():
@@ -336,7 +346,11 @@ def new():
         user = db.session.get(User, ident) if ident and ident > 0 else None
         try:
             token, secret = services.issue_token(
-                user, form.name.data, form.expires_on.data, current_user
+                user,
+                form.name.data,
+                form.expires_on.data,
+                current_user,
+                submission=form.submission.data,
             )
         except services.ApiTokenError as error:
             db.session.rollback()

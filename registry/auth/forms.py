@@ -15,10 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, Length, Optional
 
+from ..forms import CreateForm, strip
 from ..forms import email as _email
 from ..forms import required as _required
 from ..security import one_line
-from ..forms import strip
 from .models import Role
 
 ROLE_LABELS = {
@@ -76,8 +76,9 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class NewUserForm(UserForm):
-    """A new account, with its first (temporary) password."""
+class NewUserForm(CreateForm, UserForm):
+    """A new account, with its first (temporary) password (opened once, however often the
+    form is sent)."""
 
     password = PasswordField(_l("Temporary password"), validators=[_required, Length(max=200)])
 

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import make_transient_to_detached
 
-from .. import audit, cache, mail
+from .. import audit, cache, mail, submissions
 from ..db import db, utcnow
 from ..rules import RuleError
 from .models import LoginAttempt, Role, User
@@ -224,23 +224,27 @@ def create_user(
     actor,
     organisation_id: int | None = None,
     must_change_password: bool = True,
+    submission: str | None = None,
 ) -> User:
-    """Open an account; the email must be new."""
-    email = normalise_email(email)
-    if find_user_by_email(email):
-        raise AccountError(_("An account with this email already exists."), "email")
-    _check_role_and_organisation(role, organisation_id)
-    check_password_rules(password)
-    user = User(
-        email=email,
-        full_name=full_name.strip(),
-        role=role,
-        organisation_id=organisation_id if role is Role.REPRESENTATIVE else None,
-        password_hash=hash_password(password),
-        must_change_password=must_change_password,
-    )
-    with audit.change(user, actor, "created"):
-        pass
+    """Open an account; the email must be new. ``submission``: the form's one-time token;
+    the same form sent again raises ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        email = normalise_email(email)
+        if find_user_by_email(email):
+            raise AccountError(_("An account with this email already exists."), "email")
+        _check_role_and_organisation(role, organisation_id)
+        check_password_rules(password)
+        user = User(
+            email=email,
+            full_name=full_name.strip(),
+            role=role,
+            organisation_id=organisation_id if role is Role.REPRESENTATIVE else None,
+            password_hash=hash_password(password),
+            must_change_password=must_change_password,
+        )
+        with audit.change(user, actor, "created"):
+            pass
+        claim.made(user)
     db.session.commit()
     return user
 

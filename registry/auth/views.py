@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms import SelectChoice
 
+from .. import submissions
 from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..organisations.models import Organisation
@@ -118,8 +119,9 @@ def users():
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @permission_required("users.manage")
+@submissions.submitted_once(lambda saved: url_for(".edit_user", user_id=saved.record_id))
 def new_user():
-    """Open a new account."""
+    """Open a new account (one, however often the form is sent)."""
     form = NewUserForm()
     form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():
@@ -131,6 +133,7 @@ def new_user():
                 organisation_id=form.organisation_id.data,
                 password=form.password.data,
                 actor=current_user,
+                submission=form.submission.data,
             )
         except services.AccountError as error:
             attach_error(form, error, "email")

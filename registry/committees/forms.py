@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..agreements.forms import plausible_year
-from ..forms import required, strip
+from ..forms import CreateForm, required, strip
 from .models import CommitteeKind, MemberRole, QuorumRule
 
 KIND_LABELS = {
@@ -119,8 +119,12 @@ class CommitteeForm(FlaskForm):
         }
 
 
-class AppointForm(FlaskForm):
-    """A seat for a person on the committee."""
+class NewCommitteeForm(CreateForm, CommitteeForm):
+    """A new committee's details, with the token that makes a double submit set up one."""
+
+
+class AppointForm(CreateForm, FlaskForm):
+    """A seat for a person on the committee (given once, however often the form is sent)."""
 
     contact_id = _select(_l("Person"))
     role = _select(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import audit
+from .. import audit, submissions
 from ..auth.models import Role, User
 from ..db import db
 from ..i18n import format_date
@@ -163,12 +163,15 @@ def _quorum(values: dict) -> None:
         values["quorum_number"] = None
 
 
-def create_committee(*, actor, **details) -> Committee:
-    """Set up a committee."""
-    values = committee_values(details)
-    committee = Committee(**values)
-    with audit.change(committee, actor, "created"):
-        pass
+def create_committee(*, actor, submission: str | None = None, **details) -> Committee:
+    """Set up a committee. ``submission``: the form's one-time token; the same form sent
+    again raises ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        values = committee_values(details)
+        committee = Committee(**values)
+        with audit.change(committee, actor, "created"):
+            pass
+        claim.made(committee)
     db.session.commit()
     return committee
 
@@ -238,6 +241,19 @@ def _checked_account(user_id, role: MemberRole) -> int | None:
 
 
 def appoint(
+    committee: Committee, *, actor, submission: str | None = None, **details
+) -> Membership:
+    """Give a person a seat on a committee for a term (the fields of ``_appointed``).
+    ``submission``: the form's one-time token; the same form sent again raises
+    ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        seat = _appointed(committee, actor=actor, **details)
+        claim.made(seat)
+    db.session.commit()
+    return seat
+
+
+def _appointed(
     committee: Committee,
     *,
     actor,
@@ -249,7 +265,7 @@ def appoint(
     appointed_by: str | None = None,
     user_id=None,
 ) -> Membership:
-    """Give a person a seat on a committee for a term."""
+    """The seat, checked against the rules and audited, not yet committed."""
     if not committee.active:
         raise CommitteeError(_("This committee has been dissolved; no one can be appointed."))
     contact = db.session.get(Contact, int(contact_id)) if contact_id else None
@@ -302,7 +318,6 @@ def appoint(
     )
     with audit.change(seat, actor, "appointed"):
         pass
-    db.session.commit()
     return seat
 
 

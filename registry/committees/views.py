@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
 from ..cache import kept_page
 from ..db import db, paginate
@@ -25,6 +26,7 @@ from .forms import (
     CommitteeForm,
     DissolveForm,
     EndMembershipForm,
+    NewCommitteeForm,
 )
 from .models import Committee
 
@@ -76,16 +78,19 @@ def show(committee_id: int):
 
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required("committees.manage")
+@submissions.submitted_once(lambda saved: url_for(".show", committee_id=saved.record_id))
 def new():
-    """Set up a committee."""
-    form = CommitteeForm()
+    """Set up a committee (one, however often the form is sent)."""
+    form = NewCommitteeForm()
     form.set_parents(queries.parent_choices())
     if request.method == "GET" and request.args.get("parent", "").isdigit():
         form.parent_id.data = request.args["parent"][:9]
         form.kind.data = "subcommittee"
     if form.validate_on_submit():
         try:
-            committee = services.create_committee(actor=current_user, **form.details())
+            committee = services.create_committee(
+                actor=current_user, submission=form.submission.data, **form.details()
+            )
         except services.CommitteeError as error:
             _attach(form, error)
         else:
@@ -152,8 +157,9 @@ def dissolve(committee_id: int):
 
 @bp.route("/<int:committee_id>/appoint", methods=["GET", "POST"])
 @any_permission_required(*MANAGES_SEATS)
+@submissions.submitted_once(lambda _saved, **args: url_for(".show", **args))
 def appoint(committee_id: int):
-    """Give a person a seat on the committee."""
+    """Give a person a seat on the committee (once, however often the form is sent)."""
     committee = queries.committee_for(current_user, committee_id)
     if not committee.active:
         flash(_("This committee has been dissolved; no one can be appointed."), "warning")
@@ -169,7 +175,12 @@ def appoint(committee_id: int):
         form.appointed_by.data = _order_text(committee)
     elif form.validate_on_submit():
         try:
-            services.appoint(committee, actor=current_user, **form.details())
+            services.appoint(
+                committee,
+                actor=current_user,
+                submission=form.submission.data,
+                **form.details(),
+            )
         except services.CommitteeError as error:
             db.session.rollback()
             attach_error(form, error, "contact_id")

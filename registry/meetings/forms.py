@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..agreements.forms import plausible_year
-from ..forms import required, strip
+from ..forms import CreateForm, required, strip
 from .models import AgendaSection, AttendanceKind, MeetingStatus, Outcome
 
 STATUS_LABELS = {
@@ -125,6 +125,11 @@ class MeetingForm(FlaskForm):
         }
 
 
+class NewMeetingForm(CreateForm, MeetingForm):
+    """A new meeting's date, times and place, with the token that makes a double submit
+    schedule one (and take one number)."""
+
+
 class CancelForm(FlaskForm):
     """Cancelling a meeting: why."""
 
@@ -145,6 +150,10 @@ class ItemForm(FlaskForm):
     )
     title = _text(_l("Title"), 500, needed=True)
     body = _text(_l("Background and what is put to the meeting"), 20000, area=True)
+
+
+class NewItemForm(CreateForm, ItemForm):
+    """A new agenda item, with the token that makes a double submit add one."""
 
 
 class SeatForm(Form):
@@ -194,8 +203,8 @@ class AttendanceForm(FlaskForm):
         return None
 
 
-class GuestForm(FlaskForm):
-    """A guest (ผู้เข้าร่วมประชุม)."""
+class GuestForm(CreateForm, FlaskForm):
+    """A guest (ผู้เข้าร่วมประชุม), added once however often the form is sent."""
 
     name = _text(_l("Name"), 200, needed=True)
     position = _text(_l("Position"), 300)
@@ -258,8 +267,8 @@ class CertifyForm(FlaskForm):
     quorum_note = _text(_l("Note on the quorum"), 5000, area=True)
 
 
-class ActionForm(FlaskForm):
-    """An action item."""
+class ActionForm(CreateForm, FlaskForm):
+    """An action item, recorded once however often the form is sent."""
 
     text = _text(_l("What is to be done"), 5000, needed=True, area=True)
     owner = _text(_l("Who is to do it"), 300, needed=True)
@@ -272,7 +281,7 @@ class DoneForm(FlaskForm):
     done_on = _date(_l("Done on"), needed=True)
 
 
-class AmendmentForm(FlaskForm):
-    """A correction to certified minutes."""
+class AmendmentForm(CreateForm, FlaskForm):
+    """A correction to certified minutes, recorded once however often the form is sent."""
 
     text = _text(_l("Correction"), 20000, needed=True, area=True)

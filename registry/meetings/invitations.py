@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .. import audit, mail
+from .. import audit, mail, submissions
 from ..audit.models import AuditEvent
 from ..committees.queries import sitting_members
 from ..db import db, utcnow
@@ -250,14 +250,23 @@ def _message(meeting: Meeting, person: Recipient) -> tuple[str, str]:
     return subject, ("\n\n" + "-" * 60 + "\n\n").join(parts)
 
 
-def send(meeting: Meeting, actor) -> int:
+def send(meeting: Meeting, actor, submission: str | None = None) -> int:
     """Mail the invitation, with the agenda (PDF, Thai) and the calendar file, to every member
     sitting on the day of the meeting who has an email address; returns how many were sent.
 
     Refused for a cancelled meeting, one already held, or when no member has an address.
     Records one audit event with the counts sent and skipped, and when; commits. Should the
     mail server fail part-way, what was sent is recorded and InvitationError says so.
+    ``submission``: the button's one-time token; pressed twice, the mail goes once and the
+    second press raises ``submissions.AlreadySaved``.
     """
+    with submissions.once(submission, actor) as claim:
+        claim.made(meeting)
+        return _mail_everyone(meeting, actor)
+
+
+def _mail_everyone(meeting: Meeting, actor) -> int:
+    """Mail the invitations (see ``send``); how many were sent."""
     _refuse_unless_open(meeting)
     people, skipped = recipients(meeting)
     if not people:

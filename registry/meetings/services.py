@@ -16,7 +16,7 @@ from datetime import date, time
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import audit
+from .. import audit, submissions
 from ..audit.services import snapshot
 from ..committees.models import Committee, MemberRole, Membership
 from ..committees.queries import sitting_members
@@ -174,20 +174,26 @@ def _next_number(committee: Committee, year: int) -> int:
     return (highest or 0) + 1
 
 
-def schedule_meeting(committee: Committee, *, actor, **details) -> Meeting:
+def schedule_meeting(
+    committee: Committee, *, actor, submission: str | None = None, **details
+) -> Meeting:
     """Schedule a meeting, numbered ครั้งที่ n/พ.ศ., with sections 2 and 3 of its agenda filled
-    from the earlier meetings."""
-    if not committee.active:
-        raise MeetingError(_("This committee has been dissolved; it no longer meets."))
-    values = meeting_values(committee, details)
-    _lock(committee)
-    year = be_year(values["held_on"])
-    meeting = Meeting(
-        committee=committee, year_be=year, number=_next_number(committee, year), **values
-    )
-    with audit.change(meeting, actor, "scheduled"):
-        pass
-    _fill_from_earlier(meeting, actor)
+    from the earlier meetings. ``submission``: the form's one-time token, claimed before the
+    number is taken; the same form sent again raises ``submissions.AlreadySaved`` and takes
+    no number, so the numbers stay consecutive."""
+    with submissions.once(submission, actor) as claim:
+        if not committee.active:
+            raise MeetingError(_("This committee has been dissolved; it no longer meets."))
+        values = meeting_values(committee, details)
+        _lock(committee)
+        year = be_year(values["held_on"])
+        meeting = Meeting(
+            committee=committee, year_be=year, number=_next_number(committee, year), **values
+        )
+        with audit.change(meeting, actor, "scheduled"):
+            pass
+        _fill_from_earlier(meeting, actor)
+        claim.made(meeting)
     db.session.commit()
     return meeting
 
@@ -263,9 +269,14 @@ def _renumber(meeting: Meeting, section: int, actor) -> None:
                 item.position = position
 
 
-def add_item(meeting: Meeting, *, actor, section, title, body=None) -> AgendaItem:
-    """Add an item at the end of a section of the agenda."""
-    item = new_item(meeting, actor=actor, section=section, title=title, body=body)
+def add_item(
+    meeting: Meeting, *, actor, section, title, body=None, submission: str | None = None
+) -> AgendaItem:
+    """Add an item at the end of a section of the agenda. ``submission``: the form's one-time
+    token; the same form sent again raises ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        item = new_item(meeting, actor=actor, section=section, title=title, body=body)
+        claim.made(item)
     db.session.commit()
     return item
 
@@ -576,21 +587,32 @@ def record_attendance(meeting: Meeting, *, actor, lines: list[dict]) -> None:
     db.session.commit()
 
 
-def add_guest(meeting: Meeting, *, actor, name, position=None, organisation_name=None):
-    """Record a guest (ผู้เข้าร่วมประชุม): someone who attends without a seat."""
-    _ensure_editable(meeting)
-    name = _limited(name, 200, "name")
-    if not name:
-        raise MeetingError(_("Enter the guest's name."), "name")
-    line = Attendance(
-        meeting=meeting,
-        kind=AttendanceKind.GUEST,
-        name=name,
-        position=_limited(position, 300, "position"),
-        organisation_name=_limited(organisation_name, 300, "organisation_name"),
-    )
-    with audit.change(line, actor, "created"):
-        pass
+def add_guest(
+    meeting: Meeting,
+    *,
+    actor,
+    name,
+    position=None,
+    organisation_name=None,
+    submission: str | None = None,
+):
+    """Record a guest (ผู้เข้าร่วมประชุม): someone who attends without a seat. ``submission``:
+    the form's one-time token; the same form sent again raises ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        _ensure_editable(meeting)
+        name = _limited(name, 200, "name")
+        if not name:
+            raise MeetingError(_("Enter the guest's name."), "name")
+        line = Attendance(
+            meeting=meeting,
+            kind=AttendanceKind.GUEST,
+            name=name,
+            position=_limited(position, 300, "position"),
+            organisation_name=_limited(organisation_name, 300, "organisation_name"),
+        )
+        with audit.change(line, actor, "created"):
+            pass
+        claim.made(line)
     db.session.commit()
     return line
 
@@ -827,8 +849,26 @@ def certify_minutes(
 # --- action items ---------------------------------------------------------------------------
 
 
-def add_action(item: AgendaItem, *, actor, text, owner, due_on: date | None = None) -> ActionItem:
-    """Record what the meeting asked someone to do on an item, and by when."""
+def add_action(
+    item: AgendaItem,
+    *,
+    actor,
+    text,
+    owner,
+    due_on: date | None = None,
+    submission: str | None = None,
+) -> ActionItem:
+    """Record what the meeting asked someone to do on an item, and by when. ``submission``:
+    the form's one-time token; the same form sent again raises ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        action = _new_action(item, actor=actor, text=text, owner=owner, due_on=due_on)
+        claim.made(action)
+    db.session.commit()
+    return action
+
+
+def _new_action(item: AgendaItem, *, actor, text, owner, due_on: date | None) -> ActionItem:
+    """The action item, checked and audited, not yet committed."""
     meeting = item.meeting
     _ensure_held(meeting)
     text = _limited(text, 5000, "text")
@@ -843,7 +883,6 @@ def add_action(item: AgendaItem, *, actor, text, owner, due_on: date | None = No
     action = ActionItem(agenda_item=item, text=text, owner=owner, due_on=due_on)
     with audit.change(action, actor, "created"):
         pass
-    db.session.commit()
     return action
 
 
@@ -879,8 +918,21 @@ def mark_action_done(action: ActionItem, actor, *, done_on: date | None) -> None
 # --- amendments ------------------------------------------------------------------------------
 
 
-def add_amendment(meeting: Meeting, *, actor, text) -> MinutesAmendment:
-    """Record a correction to certified minutes, numbered, with who and when."""
+def add_amendment(
+    meeting: Meeting, *, actor, text, submission: str | None = None
+) -> MinutesAmendment:
+    """Record a correction to certified minutes, numbered, with who and when. ``submission``:
+    the form's one-time token, claimed before the number is taken; the same form sent again
+    raises ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        amendment = _new_amendment(meeting, actor=actor, text=text)
+        claim.made(amendment)
+    db.session.commit()
+    return amendment
+
+
+def _new_amendment(meeting: Meeting, *, actor, text) -> MinutesAmendment:
+    """The amendment, checked, numbered and audited, not yet committed."""
     if meeting.status is not MeetingStatus.MINUTES_CERTIFIED:
         raise MeetingError(
             _("Amendments are recorded once the minutes are certified; until then, edit them.")
@@ -904,5 +956,4 @@ def add_amendment(meeting: Meeting, *, actor, text) -> MinutesAmendment:
     )
     with audit.change(amendment, actor, "recorded amendment"):
         pass
-    db.session.commit()
     return amendment

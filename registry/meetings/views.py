@@ -24,13 +24,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
 from ..cache import kept_page
 from ..committees.queries import committee_for
 from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
-from ..forms import ConfirmForm, attach_error
+from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..rules import RuleError
 from . import invitations, models, printing, queries, services
 from .forms import (
@@ -49,6 +50,8 @@ from .forms import (
     ItemForm,
     MeetingForm,
     MinutesForm,
+    NewItemForm,
+    NewMeetingForm,
     ResolutionForm,
 )
 from .models import AttendanceKind, MeetingStatus
@@ -69,6 +72,11 @@ SEAT_FIELDS = {"name": "substitute_name", "position": "substitute_position"}
 
 def _back(meeting) -> str:
     return url_for(".show", meeting_id=meeting.id)
+
+
+def _this_meeting(_saved, meeting_id: int, **_view_args) -> str:
+    """The meeting a form was sent from (where what it created shows)."""
+    return url_for(".show", meeting_id=meeting_id)
 
 
 def _place(form, error: RuleError, default_field: str | None = None) -> None:
@@ -158,16 +166,23 @@ def index():
 
 @bp.route("/committee/<int:committee_id>/new", methods=["GET", "POST"])
 @any_permission_required(*RUNS)
+@submissions.submitted_once(lambda saved, **_: url_for(".show", meeting_id=saved.record_id))
 def new(committee_id: int):
-    """Schedule a meeting of a committee; sections 2 and 3 of its agenda are filled in."""
+    """Schedule a meeting of a committee; sections 2 and 3 of its agenda are filled in. Sent
+    twice, the form schedules one meeting (and takes one number)."""
     committee = committee_for(current_user, committee_id)
     if not committee.active:
         flash(_("This committee has been dissolved; it no longer meets."), "warning")
         return redirect(url_for("committees.show", committee_id=committee.id))
-    form = MeetingForm()
+    form = NewMeetingForm()
     if form.validate_on_submit():
         try:
-            meeting = services.schedule_meeting(committee, actor=current_user, **form.details())
+            meeting = services.schedule_meeting(
+                committee,
+                actor=current_user,
+                submission=form.submission.data,
+                **form.details(),
+            )
         except RuleError as error:
             db.session.rollback()
             _place(form, error, "held_on")
@@ -203,6 +218,7 @@ def show(meeting_id: int):
         following=following,
         stored=queries.document_versions(meeting),
         confirm_form=ConfirmForm(),
+        invite_form=CreateConfirmForm(),
     )
 
 
@@ -260,13 +276,15 @@ def cancel(meeting_id: int):
 
 @bp.route("/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
 @any_permission_required(*RUNS)
+@submissions.submitted_once(_this_meeting)
 def item_new(meeting_id: int):
-    """Add an item at the end of a section of the agenda."""
+    """Add an item at the end of a section of the agenda (once, however often the form is
+    sent)."""
     meeting = queries.meeting_for(current_user, meeting_id)
     refused = _locked_get(meeting, lambda: _editable(meeting), _locked_message(meeting))
     if refused:
         return refused
-    form = ItemForm()
+    form = NewItemForm()
     if request.method == "GET" and request.args.get("section") in {"1", "2", "3", "4", "5"}:
         form.section.data = request.args["section"]
     return _form_page(
@@ -278,6 +296,7 @@ def item_new(meeting_id: int):
             section=form.section.data,
             title=form.title.data,
             body=form.body.data,
+            submission=form.submission.data,
         ),
         _("The item has been added to the agenda."),
         _back(meeting),
@@ -430,8 +449,9 @@ def _attendance_page(meeting, seats, form, guest_form, status: int):
 
 @bp.post("/<int:meeting_id>/guests")
 @any_permission_required(*RUNS)
+@submissions.submitted_once(lambda _saved, **args: url_for(".attendance", **args))
 def guest_add(meeting_id: int):
-    """Add a guest (ผู้เข้าร่วมประชุม)."""
+    """Add a guest (ผู้เข้าร่วมประชุม), once however often the form is sent."""
     meeting = queries.meeting_for(current_user, meeting_id)
     form = GuestForm()
     if form.validate_on_submit():
@@ -442,6 +462,7 @@ def guest_add(meeting_id: int):
                 name=form.name.data,
                 position=form.position.data,
                 organisation_name=form.organisation_name.data,
+                submission=form.submission.data,
             )
         except RuleError as error:
             db.session.rollback()
@@ -604,8 +625,13 @@ def certify(meeting_id: int, item_id: int):
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/actions/new", methods=["GET", "POST"])
 @any_permission_required(*RUNS)
+@submissions.submitted_once(
+    lambda _saved, meeting_id, item_id: url_for(".show", meeting_id=meeting_id)
+    + f"#item-{item_id}"
+)
 def action_new(meeting_id: int, item_id: int):
-    """Record an action item the meeting asked for on an item."""
+    """Record an action item the meeting asked for on an item (once, however often the form
+    is sent)."""
     item = queries.item_for(current_user, meeting_id, item_id)
     meeting = item.meeting
     refused = _unless_held(meeting)
@@ -621,6 +647,7 @@ def action_new(meeting_id: int, item_id: int):
             text=form.text.data,
             owner=form.owner.data,
             due_on=form.due_on.data,
+            submission=form.submission.data,
         ),
         _("The action item has been recorded."),
         _back(meeting) + f"#item-{item.id}",
@@ -672,8 +699,9 @@ def action_done(meeting_id: int, action_id: int):
 
 @bp.route("/<int:meeting_id>/amendments/new", methods=["GET", "POST"])
 @any_permission_required(*RUNS)
+@submissions.submitted_once(_this_meeting)
 def amendment_new(meeting_id: int):
-    """Record a correction to certified minutes."""
+    """Record a correction to certified minutes (once, however often the form is sent)."""
     meeting = queries.meeting_for(current_user, meeting_id)
     refused = _locked_get(
         meeting,
@@ -686,7 +714,9 @@ def amendment_new(meeting_id: int):
     return _form_page(
         form,
         "meetings/amendment.html",
-        lambda: services.add_amendment(meeting, actor=current_user, text=form.text.data),
+        lambda: services.add_amendment(
+            meeting, actor=current_user, text=form.text.data, submission=form.submission.data
+        ),
         _("The amendment has been recorded."),
         _back(meeting),
         meeting=meeting,
@@ -788,14 +818,17 @@ def ics(meeting_id: int):
 
 @bp.post("/<int:meeting_id>/invitations")
 @any_permission_required(*RUNS)
+@submissions.submitted_once(_this_meeting)
 def send_invitations(meeting_id: int):
-    """Mail the invitation with the agenda and the calendar file to the sitting members."""
+    """Mail the invitation with the agenda and the calendar file to the sitting members; the
+    button pressed twice mails once."""
     meeting = queries.meeting_for(current_user, meeting_id)
+    token = submissions.sent_token()
 
     def done(sent: int) -> str:
         return _("Invitations mailed to %(n)s member(s).", n=sent)
 
-    return _button(lambda: invitations.send(meeting, current_user), done, _back(meeting))
+    return _button(lambda: invitations.send(meeting, current_user, token), done, _back(meeting))
 
 
 @bp.get("/ours/<int:meeting_id>/minutes.pdf")

@@ -25,9 +25,9 @@ from ..formats import (
     is_web_address,
     thai_phone_digits,
 )
+from ..forms import CreateForm, strip
 from ..forms import email as _email
 from ..forms import required as _required
-from ..forms import strip
 from ..i18n import current_language
 from ..security import one_line
 from .models import OrganisationKind, OrganisationStatus, PdpaBasis
@@ -144,7 +144,7 @@ class OrganisationForm(FlaskForm):
 
     def details(self) -> dict:
         """The profile fields as the services take them."""
-        skip = {"status", "csrf_token"}
+        skip = {"status", "csrf_token", "submission"}
         return {name: field.data for name, field in self._fields.items() if name not in skip}
 
     def chosen_status(self) -> OrganisationStatus | None:
@@ -221,7 +221,16 @@ class ContactForm(FlaskForm):
 
     def details(self) -> dict:
         """The contact's fields as the services take them."""
-        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        skip = {"csrf_token", "submission"}
+        return {name: field.data for name, field in self._fields.items() if name not in skip}
+
+
+class NewOrganisationForm(CreateForm, OrganisationForm):
+    """A new organisation's profile, with the token that makes a double submit create one."""
+
+
+class NewContactForm(CreateForm, ContactForm):
+    """A new contact, with the token that makes a double submit create one."""
 
 
 # --- representatives

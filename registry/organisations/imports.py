@@ -39,9 +39,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from wtforms import SubmitField
 
-from .. import audit
+from .. import audit, submissions
 from ..audit import services as audit_services
 from ..db import db
+from ..forms import CreateForm
 from ..i18n import current_language
 from ..rules import RuleError
 from . import services, spreadsheet
@@ -964,18 +965,22 @@ def import_file(
     dry_run: bool = False,
     source: str = "web",
     progress: Progress = _no_progress,
+    submission: str | None = None,
 ) -> ImportReport:
     """Check a file and, if every row is right and this is not a dry run, import it at once.
 
     Raises ImportRefused for a file refused as a whole; a file with bad rows
-    returns a report with its problems and writes nothing.
+    returns a report with its problems and writes nothing. ``submission``: the form's
+    one-time token; the same form sent again raises ``submissions.AlreadySaved``.
     """
     table = read_file(data, filename)
     report, groups = check_table(table, progress)
     if report.problems or dry_run:
         return report
     try:
-        _write(table, report, groups, actor, source, progress)
+        with submissions.once(submission, actor) as claim:
+            _write(table, report, groups, actor, source, progress)
+            claim.made(record_type="imports")
         db.session.commit()
     except RuleError as error:
         db.session.rollback()
@@ -1136,7 +1141,7 @@ def template_xlsx(lang: str | None = None) -> bytes:
 # --- the upload form -----------------------------------------------------------------
 
 
-class ImportForm(FlaskForm):
+class ImportForm(CreateForm, FlaskForm):
     """The file to import, and whether only to check it."""
 
     file = FileField(

@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
-from .. import audit, mail
+from .. import audit, mail, submissions
 from ..auth import services as accounts
 from ..auth.models import Role, User
 from ..db import db, utcnow
@@ -116,36 +116,43 @@ def refusals(contacts: list[Contact]) -> list[tuple[Contact, str | None]]:
     return [(contact, refusal(contact, known)) for contact in contacts]
 
 
-def send_invitation(contact: Contact, actor) -> Invitation:
+def send_invitation(contact: Contact, actor, submission: str | None = None) -> Invitation:
     """Invite a contact to represent their organisation: a new single-use link by email.
 
     Open invitations to the same person are withdrawn (the newest link replaces them).
-    The mail goes first: when it cannot be sent, nothing is kept.
+    The mail goes first: when it cannot be sent, nothing is kept. ``submission``: the
+    button's one-time token; pressed twice, one mail goes and the second press raises
+    ``submissions.AlreadySaved``.
     """
-    reason = refusal(contact)
-    if reason:
-        raise InvitationError(reason)
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    invitation = Invitation(
-        contact_id=contact.id,
-        email=accounts.normalise_email(contact.email),
-        token_hash=token_hash(token),
-        expires_at=now + timedelta(days=invitation_days()),
-        invited_by_id=getattr(actor, "id", None),
-    )
-    try:
-        _mail_invitation(contact, invitation, token)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("invitation mail to contact %s failed", contact.id)
-        raise InvitationError(
-            _("The invitation email could not be sent, so no invitation was made. Try again later.")
-        ) from None
-    for older in open_invitations(contact_ids=[contact.id]):
-        with audit.change(older, actor, "revoked invitation"):
-            older.revoked_at = now
-    with audit.change(invitation, actor, "invited"):
-        pass
+    with submissions.once(submission, actor) as claim:
+        reason = refusal(contact)
+        if reason:
+            raise InvitationError(reason)
+        token = secrets.token_urlsafe(32)
+        now = utcnow()
+        invitation = Invitation(
+            contact_id=contact.id,
+            email=accounts.normalise_email(contact.email),
+            token_hash=token_hash(token),
+            expires_at=now + timedelta(days=invitation_days()),
+            invited_by_id=getattr(actor, "id", None),
+        )
+        try:
+            _mail_invitation(contact, invitation, token)
+        except (OSError, smtplib.SMTPException):
+            current_app.logger.exception("invitation mail to contact %s failed", contact.id)
+            raise InvitationError(
+                _(
+                    "The invitation email could not be sent, so no invitation was made. "
+                    "Try again later."
+                )
+            ) from None
+        for older in open_invitations(contact_ids=[contact.id]):
+            with audit.change(older, actor, "revoked invitation"):
+                older.revoked_at = now
+        with audit.change(invitation, actor, "invited"):
+            pass
+        claim.made(invitation)
     db.session.commit()
     return invitation
 

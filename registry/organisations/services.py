@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import audit, formats
+from .. import audit, formats, submissions
 from ..audit.models import AuditEvent
 from ..audit.services import REDACTED, snapshot
 from ..db import db, utcnow
@@ -151,16 +151,25 @@ def organisation_values(
 
 
 def create_organisation(
-    *, actor, status: OrganisationStatus = OrganisationStatus.PROSPECT, **details
+    *,
+    actor,
+    status: OrganisationStatus = OrganisationStatus.PROSPECT,
+    submission: str | None = None,
+    **details,
 ) -> Organisation:
-    """Register a new organisation, as a prospect unless told otherwise."""
-    values = organisation_values(details)
-    if status is OrganisationStatus.INACTIVE:
-        raise OrganisationError(_("A new organisation cannot start as inactive."), "status")
-    organisation = Organisation(status=status, **values)
+    """Register a new organisation, as a prospect unless told otherwise. ``submission``: the
+    form's one-time token; the same form sent again raises ``submissions.AlreadySaved``."""
     with _unique_rules_kept():
-        with audit.change(organisation, actor, "created"):
-            pass
+        with submissions.once(submission, actor) as claim:
+            values = organisation_values(details)
+            if status is OrganisationStatus.INACTIVE:
+                raise OrganisationError(
+                    _("A new organisation cannot start as inactive."), "status"
+                )
+            organisation = Organisation(status=status, **values)
+            with audit.change(organisation, actor, "created"):
+                pass
+            claim.made(organisation)
         db.session.commit()
     return organisation
 
@@ -268,13 +277,18 @@ def _check_contact_place(organisation: Organisation) -> None:
         )
 
 
-def add_contact(organisation: Organisation, *, actor, **details) -> Contact:
-    """Add a person to an organisation's contacts."""
-    values = contact_values(details)
-    _check_contact_place(organisation)
-    contact = Contact(organisation=organisation, **values)
-    with audit.change(contact, actor, "created"):
-        pass
+def add_contact(
+    organisation: Organisation, *, actor, submission: str | None = None, **details
+) -> Contact:
+    """Add a person to an organisation's contacts. ``submission``: the form's one-time
+    token; the same form sent again raises ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        values = contact_values(details)
+        _check_contact_place(organisation)
+        contact = Contact(organisation=organisation, **values)
+        with audit.change(contact, actor, "created"):
+            pass
+        claim.made(contact)
     db.session.commit()
     return contact
 

@@ -21,13 +21,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
-from .. import audit, cache, tabular
+from .. import audit, cache, submissions, tabular
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
 from ..auth.views import _renew_session
 from ..cache import kept_page
 from ..db import db, paginate
-from ..forms import ConfirmForm, attach_error
+from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..i18n import current_language, thai_numerals_enabled
 from ..web import confirmed_action
 from . import imports, invitations, queries, services, timeline
@@ -38,6 +38,8 @@ from .forms import (
     TITLE_PREFIXES,
     AcceptInvitationForm,
     ContactForm,
+    NewContactForm,
+    NewOrganisationForm,
     OrganisationForm,
     RepresentativeProfileForm,
 )
@@ -119,13 +121,17 @@ def _timeline(organisation: Organisation) -> Markup:
 
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required("organisations.edit")
+@submissions.submitted_once(lambda saved: url_for(".show", organisation_id=saved.record_id))
 def new():
-    """Register a new organisation."""
-    form = OrganisationForm()
+    """Register a new organisation (once, however often the form is sent)."""
+    form = NewOrganisationForm()
     if form.validate_on_submit():
         try:
             organisation = services.create_organisation(
-                actor=current_user, status=form.chosen_status(), **form.details()
+                actor=current_user,
+                status=form.chosen_status(),
+                submission=form.submission.data,
+                **form.details(),
             )
         except services.OrganisationError as error:
             _attach_error(form, error)
@@ -221,13 +227,19 @@ def contact(contact_id: int):
 
 @bp.route("/<int:organisation_id>/contacts/new", methods=["GET", "POST"])
 @permission_required("contacts.edit")
+@submissions.submitted_once(lambda saved, **_: url_for(".contact", contact_id=saved.record_id))
 def contact_new(organisation_id: int):
-    """Add a person to an organisation's contacts."""
+    """Add a person to an organisation's contacts (once, however often the form is sent)."""
     organisation = _reachable(organisation_id)
-    form = ContactForm()
+    form = NewContactForm()
     if form.validate_on_submit():
         try:
-            contact = services.add_contact(organisation, actor=current_user, **form.details())
+            contact = services.add_contact(
+                organisation,
+                actor=current_user,
+                submission=form.submission.data,
+                **form.details(),
+            )
         except services.ContactError as error:
             db.session.rollback()
             attach_error(form, error, "first_name")
@@ -367,17 +379,29 @@ def representatives(organisation_id: int):
         invited={invitation.contact_id for invitation in pending},
         days=invitations.invitation_days(),
         confirm_form=ConfirmForm(),
+        invite_forms={person.id: CreateConfirmForm() for person in people},
     )
+
+
+def _representatives_of(_saved, contact_id: int) -> str:
+    """The representatives page of the contact's organisation (where an invitation shows)."""
+    contact = db.get_or_404(Contact, contact_id)
+    return url_for(".representatives", organisation_id=contact.organisation_id)
 
 
 @bp.post("/contacts/<int:contact_id>/invite")
 @permission_required("representatives.invite")
+@submissions.submitted_once(_representatives_of)
 def invite(contact_id: int):
-    """Send a contact a single-use link to become their organisation's representative."""
+    """Send a contact a single-use link to become their organisation's representative; the
+    button pressed twice sends one mail."""
     contact = db.get_or_404(Contact, contact_id)
     back = url_for(".representatives", organisation_id=contact.organisation_id)
     done = _("An invitation has been sent to %(email)s.", email=contact.email or "")
-    return confirmed_action(contact, invitations.send_invitation, done, back)
+    token = submissions.sent_token()
+    return confirmed_action(
+        contact, lambda record, actor: invitations.send_invitation(record, actor, token), done, back
+    )
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
@@ -482,6 +506,7 @@ def mine_edit():
 
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required("organisations.import")
+@submissions.submitted_once(lambda _saved: url_for(".index", sort="changed"))
 def import_file():
     """Import organisations and their contacts from a CSV or XLSX file, or only check it.
 
@@ -494,7 +519,11 @@ def import_file():
         upload = form.file.data
         try:
             report = imports.import_file(
-                upload.read(), upload.filename, current_user, dry_run=form.check.data
+                upload.read(),
+                upload.filename,
+                current_user,
+                dry_run=form.check.data,
+                submission=form.submission.data,
             )
         except imports.ImportRefused as error:
             refusal = error

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from ..agreements.forms import plausible_year
-from ..forms import required, strip
+from ..forms import CreateForm, required, strip
 from .models import ProposalKind, ProposalStatus
 from .services import LIMITS
 
@@ -123,6 +123,10 @@ class ProposalForm(FlaskForm):
         }
 
 
+class NewProposalForm(CreateForm, ProposalForm):
+    """A new proposal, with the token that makes a double submit submit one."""
+
+
 class StatusForm(FlaskForm):
     """A step along the workflow, with the reason."""
 
@@ -145,16 +149,17 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[required, _length("reason")], filters=[strip])
 
 
-class AttachmentForm(FlaskForm):
-    """A PDF filed with the proposal."""
+class AttachmentForm(CreateForm, FlaskForm):
+    """A PDF filed with the proposal (once, however often the form is sent)."""
 
     file = FileField(_l("File (PDF)"))
     public = BooleanField(_l("Other associations may read this file"))
 
 
-class EndorseForm(FlaskForm):
+class EndorseForm(CreateForm, FlaskForm):
     """An endorsement: for a representative, their own association (a hidden field the
-    server checks); for staff, any organisation, from a letter received on paper."""
+    server checks); for staff, any organisation, from a letter received on paper. Recorded
+    once, however often the form is sent."""
 
     organisation_id = HiddenField()
     statement = TextAreaField(
@@ -188,8 +193,9 @@ class WithdrawEndorsementForm(FlaskForm):
     )
 
 
-class AgendaForm(FlaskForm):
-    """Placing the proposal on a scheduled meeting's agenda (section 4)."""
+class AgendaForm(CreateForm, FlaskForm):
+    """Placing the proposal on a scheduled meeting's agenda (section 4), once however often
+    the form is sent."""
 
     meeting_id = _select(_l("Meeting"))
     title = StringField(
@@ -208,8 +214,9 @@ class AgendaForm(FlaskForm):
         ]
 
 
-class AnnexForm(FlaskForm):
-    """Annexing the proposal to an agreement not yet signed."""
+class AnnexForm(CreateForm, FlaskForm):
+    """Annexing the proposal to an agreement not yet signed (once, however often the form is
+    sent)."""
 
     agreement_id = _select(_l("Agreement"))
 
@@ -228,3 +235,7 @@ class CategoryForm(FlaskForm):
     )
     name_en = StringField(_l("Name in English"), validators=[_length("name_en")], filters=[strip])
     active = BooleanField(_l("In use for new proposals"), default=True)
+
+
+class NewCategoryForm(CreateForm, CategoryForm):
+    """A new category, with the token that makes a double submit add one."""

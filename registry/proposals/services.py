@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, uploads
+from .. import audit, submissions, uploads
 from ..agreements.models import Agreement, AgreementStatus
 from ..audit.services import diff, snapshot
 from ..auth.models import Role
@@ -293,25 +293,31 @@ def _organisation(organisation_id, actor) -> Organisation:
     return organisation
 
 
-def submit_proposal(*, actor, organisation_id, **details) -> Proposal:
+def submit_proposal(
+    *, actor, organisation_id, submission: str | None = None, **details
+) -> Proposal:
     """Submit a proposal: staff for any organisation (an agency's problem statement), a
-    representative for their own association. It starts as submitted."""
-    if not (manages(actor) or (actor is not None and actor.can("proposals.own"))):
-        raise NotYours(_("You may not submit proposals."))
-    organisation = _organisation(organisation_id, actor)
-    values = proposal_values(details, organisation.id)
-    proposal = Proposal(
-        organisation=organisation,
-        status=S.SUBMITTED,
-        submitted_by_id=getattr(actor, "id", None),
-        **values,
-    )
-    with audit.change(proposal, actor, "submitted proposal"):
-        pass
-    db.session.add(
-        StatusChange(proposal=proposal, from_status=None, to_status=S.SUBMITTED,
-                     actor_id=getattr(actor, "id", None))
-    )  # fmt: skip
+    representative for their own association. It starts as submitted.
+    ``submission``: the form's one-time token; the same form sent again raises
+    ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        if not (manages(actor) or (actor is not None and actor.can("proposals.own"))):
+            raise NotYours(_("You may not submit proposals."))
+        organisation = _organisation(organisation_id, actor)
+        values = proposal_values(details, organisation.id)
+        proposal = Proposal(
+            organisation=organisation,
+            status=S.SUBMITTED,
+            submitted_by_id=getattr(actor, "id", None),
+            **values,
+        )
+        with audit.change(proposal, actor, "submitted proposal"):
+            pass
+        db.session.add(
+            StatusChange(proposal=proposal, from_status=None, to_status=S.SUBMITTED,
+                         actor_id=getattr(actor, "id", None))
+        )  # fmt: skip
+        claim.made(proposal)
     db.session.commit()
     return proposal
 
@@ -427,10 +433,18 @@ def withdraw_proposal(proposal: Proposal, actor, *, reason) -> None:
 
 
 def add_attachment(
-    proposal: Proposal, actor, *, data: bytes, filename: str | None, public: bool = False
+    proposal: Proposal,
+    actor,
+    *,
+    data: bytes,
+    filename: str | None,
+    public: bool = False,
+    submission: str | None = None,
 ) -> Attachment:
     """File a PDF with the proposal (staff while it is open; its association while it is
-    submitted). ``public`` lets other associations read it too."""
+    submitted). ``public`` lets other associations read it too. ``submission``: the form's
+    one-time token; the same form sent again raises ``submissions.AlreadySaved`` and files
+    nothing."""
     if not may_edit(actor, proposal):
         if not (manages(actor) or owns(actor, proposal)):
             raise NotYours(_("You may act only on behalf of your own association."))
@@ -440,17 +454,19 @@ def add_attachment(
         max_bytes=MAX_FILE_BYTES,
     )  # fmt: skip
     try:
-        attachment = Attachment(
-            proposal=proposal,
-            path=stored.path,
-            sha256=stored.sha256,
-            size=stored.size,
-            filename=stored.filename,
-            public=bool(public),
-            uploaded_by_id=getattr(actor, "id", None),
-        )
-        with audit.change(attachment, actor, "added attachment"):
-            pass
+        with submissions.once(submission, actor) as claim:
+            attachment = Attachment(
+                proposal=proposal,
+                path=stored.path,
+                sha256=stored.sha256,
+                size=stored.size,
+                filename=stored.filename,
+                public=bool(public),
+                uploaded_by_id=getattr(actor, "id", None),
+            )
+            with audit.change(attachment, actor, "added attachment"):
+                pass
+            claim.made(attachment)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -513,6 +529,7 @@ def endorse(
     letter: bytes | None = None,
     letter_filename: str | None = None,
     endorsed_on: date | None = None,
+    submission: str | None = None,
 ) -> Endorsement:
     """Record an organisation's endorsement of a proposal.
 
@@ -520,76 +537,83 @@ def endorse(
     ``NotYours``); staff record an endorsement received on paper for any organisation, marked
     as recorded by staff, dated as the letter is. One endorsement in force per organisation
     per proposal (the unique index settles a race); a proposal that is withdrawn, rejected or
-    completed, and an organisation's own proposal, cannot be endorsed.
+    completed, and an organisation's own proposal, cannot be endorsed. ``submission``: the
+    form's one-time token; the same form sent again raises ``submissions.AlreadySaved``.
     """
-    staff = manages(actor)
-    try:
-        organisation_id = int(organisation_id)
-    except (TypeError, ValueError):
-        organisation_id = None
-    if not staff and not represents(actor, organisation_id):
-        raise NotYours(_("You may act only on behalf of your own association."), "organisation_id")
-    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
-    if organisation is None:
-        raise EndorsementError(_("Choose the endorsing organisation."), "organisation_id")
-    statement = _text(statement, "statement", required=_("Write the statement of support."))
-    endorsed_on = _endorsement_date(endorsed_on, staff)
-    if letter:
-        uploads.check_pdf(letter, error=EndorsementError, field="letter", max_bytes=MAX_FILE_BYTES)
-    _lock(proposal)
-    if not proposal.endorsable:
-        raise EndorsementError(
-            _("This proposal is %(status)s; it can no longer be endorsed.",
-              status=_status_label(proposal.status)),
-            "statement",
-        )  # fmt: skip
-    if organisation.id == proposal.organisation_id:
-        raise EndorsementError(
-            _("An organisation does not endorse its own proposal."), "organisation_id"
-        )
-    existing = active_endorsement(proposal, organisation.id)
-    if existing is not None:
-        raise EndorsementError(
-            _("%(name)s has already endorsed this proposal.", name=organisation.name_th),
-            "organisation_id",
-            existing_id=existing.id,
-        )
-    stored = None
-    if letter:
-        stored = uploads.store_pdf(
-            letter, letter_filename, "proposals/letters", error=EndorsementError,
-            field="letter", max_bytes=MAX_FILE_BYTES,
-        )  # fmt: skip
-    try:
-        endorsement = Endorsement(
-            proposal=proposal,
-            organisation=organisation,
-            statement=statement,
-            endorsed_on=endorsed_on,
-            endorsed_by_id=getattr(actor, "id", None),
-            recorded_by_staff=staff,
-        )
-        if stored:
-            endorsement.letter_path = stored.path
-            endorsement.letter_sha256 = stored.sha256
-            endorsement.letter_size = stored.size
-            endorsement.letter_filename = stored.filename
-        with audit.change(endorsement, actor, "recorded endorsement" if staff else "endorsed"):
-            pass
-        _count(proposal, +1)
-        db.session.commit()
-    except IntegrityError:
-        # Another request recorded the same organisation's endorsement a moment before.
-        db.session.rollback()
-        uploads.remove(stored.path if stored else None)
-        raise EndorsementError(
-            _("%(name)s has already endorsed this proposal.", name=organisation.name_th),
-            "organisation_id",
-        ) from None
-    except Exception:
-        db.session.rollback()
-        uploads.remove(stored.path if stored else None)
-        raise
+    with submissions.once(submission, actor) as claim:
+        staff = manages(actor)
+        try:
+            organisation_id = int(organisation_id)
+        except (TypeError, ValueError):
+            organisation_id = None
+        if not staff and not represents(actor, organisation_id):
+            raise NotYours(
+                _("You may act only on behalf of your own association."), "organisation_id"
+            )
+        organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+        if organisation is None:
+            raise EndorsementError(_("Choose the endorsing organisation."), "organisation_id")
+        statement = _text(statement, "statement", required=_("Write the statement of support."))
+        endorsed_on = _endorsement_date(endorsed_on, staff)
+        if letter:
+            uploads.check_pdf(
+                letter, error=EndorsementError, field="letter", max_bytes=MAX_FILE_BYTES
+            )
+        _lock(proposal)
+        if not proposal.endorsable:
+            raise EndorsementError(
+                _("This proposal is %(status)s; it can no longer be endorsed.",
+                  status=_status_label(proposal.status)),
+                "statement",
+            )  # fmt: skip
+        if organisation.id == proposal.organisation_id:
+            raise EndorsementError(
+                _("An organisation does not endorse its own proposal."), "organisation_id"
+            )
+        existing = active_endorsement(proposal, organisation.id)
+        if existing is not None:
+            raise EndorsementError(
+                _("%(name)s has already endorsed this proposal.", name=organisation.name_th),
+                "organisation_id",
+                existing_id=existing.id,
+            )
+        stored = None
+        if letter:
+            stored = uploads.store_pdf(
+                letter, letter_filename, "proposals/letters", error=EndorsementError,
+                field="letter", max_bytes=MAX_FILE_BYTES,
+            )  # fmt: skip
+        try:
+            endorsement = Endorsement(
+                proposal=proposal,
+                organisation=organisation,
+                statement=statement,
+                endorsed_on=endorsed_on,
+                endorsed_by_id=getattr(actor, "id", None),
+                recorded_by_staff=staff,
+            )
+            if stored:
+                endorsement.letter_path = stored.path
+                endorsement.letter_sha256 = stored.sha256
+                endorsement.letter_size = stored.size
+                endorsement.letter_filename = stored.filename
+            with audit.change(endorsement, actor, "recorded endorsement" if staff else "endorsed"):
+                pass
+            _count(proposal, +1)
+            claim.made(endorsement)
+            db.session.commit()
+        except IntegrityError:
+            # Another request recorded the same organisation's endorsement a moment before.
+            db.session.rollback()
+            uploads.remove(stored.path if stored else None)
+            raise EndorsementError(
+                _("%(name)s has already endorsed this proposal.", name=organisation.name_th),
+                "organisation_id",
+            ) from None
+        except Exception:
+            db.session.rollback()
+            uploads.remove(stored.path if stored else None)
+            raise
     return endorsement
 
 
@@ -655,63 +679,73 @@ def recount(proposal_ids=None) -> int:
 
 
 def place_on_agenda(
-    proposal: Proposal, actor, *, meeting: Meeting | None, title=None, body=None
+    proposal: Proposal,
+    actor,
+    *,
+    meeting: Meeting | None,
+    title=None,
+    body=None,
+    submission: str | None = None,
 ) -> AgendaItem:
     """Put the proposal to a scheduled meeting as an item of section 4 (เรื่องเพื่อพิจารณา),
     at the end of the section; a screened proposal moves to "on the agenda".
 
     Staff may use any meeting; a committee's secretary their committees' meetings. A
     proposal already on the agenda (deferred, say) may be put to a later meeting too.
+    ``submission``: the form's one-time token; the same form sent again raises
+    ``submissions.AlreadySaved``.
     """
-    if meeting is None:
-        raise ProposalError(_("Choose the meeting."), "meeting_id")
-    if not may_schedule(actor, meeting):
-        raise NotYours(
-            _("You may place items only on the agendas of your committees' meetings."),
-            "meeting_id",
+    with submissions.once(submission, actor) as claim:
+        if meeting is None:
+            raise ProposalError(_("Choose the meeting."), "meeting_id")
+        if not may_schedule(actor, meeting):
+            raise NotYours(
+                _("You may place items only on the agendas of your committees' meetings."),
+                "meeting_id",
+            )
+        if meeting.status is not MeetingStatus.SCHEDULED:
+            raise ProposalError(_("Choose a meeting that is still scheduled."), "meeting_id")
+        title = _text(title, "agenda_title") or proposal.title
+        body = _text(body, "agenda_body")
+        _lock(proposal)
+        if proposal.closed:
+            raise ProposalError(
+                _("This proposal is %(status)s; it cannot be put to a meeting.",
+                  status=_status_label(proposal.status)),
+                "meeting_id",
+            )  # fmt: skip
+        if proposal.status is S.SUBMITTED:
+            raise ProposalError(
+                _("Start the screening before placing the proposal on an agenda."), "meeting_id"
+            )
+        already = db.session.scalar(
+            sa.select(AgendaItem.id).where(
+                AgendaItem.meeting_id == meeting.id, AgendaItem.proposal_id == proposal.id
+            )
         )
-    if meeting.status is not MeetingStatus.SCHEDULED:
-        raise ProposalError(_("Choose a meeting that is still scheduled."), "meeting_id")
-    title = _text(title, "agenda_title") or proposal.title
-    body = _text(body, "agenda_body")
-    _lock(proposal)
-    if proposal.closed:
-        raise ProposalError(
-            _("This proposal is %(status)s; it cannot be put to a meeting.",
-              status=_status_label(proposal.status)),
-            "meeting_id",
-        )  # fmt: skip
-    if proposal.status is S.SUBMITTED:
-        raise ProposalError(
-            _("Start the screening before placing the proposal on an agenda."), "meeting_id"
+        if already is not None:
+            raise ProposalError(
+                _("This proposal is already on the agenda of this meeting."), "meeting_id"
+            )
+        item = meeting_services.new_item(
+            meeting,
+            actor=actor,
+            section=AgendaSection.FOR_CONSIDERATION,
+            title=title,
+            body=body,
+            proposal_id=proposal.id,
         )
-    already = db.session.scalar(
-        sa.select(AgendaItem.id).where(
-            AgendaItem.meeting_id == meeting.id, AgendaItem.proposal_id == proposal.id
+        reason = _(
+            "Placed on the agenda of meeting %(number)s on %(day)s, item %(item)s.",
+            number=meeting.number_label,
+            day=format_date(meeting.held_on),
+            item=item.number_label,
         )
-    )
-    if already is not None:
-        raise ProposalError(
-            _("This proposal is already on the agenda of this meeting."), "meeting_id"
-        )
-    item = meeting_services.new_item(
-        meeting,
-        actor=actor,
-        section=AgendaSection.FOR_CONSIDERATION,
-        title=title,
-        body=body,
-        proposal_id=proposal.id,
-    )
-    reason = _(
-        "Placed on the agenda of meeting %(number)s on %(day)s, item %(item)s.",
-        number=meeting.number_label,
-        day=format_date(meeting.held_on),
-        item=item.number_label,
-    )
-    if S.ON_AGENDA in TRANSITIONS[proposal.status]:
-        _set_status(proposal, actor, S.ON_AGENDA, reason, "placed on agenda")
-    else:
-        audit.record_event(actor, "placed on agenda", proposal, {"agenda": [None, reason]})
+        if S.ON_AGENDA in TRANSITIONS[proposal.status]:
+            _set_status(proposal, actor, S.ON_AGENDA, reason, "placed on agenda")
+        else:
+            audit.record_event(actor, "placed on agenda", proposal, {"agenda": [None, reason]})
+        claim.made(item)
     db.session.commit()
     return item
 
@@ -722,35 +756,45 @@ def place_on_agenda(
 ANNEXABLE = (AgreementStatus.DRAFT, AgreementStatus.IN_REVIEW, AgreementStatus.APPROVED)
 
 
-def annex_to_agreement(proposal: Proposal, actor, *, agreement: Agreement | None) -> None:
-    """Annex the proposal to an agreement that is not yet signed (staff)."""
-    if not manages(actor):
-        raise NotYours(_("Only DGTi staff annex proposals to agreements."))
-    if agreement is None:
-        raise ProposalError(_("Choose the agreement."), "agreement_id")
-    if agreement.status not in ANNEXABLE:
-        raise ProposalError(
-            _("%(ref)s is signed or terminated; annexes can be added only before signing.",
-              ref=agreement.reference),
-            "agreement_id",
+def annex_to_agreement(
+    proposal: Proposal,
+    actor,
+    *,
+    agreement: Agreement | None,
+    submission: str | None = None,
+) -> None:
+    """Annex the proposal to an agreement that is not yet signed (staff).
+    ``submission``: the form's one-time token; the same form sent again raises
+    ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        if not manages(actor):
+            raise NotYours(_("Only DGTi staff annex proposals to agreements."))
+        if agreement is None:
+            raise ProposalError(_("Choose the agreement."), "agreement_id")
+        if agreement.status not in ANNEXABLE:
+            raise ProposalError(
+                _("%(ref)s is signed or terminated; annexes can be added only before signing.",
+                  ref=agreement.reference),
+                "agreement_id",
+            )  # fmt: skip
+        if proposal.status in (S.REJECTED, S.WITHDRAWN):
+            raise ProposalError(
+                _("A rejected or withdrawn proposal cannot be annexed."), "agreement_id"
+            )
+        if db.session.get(AgreementAnnex, (agreement.id, proposal.id)) is not None:
+            raise ProposalError(
+                _("The proposal is already annexed to %(ref)s.", ref=agreement.reference),
+                "agreement_id",
+            )
+        db.session.add(
+            AgreementAnnex(agreement_id=agreement.id, proposal_id=proposal.id,
+                           created_by_id=getattr(actor, "id", None))
         )  # fmt: skip
-    if proposal.status in (S.REJECTED, S.WITHDRAWN):
-        raise ProposalError(
-            _("A rejected or withdrawn proposal cannot be annexed."), "agreement_id"
+        db.session.flush()
+        audit.record_event(
+            actor, "annexed to agreement", proposal, {"agreement": [None, agreement.reference]}
         )
-    if db.session.get(AgreementAnnex, (agreement.id, proposal.id)) is not None:
-        raise ProposalError(
-            _("The proposal is already annexed to %(ref)s.", ref=agreement.reference),
-            "agreement_id",
-        )
-    db.session.add(
-        AgreementAnnex(agreement_id=agreement.id, proposal_id=proposal.id,
-                       created_by_id=getattr(actor, "id", None))
-    )  # fmt: skip
-    db.session.flush()
-    audit.record_event(
-        actor, "annexed to agreement", proposal, {"agreement": [None, agreement.reference]}
-    )
+        claim.made(proposal)
     db.session.commit()
 
 
@@ -775,21 +819,31 @@ def remove_annex(annex: AgreementAnnex, actor) -> None:
 
 
 def save_category(
-    category: Category | None, actor, *, name_th, name_en=None, active: bool = True
+    category: Category | None,
+    actor,
+    *,
+    name_th,
+    name_en=None,
+    active: bool = True,
+    submission: str | None = None,
 ) -> Category:
-    """Add a category (``category`` None) or change one's names and whether it is in use."""
-    if not manages(actor):
-        raise NotYours(_("Only DGTi staff manage the categories."))
-    name_th = _text(name_th, "name_th", required=_("Enter the name in Thai."))
-    name_en = _text(name_en, "name_en")
-    key = name_key(name_th)
-    for other in db.session.scalars(sa.select(Category)):
-        if other is not category and name_key(other.name_th) == key:
-            raise ProposalError(
-                _("A category with this name already exists."), "name_th", existing_id=other.id
-            )
-    record = category or Category()
-    with audit.change(record, actor, "updated" if category else "created"):
-        record.name_th, record.name_en, record.active = name_th, name_en, bool(active)
+    """Add a category (``category`` None) or change one's names and whether it is in use.
+    ``submission``: the form's one-time token; the same new category's form sent again raises
+    ``submissions.AlreadySaved``."""
+    with submissions.once(submission, actor) as claim:
+        if not manages(actor):
+            raise NotYours(_("Only DGTi staff manage the categories."))
+        name_th = _text(name_th, "name_th", required=_("Enter the name in Thai."))
+        name_en = _text(name_en, "name_en")
+        key = name_key(name_th)
+        for other in db.session.scalars(sa.select(Category)):
+            if other is not category and name_key(other.name_th) == key:
+                raise ProposalError(
+                    _("A category with this name already exists."), "name_th", existing_id=other.id
+                )
+        record = category or Category()
+        with audit.change(record, actor, "updated" if category else "created"):
+            record.name_th, record.name_en, record.active = name_th, name_en, bool(active)
+        claim.made(record)
     db.session.commit()
     return record

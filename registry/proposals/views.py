@@ -11,6 +11,8 @@ touch answers "not found").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     abort,
@@ -25,7 +27,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from .. import audit, tabular, uploads
+from .. import audit, submissions, tabular, uploads
 from ..agreements.models import Agreement
 from ..auth.permissions import any_permission_required, permission_required
 from ..cache import kept_page
@@ -48,6 +50,8 @@ from .forms import (
     AttachmentForm,
     CategoryForm,
     EndorseForm,
+    NewCategoryForm,
+    NewProposalForm,
     ProposalForm,
     RecordEndorsementForm,
     StatusForm,
@@ -93,6 +97,11 @@ def proposal_annexes(agreement: Agreement) -> list:
 
 def _show(proposal: Proposal, anchor: str | None = None) -> str:
     return url_for(".show", proposal_id=proposal.id, _anchor=anchor)
+
+
+def _shown_at(anchor: str) -> Callable[..., str]:
+    """Where a second submission of a form on a proposal leads: the proposal, at ``anchor``."""
+    return lambda _saved, proposal_id: url_for(".show", proposal_id=proposal_id, _anchor=anchor)
 
 
 def _page(template: str, form, status: int | None = None, **context):
@@ -285,12 +294,14 @@ def _proposal_choices(form, proposal: Proposal | None) -> None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @any_permission_required(*WRITES)
+@submissions.submitted_once(lambda saved: url_for(".show", proposal_id=saved.record_id))
 def new():
-    """Submit a proposal: staff for any organisation, a representative for their own."""
+    """Submit a proposal: staff for any organisation, a representative for their own (one,
+    however often the form is sent)."""
     staff = services.manages(current_user)
     if not staff and not services.represents(current_user, current_user.organisation_id):
         abort(404)
-    form = ProposalForm()
+    form = NewProposalForm()
     if request.method == "GET" and staff:
         form.organisation_id.data = request.args.get("organisation", "")
     _proposal_choices(form, None)
@@ -302,7 +313,10 @@ def new():
         )
         try:
             proposal = services.submit_proposal(
-                actor=current_user, organisation_id=organisation_id, **form.details()
+                actor=current_user,
+                organisation_id=organisation_id,
+                submission=form.submission.data,
+                **form.details(),
             )
         except services.ProposalError as error:
             _refuse(form, error, "title")
@@ -398,8 +412,9 @@ def withdraw(proposal_id: int):
 
 @bp.route("/<int:proposal_id>/attachments/new", methods=["GET", "POST"])
 @any_permission_required(*WRITES)
+@submissions.submitted_once(_shown_at("attachments"))
 def attachment_new(proposal_id: int):
-    """File a PDF with the proposal."""
+    """File a PDF with the proposal (once, however often the form is sent)."""
     proposal = queries.proposal_for(current_user, proposal_id)
     if not (services.manages(current_user) or services.owns(current_user, proposal)):
         abort(404)
@@ -416,6 +431,7 @@ def attachment_new(proposal_id: int):
                 data=upload.read() if upload else b"",
                 filename=upload.filename if upload else None,
                 public=form.public.data,
+                submission=form.submission.data,
             )
         except services.ProposalError as error:
             _refuse(form, error, "file")
@@ -451,8 +467,10 @@ def attachment_remove(proposal_id: int, attachment_id: int):
 
 @bp.route("/<int:proposal_id>/endorse", methods=["GET", "POST"])
 @permission_required("proposals.own")
+@submissions.submitted_once(_shown_at("endorsements"))
 def endorse(proposal_id: int):
-    """Endorse a proposal on behalf of one's own association."""
+    """Endorse a proposal on behalf of one's own association (once, however often the form
+    is sent)."""
     proposal = queries.proposal_for(current_user, proposal_id)
     own = current_user.organisation_id
     if not services.represents(current_user, own):
@@ -482,6 +500,7 @@ def endorse(proposal_id: int):
                 statement=form.statement.data,
                 letter=letter.read() if letter else None,
                 letter_filename=letter.filename if letter else None,
+                submission=form.submission.data,
             )
         except services.ProposalError as error:
             _refuse(form, error, "statement")
@@ -493,8 +512,10 @@ def endorse(proposal_id: int):
 
 @bp.route("/<int:proposal_id>/endorsements/record", methods=["GET", "POST"])
 @permission_required("proposals.manage")
+@submissions.submitted_once(_shown_at("endorsements"))
 def endorsement_record(proposal_id: int):
-    """Record an endorsement received on paper (staff)."""
+    """Record an endorsement received on paper (staff), once however often the form is
+    sent."""
     proposal = queries.proposal_for(current_user, proposal_id)
     if request.method == "GET" and not proposal.endorsable:
         flash(_("This proposal can no longer be endorsed."), "warning")
@@ -512,6 +533,7 @@ def endorsement_record(proposal_id: int):
                 letter=letter.read() if letter else None,
                 letter_filename=letter.filename if letter else None,
                 endorsed_on=form.endorsed_on.data,
+                submission=form.submission.data,
             )
         except services.ProposalError as error:
             _refuse(form, error, "organisation_id")
@@ -571,8 +593,10 @@ def endorsement_letter(proposal_id: int, endorsement_id: int):
 
 @bp.route("/<int:proposal_id>/agenda", methods=["GET", "POST"])
 @permission_required("proposals.schedule")
+@submissions.submitted_once(_shown_at("meetings"))
 def agenda(proposal_id: int):
-    """Place the proposal on a scheduled meeting's agenda, in section 4."""
+    """Place the proposal on a scheduled meeting's agenda, in section 4 (once, however often
+    the form is sent)."""
     proposal = queries.proposal_for(current_user, proposal_id)
     if request.method == "GET" and proposal.closed:
         flash(_("This proposal is closed; it cannot be put to a meeting."), "warning")
@@ -587,7 +611,12 @@ def agenda(proposal_id: int):
         meeting = db.session.get(Meeting, meeting_id) if meeting_id and meeting_id > 0 else None
         try:
             item = services.place_on_agenda(
-                proposal, current_user, meeting=meeting, title=form.title.data, body=form.body.data
+                proposal,
+                current_user,
+                meeting=meeting,
+                title=form.title.data,
+                body=form.body.data,
+                submission=form.submission.data,
             )
         except services.ProposalError as error:
             _refuse(form, error, "meeting_id")
@@ -603,8 +632,10 @@ def agenda(proposal_id: int):
 
 @bp.route("/<int:proposal_id>/annex", methods=["GET", "POST"])
 @permission_required("proposals.manage")
+@submissions.submitted_once(_shown_at("annexes"))
 def annex(proposal_id: int):
-    """Annex the proposal to an agreement that is not yet signed."""
+    """Annex the proposal to an agreement that is not yet signed (once, however often the
+    form is sent)."""
     proposal = queries.proposal_for(current_user, proposal_id)
     form = AnnexForm()
     form.set_agreements(queries.agreement_choices(proposal))
@@ -614,7 +645,9 @@ def annex(proposal_id: int):
             db.session.get(Agreement, agreement_id) if agreement_id and agreement_id > 0 else None
         )
         try:
-            services.annex_to_agreement(proposal, current_user, agreement=agreement)
+            services.annex_to_agreement(
+                proposal, current_user, agreement=agreement, submission=form.submission.data
+            )
         except services.ProposalError as error:
             _refuse(form, error, "agreement_id")
         else:
@@ -650,9 +683,26 @@ def categories():
 
 @bp.route("/categories/new", methods=["GET", "POST"])
 @permission_required("proposals.manage")
+@submissions.submitted_once(lambda _saved: url_for(".categories"))
 def category_new():
-    """Add a category."""
-    return _category_form(None)
+    """Add a category (one, however often the form is sent)."""
+    form = NewCategoryForm()
+    if form.validate_on_submit():
+        try:
+            services.save_category(
+                None,
+                current_user,
+                name_th=form.name_th.data,
+                name_en=form.name_en.data,
+                active=form.active.data,
+                submission=form.submission.data,
+            )
+        except services.ProposalError as error:
+            _refuse(form, error, "name_th")
+        else:
+            flash(_("The category has been saved."), "success")
+            return redirect(url_for(".categories"))
+    return _page("proposals/category_form.html", form, category=None)
 
 
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
