@@ -87,6 +87,7 @@ def _end_session(_error: BaseException | None = None) -> None:
 
 def _init_sign_in(app: Flask) -> None:
     from .auth import services as accounts
+    from .auth.views import open_session_key
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -97,9 +98,10 @@ def _init_sign_in(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(identity: str):
         user_id, _, version = identity.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
+        key = open_session_key()  # the server-side session: ended by signing out
+        if not user_id.isdigit() or not version.isdigit() or key is None:
             return None
-        user = accounts.signed_in_user(int(user_id))
+        user = accounts.signed_in_user(int(user_id), key)
         if user is None or not user.active or user.session_version != int(version):
             return None
         return user

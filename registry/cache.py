@@ -150,6 +150,8 @@ def _note_commit(_connection) -> None:
 
 def _count_write() -> None:
     global _writes
+    if getattr(_writing, "unversioned", False):
+        return
     kind = getattr(_writing, "kind", None)
     with _count_lock:
         _writes += 1
@@ -260,6 +262,18 @@ def writing(kind: str) -> Iterator[None]:
         yield
     finally:
         _writing.kind = outer
+
+
+@contextmanager
+def unversioned() -> Iterator[None]:
+    """Leave the writes this thread sends inside the block out of the version: only for a
+    write that nothing kept here can depend on (that a session was seen a minute ago)."""
+    outer = getattr(_writing, "unversioned", False)
+    _writing.unversioned = True
+    try:
+        yield
+    finally:
+        _writing.unversioned = outer
 
 
 # --- whole pages ----------------------------------------------------------------------------

@@ -97,3 +97,29 @@ class LoginAttempt(db.Model):
     succeeded: Mapped[bool] = mapped_column()
     #: When.
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserSession(db.Model):
+    """One signed-in session on one computer: the cookie holds a random key, this row its
+    hash. Signing out ends the one session; a password change ends the user's others; a
+    deactivation or a password reset ends them all. A session whose row has ended signs no
+    one in, whatever cookie is shown."""
+
+    __tablename__ = "user_sessions"
+    # Sign-in and sign-out are audited on the account; that a session was seen is not.
+    __audit_exempt__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 (hex) of the key the cookie holds; the key itself is never stored.
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: Whose session it is.
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: When the user signed in.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When it was last used, to the minute (noted when its cookie is renewed).
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When it ended (signed out, password changed elsewhere, account deactivated); empty
+    #: while it is open.
+    ended_at: Mapped[datetime | None] = mapped_column()
+    #: The client address it was opened from.
+    address: Mapped[str | None] = mapped_column(sa.String(45))

@@ -1,8 +1,11 @@
-"""Accounts: passwords, sign-in with throttling, and the administrator's changes to users."""
+"""Accounts: passwords, sign-in with throttling, the sessions signed in, and the
+administrator's changes to users."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +19,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from .. import audit, cache, mail, submissions
 from ..db import db, utcnow
 from ..rules import RuleError
-from .models import LoginAttempt, Role, User
+from .models import LoginAttempt, Role, User, UserSession
 
 
 class AccountError(RuleError):
@@ -30,6 +33,8 @@ class SignInResult:
     user: User | None = None
     error: str | None = None
     status: int = 200
+    #: The key of the session opened, for the cookie.
+    session_key: str | None = None
 
 
 def _hasher() -> PasswordHasher:
@@ -90,14 +95,20 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def signed_in_user(user_id: int) -> User | None:
-    """The account a session names, as it stands now.
+def signed_in_user(user_id: int, session_key: str | None = None) -> User | None:
+    """The account a session names, as it stands now, when that session is still open
+    (``session_key``, the key its cookie holds); None when either has gone. A bearer
+    token's account (the API) has no session: it is asked for without a key.
 
-    Its columns are kept until the next write (``cache.remembered``), and the account is
-    attached to this request's session without a query: a page served from the kept pages
-    then asks the database only for the version of the data. The password hash is not kept;
-    it, and a representative's organisation, load when asked for."""
-    columns = cache.remembered("signed-in account", (user_id,), lambda: _account_columns(user_id))
+    The account's columns and the session's being open are read in one statement, kept
+    until the next write (``cache.remembered``: ending a session writes an audit event), and
+    the account is attached to this request's session without a query: a page served from
+    the kept pages then asks the database only for the version of the data. The password
+    hash is not kept; it, and a representative's organisation, load when asked for."""
+    key_hash = None if session_key is None else session_key_hash(session_key)
+    columns = cache.remembered(
+        "signed-in account", (user_id, key_hash), lambda: _account_columns(user_id, key_hash)
+    )
     if columns is None:
         return None
     account = User(**columns)
@@ -105,10 +116,106 @@ def signed_in_user(user_id: int) -> User | None:
     return db.session.merge(account, load=False)
 
 
-def _account_columns(user_id: int) -> dict | None:
+def _account_columns(user_id: int, key_hash: str | None) -> dict | None:
     kept = [c for c in User.__table__.columns if c.key != "password_hash"]
-    row = db.session.execute(sa.select(*kept).where(User.id == user_id)).one_or_none()
+    query = sa.select(*kept).where(User.id == user_id)
+    if key_hash is not None:
+        query = query.where(
+            sa.exists().where(
+                UserSession.key_hash == key_hash,
+                UserSession.user_id == User.id,
+                UserSession.ended_at.is_(None),
+            )
+        )
+    row = db.session.execute(query).one_or_none()
     return None if row is None else row._asdict()
+
+
+# --- sessions ----------------------------------------------------------------------
+
+
+#: How long the rows of ended or long-unused sessions are kept (pruned at the next sign-in).
+SESSIONS_KEPT_FOR = timedelta(days=30)
+
+
+def session_key_hash(key: str) -> str:
+    """The stored form of a session key: its SHA-256, so the table alone opens nothing."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def open_session(user: User, address: str | None = None) -> str:
+    """Add a new open session for the user to the transaction; its key, for the cookie.
+    The caller commits it with the audit event of the sign-in. The user's own rows that
+    ended, or went unused, ``SESSIONS_KEPT_FOR`` ago are removed on the way."""
+    now = utcnow()
+    cutoff = now - max(SESSIONS_KEPT_FOR, current_app.permanent_session_lifetime)
+    db.session.execute(
+        sa.delete(UserSession).where(
+            UserSession.user_id == user.id,
+            sa.or_(UserSession.ended_at < cutoff, UserSession.last_seen_at < cutoff),
+        )
+    )
+    key = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            key_hash=session_key_hash(key),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            address=(address or None) and address[:45],
+        )
+    )
+    return key
+
+
+def start_session(user: User, address: str | None = None) -> str:
+    """Open a session for a user who has just proved who they are another way and been
+    audited for it (an invitation accepted); commits. The key, for the cookie."""
+    key = open_session(user, address)
+    db.session.commit()
+    return key
+
+
+def end_session(session_key: str | None) -> None:
+    """End the one session with this key (signing out), in the caller's transaction."""
+    if not session_key:
+        return
+    db.session.execute(
+        sa.update(UserSession)
+        .where(
+            UserSession.key_hash == session_key_hash(session_key), UserSession.ended_at.is_(None)
+        )
+        .values(ended_at=utcnow())
+    )
+
+
+def end_sessions(user: User, keep: str | None = None) -> None:
+    """End every open session of the user but the one with key ``keep``, in the caller's
+    transaction (a password change keeps the session it was made in)."""
+    condition = [UserSession.user_id == user.id, UserSession.ended_at.is_(None)]
+    if keep:
+        condition.append(UserSession.key_hash != session_key_hash(keep))
+    db.session.execute(sa.update(UserSession).where(*condition).values(ended_at=utcnow()))
+
+
+def note_session_seen(session_key: str) -> None:
+    """Note that a session is in use now (called about once a minute per session, when its
+    cookie is renewed). Nothing kept between requests depends on it, so the write does not
+    move the data version (``cache.unversioned``); a database that is busy skips it."""
+    try:
+        with cache.unversioned():
+            db.session.execute(
+                sa.update(UserSession)
+                .where(
+                    UserSession.key_hash == session_key_hash(session_key),
+                    UserSession.ended_at.is_(None),
+                )
+                .values(last_seen_at=utcnow())
+            )
+            db.session.commit()
+    except sa.exc.SQLAlchemyError as error:
+        db.session.rollback()
+        current_app.logger.warning("session not noted as seen: %s", error)
 
 
 # --- sign-in -----------------------------------------------------------------------
@@ -171,12 +278,15 @@ def authenticate(email: str, password: str, address: str) -> SignInResult:
         user.last_sign_in_at = utcnow()
         if _hasher().check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
+    key = open_session(user, address)
     db.session.commit()
-    return SignInResult(user=user)
+    return SignInResult(user=user, session_key=key)
 
 
-def record_sign_out(user: User) -> None:
-    """Leave an audit event for a sign-out."""
+def record_sign_out(user: User, session_key: str | None = None) -> None:
+    """End the session signed out of (this one only: the user's sessions elsewhere stay
+    open), with an audit event."""
+    end_session(session_key)
     audit.record_event(user, "signed out", user)
     db.session.commit()
 
@@ -184,8 +294,11 @@ def record_sign_out(user: User) -> None:
 # --- the user's own account --------------------------------------------------------
 
 
-def change_own_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one; other sessions lapse."""
+def change_own_password(
+    user: User, current: str, new: str, keep_session: str | None = None
+) -> None:
+    """Set a new password after checking the current one; the user's other sessions end,
+    the one with key ``keep_session`` (where the change was made) stays open."""
     if not verify_password(user, current):
         raise AccountError(_("The current password is incorrect."), "current_password")
     check_password_rules(new)
@@ -195,6 +308,7 @@ def change_own_password(user: User, current: str, new: str) -> None:
         user.password_hash = hash_password(new)
         user.must_change_password = False
         user.session_version += 1
+    end_sessions(user, keep=keep_session)
     db.session.commit()
 
 
@@ -275,6 +389,7 @@ def deactivate_user(user: User, actor) -> None:
     with audit.change(user, actor, "deactivated"):
         user.active = False
         user.session_version += 1
+    end_sessions(user)
     db.session.commit()
 
 
@@ -294,6 +409,7 @@ def reset_password(user: User, new_password: str, actor) -> None:
         user.password_hash = hash_password(new_password)
         user.must_change_password = True
         user.session_version += 1
+    end_sessions(user)
     db.session.commit()
     mail.send(
         [user.email],

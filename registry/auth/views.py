@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms import SelectChoice
@@ -12,7 +12,7 @@ from .. import submissions
 from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..organisations.models import Organisation
-from ..security import safe_next
+from ..security import renewal_due, safe_next
 from ..web import confirmed_action
 from . import services
 from .forms import (
@@ -28,6 +28,37 @@ from .permissions import permission_required, public, signed_in
 
 bp = Blueprint("auth", __name__)
 
+#: Where the cookie keeps the key of its server-side session (``services.open_session``).
+SESSION_KEY = "_session_key"
+
+
+def open_session_key() -> str | None:
+    """The key of the server-side session this request's cookie names, if any."""
+    key = session.get(SESSION_KEY)
+    return key if isinstance(key, str) and key else None
+
+
+def begin_session(user: User, key: str | None = None) -> None:
+    """Sign the user in on this browser: a fresh cookie (only the language kept), lasting
+    ``PERMANENT_SESSION_LIFETIME`` unused, tied to an open server-side session (``key``, or
+    one opened now)."""
+    if key is None:
+        key = services.start_session(user, request.remote_addr)
+    _renew_session()
+    session.permanent = True
+    login_user(user)
+    session[SESSION_KEY] = key
+
+
+@bp.after_app_request
+def _note_session_seen(response):
+    """Once a minute per session (when its cookie is renewed), note that it is in use."""
+    user = g.get("_login_user")
+    key = open_session_key()
+    if key and user is not None and user.is_authenticated and renewal_due(session):
+        services.note_session_seen(key)
+    return response
+
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
@@ -40,9 +71,7 @@ def sign_in():
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         if result.user:
-            _renew_session()
-            session.permanent = True
-            login_user(result.user)
+            begin_session(result.user, result.session_key)
             return redirect(safe_next(form.next.data) or url_for("home.index"))
         flash(result.error, "danger")
         status = result.status
@@ -54,8 +83,8 @@ def sign_in():
 @bp.post("/sign-out")
 @signed_in
 def sign_out():
-    """Sign the user out."""
-    services.record_sign_out(current_user._get_current_object())
+    """Sign the user out of this session (the user's sessions elsewhere stay open)."""
+    services.record_sign_out(current_user._get_current_object(), open_session_key())
     logout_user()
     _renew_session()
     flash(_("You have signed out."), "info")
@@ -70,7 +99,10 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_own_password(
-                current_user, form.current_password.data, form.new_password.data
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=open_session_key(),
             )
         except services.AccountError as error:
             if error.field == "password":

@@ -360,6 +360,7 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
                 user.must_change_password = False
                 user.session_version += 1
                 user.last_sign_in_at = now
+            accounts.end_sessions(user)  # those opened with the old password
         with audit.change(invitation, user, "accepted invitation"):
             invitation.accepted_at = now
             invitation.user_id = user.id

@@ -447,6 +447,7 @@ def erase_contact(contact: Contact, actor) -> None:
 def _erase_account(user) -> None:
     """Close an account and remove the person from it and from its traces in the log."""
     from ..auth.models import LoginAttempt
+    from ..auth.services import end_sessions
 
     old_email = user.email
     new_email = ERASED_EMAIL.format(id=user.id)
@@ -462,4 +463,5 @@ def _erase_account(user) -> None:
     user.password_hash = None
     user.active = False
     user.session_version += 1
+    end_sessions(user)
     audit.record_event(None, "erased personal data", user, label=ERASED_NAME)

@@ -14,17 +14,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from markupsafe import Markup
 
 from .. import audit, cache, submissions, tabular
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
-from ..auth.views import _renew_session
+from ..auth.views import begin_session
 from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
@@ -431,9 +430,7 @@ def accept_invitation(token: str):
         except accounts.AccountError as error:
             attach_error(form, error, "password")
         else:
-            _renew_session()
-            session.permanent = True
-            login_user(user)
+            begin_session(user)
             welcome = _("Welcome. You now represent %(name)s.", name=user.organisation.name_th)
             flash(welcome, "success")
             return redirect(url_for(".mine"))
