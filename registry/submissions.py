@@ -162,12 +162,12 @@ def once(token: str | None, actor) -> Iterator[Claim]:
     submission waits on the unique index and then raises AlreadySaved. When the block
     raises (the rules refused), the savepoint is rolled back and the token stays unclaimed.
     The block calls ``claim.made(record)``; it may commit itself (the token is then saved
-    with that commit). Without a token the block simply runs. Raises TokenRefused for a
-    malformed token or another user's.
+    with that commit). Without a token, or without an actor to keep it for, the block simply
+    runs. Raises TokenRefused for a malformed token or another user's.
     """
     token = _checked(token)
-    if token is None:
-        yield Claim(None)
+    if token is None or getattr(actor, "id", None) is None:
+        yield Claim(None)  # no token, or no one to keep it for (the command line)
         return
     savepoint = db.session.begin_nested()
     submission = FormSubmission(token=token, user_id=actor.id)

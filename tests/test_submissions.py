@@ -250,6 +250,17 @@ def test_the_service_answers_a_second_call_with_the_first_record(app, db_session
     assert len(named(app, "สมาคมเรียกซ้ำ")) == 1
 
 
+def test_a_create_without_an_account_keeps_no_token(app, db_session):
+    """The command line creates as no one: there is no one to answer a second time for."""
+    token = submissions.new_token()
+    with app.app_context():
+        organisation = organisations.create_organisation(
+            actor=None, submission=token, name_th="สมาคมจากคำสั่ง", kind="association"
+        )
+        assert organisation.id
+    assert rows(app, token) == []
+
+
 def test_a_claim_that_names_no_record_is_a_programming_error(app, db_session, make_user):
     token = submissions.new_token()
     with app.app_context():
