@@ -247,6 +247,7 @@ def app_environment(folder: Path, url: str) -> dict:
         {
             "DATABASE_URL": url,
             "REGISTRY_ENV": "production",
+            "PUBLIC_BASE_URL": "http://127.0.0.1",  # printed links; the host it serves
             "SECRET_KEY": secrets.token_hex(32),
             "SESSION_COOKIE_SECURE": "0",  # plain HTTP on loopback
             "STORAGE_DIR": str(folder / "files"),

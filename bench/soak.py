@@ -1030,6 +1030,7 @@ class Soak:
             "DATABASE_URL": url,
             "SECRET_KEY": uuid.uuid4().hex,
             "REGISTRY_ENV": "production",
+            "PUBLIC_BASE_URL": "http://127.0.0.1",  # printed links; the host it serves
             "SESSION_COOKIE_SECURE": "0",  # plain HTTP on loopback
             "MAIL_FOLDER": str(self.folder / "mail"),
             "STORAGE_DIR": str(self.folder / "files"),
