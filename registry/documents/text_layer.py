@@ -16,10 +16,12 @@ What this module does, where glyphs meet their text when the PDF is written:
   subset of the font, is a composite of the original glyph (the same outline, so the page
   looks the same); the ToUnicode map is then exact in every reader, including those that
   ignore ``/ActualText``;
-* a cluster drawn with several glyphs (one text, several glyphs) is drawn as one composite
-  glyph made of those glyphs at the places the shaper put them, and that glyph maps to the
-  cluster's whole text; so no glyph maps to nothing (PDF/A level U asks for a Unicode value
-  for every glyph) and the text comes out whole and in reading order;
+* a unit of several glyphs - a cluster drawn with several glyphs (ำ), and in left-to-right
+  text the marks that follow a letter without advancing the pen (ญี่) - is drawn as one
+  composite glyph made of those glyphs where the shaper put them, and maps to the unit's
+  whole text: no glyph maps to nothing (PDF/A level U asks for a Unicode value for each),
+  and readers that order glyphs by their position (pdftotext, pdfminer) no longer read a
+  tone mark after the next letter or break a word at a mark;
 * a glyph that draws several characters (a ligature) maps to all of them, as before;
 * the structure tree of a tagged PDF marks the language of each element whose ``lang``
   differs from the document's (WeasyPrint 70 marks only the document's own language).
@@ -37,6 +39,7 @@ itself (issue #2841, pull request #2869) and adapt or remove this module.
 from __future__ import annotations
 
 import struct
+import sys
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,6 +55,8 @@ _LAST_GLYPH_ID = 0xFFFF
 
 _install_lock = threading.Lock()
 _installed: dict[str, object] = {}
+#: Pango's flag for the run of an ellipsis (PANGO_ANALYSIS_FLAG_IS_ELLIPSIS).
+_IS_ELLIPSIS = 1 << 1
 #: Pango's glyph values for "no glyph" and "a glyph the font lacks" (set at installation).
 _PANGO = {"empty": 0x0FFFFFFF, "unknown": 0x10000000}
 
@@ -133,6 +138,12 @@ class FontFile:
     )
     #: The WeasyPrint Font objects of this file (usually one); each writes its own maps.
     members: list = field(default_factory=list)
+    #: (glyph, text) -> the id drawn: a glyph met again for the same text is settled.
+    singles: dict[tuple[int, str], int] = field(default_factory=dict)
+    #: (glyph infos of a unit, text) -> its changes (see _merge): the same, for units.
+    units: dict[tuple, list] = field(default_factory=dict)
+    #: A character the font lacks -> the id its stand-in (a copy of .notdef) is drawn with.
+    missing: dict[int, int] = field(default_factory=dict)
 
     def allocate(self) -> int | None:
         """A new glyph id, or None when the 16-bit ids are all taken."""
@@ -290,8 +301,11 @@ def _relabel(stream, textbox, line, saved: list) -> None:
             utf8 = textbox.pango_layout.text.encode()
         before = bytes(ffi.buffer(glyph_string.glyphs, count * _GLYPH_INFO.size))
         glyphs = list(_GLYPH_INFO.iter_unpack(before))
-        clusters = ffi.unpack(glyph_string.log_clusters, count)
-        edits = _relabel_run(state, measure, glyphs, clusters, glyph_item.item, utf8)
+        if _is_ellipsis(glyph_item.item):
+            edits = _relabel_ellipsis(state, measure, glyphs)
+        else:
+            clusters = ffi.unpack(glyph_string.log_clusters, count)
+            edits = _relabel_run(state, measure, glyphs, clusters, glyph_item.item, utf8)
         if edits:
             saved.append((glyph_string.glyphs, before))
             infos = glyph_string.glyphs
@@ -300,6 +314,29 @@ def _relabel(stream, textbox, line, saved: list) -> None:
                 info.glyph = glyph
                 geometry = info.geometry
                 geometry.width, geometry.x_offset, geometry.y_offset = width, x_offset, y_offset
+
+
+def _is_ellipsis(item) -> bool:
+    """Whether a run is the ellipsis Pango drew for the text it cut (``text-overflow:
+    ellipsis``): its item spans all the text cut, its glyphs draw "…". (WeasyPrint 70
+    declares Pango's four 8-bit analysis fields, level, gravity, flags and script, as one
+    integer: on a little-endian machine the flags are its third byte.)"""
+    return sys.byteorder == "little" and bool((item.analysis.level >> 16) & _IS_ELLIPSIS)
+
+
+def _relabel_ellipsis(state, measure, glyphs) -> dict:
+    """An ellipsis run reads as what it shows: "…" (or "." for each of three dots)."""
+    empty, unknown = _PANGO["empty"], _PANGO["unknown"]
+    drawn = [i for i, info in enumerate(glyphs) if info[0] != empty and not info[0] & unknown]
+    text = "…" if len(drawn) == 1 else "."
+    edits = {}
+    for index in drawn:
+        glyph, width, x_offset, y_offset, _ = glyphs[index]
+        new = state.glyph_for(glyph, text)
+        state.map(new, text, measure(glyph))
+        if new != glyph:
+            edits[index] = (new, width, x_offset, y_offset)
+    return edits
 
 
 def _run_font(stream, textbox, pango_font):
@@ -352,23 +389,26 @@ def _relabel_run(state, measure, glyphs, clusters, item, utf8) -> dict:
     direction) that change, by index, found unit by unit (see _units)."""
     edits: dict[int, tuple] = {}
     empty, unknown = _PANGO["empty"], _PANGO["unknown"]
+    singles, units = state.singles, state.units
     for first, last, text in _units(glyphs, clusters, item, utf8):
-        if not text:
-            continue
-        drawn = [
-            i
-            for i in range(first, last + 1)
-            if glyphs[i][0] != empty and not glyphs[i][0] & unknown
-        ]
-        if len(drawn) == 1:
-            index = drawn[0]
-            glyph, width, x_offset, y_offset, _ = glyphs[index]
-            new = state.glyph_for(glyph, text)
-            state.map(new, text, measure(glyph))
+        if first == last:  # one glyph, by far the most common
+            info = glyphs[first]
+            glyph = info[0]
+            if not text or glyph == empty or glyph & unknown:
+                continue  # (WeasyPrint maps the stand-in of a character the font lacks)
+            new = singles.get((glyph, text))
+            if new is None:
+                new = singles[glyph, text] = state.glyph_for(glyph, text)
+                state.map(new, text, measure(glyph))
             if new != glyph:
-                edits[index] = (new, width, x_offset, y_offset)
-        elif drawn:  # (none: an empty glyph alone, a zero-width space, say)
-            _merge(state, measure, glyphs, first, last, drawn, text, edits)
+                edits[first] = (new, info[1], info[2], info[3])
+            continue
+        unit = tuple(glyphs[first : last + 1])
+        changes = units.get((unit, text))
+        if changes is None:
+            changes = units[unit, text] = _merge(state, measure, unit, text)
+        for offset, change in changes:
+            edits[first + offset] = change
     return edits
 
 
@@ -413,23 +453,36 @@ def _attaches(text: str) -> bool:
     return bool(text) and unicodedata.category(text[0])[0] not in "ZC"
 
 
-def _merge(state, measure, glyphs, first, last, drawn, text, edits) -> None:
-    """Draw a unit of several glyphs as one composite glyph that maps to its whole text
-    (unless the glyph ids are all taken): its changes go to ``edits``.
+def _merge(state, measure, unit: tuple, text: str) -> list[tuple[int, tuple]]:
+    """How to draw a unit of several glyphs as one composite glyph that maps to its whole
+    text: the changes, as (index in the unit, new glyph info); none when a glyph of it is one
+    the font lacks (WeasyPrint maps those itself), when it has fewer than two glyphs to
+    draw, or when the glyph ids are all taken.
 
     The composite is drawn where the first of the glyphs is and holds each glyph at the
     offset the shaper gave it from there (rounded to the font's units), so the page looks
     the same; the others become Pango's empty glyph with no advance, and the first takes
     the advance of them all.
     """
+    empty, unknown = _PANGO["empty"], _PANGO["unknown"]
+    if not text or any(info[0] & unknown for info in unit):
+        return []
+    drawn = [i for i, info in enumerate(unit) if info[0] != empty]
+    if len(drawn) < 2:
+        if len(drawn) == 1:  # with empty glyphs around it: one glyph for the whole text
+            index = drawn[0]
+            glyph, width, x_offset, y_offset, _ = unit[index]
+            new = state.glyph_for(glyph, text)
+            state.map(new, text, measure(glyph))
+            return [(index, (new, width, x_offset, y_offset))] if new != glyph else []
+        return []
     to_font_units = measure.to_font_units
     pen = 0
     origin = None
     components = []
     logical = advance = 0
-    for i in range(first, last + 1):
-        glyph, width, x_offset, y_offset, _ = glyphs[i]
-        if i in drawn:
+    for glyph, width, x_offset, y_offset, _ in unit:
+        if glyph != empty:
             if origin is None:
                 origin = pen + x_offset
             dx = round((pen + x_offset - origin) * to_font_units)
@@ -440,25 +493,28 @@ def _merge(state, measure, glyphs, first, last, drawn, text, edits) -> None:
         pen += width
     new = state.cluster_glyph(tuple(components), text, logical)
     if new is None:
-        return
-    head = glyphs[drawn[0]]
-    edits[drawn[0]] = (new, advance, head[2], 0)
-    for i in drawn[1:]:
-        edits[i] = (_PANGO["empty"], 0, 0, 0)
+        return []
     state.map(new, text, logical)
+    head = unit[drawn[0]]
+    return [(drawn[0], (new, advance, head[2], 0))] + [(i, (empty, 0, 0, 0)) for i in drawn[1:]]
 
 
 def _patched_unused_glyph_id(original):
     def get_unused_glyph_id(self, codepoint):
-        """WeasyPrint's id for a character the font lacks, taken from the same count as the
-        new glyphs' ids so that the two never meet."""
+        """The id of the stand-in for a character the font lacks: a new glyph, a copy of the
+        font's .notdef, so that the font keeps the identity encoding (WeasyPrint draws the
+        .notdef itself through an encoding of its own, which pypdf and pdfminer misread:
+        every other character of the font then reads as garbage)."""
         state = self.__dict__.get(_STATE)
         if state is None:
             return original(self, codepoint)
-        if codepoint not in self.missing:
+        glyph = state.missing.get(codepoint)
+        if glyph is None:
             glyph = state.allocate()
-            self.missing[codepoint] = _LAST_GLYPH_ID if glyph is None else glyph
-        return self.missing[codepoint]
+            if glyph is None:  # (no 16-bit id left: WeasyPrint's own way)
+                return original(self, codepoint)
+            state.missing[codepoint] = glyph
+        return glyph
 
     get_unused_glyph_id.__wrapped__ = original
     return get_unused_glyph_id
@@ -472,12 +528,18 @@ def _patched_clean(original):
         """WeasyPrint's subsetting, keeping the glyphs the new ones are made of, then the
         new glyphs added to the subset at the ids they were drawn with."""
         state = self.__dict__.get(_STATE)
-        if state is None or not state.added:
+        if state is None or not (state.added or state.missing):
             return original(self, to_unicode, hinting)
+        copies = {}
+        if state.missing:
+            notdef = glyph_outline(self.file_content, self.index, 0)
+            for glyph in state.missing.values():
+                width = next((m.widths[glyph] for m in state.members if glyph in m.widths), 0)
+                copies[glyph] = (notdef, width)
         if to_unicode:
             to_unicode = {**to_unicode, **dict.fromkeys(state.component_ids(), "")}
         original(self, to_unicode, hinting)
-        self.file_content = add_glyphs(self.file_content, state.next_id, state.added)
+        self.file_content = add_glyphs(self.file_content, state.next_id, state.added, copies)
 
     clean.__wrapped__ = original
     return clean
@@ -490,12 +552,16 @@ _DROPPED_TABLES = frozenset(
 )
 
 _ARGS_ARE_WORDS, _ARGS_ARE_XY, _MORE_COMPONENTS = 0x0001, 0x0002, 0x0020
-_HAS_SCALE, _HAS_XY_SCALE, _HAS_2X2 = 0x0008, 0x0040, 0x0080
+#: The bytes of a component's transformation, after its offsets, by the flag that says so.
+_TRANSFORM_SIZES = ((0x0008, 2), (0x0040, 4), (0x0080, 8))
 
 
-def add_glyphs(font_data: bytes, glyph_count: int, added: dict) -> bytes:
+def add_glyphs(
+    font_data: bytes, glyph_count: int, added: dict, copies: dict | None = None
+) -> bytes:
     """A TrueType font with its glyphs extended to ``glyph_count``: ``added`` maps new ids to
-    (components, advance); any other new id is an empty glyph.
+    (components, advance), ``copies`` to (outline, advance) of a simple glyph given whole;
+    any other new id is an empty glyph.
 
     A new glyph is a composite of the font's own glyphs, each placed at (dx, dy) font units:
     one component at (0, 0) with its advance (``advance`` None) is that glyph again under
@@ -529,6 +595,12 @@ def add_glyphs(font_data: bytes, glyph_count: int, added: dict) -> bytes:
     shape = _OutlineSizes(outlines)
     most_components = depth = points = contours = 0
     for index in range(count, glyph_count):
+        if copies and index in copies:
+            outline, advance = copies[index]
+            outlines.append(outline)
+            bearing = struct.unpack_from(">h", outline, 2)[0] if len(outline) >= 10 else 0
+            metrics.append((round(advance * upem / 1000), bearing))
+            continue
         components, advance = added.get(index, ((), None))
         visible = [c for c in components if c[0] < count and len(outlines[c[0]]) >= 10]
         if advance is None:
@@ -654,21 +726,11 @@ class _OutlineSizes:
             while offset + 4 <= len(outline):
                 flags, component = struct.unpack_from(">HH", outline, offset)
                 offset += 4 + (4 if flags & _ARGS_ARE_WORDS else 2)
-                offset += (
-                    2
-                    if flags & _HAS_SCALE
-                    else 4
-                    if flags & _HAS_XY_SCALE
-                    else 8
-                    if flags & _HAS_2X2
-                    else 0
-                )
+                offset += next((size for flag, size in _TRANSFORM_SIZES if flags & flag), 0)
                 inner = self._measure(component, level + 1)
-                points, contours, depth = (
-                    points + inner[0],
-                    contours + inner[1],
-                    max(depth, inner[2]),
-                )
+                points += inner[0]
+                contours += inner[1]
+                depth = max(depth, inner[2])
                 if not flags & _MORE_COMPONENTS:
                     break
             result = (points, contours, depth + 1)
@@ -676,16 +738,39 @@ class _OutlineSizes:
         return result
 
 
-def _read_sfnt(data: bytes) -> tuple[bytes, dict[bytes, bytes]]:
-    """The version tag and the tables of a TrueType font file (not a collection)."""
-    version, count = struct.unpack_from(">4sH", data, 0)
+def _read_sfnt(data: bytes, index: int = 0) -> tuple[bytes, dict[bytes, bytes]]:
+    """The version tag and the tables of a TrueType font file (of font ``index`` of a
+    collection)."""
+    start = 0
+    if data[:4] == b"ttcf":
+        start = struct.unpack_from(">I", data, 12 + 4 * index)[0]
+    version, count = struct.unpack_from(">4sH", data, start)
     if version not in (b"\x00\x01\x00\x00", b"true"):
         raise ValueError(f"not a TrueType font: {version!r}")
     tables = {}
-    for index in range(count):
-        tag, _, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * index)
+    for number in range(count):
+        tag, _, offset, length = struct.unpack_from(">4sIII", data, start + 12 + 16 * number)
         tables[tag] = data[offset : offset + length]
     return version, tables
+
+
+def glyph_outline(font_data: bytes, index: int, glyph: int) -> bytes:
+    """The outline of one simple glyph of a TrueType font (font ``index`` of a collection),
+    without its hinting instructions (the subset may lack what they call); empty for a
+    composite glyph or one without an outline."""
+    _, tables = _read_sfnt(font_data, index)
+    long_offsets = struct.unpack_from(">h", tables[b"head"], 50)[0]
+    if long_offsets:
+        start, end = struct.unpack_from(">II", tables[b"loca"], 4 * glyph)
+    else:
+        start, end = (2 * o for o in struct.unpack_from(">HH", tables[b"loca"], 2 * glyph))
+    outline = tables[b"glyf"][start:end]
+    if len(outline) < 10 or struct.unpack_from(">h", outline, 0)[0] < 0:
+        return b""
+    contours = struct.unpack_from(">h", outline, 0)[0]
+    at = 10 + 2 * contours
+    length = struct.unpack_from(">H", outline, at)[0]
+    return outline[:at] + b"\0\0" + outline[at + 2 + length :]
 
 
 def _checksum(data: bytes) -> int:

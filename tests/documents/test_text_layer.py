@@ -142,6 +142,42 @@ def test_sara_am_and_sara_aa_each_keep_their_own_text(corpus_pdf, extractor):
         assert corrupted not in read, corrupted
 
 
+#: What a user may type into a record that prints: characters no installed font has (drawn
+#: as a box), a ligature, right-to-left scripts (pypdf reorders the text that follows those,
+#: hence a paragraph of their own), around Thai.
+MIXED = ("สำนักงาน ผู้อำนวยการ น้ำ 漢字 😀 finance ดำเนินการ", "مرحبا بالعالم שלום עולם")
+
+#: A line too long for its box, cut with an ellipsis.
+CUT = "กำหนดน้ำ" * 20
+
+MIXED_TEMPLATE = """{% extends "documents/base.html" %}{% block content %}
+{% for line in mixed %}<p>{{ line }}</p>{% endfor %}
+<div style="width: 5cm; overflow: hidden; white-space: nowrap; text-overflow: ellipsis">
+{{- cut -}}
+</div>
+{% endblock %}"""
+
+
+def test_other_scripts_missing_characters_and_ellipses_read_back_as_printed(app):
+    with app.app_context():
+        pdf = render_pdf(
+            app.jinja_env.from_string(MIXED_TEMPLATE),
+            {"mixed": MIXED, "cut": CUT},
+            stamp=Stamp(final=True, produced_on=PRODUCED),
+        )
+    for name, extract in EXTRACTORS.items():
+        text = normalised("".join(extract(pdf)))
+        for word in ("สำนักงาน", "ผู้อำนวยการ", "น้ำ", "ดำเนินการ", "finance", "漢字"):
+            assert word in text, (name, word)
+        # The line cut short reads as what shows: the start of its text, then "…".
+        shown = re.search(r"(?:กำหนดน้ำ)+(?:ก|กำ|กำห|กำหน|กำหนด|กำหนดน้)?…", text)
+        assert shown and len(shown.group()) < len(CUT), name
+    # The characters no font has are glyphs of the font's own: it keeps the identity
+    # encoding (with an encoding of its own, pypdf and pdfminer read none of its text).
+    for font in _fonts(pdf).values():
+        assert font["font"]["/Encoding"] == "/Identity-H"
+
+
 # --- Archival copies: PDF/A-2u -------------------------------------------------------------
 
 
