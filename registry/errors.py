@@ -9,6 +9,7 @@ from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .db import db
@@ -26,6 +27,13 @@ MESSAGES = {
         lambda: _("The page or record you asked for does not exist or is not yours to see."),
     ),
     405: (lambda: _("Not allowed"), lambda: _("This page cannot be used that way.")),
+    409: (
+        lambda: _("Changed meanwhile"),
+        lambda: _(
+            "Someone saved this record at the same moment, so your change was not saved. "
+            "Open the record again and repeat your change."
+        ),
+    ),
     413: (
         lambda: _("Too large"),
         lambda: _("What you sent is larger than the limit of %(mb)d MB.", mb=_limit_mb()),
@@ -100,6 +108,14 @@ def _database_error(error: sa.exc.OperationalError):
     return render_error(503)
 
 
+def _overtaken(_error: StaleDataError):
+    """A save another one overtook where no form could say so (``registry.versions``
+    refuses those from forms at the form): nothing was saved; say so, never a 500."""
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()
+    return render_error(409)
+
+
 def _integrity_error(error: sa.exc.IntegrityError):
     """Two saves of the same details that raced past the checks (the second attempt did not
     settle it, ``registry.transactions``): nothing was saved; say so, never a 500. Any other
@@ -132,5 +148,6 @@ def init_app(app) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(sa.exc.OperationalError, _database_error)
     app.register_error_handler(sa.exc.IntegrityError, _integrity_error)
+    app.register_error_handler(StaleDataError, _overtaken)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected)

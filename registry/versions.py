@@ -14,7 +14,8 @@ UPDATE) into the same refusal::
             db.session.commit()
 
 ``lock_version=None`` means no form is involved (an import, the command line): nothing is
-checked. A form whose version is missing or garbled sends 0, which no record has.
+checked. A form read before the record existed sends 0 (a setting never saved); one whose
+version is missing or garbled sends -1, which no record has.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from .rules import RuleError
 MOST_CHANGES = 10
 #: The most audit events read to find them.
 _MOST_EVENTS = 200
+#: Recorded fields no one edits (kept in step with others, or secret): never listed.
+NOT_LISTED = HIDDEN_FIELDS | {"name_key", "search_text", "session_version", "endorsement_count"}
 
 
 @dataclass(frozen=True)
@@ -111,15 +114,16 @@ def changes_since(record, version: int, *, subject: str | None = None) -> tuple[
     """The saves of ``record`` that raised it past ``version``, oldest first, each with who,
     when and which fields from what to what (read from the audit log); and how many older
     ones were left out beyond ``MOST_CHANGES``."""
-    record_id = sa.inspect(record).identity
-    if not record_id:
+    identity = sa.inspect(record).identity
+    if not identity:
         return [], 0
+    if isinstance(identity[0], int):
+        which = AuditEvent.record_id == identity[0]
+    else:  # a record named, not numbered (a setting): the log keeps its name as the label
+        which = sa.and_(AuditEvent.record_id.is_(None), AuditEvent.record_label == str(record))
     events = db.session.scalars(
         sa.select(AuditEvent)
-        .where(
-            AuditEvent.record_type == record.__tablename__,
-            AuditEvent.record_id == record_id[0],
-        )
+        .where(AuditEvent.record_type == record.__tablename__, which)
         .order_by(AuditEvent.id.desc())
         .limit(_MOST_EVENTS)
     )
@@ -138,7 +142,7 @@ def changes_since(record, version: int, *, subject: str | None = None) -> tuple[
                 fields=tuple(
                     FieldChange(name, values[0], values[1])
                     for name, values in event.changes.items()
-                    if name not in HIDDEN_FIELDS and isinstance(values, list | tuple)
+                    if name not in NOT_LISTED and isinstance(values, list | tuple)
                 ),
                 subject=subject,
             )
@@ -148,9 +152,37 @@ def changes_since(record, version: int, *, subject: str | None = None) -> tuple[
     return found[more:], more
 
 
+def removal(record_type: str, match: dict, *, subject: str | None = None) -> list[Change]:
+    """The latest removal of a record of ``record_type`` whose values were ``match`` (a record
+    a form was read with that someone removed since), as a change; none found: empty."""
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.record_type == record_type, AuditEvent.action == "deleted")
+        .order_by(AuditEvent.id.desc())
+        .limit(_MOST_EVENTS)
+    )
+    for event in events:
+        values = event.changes or {}
+        if all(
+            isinstance(values.get(key), list | tuple) and values[key][0] == value
+            for key, value in match.items()
+        ):
+            fields = tuple(
+                FieldChange(name, pair[0], pair[1])
+                for name, pair in values.items()
+                if name not in NOT_LISTED
+                and name not in match
+                and isinstance(pair, list | tuple)
+                and pair[0] not in (None, "")
+            )
+            return [Change(_who(event), event.at, action_label(event.action), fields, subject)]
+    return []
+
+
 def conflict(record, version: int, *, subject: str | None = None) -> ConflictError:
-    """The refusal of a save of ``record`` made from a form read at ``version``."""
-    if version < 1:
+    """The refusal of a save of ``record`` made from a form read at ``version`` (below 0:
+    the form did not say)."""
+    if version < 0:
         return ConflictError(known=False)
     changes, more = changes_since(record, version, subject=subject)
     return ConflictError(changes, more=more)
@@ -158,8 +190,9 @@ def conflict(record, version: int, *, subject: str | None = None) -> ConflictErr
 
 def check_version(record, submitted_version: int | None, *, subject: str | None = None) -> None:
     """Refuse (``ConflictError``) a save of ``record`` from a form read at another version
-    than the record's; ``None`` (no form: an import, the command line) checks nothing."""
-    if submitted_version is None:
+    than the record's; ``None`` (no form: an import, the command line) checks nothing, nor
+    does a record not yet made (``record`` None)."""
+    if submitted_version is None or record is None:
         return
     if submitted_version != record.lock_version:
         raise conflict(record, submitted_version, subject=subject)
@@ -169,7 +202,11 @@ def check_version(record, submitted_version: int | None, *, subject: str | None 
 def saving(record, submitted_version: int | None) -> Iterator[None]:
     """Check the version, then run the save (its writes, audit event and commit): a save
     that another one overtook after the check (``StaleDataError`` at its UPDATE) is rolled
-    back and refused in the same way, so nothing of it is written."""
+    back and refused in the same way, so nothing of it is written. A record not yet made
+    (``record`` None) has nothing to check."""
+    if record is None:
+        yield
+        return
     check_version(record, submitted_version)
     read_at = record.lock_version if submitted_version is None else submitted_version
     try:

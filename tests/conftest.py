@@ -15,6 +15,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 
 import flask_migrate
@@ -396,3 +397,126 @@ def statements():
             sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
 
     return counting
+
+
+# --- forms as a browser sends them ---------------------------------------------------------
+
+
+class _FormReader(HTMLParser):
+    """The forms of a page, each as the values a browser would send (buttons and files left
+    out, unchecked boxes too; a select sends its selected option, else its first)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._select: dict | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = {}
+            self.forms.append(self._form)
+            return
+        name = a.get("name")
+        if self._form is None:
+            return
+        if tag == "input" and name:
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self._form[name] = a.get("value") or ""
+        elif tag == "select" and name:
+            self._select = {"name": name, "first": None, "selected": None}
+        elif tag == "option" and self._select is not None:
+            value = a.get("value") or ""
+            if self._select["first"] is None:
+                self._select["first"] = value
+            if "selected" in a:
+                self._select["selected"] = value
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._form[name] = ""
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea is not None:
+            self._form[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            chosen = self._select["selected"]
+            first = self._select["first"] or ""
+            self._form[self._select["name"]] = chosen if chosen is not None else first
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+            # A browser drops the newline right after <textarea>.
+            value = self._form[self._textarea].removeprefix("\r\n").removeprefix("\n")
+            self._form[self._textarea] = value
+            self._textarea = None
+
+
+def page_form(page: str, having: str = "lock_version") -> dict:
+    """The fields of the page's first form that has a field named ``having``, with the
+    values a browser would send; fails the test when the page has no such form."""
+    reader = _FormReader()
+    reader.feed(page)
+    for form in reader.forms:
+        if having in form:
+            return form
+    raise AssertionError(f"no form with a field {having!r} on the page")
+
+
+def form_fields(client, url: str, having: str = "lock_version") -> dict:
+    """Open ``url`` (GET) and read its form as a browser would send it back: the form's
+    values (the hidden version an edit form was read at included), to change and post."""
+    with client.get(url) as response:
+        assert response.status_code == 200, response.status_code
+        return page_form(response.get_data(as_text=True), having)
+
+
+def read_version(client, url: str) -> dict:
+    """Open an edit form (GET) and give the version it carries, as {"lock_version": ...}:
+    what a browser sends back with the fields a test posts."""
+    return {"lock_version": form_fields(client, url)["lock_version"]}
+
+
+#: Versions a browser never sends back for an edit form it was given: missing, empty,
+#: garbled, or one no save ever gave.
+BAD_VERSIONS = [None, "", "abc", "-1", "0", "1.5", "๑", "99999"]
+
+
+def with_version(form: dict, version: str | None) -> dict:
+    """The form's fields with its version replaced (``None``: left out)."""
+    sent = {name: value for name, value in form.items() if name != "lock_version"}
+    return sent if version is None else sent | {"lock_version": version}
+
+
+def assert_refused_as_outdated(
+    response, *, who: str | None, shows: dict, kept: dict, having: str = "lock_version"
+) -> dict:
+    """A save refused because its form was outdated: 409; the conflict panel says who saved
+    meanwhile and shows each changed field (label: new value, from ``shows``); what the user
+    typed (``kept``) is still in the form. The form as the page gives it back, carrying the
+    record's version as it is now: posting it saves knowingly."""
+    assert response.status_code == 409, response.status_code
+    html = response.get_data(as_text=True)
+    start = html.index('id="conflict"')
+    panel = html[start : html.index("</div>", start)]
+    assert (
+        "มีผู้แก้ไขระเบียนนี้ระหว่างที่ท่านเปิดแบบฟอร์มอยู่" in panel
+        or "Someone changed this record while you had it open" in panel
+    ), panel
+    if who is not None:
+        assert who in panel, panel
+    for label, value in shows.items():
+        assert f">{label}</dt>" in panel, (label, panel)
+        assert f"<strong>{value}</strong>" in panel, (value, panel)
+    form = page_form(html, having)
+    for name, value in kept.items():
+        assert form.get(name) == value, (name, form.get(name), value)
+    return form

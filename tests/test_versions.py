@@ -142,7 +142,9 @@ def test_a_long_run_of_saves_lists_the_latest_and_counts_the_rest(app, organisat
 
 
 @pytest.mark.parametrize("version", [0, -1, 99])
-def test_a_version_no_save_gave_is_refused_and_nothing_is_written(app, organisation, version):
+def test_a_version_the_record_is_not_at_is_refused_and_nothing_is_written(
+    app, organisation, version
+):
     with app.app_context():
         with pytest.raises(versions.ConflictError):
             _save(organisation, None, version, notes="ปลอม")
@@ -153,7 +155,7 @@ def test_a_missing_version_is_refused_without_inventing_changes(app, organisatio
     with app.app_context():
         _save(organisation, editor, 1, notes="จริง")
         with pytest.raises(versions.ConflictError) as refused:
-            _save(organisation, None, 0, notes="ปลอม")
+            _save(organisation, None, -1, notes="ปลอม")
     assert refused.value.changes == []
     assert "ไม่ได้ระบุว่าเปิดจากระเบียนฉบับใด" in str(refused.value)
 
@@ -281,13 +283,14 @@ class _Form(VersionedForm, FlaskForm):
     [
         ({"lock_version": "3"}, 3),
         ({"lock_version": " 3 "}, 3),
-        ({}, 0),
-        ({"lock_version": ""}, 0),
-        ({"lock_version": "abc"}, 0),
-        ({"lock_version": "-1"}, 0),
-        ({"lock_version": "1.5"}, 0),
-        ({"lock_version": "9" * 12}, 0),
-        ({"lock_version": "๓"}, 0),
+        ({"lock_version": "0"}, 0),
+        ({}, -1),
+        ({"lock_version": ""}, -1),
+        ({"lock_version": "abc"}, -1),
+        ({"lock_version": "-1"}, -1),
+        ({"lock_version": "1.5"}, -1),
+        ({"lock_version": "9" * 12}, -1),
+        ({"lock_version": "๓"}, -1),
     ],
 )
 def test_the_version_a_form_was_read_at_missing_or_garbled_counts_as_outdated(
@@ -305,7 +308,7 @@ def test_a_missing_version_is_not_taken_from_the_record_the_form_was_filled_from
 
     with app.test_request_context(method="POST", data={"name_en": "y"}):
         form = _Form(formdata=MultiDict({"name_en": "y"}), obj=Record(), meta={"csrf": False})
-        assert form.submitted_version() == 0
+        assert form.submitted_version() == -1
 
 
 def test_the_refusal_is_shown_with_the_pages_labels_and_the_readers_calendar(app):

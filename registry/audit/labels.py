@@ -95,6 +95,16 @@ RECORD_LABELS = {
 }
 
 
+#: Fields the audit log keeps but does not show: the record's version, raised by every save
+#: (``registry.versions`` reads it to find what changed since a form was opened).
+HIDDEN_FIELDS = frozenset({"lock_version"})
+
+
+def visible_changes(changes: dict | None) -> dict:
+    """An event's changed fields as the log shows them (without the hidden ones)."""
+    return {name: values for name, values in (changes or {}).items() if name not in HIDDEN_FIELDS}
+
+
 def action_label(action: str) -> str:
     """The action in the reader's language (unknown actions as recorded)."""
     return str(ACTION_LABELS.get(action, action))

@@ -6,11 +6,12 @@ from ..auth.permissions import permission_required
 from ..db import paginate
 from . import queries
 from .forms import AuditFilterForm
-from .labels import action_label, record_label
+from .labels import action_label, record_label, visible_changes
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 bp.add_app_template_filter(action_label, "action_label")
 bp.add_app_template_filter(record_label, "record_label")
+bp.add_app_template_filter(visible_changes, "visible_changes")
 
 
 @bp.get("/")
