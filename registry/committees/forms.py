@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..agreements.forms import plausible_year
-from ..forms import CreateForm, required, strip
+from ..forms import CreateForm, VersionedForm, required, strip
 from .models import CommitteeKind, MemberRole, QuorumRule
 
 KIND_LABELS = {
@@ -166,15 +166,31 @@ class AppointForm(CreateForm, FlaskForm):
         }
 
 
-class EndMembershipForm(FlaskForm):
-    """Ending a seat: the day and why."""
+class CommitteeEditForm(VersionedForm, CommitteeForm):
+    """A committee's details as they are changed: with the version they were read at."""
+
+    other_field_labels = {
+        "dissolved_on": _l("Dissolved on"),
+        "dissolution_reason": _l("Reason for the dissolution"),
+    }
+
+
+class EndMembershipForm(VersionedForm, FlaskForm):
+    """Ending a seat: the day and why (with the version of the seat it was read at)."""
+
+    version_field_names = {"end_reason": "reason"}
+    record_form = AppointForm
 
     ended_on = _date(_l("Ended on"), needed=True)
     reason = TextAreaField(_l("Reason"), validators=[required, _length(2000)], filters=[strip])
 
 
-class DissolveForm(FlaskForm):
-    """Dissolving a committee: the day and why."""
+class DissolveForm(VersionedForm, FlaskForm):
+    """Dissolving a committee: the day and why (with the version of the committee it was read
+    at)."""
+
+    version_field_names = {"dissolution_reason": "reason"}
+    record_form = CommitteeEditForm
 
     dissolved_on = _date(_l("Dissolved on"), needed=True)
     reason = TextAreaField(_l("Reason"), validators=[required, _length(2000)], filters=[strip])

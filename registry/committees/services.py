@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import audit, submissions
+from .. import audit, submissions, versions
 from ..auth.models import Role, User
 from ..db import db
 from ..i18n import format_date
@@ -176,24 +176,43 @@ def create_committee(*, actor, submission: str | None = None, **details) -> Comm
     return committee
 
 
-def update_committee(committee: Committee, *, actor, **details) -> None:
-    """Change a committee's details; fields not given keep their values."""
-    if not committee.active:
-        raise CommitteeError(_("This committee has been dissolved; it can no longer be changed."))
-    current = {key: getattr(committee, key) for key in COMMITTEE_FIELDS}
-    values = committee_values(current | details, committee)
-    _lock(committee)
-    with audit.change(committee, actor, "updated"):
-        for key, value in values.items():
-            setattr(committee, key, value)
-    db.session.commit()
+def update_committee(
+    committee: Committee, *, actor, lock_version: int | None = None, **details
+) -> None:
+    """Change a committee's details; fields not given keep their values. ``lock_version``:
+    the version the form was read at; a save from an older one is refused."""
+    with versions.saving(committee, lock_version):
+        if not committee.active:
+            raise CommitteeError(
+                _("This committee has been dissolved; it can no longer be changed.")
+            )
+        current = {key: getattr(committee, key) for key in COMMITTEE_FIELDS}
+        values = committee_values(current | details, committee)
+        _lock(committee)
+        with audit.change(committee, actor, "updated"):
+            for key, value in values.items():
+                setattr(committee, key, value)
+        db.session.commit()
 
 
-def dissolve_committee(committee: Committee, actor, *, dissolved_on: date, reason: str) -> None:
-    """Dissolve a committee: the seats still held end that day; the record and history stay."""
+def dissolve_committee(
+    committee: Committee,
+    actor,
+    *,
+    dissolved_on: date,
+    reason: str,
+    lock_version: int | None = None,
+) -> None:
+    """Dissolve a committee: the seats still held end that day; the record and history stay.
+    ``lock_version``: the version the form was read at; one older is refused."""
     reason = _clean(reason)
-    if not committee.active:
-        raise CommitteeError(_("This committee has already been dissolved."))
+    with versions.saving(committee, lock_version):
+        if not committee.active:
+            raise CommitteeError(_("This committee has already been dissolved."))
+        _dissolve(committee, actor, dissolved_on, reason)
+
+
+def _dissolve(committee: Committee, actor, dissolved_on: date, reason: str | None) -> None:
     _plausible(dissolved_on, "dissolved_on")
     if dissolved_on is None:
         raise CommitteeError(_("Enter the day the committee was dissolved."), "dissolved_on")
@@ -343,20 +362,29 @@ def _check_overlaps(
             )
 
 
-def end_membership(seat: Membership, actor, *, ended_on: date | None, reason: str) -> None:
-    """End a seat early; it stays in the committee's history."""
+def end_membership(
+    seat: Membership,
+    actor,
+    *,
+    ended_on: date | None,
+    reason: str,
+    lock_version: int | None = None,
+) -> None:
+    """End a seat early; it stays in the committee's history. ``lock_version``: the version
+    the form was read at; one older is refused."""
     reason = _clean(reason)
-    if seat.ended:
-        raise CommitteeError(_("This seat has already ended."))
-    _plausible(ended_on, "ended_on")
-    if ended_on is None:
-        raise CommitteeError(_("Enter the day the seat ended."), "ended_on")
-    if ended_on < seat.term_start:
-        raise CommitteeError(_("The seat cannot end before its term started."), "ended_on")
-    if not reason:
-        raise CommitteeError(_("Say why the seat ended."), "reason")
-    _lock(seat.committee)
-    with audit.change(seat, actor, "ended"):
-        seat.ended_on = ended_on
-        seat.end_reason = reason
-    db.session.commit()
+    with versions.saving(seat, lock_version):
+        if seat.ended:
+            raise CommitteeError(_("This seat has already ended."))
+        _plausible(ended_on, "ended_on")
+        if ended_on is None:
+            raise CommitteeError(_("Enter the day the seat ended."), "ended_on")
+        if ended_on < seat.term_start:
+            raise CommitteeError(_("The seat cannot end before its term started."), "ended_on")
+        if not reason:
+            raise CommitteeError(_("Say why the seat ended."), "reason")
+        _lock(seat.committee)
+        with audit.change(seat, actor, "ended"):
+            seat.ended_on = ended_on
+            seat.end_reason = reason
+        db.session.commit()

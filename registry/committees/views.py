@@ -17,13 +17,14 @@ from ..auth.permissions import any_permission_required, permission_required
 from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import attach_error
+from ..web import edit_page
 from . import panels, queries, services
 from .forms import (
     KIND_LABELS,
     QUORUM_LABELS,
     ROLE_LABELS,
     AppointForm,
-    CommitteeForm,
+    CommitteeEditForm,
     DissolveForm,
     EndMembershipForm,
     NewCommitteeForm,
@@ -102,27 +103,29 @@ def new():
 @bp.route("/<int:committee_id>/edit", methods=["GET", "POST"])
 @permission_required("committees.manage")
 def edit(committee_id: int):
-    """Change a committee's details."""
+    """Change a committee's details; a save from an outdated form is refused (409)."""
     committee = db.get_or_404(Committee, committee_id)
-    if not committee.active:
+    if request.method == "GET" and not committee.active:
         flash(_("This committee has been dissolved; it can no longer be changed."), "warning")
         return redirect(url_for(".show", committee_id=committee.id))
-    form = CommitteeForm(obj=committee if request.method == "GET" else None)
+    form = CommitteeEditForm(obj=committee if request.method == "GET" else None)
     form.set_parents(queries.parent_choices(committee))
     if request.method == "GET":
         form.parent_id.data = str(committee.parent_id or "")
         form.kind.data = committee.kind.value
         form.quorum_rule.data = committee.quorum_rule.value
-    elif form.validate_on_submit():
-        try:
-            services.update_committee(committee, actor=current_user, **form.details())
-        except services.CommitteeError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            flash(_("The committee has been saved."), "success")
-            return redirect(url_for(".show", committee_id=committee.id))
-    return _page("committees/form.html", form, committee=committee)
+    return edit_page(
+        form,
+        committee,
+        lambda version: services.update_committee(
+            committee, actor=current_user, lock_version=version, **form.details()
+        ),
+        template="committees/form.html",
+        done=_("The committee has been saved."),
+        back=url_for(".show", committee_id=committee.id),
+        place=_attach,
+        committee=committee,
+    )
 
 
 def _attach(form, error: services.CommitteeError) -> None:
@@ -133,26 +136,28 @@ def _attach(form, error: services.CommitteeError) -> None:
 @bp.route("/<int:committee_id>/dissolve", methods=["GET", "POST"])
 @permission_required("committees.manage")
 def dissolve(committee_id: int):
-    """Dissolve a committee; the seats still held end that day."""
+    """Dissolve a committee; the seats still held end that day. One changed since the form
+    was opened is not dissolved from it (409)."""
     committee = db.get_or_404(Committee, committee_id)
     form = DissolveForm()
     if request.method == "GET":
         form.dissolved_on.data = services.today()
-    elif form.validate_on_submit():
-        try:
-            services.dissolve_committee(
-                committee,
-                current_user,
-                dissolved_on=form.dissolved_on.data,
-                reason=form.reason.data,
-            )
-        except services.CommitteeError as error:
-            db.session.rollback()
-            attach_error(form, error, "dissolved_on")
-        else:
-            flash(_("The committee has been dissolved."), "success")
-            return redirect(url_for(".show", committee_id=committee.id))
-    return _page("committees/dissolve.html", form, committee=committee)
+    return edit_page(
+        form,
+        committee,
+        lambda version: services.dissolve_committee(
+            committee,
+            current_user,
+            dissolved_on=form.dissolved_on.data,
+            reason=form.reason.data,
+            lock_version=version,
+        ),
+        template="committees/dissolve.html",
+        done=_("The committee has been dissolved."),
+        back=url_for(".show", committee_id=committee.id),
+        default_field="dissolved_on",
+        committee=committee,
+    )
 
 
 @bp.route("/<int:committee_id>/appoint", methods=["GET", "POST"])
@@ -199,26 +204,32 @@ def _order_text(committee: Committee) -> str | None:
 @bp.route("/<int:committee_id>/members/<int:membership_id>/end", methods=["GET", "POST"])
 @any_permission_required(*MANAGES_SEATS)
 def end_membership(committee_id: int, membership_id: int):
-    """End a seat early (resignation, replacement ...); it stays in the history."""
+    """End a seat early (resignation, replacement ...); it stays in the history. A seat
+    changed since the form was opened is not ended from it (409)."""
     seat = queries.seat_for(current_user, committee_id, membership_id)
-    if seat.ended:
+    if request.method == "GET" and seat.ended:
         flash(_("This seat has already ended."), "warning")
         return redirect(url_for(".show", committee_id=committee_id))
     form = EndMembershipForm()
     if request.method == "GET":
         form.ended_on.data = max(services.today(), seat.term_start)
-    elif form.validate_on_submit():
-        try:
-            services.end_membership(
-                seat, current_user, ended_on=form.ended_on.data, reason=form.reason.data
-            )
-        except services.CommitteeError as error:
-            db.session.rollback()
-            attach_error(form, error, "ended_on")
-        else:
-            flash(_("The seat has been ended."), "success")
-            return redirect(url_for(".show", committee_id=committee_id))
-    return _page("committees/end_membership.html", form, seat=seat, committee=seat.committee)
+    return edit_page(
+        form,
+        seat,
+        lambda version: services.end_membership(
+            seat,
+            current_user,
+            ended_on=form.ended_on.data,
+            reason=form.reason.data,
+            lock_version=version,
+        ),
+        template="committees/end_membership.html",
+        done=_("The seat has been ended."),
+        back=url_for(".show", committee_id=committee_id),
+        default_field="ended_on",
+        seat=seat,
+        committee=seat.committee,
+    )
 
 
 # --- representatives: committees where their association sits --------------------------------

@@ -25,7 +25,7 @@ from ..formats import (
     is_web_address,
     thai_phone_digits,
 )
-from ..forms import CreateForm, strip
+from ..forms import CreateForm, VersionedForm, strip
 from ..forms import email as _email
 from ..forms import required as _required
 from ..i18n import current_language
@@ -144,7 +144,7 @@ class OrganisationForm(FlaskForm):
 
     def details(self) -> dict:
         """The profile fields as the services take them."""
-        skip = {"status", "csrf_token", "submission"}
+        skip = {"status", "csrf_token", "lock_version", "submission"}
         return {name: field.data for name, field in self._fields.items() if name not in skip}
 
     def chosen_status(self) -> OrganisationStatus | None:
@@ -221,7 +221,7 @@ class ContactForm(FlaskForm):
 
     def details(self) -> dict:
         """The contact's fields as the services take them."""
-        skip = {"csrf_token", "submission"}
+        skip = {"csrf_token", "lock_version", "submission"}
         return {name: field.data for name, field in self._fields.items() if name not in skip}
 
 
@@ -233,10 +233,18 @@ class NewContactForm(CreateForm, ContactForm):
     """A new contact, with the token that makes a double submit create one."""
 
 
+class OrganisationEditForm(VersionedForm, OrganisationForm):
+    """An organisation's profile as staff change it: with the version it was read at."""
+
+
+class ContactEditForm(VersionedForm, ContactForm):
+    """A contact's details as they are changed: with the version they were read at."""
+
+
 # --- representatives
 
 
-class RepresentativeProfileForm(OrganisationForm):
+class RepresentativeProfileForm(VersionedForm, OrganisationForm):
     """The profile as a representative keeps it: names, acronym, province and contact details.
 
     Kind, status, registration number and staff notes stay with DGTi staff.

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import audit, formats, submissions
+from .. import audit, formats, submissions, versions
 from ..audit.models import AuditEvent
 from ..audit.services import REDACTED, snapshot
 from ..db import db, utcnow
@@ -175,27 +175,34 @@ def create_organisation(
 
 
 def update_organisation(
-    organisation: Organisation, *, actor, status: OrganisationStatus | None = None, **details
+    organisation: Organisation,
+    *,
+    actor,
+    status: OrganisationStatus | None = None,
+    lock_version: int | None = None,
+    **details,
 ) -> None:
     """Change an organisation's profile, and move it between prospect and active.
 
-    Fields not given keep their values.
+    Fields not given keep their values. ``lock_version``: the version the form was read at;
+    a save from an older one is refused (``versions.ConflictError``).
     """
-    current = {key: getattr(organisation, key) for key in PROFILE_FIELDS}
-    values = _normalised(current | details)
-    _check(values, organisation)
-    changes_status = status is not None and status is not organisation.status
-    if changes_status and (not organisation.active or status is OrganisationStatus.INACTIVE):
-        raise OrganisationError(
-            _("Use the deactivate and reactivate buttons to change this status."), "status"
-        )
-    with _unique_rules_kept():
-        with audit.change(organisation, actor, "updated"):
-            for key, value in values.items():
-                setattr(organisation, key, value)
-            if status is not None:
-                organisation.status = status
-        db.session.commit()
+    with versions.saving(organisation, lock_version):
+        current = {key: getattr(organisation, key) for key in PROFILE_FIELDS}
+        values = _normalised(current | details)
+        _check(values, organisation)
+        changes_status = status is not None and status is not organisation.status
+        if changes_status and (not organisation.active or status is OrganisationStatus.INACTIVE):
+            raise OrganisationError(
+                _("Use the deactivate and reactivate buttons to change this status."), "status"
+            )
+        with _unique_rules_kept():
+            with audit.change(organisation, actor, "updated"):
+                for key, value in values.items():
+                    setattr(organisation, key, value)
+                if status is not None:
+                    organisation.status = status
+            db.session.commit()
 
 
 def deactivate_organisation(organisation: Organisation, actor) -> None:
@@ -298,15 +305,17 @@ def _editable(contact: Contact) -> None:
         raise ContactError(_("This person's data has been erased; it can no longer be changed."))
 
 
-def update_contact(contact: Contact, *, actor, **details) -> None:
-    """Change a contact's details; fields not given keep their values."""
+def update_contact(contact: Contact, *, actor, lock_version: int | None = None, **details) -> None:
+    """Change a contact's details; fields not given keep their values. ``lock_version``: the
+    version the form was read at; a save from an older one is refused."""
     _editable(contact)
-    current = {key: getattr(contact, key) for key in CONTACT_FIELDS}
-    values = contact_values(current | details)
-    with audit.change(contact, actor, "updated"):
-        for key, value in values.items():
-            setattr(contact, key, value)
-    db.session.commit()
+    with versions.saving(contact, lock_version):
+        current = {key: getattr(contact, key) for key in CONTACT_FIELDS}
+        values = contact_values(current | details)
+        with audit.change(contact, actor, "updated"):
+            for key, value in values.items():
+                setattr(contact, key, value)
+        db.session.commit()
 
 
 def deactivate_contact(contact: Contact, actor) -> None:

@@ -28,7 +28,7 @@ from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..i18n import current_language, thai_numerals_enabled
-from ..web import confirmed_action
+from ..web import confirmed_action, edit_page
 from . import imports, invitations, queries, services, timeline
 from .forms import (
     KIND_LABELS,
@@ -36,9 +36,11 @@ from .forms import (
     STATUS_LABELS,
     TITLE_PREFIXES,
     AcceptInvitationForm,
+    ContactEditForm,
     ContactForm,
     NewContactForm,
     NewOrganisationForm,
+    OrganisationEditForm,
     OrganisationForm,
     RepresentativeProfileForm,
 )
@@ -143,23 +145,27 @@ def new():
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
 @permission_required("organisations.edit")
 def edit(organisation_id: int):
-    """Change an organisation's profile."""
+    """Change an organisation's profile; a save from an outdated form is refused (409)."""
     organisation = db.get_or_404(Organisation, organisation_id)
-    form = OrganisationForm(obj=organisation)
+    form = OrganisationEditForm(obj=organisation)
     if not organisation.active:
         del form.status  # inactive until reactivated
-    if form.validate_on_submit():
-        try:
-            services.update_organisation(
-                organisation, actor=current_user, status=form.chosen_status(), **form.details()
-            )
-        except services.OrganisationError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-        else:
-            flash(_("The organisation has been saved."), "success")
-            return redirect(url_for(".show", organisation_id=organisation.id))
-    return _form_page(form, organisation)
+    return edit_page(
+        form,
+        organisation,
+        lambda version: services.update_organisation(
+            organisation,
+            actor=current_user,
+            status=form.chosen_status(),
+            lock_version=version,
+            **form.details(),
+        ),
+        template="organisations/form.html",
+        done=_("The organisation has been saved."),
+        back=url_for(".show", organisation_id=organisation.id),
+        place=_attach_error,
+        organisation=organisation,
+    )
 
 
 @bp.post("/<int:organisation_id>/deactivate")
@@ -251,21 +257,23 @@ def contact_new(organisation_id: int):
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @permission_required("contacts.edit")
 def contact_edit(contact_id: int):
-    """Change a contact's details."""
+    """Change a contact's details; a save from an outdated form is refused (409)."""
     contact = _reachable_contact(contact_id)
     if contact.erased:
         abort(404)
-    form = ContactForm(obj=contact)
-    if form.validate_on_submit():
-        try:
-            services.update_contact(contact, actor=current_user, **form.details())
-        except services.ContactError as error:
-            db.session.rollback()
-            attach_error(form, error, "first_name")
-        else:
-            flash(_("The contact has been saved."), "success")
-            return redirect(url_for(".contact", contact_id=contact.id))
-    return _contact_form_page(form, contact.organisation, contact)
+    form = ContactEditForm(obj=contact)
+    return edit_page(
+        form,
+        contact,
+        lambda version: services.update_contact(
+            contact, actor=current_user, lock_version=version, **form.details()
+        ),
+        template="organisations/contact_form.html",
+        done=_("The contact has been saved."),
+        back=url_for(".contact", contact_id=contact.id),
+        default_field="first_name",
+        **_contact_form_context(contact.organisation, contact),
+    )
 
 
 @bp.post("/contacts/<int:contact_id>/deactivate")
@@ -321,14 +329,21 @@ def _contact_form_page(form: ContactForm, organisation: Organisation, contact: C
     page = render_template(
         "organisations/contact_form.html",
         form=form,
-        organisation=organisation,
-        contact=contact,
-        back_to=url_for(".contact", contact_id=contact.id)
-        if contact
-        else _organisation_page(organisation),
-        title_prefixes=TITLE_PREFIXES,
+        **_contact_form_context(organisation, contact),
     )
     return page, status
+
+
+def _contact_form_context(organisation: Organisation, contact: Contact | None) -> dict:
+    """What the contact form's page shows besides the form."""
+    return {
+        "organisation": organisation,
+        "contact": contact,
+        "back_to": url_for(".contact", contact_id=contact.id)
+        if contact
+        else _organisation_page(organisation),
+        "title_prefixes": TITLE_PREFIXES,
+    }
 
 
 def _status_action(organisation_id: int, action, done_message: str):
@@ -482,20 +497,23 @@ def mine():
 @bp.route("/mine/edit", methods=["GET", "POST"])
 @permission_required("own_organisation.edit")
 def mine_edit():
-    """The representative changes their organisation's names and contact details."""
+    """The representative changes their organisation's names and contact details; a save
+    from an outdated form is refused (409)."""
     organisation = _own_organisation()
     form = RepresentativeProfileForm(obj=organisation)
-    if form.validate_on_submit():
-        try:
-            services.update_organisation(organisation, actor=current_user, **form.details())
-        except services.OrganisationError as error:
-            db.session.rollback()
-            attach_error(form, error, "name_th")  # no link: the other record is not theirs
-        else:
-            flash(_("The profile of your association has been saved."), "success")
-            return redirect(url_for(".mine"))
-    page = render_template("organisations/mine_form.html", form=form, organisation=organisation)
-    return page, 422 if form.errors else 200
+    return edit_page(
+        form,
+        organisation,
+        lambda version: services.update_organisation(
+            organisation, actor=current_user, lock_version=version, **form.details()
+        ),
+        template="organisations/mine_form.html",
+        done=_("The profile of your association has been saved."),
+        back=url_for(".mine"),
+        # No link to a colliding record: it is not theirs.
+        place=lambda form, error: attach_error(form, error, "name_th"),
+        organisation=organisation,
+    )
 
 
 # --- import

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from ..agreements.forms import plausible_year
-from ..forms import CreateForm, required, strip
+from ..forms import CreateForm, VersionedForm, required, strip
 from .models import ProposalKind, ProposalStatus
 from .services import LIMITS
 
@@ -127,8 +127,22 @@ class NewProposalForm(CreateForm, ProposalForm):
     """A new proposal, with the token that makes a double submit submit one."""
 
 
-class StatusForm(FlaskForm):
-    """A step along the workflow, with the reason."""
+class ProposalEditForm(VersionedForm, ProposalForm):
+    """A proposal's content as it is changed: with the version it was read at."""
+
+    other_field_labels = {
+        "status": _l("Status"),
+        "reason": _l("Reason"),
+        "forwarded_to": _l("Forwarded to (which body)"),
+    }
+    other_value_labels = {"status": STATUS_LABELS}
+
+
+class StatusForm(VersionedForm, FlaskForm):
+    """A step along the workflow, with the reason (and the version of the proposal it was
+    read at)."""
+
+    record_form = ProposalEditForm
 
     status = _select(_l("New status"))
     reason = TextAreaField(_l("Reason"), validators=[required, _length("reason")], filters=[strip])
@@ -143,8 +157,10 @@ class StatusForm(FlaskForm):
         ]
 
 
-class WithdrawForm(FlaskForm):
-    """Withdrawing a proposal, and why."""
+class WithdrawForm(VersionedForm, FlaskForm):
+    """Withdrawing a proposal, and why (with the version of the proposal it was read at)."""
+
+    record_form = ProposalEditForm
 
     reason = TextAreaField(_l("Reason"), validators=[required, _length("reason")], filters=[strip])
 
@@ -239,3 +255,7 @@ class CategoryForm(FlaskForm):
 
 class NewCategoryForm(CreateForm, CategoryForm):
     """A new category, with the token that makes a double submit add one."""
+
+
+class CategoryEditForm(VersionedForm, CategoryForm):
+    """A category's names and use as they are changed: with the version they were read at."""

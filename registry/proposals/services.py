@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, submissions, uploads
+from .. import audit, submissions, uploads, versions
 from ..agreements.models import Agreement, AgreementStatus
 from ..audit.services import diff, snapshot
 from ..auth.models import Role
@@ -322,30 +322,34 @@ def submit_proposal(
     return proposal
 
 
-def update_proposal(proposal: Proposal, *, actor, organisation_id=None, **details) -> None:
+def update_proposal(
+    proposal: Proposal, *, actor, organisation_id=None, lock_version: int | None = None, **details
+) -> None:
     """Change a proposal's content: staff while it is open (and may move it to another
-    organisation), its association only while it is submitted."""
+    organisation), its association only while it is submitted. ``lock_version``: the
+    version the form was read at; a save from an older one is refused."""
+    if not (manages(actor) or owns(actor, proposal)):
+        raise NotYours(_("You may act only on behalf of your own association."))
     _lock(proposal)
-    if not may_edit(actor, proposal):
-        if owns(actor, proposal) or manages(actor):
+    with versions.saving(proposal, lock_version):
+        if not may_edit(actor, proposal):
             raise ProposalError(
                 _("A proposal can be changed only while it is submitted; it is now %(status)s.",
                   status=_status_label(proposal.status))
             )  # fmt: skip
-        raise NotYours(_("You may act only on behalf of your own association."))
-    organisation = proposal.organisation
-    if (
-        manages(actor)
-        and organisation_id not in (None, "")
-        and (str(organisation_id) != str(proposal.organisation_id))
-    ):
-        organisation = _organisation(organisation_id, actor)
-    values = proposal_values(details, organisation.id, proposal)
-    with audit.change(proposal, actor, "updated"):
-        proposal.organisation = organisation
-        for key, value in values.items():
-            setattr(proposal, key, value)
-    db.session.commit()
+        organisation = proposal.organisation
+        if (
+            manages(actor)
+            and organisation_id not in (None, "")
+            and (str(organisation_id) != str(proposal.organisation_id))
+        ):
+            organisation = _organisation(organisation_id, actor)
+        values = proposal_values(details, organisation.id, proposal)
+        with audit.change(proposal, actor, "updated"):
+            proposal.organisation = organisation
+            for key, value in values.items():
+                setattr(proposal, key, value)
+        db.session.commit()
 
 
 # --- the workflow ----------------------------------------------------------------------------
@@ -389,44 +393,54 @@ def _check_step(proposal: Proposal, to: ProposalStatus) -> None:
 
 
 def change_status(
-    proposal: Proposal, actor, *, to, reason, forwarded_to: str | None = None
+    proposal: Proposal,
+    actor,
+    *,
+    to,
+    reason,
+    forwarded_to: str | None = None,
+    lock_version: int | None = None,
 ) -> None:
     """Move the proposal one step along the workflow (staff), saying why; forwarding names
-    the body it goes to."""
+    the body it goes to. ``lock_version``: the version the form was read at; a step taken
+    from an older one is refused."""
     if not manages(actor):
         raise NotYours(_("Only DGTi staff change the status of a proposal."))
-    try:
-        to = ProposalStatus(to)
-    except ValueError:
-        raise ProposalError(_("Choose the new status."), "status") from None
-    reason = _text(reason, "reason", required=_("Say why the status changes."))
     _lock(proposal)
-    _check_step(proposal, to)
-    if to is S.ON_AGENDA:
-        raise ProposalError(
-            _("A proposal goes on the agenda from “Place on a meeting's agenda”."), "status"
-        )
-    fields = {}
-    if to is S.FORWARDED:
-        fields["forwarded_to"] = _text(
-            forwarded_to,
-            "forwarded_to",
-            required=_("Name the body the proposal is forwarded to."),
-        )
-    _set_status(proposal, actor, to, reason, "changed status", **fields)
-    db.session.commit()
+    with versions.saving(proposal, lock_version):
+        try:
+            to = ProposalStatus(to)
+        except ValueError:
+            raise ProposalError(_("Choose the new status."), "status") from None
+        reason = _text(reason, "reason", required=_("Say why the status changes."))
+        _check_step(proposal, to)
+        if to is S.ON_AGENDA:
+            raise ProposalError(
+                _("A proposal goes on the agenda from “Place on a meeting's agenda”."), "status"
+            )
+        fields = {}
+        if to is S.FORWARDED:
+            fields["forwarded_to"] = _text(
+                forwarded_to,
+                "forwarded_to",
+                required=_("Name the body the proposal is forwarded to."),
+            )
+        _set_status(proposal, actor, to, reason, "changed status", **fields)
+        db.session.commit()
 
 
-def withdraw_proposal(proposal: Proposal, actor, *, reason) -> None:
+def withdraw_proposal(proposal: Proposal, actor, *, reason, lock_version: int | None = None):
     """Withdraw a proposal: its association (or staff on its behalf), while not yet in
-    implementation or closed."""
+    implementation or closed. ``lock_version``: the version the form was read at; a
+    withdrawal from an older one is refused."""
     if not (manages(actor) or owns(actor, proposal)):
         raise NotYours(_("You may act only on behalf of your own association."))
-    reason = _text(reason, "reason", required=_("Say why the proposal is withdrawn."))
     _lock(proposal)
-    _check_step(proposal, S.WITHDRAWN)
-    _set_status(proposal, actor, S.WITHDRAWN, reason, "withdrew proposal")
-    db.session.commit()
+    with versions.saving(proposal, lock_version):
+        reason = _text(reason, "reason", required=_("Say why the proposal is withdrawn."))
+        _check_step(proposal, S.WITHDRAWN)
+        _set_status(proposal, actor, S.WITHDRAWN, reason, "withdrew proposal")
+        db.session.commit()
 
 
 # --- attachments -----------------------------------------------------------------------------
@@ -826,11 +840,13 @@ def save_category(
     name_en=None,
     active: bool = True,
     submission: str | None = None,
+    lock_version: int | None = None,
 ) -> Category:
     """Add a category (``category`` None) or change one's names and whether it is in use.
     ``submission``: the form's one-time token; the same new category's form sent again raises
-    ``submissions.AlreadySaved``."""
-    with submissions.once(submission, actor) as claim:
+    ``submissions.AlreadySaved``. ``lock_version``: the version a category's form was read
+    at; a save from an older one is refused."""
+    with versions.saving(category, lock_version), submissions.once(submission, actor) as claim:
         if not manages(actor):
             raise NotYours(_("Only DGTi staff manage the categories."))
         name_th = _text(name_th, "name_th", required=_("Enter the name in Thai."))

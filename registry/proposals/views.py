@@ -36,6 +36,7 @@ from ..forms import ConfirmForm, attach_error
 from ..i18n import current_language
 from ..meetings.forms import OUTCOME_LABELS
 from ..meetings.models import Meeting
+from ..web import edit_page
 from . import (
     queries,
     services,
@@ -48,11 +49,11 @@ from .forms import (
     AgendaForm,
     AnnexForm,
     AttachmentForm,
-    CategoryForm,
+    CategoryEditForm,
     EndorseForm,
     NewCategoryForm,
     NewProposalForm,
-    ProposalForm,
+    ProposalEditForm,
     RecordEndorsementForm,
     StatusForm,
     WithdrawEndorsementForm,
@@ -329,32 +330,36 @@ def new():
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
 @any_permission_required(*WRITES)
 def edit(proposal_id: int):
-    """Change a proposal (staff while open; its association while submitted)."""
+    """Change a proposal (staff while open; its association while submitted); a save from
+    an outdated form is refused (409)."""
     proposal = queries.proposal_for(current_user, proposal_id)
     staff = services.manages(current_user)
     if not (staff or services.owns(current_user, proposal)):
         abort(404)
-    if not services.may_edit(current_user, proposal):
+    if request.method == "GET" and not services.may_edit(current_user, proposal):
         flash(_("This proposal can no longer be changed."), "warning")
         return redirect(_show(proposal))
-    form = ProposalForm(obj=proposal)
+    form = ProposalEditForm(obj=proposal)
     _proposal_choices(form, proposal)
     if not staff:
         del form.organisation_id
-    if form.validate_on_submit():
-        try:
-            services.update_proposal(
-                proposal,
-                actor=current_user,
-                organisation_id=chosen_id(form.organisation_id.data) if staff else None,
-                **form.details(),
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "title")
-        else:
-            flash(_("The proposal has been saved."), "success")
-            return redirect(_show(proposal))
-    return _page("proposals/form.html", form, proposal=proposal, staff=staff)
+    return edit_page(
+        form,
+        proposal,
+        lambda version: services.update_proposal(
+            proposal,
+            actor=current_user,
+            organisation_id=chosen_id(form.organisation_id.data) if staff else None,
+            lock_version=version,
+            **form.details(),
+        ),
+        template="proposals/form.html",
+        done=_("The proposal has been saved."),
+        back=_show(proposal),
+        place=lambda form, error: _refuse(form, error, "title"),
+        proposal=proposal,
+        staff=staff,
+    )
 
 
 @bp.route("/<int:proposal_id>/status", methods=["GET", "POST"])
@@ -368,21 +373,23 @@ def status(proposal_id: int):
         return redirect(_show(proposal))
     form = StatusForm()
     form.set_targets(targets)
-    if form.validate_on_submit():
-        try:
-            services.change_status(
-                proposal,
-                current_user,
-                to=form.status.data,
-                reason=form.reason.data,
-                forwarded_to=form.forwarded_to.data,
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "status")
-        else:
-            flash(_("The status has been changed."), "success")
-            return redirect(_show(proposal, "history"))
-    return _page("proposals/status.html", form, proposal=proposal)
+    return edit_page(
+        form,
+        proposal,
+        lambda version: services.change_status(
+            proposal,
+            current_user,
+            to=form.status.data,
+            reason=form.reason.data,
+            forwarded_to=form.forwarded_to.data,
+            lock_version=version,
+        ),
+        template="proposals/status.html",
+        done=_("The status has been changed."),
+        back=_show(proposal, "history"),
+        place=lambda form, error: _refuse(form, error, "status"),
+        proposal=proposal,
+    )
 
 
 @bp.route("/<int:proposal_id>/withdraw", methods=["GET", "POST"])
@@ -396,15 +403,18 @@ def withdraw(proposal_id: int):
         flash(_("This proposal can no longer be withdrawn."), "warning")
         return redirect(_show(proposal))
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            services.withdraw_proposal(proposal, current_user, reason=form.reason.data)
-        except services.ProposalError as error:
-            _refuse(form, error, "reason")
-        else:
-            flash(_("The proposal has been withdrawn."), "success")
-            return redirect(_show(proposal))
-    return _page("proposals/withdraw.html", form, proposal=proposal)
+    return edit_page(
+        form,
+        proposal,
+        lambda version: services.withdraw_proposal(
+            proposal, current_user, reason=form.reason.data, lock_version=version
+        ),
+        template="proposals/withdraw.html",
+        done=_("The proposal has been withdrawn."),
+        back=_show(proposal),
+        place=lambda form, error: _refuse(form, error, "reason"),
+        proposal=proposal,
+    )
 
 
 # --- attachments -----------------------------------------------------------------------------
@@ -708,24 +718,24 @@ def category_new():
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @permission_required("proposals.manage")
 def category_edit(category_id: int):
-    """Rename a category, or stop using it for new proposals."""
-    return _category_form(db.get_or_404(Category, category_id))
-
-
-def _category_form(category: Category | None):
-    form = CategoryForm(obj=category)
-    if form.validate_on_submit():
-        try:
-            services.save_category(
-                category,
-                current_user,
-                name_th=form.name_th.data,
-                name_en=form.name_en.data,
-                active=form.active.data,
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "name_th")
-        else:
-            flash(_("The category has been saved."), "success")
-            return redirect(url_for(".categories"))
-    return _page("proposals/category_form.html", form, category=category)
+    """Rename a category, or stop using it for new proposals; a save from an outdated form
+    is refused (409)."""
+    category = db.get_or_404(Category, category_id)
+    form = CategoryEditForm(obj=category)
+    return edit_page(
+        form,
+        category,
+        lambda version: services.save_category(
+            category,
+            current_user,
+            name_th=form.name_th.data,
+            name_en=form.name_en.data,
+            active=form.active.data,
+            lock_version=version,
+        ),
+        template="proposals/category_form.html",
+        done=_("The category has been saved."),
+        back=url_for(".categories"),
+        place=lambda form, error: _refuse(form, error, "name_th"),
+        category=category,
+    )

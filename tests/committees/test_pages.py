@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from registry.auth.models import Role
 from registry.committees.models import Committee, Membership
 from registry.db import db
+from tests.conftest import read_version
 
 from .conftest import START
 
@@ -77,9 +78,9 @@ def test_editing_to_a_cycle_is_refused(app, client, sign_in, make_committee):
     top = make_committee()
     middle = make_committee(kind="subcommittee", parent_id=top)
     bottom = make_committee(kind="working_group", parent_id=middle)
-    with client.get(f"/committees/{middle}/edit") as response:
-        assert response.status_code == 200
-    data = COMMITTEE | {"kind": "subcommittee", "parent_id": str(bottom), "name_th": "อนุกรรมการ"}
+    version = read_version(client, f"/committees/{middle}/edit")
+    data = COMMITTEE | version
+    data |= {"kind": "subcommittee", "parent_id": str(bottom), "name_th": "อนุกรรมการ"}
     with client.post(f"/committees/{middle}/edit", data=data) as response:
         assert response.status_code == 422
         assert 'id="parent_id-error"' in response.get_data(as_text=True)
@@ -123,14 +124,13 @@ def test_appointing_and_ending_a_seat_on_the_pages(
     current = html.split('id="members-heading"', 1)[1].split('id="past-heading"', 1)[0]
     assert "สมศรี" in current
     url = f"/committees/{committee_id}/members/{seat.id}/end"
-    with client.get(url) as response:
-        assert response.status_code == 200
-    with client.post(url, data={"ended_on": "2023-12-01", "reason": "ลาออก"}) as response:
+    version = read_version(client, url)
+    with client.post(url, data={"ended_on": "2023-12-01", "reason": "ลาออก"} | version) as response:
         assert response.status_code == 422
         assert 'id="ended_on-error"' in response.get_data(as_text=True)
-    with client.post(url, data={"ended_on": "2024-03-01", "reason": ""}) as response:
+    with client.post(url, data={"ended_on": "2024-03-01", "reason": ""} | version) as response:
         assert response.status_code == 422
-    with client.post(url, data={"ended_on": "2024-03-01", "reason": "ลาออก"}) as response:
+    with client.post(url, data={"ended_on": "2024-03-01", "reason": "ลาออก"} | version) as response:
         assert response.status_code == 302
     with client.get(f"/committees/{committee_id}") as response:
         html = response.get_data(as_text=True)
@@ -174,11 +174,11 @@ def test_dissolving_on_the_page(app, client, sign_in, make_committee, make_conta
     committee_id = make_committee()
     seat_id = appoint(committee_id, make_contact())
     url = f"/committees/{committee_id}/dissolve"
-    with client.get(url) as response:
-        assert response.status_code == 200
-    with client.post(url, data={"dissolved_on": "2023-01-01", "reason": "ครบวาระ"}) as response:
+    version = read_version(client, url)
+    data = {"dissolved_on": "2023-01-01", "reason": "ครบวาระ"} | version
+    with client.post(url, data=data) as response:
         assert response.status_code == 422
-    with client.post(url, data={"dissolved_on": "2024-06-01", "reason": "ครบวาระ"}) as response:
+    with client.post(url, data=data | {"dissolved_on": "2024-06-01"}) as response:
         assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Committee, committee_id).dissolved_on == date(2024, 6, 1)

@@ -11,6 +11,7 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import Role
 from registry.db import db
 from registry.organisations.models import Contact, OrganisationStatus, PdpaBasis
+from tests.conftest import read_version
 
 GOOD = {
     "title": "ดร.",
@@ -146,9 +147,12 @@ def test_no_contacts_are_added_to_an_inactive_organisation(
 def test_staff_edit_a_contact(client, sign_in, make_contact, fetch, contact_events):
     sign_in(Role.STAFF)
     contact_id = make_contact(position="เลขาธิการ")
+    url = f"/organisations/contacts/{contact_id}/edit"
     response = client.post(
-        f"/organisations/contacts/{contact_id}/edit",
-        data=GOOD | {"position": "นายกสมาคม", "pdpa_basis": "contract", "consent_date": ""},
+        url,
+        data=GOOD
+        | read_version(client, url)
+        | {"position": "นายกสมาคม", "pdpa_basis": "contract", "consent_date": ""},
     )
     assert response.status_code == 302
     contact = fetch(Contact, contact_id)
@@ -194,9 +198,8 @@ def test_a_representative_keeps_their_own_contacts(
     response = client.post(f"/organisations/{organisation_id}/contacts/new", data=GOOD)
     assert response.status_code == 302
     assert ("ดร.สมชาย ใจดี", "somchai@example.or.th") in contacts_of(organisation_id)
-    response = client.post(
-        f"/organisations/contacts/{contact_id}/edit", data=GOOD | {"first_name": "วิชัย"}
-    )
+    url = f"/organisations/contacts/{contact_id}/edit"
+    response = client.post(url, data=GOOD | read_version(client, url) | {"first_name": "วิชัย"})
     assert response.status_code == 302
     assert fetch(Contact, contact_id).first_name == "วิชัย"
 
@@ -289,9 +292,9 @@ def test_the_list_search_follows_a_persons_name_as_it_changes(
             return "สมาคมค้นหาตามชื่อคน" in page.get_data(as_text=True)
 
     assert found("บุญมา ใจ") and found("นางสาวบุญ")
+    url = f"/organisations/contacts/{contact_id}/edit"
     client.post(
-        f"/organisations/contacts/{contact_id}/edit",
-        data=GOOD | {"first_name": "บุญส่ง", "last_name": "ใจงาม"},
+        url, data=GOOD | read_version(client, url) | {"first_name": "บุญส่ง", "last_name": "ใจงาม"}
     ).close()
     assert found("บุญส่ง") and not found("บุญมา")
     client.post(f"/organisations/contacts/{contact_id}/erase").close()

@@ -12,6 +12,7 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import Role
 from registry.db import db
 from registry.organisations.models import Contact, OrganisationKind, OrganisationStatus
+from tests.conftest import read_version
 
 PROFILE = {
     "name_th": "สมาคมไทยไอโอทีทดสอบ",
@@ -125,6 +126,11 @@ def test_my_association_asks_for_a_sign_in(client):
 # --- editing -----------------------------------------------------------------------------
 
 
+def _version(client) -> dict:
+    """The version the profile form carries, as the browser sends it back."""
+    return read_version(client, "/organisations/mine/edit")
+
+
 def test_the_representative_edits_the_profile_and_the_change_is_audited(
     app, client, representative, own, get_organisation, audit_events
 ):
@@ -134,7 +140,7 @@ def test_the_representative_edits_the_profile_and_the_change_is_audited(
     for staff_only in ("kind", "status", "registration_number", "notes"):
         assert f'name="{staff_only}"' not in page
 
-    response = client.post("/organisations/mine/edit", data=PROFILE)
+    response = client.post("/organisations/mine/edit", data=PROFILE | _version(client))
     assert response.status_code == 302
     assert response.headers["Location"] == "/organisations/mine"
     organisation = get_organisation(own)
@@ -168,7 +174,7 @@ def test_staff_only_fields_sent_anyway_are_ignored(client, representative, own, 
         "registration_number": "FORGED-9",
         "notes": "เขียนทับ",
     }
-    assert client.post("/organisations/mine/edit", data=data).status_code == 302
+    assert client.post("/organisations/mine/edit", data=data | _version(client)).status_code == 302
     organisation = get_organisation(own)
     assert organisation.kind is OrganisationKind.ASSOCIATION
     assert organisation.status is OrganisationStatus.ACTIVE
@@ -193,7 +199,8 @@ def test_bad_values_are_refused_at_the_field_and_nothing_is_saved(
     client, representative, own, get_organisation, audit_events, field, value, message
 ):
     before = audit_events(own)
-    with client.post("/organisations/mine/edit", data=PROFILE | {field: value}) as response:
+    data = PROFILE | _version(client) | {field: value}
+    with client.post("/organisations/mine/edit", data=data) as response:
         assert response.status_code == 422
         page = response.get_data(as_text=True)
     assert message in field_error(page, field), page[-2000:]
@@ -206,7 +213,8 @@ def test_bad_values_are_refused_at_the_field_and_nothing_is_saved(
 def test_a_name_already_registered_is_refused_without_a_link_to_the_other_record(
     client, representative, own, other, get_organisation
 ):
-    with client.post("/organisations/mine/edit", data=PROFILE | {"name_th": "สมาคมลับอื่น"}) as r:
+    data = PROFILE | _version(client) | {"name_th": "สมาคมลับอื่น"}
+    with client.post("/organisations/mine/edit", data=data) as r:
         assert r.status_code == 422
         page = r.get_data(as_text=True)
     assert "ลงทะเบียนไว้แล้ว" in field_error(page, "name_th")

@@ -10,7 +10,7 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import Role, User
 from registry.db import db
 from registry.organisations.models import ERASED_NAME, Contact, Invitation
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, read_version
 
 
 def _events(app, **where) -> list[AuditEvent]:
@@ -27,7 +27,7 @@ def test_staff_download_everything_held_about_a_person(client, sign_in, make_con
     client.post(f"/organisations/contacts/{contact_id}/edit", data={
         "title": "นาง", "first_name": "สมหญิง", "last_name": "รักไทย", "position": "อุปนายก",
         "email": "somying@example.or.th", "phone": "0812345678", "pdpa_basis": "contract",
-    })  # fmt: skip
+    } | read_version(client, f"/organisations/contacts/{contact_id}/edit"))  # fmt: skip
     with client.get(f"/organisations/contacts/{contact_id}/personal-data.json") as response:
         assert response.status_code == 200
         assert response.mimetype == "application/json"
@@ -74,7 +74,7 @@ def test_erasing_a_person_anonymises_them_and_keeps_the_history(
     client.post(f"/organisations/contacts/{contact_id}/edit", data={
         "first_name": "สมหญิง", "last_name": "รักษ์ไทย", "email": "somying@example.or.th",
         "pdpa_basis": "legitimate_interest",
-    })  # fmt: skip
+    } | read_version(client, f"/organisations/contacts/{contact_id}/edit"))  # fmt: skip
     response = client.post(f"/organisations/contacts/{contact_id}/erase")
     assert response.status_code == 302
     contact = fetch(Contact, contact_id)

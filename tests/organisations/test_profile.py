@@ -36,10 +36,15 @@ def _find(app, name_th: str) -> Organisation | None:
 
 
 def _profile(organisation_id, get_organisation) -> dict:
-    """The edit form's data for an existing organisation, as it stands."""
+    """The edit form's data for an existing organisation, as it stands (with the version
+    the form carries)."""
     organisation = get_organisation(organisation_id)
     data = {name: getattr(organisation, name) or "" for name in NEW}
-    return data | {"kind": organisation.kind.value, "status": organisation.status.value}
+    return data | {
+        "kind": organisation.kind.value,
+        "status": organisation.status.value,
+        "lock_version": str(organisation.lock_version),
+    }
 
 
 def test_staff_register_an_organisation_and_the_change_is_audited(

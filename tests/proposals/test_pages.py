@@ -21,6 +21,7 @@ from registry.proposals.models import (
     Proposal,
     ProposalStatus,
 )
+from tests.conftest import read_version
 
 from .conftest import PDF
 
@@ -95,22 +96,26 @@ def test_a_representative_submits_for_their_own_association_whatever_the_form_sa
 
 
 def test_the_association_edits_while_submitted_then_is_sent_back(
-    client, sign_in, submit, association, details, call, staff
+    client, sign_in, submit, association, details, call, staff, read
 ):
     rep = sign_in("representative", organisation_id=association)
     proposal = submit(association, by=rep)
-    response = client.post(f"/proposals/{proposal}/edit", data=form_data(details, title="ใหม่"))
+    url = f"/proposals/{proposal}/edit"
+    response = client.post(url, data=form_data(details, title="ใหม่") | read_version(client, url))
     assert response.status_code == 302
     response.close()
     from registry.proposals import services
 
+    opened = read_version(client, url)
     call(services.change_status, proposal, staff, to="screening", reason="คัดกรอง")
-    response = client.get(f"/proposals/{proposal}/edit")
+    response = client.get(url)
     assert response.status_code == 302
     response.close()
-    response = client.post(f"/proposals/{proposal}/edit", data=form_data(details, title="x"))
-    assert response.status_code == 302  # sent back to the page, nothing changed
-    response.close()
+    # The form opened before screening began is refused, saying so; nothing changed.
+    response = client.post(url, data=form_data(details, title="x") | opened)
+    assert response.status_code == 409
+    assert "In screening" in body(response)
+    assert read(proposal).title == "ใหม่"
 
 
 def test_another_association_gets_not_found_on_edit_and_withdraw(
@@ -370,18 +375,21 @@ def test_the_status_form_refuses_an_impossible_step_and_takes_a_possible_one(
     sign_in("staff")
     page = body(client.get(f"/proposals/{screened}/status"))
     assert 'value="rejected"' in page and 'value="completed"' not in page
+    version = read_version(client, f"/proposals/{screened}/status")
     response = client.post(
-        f"/proposals/{screened}/status", data={"status": "completed", "reason": "ข้ามขั้น"}
+        f"/proposals/{screened}/status",
+        data={"status": "completed", "reason": "ข้ามขั้น"} | version,
     )
     assert response.status_code == 422
     assert "cannot be moved to" in body(response)
-    response = client.post(f"/proposals/{screened}/status", data={"status": "rejected",
-                                                                  "reason": ""})  # fmt: skip
+    response = client.post(
+        f"/proposals/{screened}/status", data={"status": "rejected", "reason": ""} | version
+    )
     assert response.status_code == 422
     assert read(screened).status is S.SCREENING
     response = client.post(
         f"/proposals/{screened}/status",
-        data={"status": "rejected", "reason": "ไม่อยู่ในขอบเขตของศูนย์"},
+        data={"status": "rejected", "reason": "ไม่อยู่ในขอบเขตของศูนย์"} | version,
     )
     assert response.status_code == 302
     response.close()
@@ -393,9 +401,11 @@ def test_the_status_form_refuses_an_impossible_step_and_takes_a_possible_one(
 def test_the_owner_withdraws_through_the_page(client, sign_in, submit, association, read):
     rep = sign_in("representative", organisation_id=association)
     proposal = submit(association, by=rep)
-    with client.post(f"/proposals/{proposal}/withdraw", data={"reason": ""}) as response:
+    url = f"/proposals/{proposal}/withdraw"
+    version = read_version(client, url)
+    with client.post(url, data={"reason": ""} | version) as response:
         assert response.status_code == 422
-    with client.post(f"/proposals/{proposal}/withdraw", data={"reason": "ยื่นซ้ำ"}) as response:
+    with client.post(url, data={"reason": "ยื่นซ้ำ"} | version) as response:
         assert response.status_code == 302
     assert read(proposal).status is S.WITHDRAWN
 
