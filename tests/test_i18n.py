@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 import pytest
 
 from registry.i18n import be_year, format_date, format_time, thai_digits
-from tests.conftest import sign_in_client
+from tests.conftest import read_version, sign_in_client
 
 
 @pytest.mark.parametrize(
@@ -71,10 +71,11 @@ def test_the_language_choice_is_remembered_for_the_user(app, client, sign_in, ge
 
 def test_thai_numerals_setting_changes_dates_on_pages(client, sign_in):
     sign_in("admin")
-    assert client.post("/admin/settings/", data={"thai_numerals": "y"}).status_code == 302
+    data = {"thai_numerals": "y"} | read_version(client, "/admin/settings/")
+    assert client.post("/admin/settings/", data=data).status_code == 302
     body = client.get("/").get_data(as_text=True)
     assert "๒๕" in body  # the Buddhist-Era year in Thai digits
-    client.post("/admin/settings/", data={})
+    client.post("/admin/settings/", data=read_version(client, "/admin/settings/"))
     assert "๒๕" not in client.get("/").get_data(as_text=True)
 
 

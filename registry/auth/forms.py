@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, Length, Optional
 
-from ..forms import CreateForm, strip
+from ..forms import CreateForm, VersionedForm, strip
 from ..forms import email as _email
 from ..forms import required as _required
 from ..security import one_line
@@ -74,6 +74,10 @@ class UserForm(FlaskForm):
         validators=[Optional()],
     )
     submit = SubmitField(_l("Save"))
+
+
+class UserEditForm(VersionedForm, UserForm):
+    """An account as the administrator changes it: with the version it was read at."""
 
 
 class NewUserForm(CreateForm, UserForm):

@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import make_transient_to_detached
 
-from .. import audit, cache, mail, submissions
+from .. import audit, cache, mail, submissions, versions
 from ..db import db, utcnow
 from ..rules import RuleError
 from .models import LoginAttempt, Role, User, UserSession
@@ -363,21 +363,34 @@ def create_user(
     return user
 
 
-def update_user(user: User, *, full_name: str, email: str, role: Role, organisation_id, actor):
-    """Change an account's name, email, role or organisation."""
-    email = normalise_email(email)
-    other = find_user_by_email(email)
-    if other is not None and other.id != user.id:
-        raise AccountError(_("An account with this email already exists."), "email")
-    _check_role_and_organisation(role, organisation_id)
-    if user.id == getattr(actor, "id", None) and role is not Role.ADMIN:
-        raise AccountError(_("You cannot take the administrator role away from yourself."), "role")
-    with audit.change(user, actor, "updated"):
-        user.full_name = full_name.strip()
-        user.email = email
-        user.role = role
-        user.organisation_id = organisation_id if role is Role.REPRESENTATIVE else None
-    db.session.commit()
+def update_user(
+    user: User,
+    *,
+    full_name: str,
+    email: str,
+    role: Role,
+    organisation_id,
+    actor,
+    lock_version: int | None = None,
+):
+    """Change an account's name, email, role or organisation. ``lock_version``: the version
+    the form was read at; a save from an older one is refused."""
+    with versions.saving(user, lock_version):
+        email = normalise_email(email)
+        other = find_user_by_email(email)
+        if other is not None and other.id != user.id:
+            raise AccountError(_("An account with this email already exists."), "email")
+        _check_role_and_organisation(role, organisation_id)
+        if user.id == getattr(actor, "id", None) and role is not Role.ADMIN:
+            raise AccountError(
+                _("You cannot take the administrator role away from yourself."), "role"
+            )
+        with audit.change(user, actor, "updated"):
+            user.full_name = full_name.strip()
+            user.email = email
+            user.role = role
+            user.organisation_id = organisation_id if role is Role.REPRESENTATIVE else None
+        db.session.commit()
 
 
 def deactivate_user(user: User, actor) -> None:

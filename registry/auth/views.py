@@ -13,7 +13,7 @@ from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..organisations.models import Organisation
 from ..security import renewal_due, safe_next
-from ..web import confirmed_action
+from ..web import confirmed_action, edit_page
 from . import services
 from .forms import (
     ROLE_LABELS,
@@ -21,7 +21,7 @@ from .forms import (
     NewUserForm,
     ResetPasswordForm,
     SignInForm,
-    UserForm,
+    UserEditForm,
 )
 from .models import Role, User
 from .permissions import permission_required, public, signed_in
@@ -178,33 +178,30 @@ def new_user():
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @permission_required("users.manage")
 def edit_user(user_id: int):
-    """Change an account's details."""
+    """Change an account's details; a save from an outdated form is refused (409)."""
     user = db.get_or_404(User, user_id)
-    form = UserForm(obj=user, data={"role": user.role.value})
+    form = UserEditForm(obj=user, data={"role": user.role.value})
     form.organisation_id.choices = _organisation_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_user(
-                user,
-                full_name=form.full_name.data,
-                email=form.email.data,
-                role=Role(form.role.data),
-                organisation_id=form.organisation_id.data,
-                actor=current_user,
-            )
-        except services.AccountError as error:
-            db.session.rollback()
-            attach_error(form, error, "email")
-        else:
-            flash(_("The account has been saved."), "success")
-            return redirect(url_for(".users"))
-    return render_template(
-        "auth/user_form.html",
-        form=form,
+    return edit_page(
+        form,
+        user,
+        lambda version: services.update_user(
+            user,
+            full_name=form.full_name.data,
+            email=form.email.data,
+            role=Role(form.role.data),
+            organisation_id=form.organisation_id.data,
+            actor=current_user,
+            lock_version=version,
+        ),
+        template="auth/user_form.html",
+        done=_("The account has been saved."),
+        back=url_for(".users"),
+        default_field="email",
         user=user,
         reset_form=ResetPasswordForm(),
         confirm_form=ConfirmForm(),
-    ), 422 if form.errors else 200
+    )
 
 
 @bp.post("/admin/users/<int:user_id>/deactivate")

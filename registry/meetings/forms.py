@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..agreements.forms import plausible_year
-from ..forms import CreateForm, required, strip
+from ..forms import CreateForm, VersionedForm, required, strip
 from .models import AgendaSection, AttendanceKind, MeetingStatus, Outcome
 
 STATUS_LABELS = {
@@ -130,8 +130,10 @@ class NewMeetingForm(CreateForm, MeetingForm):
     schedule one (and take one number)."""
 
 
-class CancelForm(FlaskForm):
-    """Cancelling a meeting: why."""
+class CancelForm(VersionedForm, FlaskForm):
+    """Cancelling a meeting: why (with the version of the meeting it was read at)."""
+
+    version_field_names = {"cancel_reason": "reason"}
 
     reason = _text(_l("Reason"), 2000, needed=True, area=True)
 
@@ -157,9 +159,14 @@ class NewItemForm(CreateForm, ItemForm):
 
 
 class SeatForm(Form):
-    """One sitting member's line of the attendance."""
+    """One sitting member's line of the attendance, with the version of the line it was read
+    at (empty: there was none)."""
+
+    #: The line's fields that this form names otherwise.
+    version_field_names = {"name": "substitute_name", "position": "substitute_position"}
 
     membership_id = HiddenField()
+    lock_version = HiddenField()
     kind = SelectField(
         _l("Attendance"),
         validate_choice=False,
@@ -174,13 +181,19 @@ class SeatForm(Form):
     substitute_position = _text(_l("Substitute's position"), 300)
 
 
-class AttendanceForm(FlaskForm):
-    """The attendance of every sitting member, saved in one go."""
+class AttendanceForm(VersionedForm, FlaskForm):
+    """The attendance of every sitting member, saved in one go; each line carries the version
+    it was read at, and a save over lines changed since is refused with the changes."""
+
+    #: The versions are the lines' own (``SeatForm.lock_version``), not one for the form.
+    lock_version = None
+    record_form = SeatForm
 
     seats = FieldList(FormField(SeatForm), min_entries=0, max_entries=500)
 
     def lines(self) -> list[dict]:
-        """The submitted lines, for the service (a seat id that is no number: None)."""
+        """The submitted lines, for the service (a seat id that is no number: None; the
+        version: 0 when the line had none, -1 when missing or garbled)."""
         lines = []
         for entry in self.seats:
             raw = (entry.membership_id.data or "").strip()
@@ -191,9 +204,20 @@ class AttendanceForm(FlaskForm):
                     "absence_reason": entry.absence_reason.data,
                     "name": entry.substitute_name.data,
                     "position": entry.substitute_position.data,
+                    "lock_version": _line_version(entry.lock_version.raw_data),
                 }
             )
         return lines
+
+    def refuse_as_outdated(self, error, lines_by_seat: dict) -> None:
+        """Show the lines changed since the form was read, keeping what the user typed, and
+        carry each line's version as it is now (``lines_by_seat``: seat id to line)."""
+        self.show_conflict(error)
+        for entry in self.seats:
+            raw = (entry.membership_id.data or "").strip()
+            line = lines_by_seat.get(int(raw)) if raw.isdigit() and len(raw) < 10 else None
+            entry.lock_version.data = str(line.lock_version) if line is not None else ""
+            entry.lock_version.raw_data = [entry.lock_version.data]
 
     def entry_for(self, membership_id: int | None):
         """The sub-form of a seat, to put a refusal at its field."""
@@ -211,15 +235,16 @@ class GuestForm(CreateForm, FlaskForm):
     organisation_name = _text(_l("Organisation"), 300)
 
 
-class HeldForm(FlaskForm):
-    """The times the meeting actually began and ended."""
+class HeldForm(VersionedForm, FlaskForm):
+    """The times the meeting actually began and ended (with the version of the meeting it was
+    read at)."""
 
     opened_at = _time(_l("Began at"), needed=True)
     closed_at = _time(_l("Ended at"))
 
 
-class MinutesForm(FlaskForm):
-    """The minutes' particulars."""
+class MinutesForm(VersionedForm, FlaskForm):
+    """The minutes' particulars (with the version of the meeting they were read at)."""
 
     opened_at = _time(_l("Began at"), needed=True)
     closed_at = _time(_l("Ended at"))
@@ -231,11 +256,12 @@ class MinutesForm(FlaskForm):
 
     def details(self) -> dict:
         """The submitted particulars, for the service."""
-        return {name: getattr(self, name).data for name in self._fields if name != "csrf_token"}
+        skip = {"csrf_token", "lock_version"}
+        return {name: getattr(self, name).data for name in self._fields if name not in skip}
 
 
-class ResolutionForm(FlaskForm):
-    """What the meeting resolved on an item."""
+class ResolutionForm(VersionedForm, FlaskForm):
+    """What the meeting resolved on an item (with the version of the item it was read at)."""
 
     resolution = _text(_l("Resolution"), 20000, needed=True, area=True)
     outcome = SelectField(
@@ -260,8 +286,9 @@ class ResolutionForm(FlaskForm):
         }
 
 
-class CertifyForm(FlaskForm):
-    """Certifying an earlier meeting's minutes, with the amendments made (if any)."""
+class CertifyForm(VersionedForm, FlaskForm):
+    """Certifying an earlier meeting's minutes, with the amendments made (if any), and the
+    version of the item it was read at."""
 
     changes = _text(_l("Amendments made by the meeting"), 20000, area=True)
     quorum_note = _text(_l("Note on the quorum"), 5000, area=True)
@@ -275,8 +302,8 @@ class ActionForm(CreateForm, FlaskForm):
     due_on = _date(_l("Due by"))
 
 
-class DoneForm(FlaskForm):
-    """The day an action item was done."""
+class DoneForm(VersionedForm, FlaskForm):
+    """The day an action item was done (with the version of the action item it was read at)."""
 
     done_on = _date(_l("Done on"), needed=True)
 
@@ -285,3 +312,64 @@ class AmendmentForm(CreateForm, FlaskForm):
     """A correction to certified minutes, recorded once however often the form is sent."""
 
     text = _text(_l("Correction"), 20000, needed=True, area=True)
+
+
+def _line_version(raw: list | None) -> int:
+    """An attendance line's version as sent: 0 for none (empty), -1 when missing or garbled."""
+    if not raw:
+        return -1
+    text = str(raw[0]).strip()
+    if not text:
+        return 0
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
+
+
+# --- the forms that edit a meeting or an item, and the labels of what others change --------------
+
+#: A meeting's fields that no form edits as such.
+MEETING_FIELD_LABELS = {
+    "status": _l("Status"),
+    "cancel_reason": _l("Reason for the cancellation"),
+    "number": _l("Meeting number"),
+    "year_be": _l("Year (B.E.)"),
+    "certified_on": _l("Minutes certified on"),
+    "certified_at_meeting_id": _l("Certified at meeting"),
+    "certification_changes": _l("Amendments made by the meeting"),
+    "invitations_sent_at": _l("Invitations sent"),
+}
+#: An agenda item's fields that no form edits as such.
+ITEM_FIELD_LABELS = {
+    "position": _l("Order on the agenda"),
+    "proposal_id": _l("Proposal"),
+}
+
+
+class MeetingEditForm(VersionedForm, MeetingForm):
+    """A meeting's date, times and place as they are changed: with the version they were
+    read at."""
+
+    record_form = MinutesForm
+    other_field_labels = MEETING_FIELD_LABELS
+    other_value_labels = {"status": STATUS_LABELS}
+
+
+class ItemEditForm(VersionedForm, ItemForm):
+    """An agenda item as it is changed: with the version it was read at."""
+
+    record_form = ResolutionForm
+    other_field_labels = ITEM_FIELD_LABELS
+    other_value_labels = {"section": SECTION_LABELS, "outcome": OUTCOME_LABELS}
+
+
+# The record's other fields, for the forms that change a meeting or an item in one respect.
+for _form in (CancelForm, HeldForm):
+    _form.record_form = MeetingEditForm
+MinutesForm.record_form = MeetingForm
+for _form in (MinutesForm, CancelForm, HeldForm):
+    _form.other_field_labels = MEETING_FIELD_LABELS
+    _form.other_value_labels = {"status": STATUS_LABELS}
+for _form in (ResolutionForm, CertifyForm):
+    _form.record_form = ItemEditForm
+    _form.other_field_labels = ITEM_FIELD_LABELS
+    _form.other_value_labels = {"section": SECTION_LABELS, "outcome": OUTCOME_LABELS}
+DoneForm.record_form = ActionForm

@@ -15,8 +15,9 @@ from datetime import date, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit, submissions
+from .. import audit, submissions, versions
 from ..audit.services import snapshot
 from ..committees.models import Committee, MemberRole, Membership
 from ..committees.queries import sitting_members
@@ -198,39 +199,45 @@ def schedule_meeting(
     return meeting
 
 
-def update_meeting(meeting: Meeting, *, actor, **details) -> None:
+def update_meeting(meeting: Meeting, *, actor, lock_version: int | None = None, **details) -> None:
     """Change a scheduled meeting's date, times or place; a move to another year renumbers it,
-    and attendance lines of seats not held on the new day are removed."""
-    if meeting.status is not MeetingStatus.SCHEDULED:
-        _ensure_editable(meeting)
-        raise MeetingError(_("Only a scheduled meeting can be changed."))
-    current = {key: getattr(meeting, key) for key in MEETING_FIELDS}
-    values = meeting_values(meeting.committee, current | details)
-    _lock(meeting.committee)
-    with audit.change(meeting, actor, "updated"):
-        year = be_year(values["held_on"])
-        if year != meeting.year_be:
-            meeting.year_be, meeting.number = year, _next_number(meeting.committee, year)
-        for key, value in values.items():
-            setattr(meeting, key, value)
-    sitting = {seat.id for seat in sitting_members(meeting.committee, meeting.held_on)}
-    for line in list(meeting.attendance):
-        if line.membership_id is not None and line.membership_id not in sitting:
-            _delete(line, actor)
-    db.session.commit()
+    and attendance lines of seats not held on the new day are removed. ``lock_version``: the
+    version the form was read at; a save from an older one is refused."""
+    with versions.saving(meeting, lock_version):
+        if meeting.status is not MeetingStatus.SCHEDULED:
+            _ensure_editable(meeting)
+            raise MeetingError(_("Only a scheduled meeting can be changed."))
+        current = {key: getattr(meeting, key) for key in MEETING_FIELDS}
+        values = meeting_values(meeting.committee, current | details)
+        _lock(meeting.committee)
+        with audit.change(meeting, actor, "updated"):
+            year = be_year(values["held_on"])
+            if year != meeting.year_be:
+                meeting.year_be, meeting.number = year, _next_number(meeting.committee, year)
+            for key, value in values.items():
+                setattr(meeting, key, value)
+        sitting = {seat.id for seat in sitting_members(meeting.committee, meeting.held_on)}
+        for line in list(meeting.attendance):
+            if line.membership_id is not None and line.membership_id not in sitting:
+                _delete(line, actor)
+        db.session.commit()
 
 
-def cancel_meeting(meeting: Meeting, actor, *, reason: str | None) -> None:
-    """Cancel a scheduled meeting; it keeps its number, and the reason is recorded."""
+def cancel_meeting(
+    meeting: Meeting, actor, *, reason: str | None, lock_version: int | None = None
+) -> None:
+    """Cancel a scheduled meeting; it keeps its number, and the reason is recorded.
+    ``lock_version``: the version the form was read at; one older is refused."""
     reason = _text(reason)
-    if MeetingStatus.CANCELLED not in TRANSITIONS[meeting.status]:
-        raise MeetingError(_("Only a scheduled meeting can be cancelled."))
-    if not reason:
-        raise MeetingError(_("Say why the meeting is cancelled."), "reason")
-    with audit.change(meeting, actor, "cancelled"):
-        meeting.status = MeetingStatus.CANCELLED
-        meeting.cancel_reason = reason
-    db.session.commit()
+    with versions.saving(meeting, lock_version):
+        if MeetingStatus.CANCELLED not in TRANSITIONS[meeting.status]:
+            raise MeetingError(_("Only a scheduled meeting can be cancelled."))
+        if not reason:
+            raise MeetingError(_("Say why the meeting is cancelled."), "reason")
+        with audit.change(meeting, actor, "cancelled"):
+            meeting.status = MeetingStatus.CANCELLED
+            meeting.cancel_reason = reason
+        db.session.commit()
 
 
 # --- the agenda ----------------------------------------------------------------------------------
@@ -302,25 +309,30 @@ def new_item(
     return item
 
 
-def update_item(item: AgendaItem, *, actor, section, title, body=None) -> None:
-    """Change an item's title, text or section (moved to the end of a new section)."""
+def update_item(
+    item: AgendaItem, *, actor, section, title, body=None, lock_version: int | None = None
+) -> None:
+    """Change an item's title, text or section (moved to the end of a new section).
+    ``lock_version``: the version the form was read at; a save from an older one is refused."""
     meeting = item.meeting
     _ensure_editable(meeting)
-    section = int(_section(section))
-    title, body = _item_text(title, body)
-    if section != item.section and (item.certifies_meeting_id or item.follows_item_id):
-        raise MeetingError(
-            _("This item was added from an earlier meeting; it stays in its section."), "section"
-        )
-    old_section = item.section
-    with audit.change(item, actor, "updated"):
+    with versions.saving(item, lock_version):
+        section = int(_section(section))
+        title, body = _item_text(title, body)
+        if section != item.section and (item.certifies_meeting_id or item.follows_item_id):
+            raise MeetingError(
+                _("This item was added from an earlier meeting; it stays in its section."),
+                "section",
+            )
+        old_section = item.section
+        with audit.change(item, actor, "updated"):
+            if section != old_section:
+                item.position = _next_position(meeting, section)
+                item.section = section
+            item.title, item.body = title, body
         if section != old_section:
-            item.position = _next_position(meeting, section)
-            item.section = section
-        item.title, item.body = title, body
-    if section != old_section:
-        _renumber(meeting, old_section, actor)
-    db.session.commit()
+            _renumber(meeting, old_section, actor)
+        db.session.commit()
 
 
 def move_item(item: AgendaItem, actor, *, direction: str) -> None:
@@ -552,10 +564,12 @@ def record_attendance(meeting: Meeting, *, actor, lines: list[dict]) -> None:
     """Record, in one go, how each sitting member took part: present, absent (with the
     reason) or represented by a substitute (name and position). A seat left blank is not
     recorded. A seat that is not held on the meeting day is refused: add that person as a
-    guest."""
+    guest. A line may carry ``lock_version``, the version of the seat's line the form was
+    read at (0: it had none; None: not checked): when one was changed since, nothing is saved
+    (``versions.ConflictError``, with who changed which line)."""
     _ensure_editable(meeting)
     seats = {seat.id: seat for seat in sitting_members(meeting.committee, meeting.held_on)}
-    checked: dict[int, dict] = {}
+    read_at: dict[int, int | None] = {}
     for line in lines:
         seat_id = line.get("membership_id")
         seat = seats.get(seat_id) if isinstance(seat_id, int) else None
@@ -566,9 +580,22 @@ def record_attendance(meeting: Meeting, *, actor, lines: list[dict]) -> None:
                 "kind",
                 seat_id if isinstance(seat_id, int) else None,
             )  # fmt: skip
-        if seat.id in checked:
+        if seat.id in read_at:
             raise AttendanceError(_("Each member is listed once."), "kind", seat.id)
-        checked[seat.id] = _member_line(seat, line)
+        read_at[seat.id] = line.get("lock_version")
+    refusal = _outdated_lines(meeting, seats, read_at)
+    if refusal is not None:
+        raise refusal
+    checked = {line["membership_id"]: _member_line(seats[line["membership_id"]], line)
+               for line in lines}  # fmt: skip
+    try:
+        _write_attendance(meeting, actor, checked)
+    except StaleDataError:
+        db.session.rollback()
+        raise _outdated_lines(meeting, seats, read_at) or versions.ConflictError() from None
+
+
+def _write_attendance(meeting: Meeting, actor, checked: dict[int, dict]) -> None:
     existing = {line.membership_id: line for line in meeting.attendance if line.membership_id}
     for seat_id, values in checked.items():
         line = existing.get(seat_id)
@@ -585,6 +612,32 @@ def record_attendance(meeting: Meeting, *, actor, lines: list[dict]) -> None:
             for key, value in values.items():
                 setattr(line, key, value)
     db.session.commit()
+
+
+def _outdated_lines(
+    meeting: Meeting, seats: dict[int, Membership], read_at: dict[int, int | None]
+) -> versions.ConflictError | None:
+    """The refusal of an attendance read before some of its lines changed (None: all as
+    read): each changed line's saves since, named by its member."""
+    existing = {line.membership_id: line for line in meeting.attendance if line.membership_id}
+    refusal = None
+    for seat_id, version in read_at.items():
+        line = existing.get(seat_id)
+        if version is None or version == (line.lock_version if line is not None else 0):
+            continue
+        subject = seats[seat_id].contact.full_name
+        if version < 0:
+            found = versions.ConflictError(known=False)
+        elif line is None:
+            match = {"meeting_id": meeting.id, "membership_id": seat_id}
+            found = versions.ConflictError(
+                versions.removal(Attendance.__tablename__, match, subject=subject)
+            )
+        else:
+            changes, more = versions.changes_since(line, version, subject=subject)
+            found = versions.ConflictError(changes, more=more)
+        refusal = found if refusal is None else refusal + found
+    return refusal
 
 
 def add_guest(
@@ -646,49 +699,60 @@ def secretary_seat(meeting: Meeting) -> Membership | None:
     return next((seat for seat in seats if seat.role is MemberRole.SECRETARY), None)
 
 
-def mark_held(meeting: Meeting, actor, *, opened_at: time | None, closed_at: time | None) -> None:
+def mark_held(
+    meeting: Meeting,
+    actor,
+    *,
+    opened_at: time | None,
+    closed_at: time | None,
+    lock_version: int | None = None,
+) -> None:
     """Record that the meeting took place, with the times it began and ended; the minute-taker
-    defaults to the committee's secretary."""
-    if MeetingStatus.HELD not in TRANSITIONS[meeting.status]:
-        _ensure_editable(meeting)
-        raise MeetingError(_("Only a scheduled meeting can be marked as held."))
-    if meeting.held_on > today():
-        raise MeetingError(
-            _("The meeting is on %(day)s; it can be marked as held from that day.",
-              day=format_date(meeting.held_on)),
-            "opened_at",
-        )  # fmt: skip
-    _times(opened_at, closed_at, needed=True)
-    seat = secretary_seat(meeting) if not meeting.minute_taker_name else None
-    with audit.change(meeting, actor, "marked held"):
-        meeting.status = MeetingStatus.HELD
-        meeting.opened_at, meeting.closed_at = opened_at, closed_at
-        if seat is not None:
-            meeting.minute_taker_name = seat.contact.full_name
-            meeting.minute_taker_position = seat.title_th
-    db.session.commit()
+    defaults to the committee's secretary. ``lock_version``: the version the form was read
+    at; one older is refused."""
+    with versions.saving(meeting, lock_version):
+        if MeetingStatus.HELD not in TRANSITIONS[meeting.status]:
+            _ensure_editable(meeting)
+            raise MeetingError(_("Only a scheduled meeting can be marked as held."))
+        if meeting.held_on > today():
+            raise MeetingError(
+                _("The meeting is on %(day)s; it can be marked as held from that day.",
+                  day=format_date(meeting.held_on)),
+                "opened_at",
+            )  # fmt: skip
+        _times(opened_at, closed_at, needed=True)
+        seat = secretary_seat(meeting) if not meeting.minute_taker_name else None
+        with audit.change(meeting, actor, "marked held"):
+            meeting.status = MeetingStatus.HELD
+            meeting.opened_at, meeting.closed_at = opened_at, closed_at
+            if seat is not None:
+                meeting.minute_taker_name = seat.contact.full_name
+                meeting.minute_taker_position = seat.title_th
+        db.session.commit()
 
 
-def update_minutes(meeting: Meeting, *, actor, **details) -> None:
+def update_minutes(meeting: Meeting, *, actor, lock_version: int | None = None, **details):
     """Change the minutes' particulars: when the meeting began and ended, who took and who
-    reviewed the minutes, and the note on the quorum."""
-    _ensure_held(meeting)
-    limits = {"minute_taker_name": 200, "reviewer_name": 200, "quorum_note": 5000}
-    values = {}
-    for key in MINUTES_FIELDS:
-        value = details.get(key, getattr(meeting, key))
-        values[key] = value if key in ("opened_at", "closed_at") else (
-            _limited(value, limits.get(key, 300), key)
-        )  # fmt: skip
-    _times(values["opened_at"], values["closed_at"], needed=True)
-    if values["reviewer_position"] and not values["reviewer_name"]:
-        raise MeetingError(_("Enter the reviewer's name."), "reviewer_name")
-    if values["minute_taker_position"] and not values["minute_taker_name"]:
-        raise MeetingError(_("Enter the minute-taker's name."), "minute_taker_name")
-    with audit.change(meeting, actor, "updated"):
-        for key, value in values.items():
-            setattr(meeting, key, value)
-    db.session.commit()
+    reviewed the minutes, and the note on the quorum. ``lock_version``: the version the form
+    was read at; a save from an older one is refused."""
+    with versions.saving(meeting, lock_version):
+        _ensure_held(meeting)
+        limits = {"minute_taker_name": 200, "reviewer_name": 200, "quorum_note": 5000}
+        values = {}
+        for key in MINUTES_FIELDS:
+            value = details.get(key, getattr(meeting, key))
+            values[key] = value if key in ("opened_at", "closed_at") else (
+                _limited(value, limits.get(key, 300), key)
+            )  # fmt: skip
+        _times(values["opened_at"], values["closed_at"], needed=True)
+        if values["reviewer_position"] and not values["reviewer_name"]:
+            raise MeetingError(_("Enter the reviewer's name."), "reviewer_name")
+        if values["minute_taker_position"] and not values["minute_taker_name"]:
+            raise MeetingError(_("Enter the minute-taker's name."), "minute_taker_name")
+        with audit.change(meeting, actor, "updated"):
+            for key, value in values.items():
+                setattr(meeting, key, value)
+        db.session.commit()
 
 
 def mark_minutes_drafted(meeting: Meeting, actor) -> None:
@@ -761,89 +825,99 @@ def record_resolution(
     votes_against: int | None = None,
     votes_abstain: int | None = None,
     quorum_note: str | None = None,
+    lock_version: int | None = None,
 ) -> None:
-    """Record what the meeting resolved on an item (มติที่ประชุม), its outcome and any votes."""
-    meeting = item.meeting
-    _ensure_held(meeting)
-    resolution = _text(resolution)
-    if not resolution:
-        raise MeetingError(_("Enter the resolution."), "resolution")
-    if len(resolution) > 20000:
-        raise MeetingError(_("At most %(max)d characters.", max=20000), "resolution")
-    try:
-        outcome = Outcome(outcome)
-    except ValueError:
-        raise MeetingError(_("Choose the outcome."), "outcome") from None
-    if item.certifies_meeting is not None:
-        if item.certifies_meeting.certified_at_meeting_id == meeting.id:
-            raise MeetingError(
-                _("These minutes were certified at this meeting; the resolution follows from "
-                  "the certification."),
-                "resolution",
-            )  # fmt: skip
-        if outcome not in NOT_CERTIFYING:
-            raise MeetingError(
-                _("To certify the minutes use “Certify the minutes”; here only deferred or "
-                  "rejected can be recorded."),
-                "outcome",
-            )  # fmt: skip
-    votes = {
-        "votes_for": votes_for,
-        "votes_against": votes_against,
-        "votes_abstain": votes_abstain,
-    }
-    _votes(votes, quorum(meeting).sitting)
-    _quorum_note(meeting, quorum_note, actor)
-    with audit.change(item, actor, "recorded resolution"):
-        item.resolution = resolution
-        item.outcome = outcome
-        for key, value in votes.items():
-            setattr(item, key, value)
-    db.session.commit()
+    """Record what the meeting resolved on an item (มติที่ประชุม), its outcome and any votes.
+    ``lock_version``: the version of the item the form was read at; one older is refused."""
+    with versions.saving(item, lock_version):
+        meeting = item.meeting
+        _ensure_held(meeting)
+        resolution = _text(resolution)
+        if not resolution:
+            raise MeetingError(_("Enter the resolution."), "resolution")
+        if len(resolution) > 20000:
+            raise MeetingError(_("At most %(max)d characters.", max=20000), "resolution")
+        try:
+            outcome = Outcome(outcome)
+        except ValueError:
+            raise MeetingError(_("Choose the outcome."), "outcome") from None
+        if item.certifies_meeting is not None:
+            if item.certifies_meeting.certified_at_meeting_id == meeting.id:
+                raise MeetingError(
+                    _("These minutes were certified at this meeting; the resolution follows from "
+                      "the certification."),
+                    "resolution",
+                )  # fmt: skip
+            if outcome not in NOT_CERTIFYING:
+                raise MeetingError(
+                    _("To certify the minutes use “Certify the minutes”; here only deferred or "
+                      "rejected can be recorded."),
+                    "outcome",
+                )  # fmt: skip
+        votes = {
+            "votes_for": votes_for,
+            "votes_against": votes_against,
+            "votes_abstain": votes_abstain,
+        }
+        _votes(votes, quorum(meeting).sitting)
+        _quorum_note(meeting, quorum_note, actor)
+        with audit.change(item, actor, "recorded resolution"):
+            item.resolution = resolution
+            item.outcome = outcome
+            for key, value in votes.items():
+                setattr(item, key, value)
+        db.session.commit()
 
 
 def certify_minutes(
-    item: AgendaItem, *, actor, changes: str | None = None, quorum_note: str | None = None
+    item: AgendaItem,
+    *,
+    actor,
+    changes: str | None = None,
+    quorum_note: str | None = None,
+    lock_version: int | None = None,
 ) -> None:
     """Certify, at this (held) meeting, the earlier meeting's minutes the section-2 item names,
-    with or without amendments. The earlier minutes are locked from then on."""
-    certifying = item.meeting
-    earlier = item.certifies_meeting
-    if earlier is None:
-        raise MeetingError(_("This item does not certify the minutes of an earlier meeting."))
-    _ensure_editable(certifying)
-    if not certifying.was_held:
-        raise MeetingError(
-            _("Minutes are certified at a meeting that has been held; mark this meeting as "
-              "held first.")
-        )  # fmt: skip
-    if earlier.status is MeetingStatus.MINUTES_CERTIFIED:
-        raise MeetingError(_("Those minutes have already been certified."))
-    if not earlier.was_held:
-        raise MeetingError(_("That meeting was not held; it has no minutes to certify."))
-    if earlier.status is not MeetingStatus.MINUTES_DRAFTED:
-        raise MeetingError(_("The minutes of that meeting have not been drafted yet."))
-    if earlier.committee_id != certifying.committee_id or earlier.held_on > certifying.held_on:
-        raise MeetingError(_("Minutes are certified at a later meeting of the same committee."))
-    changes = _text(changes)
-    if changes and len(changes) > 20000:
-        raise MeetingError(_("At most %(max)d characters.", max=20000), "changes")
-    _quorum_note(certifying, quorum_note, actor)
-    with audit.change(earlier, actor, "certified minutes"):
-        earlier.status = MeetingStatus.MINUTES_CERTIFIED
-        earlier.certified_at_meeting_id = certifying.id
-        earlier.certified_on = certifying.held_on
-        earlier.certification_changes = changes
-    with audit.change(item, actor, "recorded resolution"):
-        if changes:
-            item.resolution = CERTIFIED_WITH_CHANGES_TH.format(
-                number=earlier.number_label, changes=changes
-            )
-            item.outcome = Outcome.APPROVED_WITH_CHANGES
-        else:
-            item.resolution = CERTIFIED_TH.format(number=earlier.number_label)
-            item.outcome = Outcome.APPROVED
-    db.session.commit()
+    with or without amendments. The earlier minutes are locked from then on. ``lock_version``:
+    the version of the item the form was read at; one older is refused."""
+    with versions.saving(item, lock_version):
+        certifying = item.meeting
+        earlier = item.certifies_meeting
+        if earlier is None:
+            raise MeetingError(_("This item does not certify the minutes of an earlier meeting."))
+        _ensure_editable(certifying)
+        if not certifying.was_held:
+            raise MeetingError(
+                _("Minutes are certified at a meeting that has been held; mark this meeting as "
+                  "held first.")
+            )  # fmt: skip
+        if earlier.status is MeetingStatus.MINUTES_CERTIFIED:
+            raise MeetingError(_("Those minutes have already been certified."))
+        if not earlier.was_held:
+            raise MeetingError(_("That meeting was not held; it has no minutes to certify."))
+        if earlier.status is not MeetingStatus.MINUTES_DRAFTED:
+            raise MeetingError(_("The minutes of that meeting have not been drafted yet."))
+        if earlier.committee_id != certifying.committee_id or earlier.held_on > certifying.held_on:
+            raise MeetingError(_("Minutes are certified at a later meeting of the same committee."))
+        changes = _text(changes)
+        if changes and len(changes) > 20000:
+            raise MeetingError(_("At most %(max)d characters.", max=20000), "changes")
+        _quorum_note(certifying, quorum_note, actor)
+        with audit.change(earlier, actor, "certified minutes"):
+            earlier.status = MeetingStatus.MINUTES_CERTIFIED
+            earlier.certified_at_meeting_id = certifying.id
+            earlier.certified_on = certifying.held_on
+            earlier.certification_changes = changes
+        with audit.change(item, actor, "recorded resolution"):
+            if changes:
+                item.resolution = CERTIFIED_WITH_CHANGES_TH.format(
+                    number=earlier.number_label, changes=changes
+                )
+                item.outcome = Outcome.APPROVED_WITH_CHANGES
+            else:
+                item.resolution = CERTIFIED_TH.format(number=earlier.number_label)
+                item.outcome = Outcome.APPROVED
+        db.session.commit()
 
 
 # --- action items ---------------------------------------------------------------------------
@@ -895,24 +969,30 @@ def delete_action(action: ActionItem, actor) -> None:
     db.session.commit()
 
 
-def mark_action_done(action: ActionItem, actor, *, done_on: date | None) -> None:
+def mark_action_done(
+    action: ActionItem, actor, *, done_on: date | None, lock_version: int | None = None
+) -> None:
     """Record the day an action item was reported done; it is no longer followed up. Allowed
-    after the minutes are certified: it is the follow-up, not the minutes."""
+    after the minutes are certified: it is the follow-up, not the minutes. ``lock_version``:
+    the version the form was read at; one older is refused."""
     meeting = action.agenda_item.meeting
     if meeting.status is MeetingStatus.CANCELLED:
         raise MeetingError(_("This meeting was cancelled; it can no longer be changed."))
-    if action.done_on is not None:
-        raise MeetingError(_("This action item is already done."))
-    _plausible(done_on, "done_on")
-    if done_on is None:
-        raise MeetingError(_("Enter the day it was done."), "done_on")
-    if done_on < meeting.held_on:
-        raise MeetingError(_("It cannot be done before the meeting that asked for it."), "done_on")
-    if done_on > today():
-        raise MeetingError(_("The day cannot be in the future."), "done_on")
-    with audit.change(action, actor, "marked done"):
-        action.done_on = done_on
-    db.session.commit()
+    with versions.saving(action, lock_version):
+        if action.done_on is not None:
+            raise MeetingError(_("This action item is already done."))
+        _plausible(done_on, "done_on")
+        if done_on is None:
+            raise MeetingError(_("Enter the day it was done."), "done_on")
+        if done_on < meeting.held_on:
+            raise MeetingError(
+                _("It cannot be done before the meeting that asked for it."), "done_on"
+            )
+        if done_on > today():
+            raise MeetingError(_("The day cannot be in the future."), "done_on")
+        with audit.change(action, actor, "marked done"):
+            action.done_on = done_on
+        db.session.commit()
 
 
 # --- amendments ------------------------------------------------------------------------------

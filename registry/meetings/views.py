@@ -33,6 +33,8 @@ from ..documents import services as documents
 from ..documents.models import DocumentVersion
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..rules import RuleError
+from ..versions import ConflictError
+from ..web import edit_page
 from . import invitations, models, printing, queries, services
 from .forms import (
     ATTENDANCE_LABELS,
@@ -47,8 +49,8 @@ from .forms import (
     DoneForm,
     GuestForm,
     HeldForm,
-    ItemForm,
-    MeetingForm,
+    ItemEditForm,
+    MeetingEditForm,
     MinutesForm,
     NewItemForm,
     NewMeetingForm,
@@ -225,7 +227,8 @@ def show(meeting_id: int):
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @any_permission_required(*RUNS)
 def edit(meeting_id: int):
-    """Change a scheduled meeting's date, times or place."""
+    """Change a scheduled meeting's date, times or place; a save from an outdated form is
+    refused (409)."""
     meeting = queries.meeting_for(current_user, meeting_id)
     refused = _locked_get(
         meeting,
@@ -234,16 +237,19 @@ def edit(meeting_id: int):
     )
     if refused:
         return refused
-    form = MeetingForm(obj=meeting if request.method == "GET" else None)
-    return _form_page(
+    form = MeetingEditForm(obj=meeting if request.method == "GET" else None)
+    return edit_page(
         form,
-        "meetings/form.html",
-        lambda: services.update_meeting(meeting, actor=current_user, **form.details()),
-        _("The meeting has been saved."),
-        _back(meeting),
+        meeting,
+        lambda version: services.update_meeting(
+            meeting, actor=current_user, lock_version=version, **form.details()
+        ),
+        template="meetings/form.html",
+        done=_("The meeting has been saved."),
+        back=_back(meeting),
+        place=lambda form, error: _place(form, error, "held_on"),
         committee=meeting.committee,
         meeting=meeting,
-        default_field="held_on",
     )
 
 
@@ -260,14 +266,17 @@ def cancel(meeting_id: int):
     if refused:
         return refused
     form = CancelForm()
-    return _form_page(
+    return edit_page(
         form,
-        "meetings/cancel.html",
-        lambda: services.cancel_meeting(meeting, current_user, reason=form.reason.data),
-        _("The meeting has been cancelled."),
-        _back(meeting),
+        meeting,
+        lambda version: services.cancel_meeting(
+            meeting, current_user, reason=form.reason.data, lock_version=version
+        ),
+        template="meetings/cancel.html",
+        done=_("The meeting has been cancelled."),
+        back=_back(meeting),
+        place=lambda form, error: _place(form, error, "reason"),
         meeting=meeting,
-        default_field="reason",
     )
 
 
@@ -309,30 +318,33 @@ def item_new(meeting_id: int):
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
 @any_permission_required(*RUNS)
 def item_edit(meeting_id: int, item_id: int):
-    """Change an agenda item's title, text or section."""
+    """Change an agenda item's title, text or section; a save from an outdated form is
+    refused (409)."""
     item = queries.item_for(current_user, meeting_id, item_id)
     meeting = item.meeting
     refused = _locked_get(meeting, lambda: _editable(meeting), _locked_message(meeting))
     if refused:
         return refused
-    form = ItemForm(obj=item if request.method == "GET" else None)
+    form = ItemEditForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.section.data = str(item.section)
-    return _form_page(
+    return edit_page(
         form,
-        "meetings/item_form.html",
-        lambda: services.update_item(
+        item,
+        lambda version: services.update_item(
             item,
             actor=current_user,
             section=form.section.data,
             title=form.title.data,
             body=form.body.data,
+            lock_version=version,
         ),
-        _("The item has been saved."),
-        _back(meeting),
+        template="meetings/item_form.html",
+        done=_("The item has been saved."),
+        back=_back(meeting),
+        place=lambda form, error: _place(form, error, "title"),
         meeting=meeting,
         item=item,
-        default_field="title",
     )
 
 
@@ -395,9 +407,15 @@ def attendance(meeting_id: int):
         form = AttendanceForm(data={"seats": [_seat_data(entry) for entry in sheet.seats]})
     else:
         form = AttendanceForm()
+    status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.record_attendance(meeting, actor=current_user, lines=form.lines())
+        except ConflictError as conflict:
+            db.session.rollback()
+            lines = {line.membership_id: line for line in meeting.attendance}
+            form.refuse_as_outdated(conflict, lines)
+            status = 409
         except services.AttendanceError as error:
             db.session.rollback()
             _place_seat_error(form, error)
@@ -407,7 +425,6 @@ def attendance(meeting_id: int):
         else:
             flash(_("The attendance has been saved."), "success")
             return redirect(url_for(".attendance", meeting_id=meeting.id))
-    status = 422 if request.method == "POST" else 200
     return _attendance_page(meeting, seats, form, GuestForm(formdata=None), status)
 
 
@@ -415,6 +432,7 @@ def _seat_data(entry: queries.SeatLine) -> dict:
     line = entry.line
     return {
         "membership_id": str(entry.seat.id),
+        "lock_version": str(line.lock_version) if line else "",
         "kind": line.kind.value if line else "",
         "absence_reason": line.absence_reason if line else None,
         "substitute_name": line.name if line else None,
@@ -509,16 +527,21 @@ def mark_held(meeting_id: int):
     form = HeldForm()
     if request.method == "GET":
         form.opened_at.data, form.closed_at.data = meeting.starts_at, meeting.ends_at
-    return _form_page(
+    return edit_page(
         form,
-        "meetings/held.html",
-        lambda: services.mark_held(
-            meeting, current_user, opened_at=form.opened_at.data, closed_at=form.closed_at.data
+        meeting,
+        lambda version: services.mark_held(
+            meeting,
+            current_user,
+            opened_at=form.opened_at.data,
+            closed_at=form.closed_at.data,
+            lock_version=version,
         ),
-        _("The meeting is recorded as held."),
-        _back(meeting),
+        template="meetings/held.html",
+        done=_("The meeting is recorded as held."),
+        back=_back(meeting),
+        place=lambda form, error: _place(form, error, "opened_at"),
         meeting=meeting,
-        default_field="opened_at",
     )
 
 
@@ -531,15 +554,18 @@ def minutes(meeting_id: int):
     if refused:
         return refused
     form = MinutesForm(obj=meeting if request.method == "GET" else None)
-    return _form_page(
+    return edit_page(
         form,
-        "meetings/minutes_form.html",
-        lambda: services.update_minutes(meeting, actor=current_user, **form.details()),
-        _("The minutes' particulars have been saved."),
-        _back(meeting),
+        meeting,
+        lambda version: services.update_minutes(
+            meeting, actor=current_user, lock_version=version, **form.details()
+        ),
+        template="meetings/minutes_form.html",
+        done=_("The minutes' particulars have been saved."),
+        back=_back(meeting),
+        place=lambda form, error: _place(form, error, "opened_at"),
         meeting=meeting,
         quorum=services.quorum(meeting),
-        default_field="opened_at",
     )
 
 
@@ -568,16 +594,19 @@ def resolution(meeting_id: int, item_id: int):
     if request.method == "GET":
         form.outcome.data = item.outcome.value if item.outcome else None
         form.quorum_note.data = meeting.quorum_note
-    return _form_page(
+    return edit_page(
         form,
-        "meetings/resolution.html",
-        lambda: services.record_resolution(item, actor=current_user, **form.details()),
-        _("The resolution has been recorded."),
-        _back(meeting) + f"#item-{item.id}",
+        item,
+        lambda version: services.record_resolution(
+            item, actor=current_user, lock_version=version, **form.details()
+        ),
+        template="meetings/resolution.html",
+        done=_("The resolution has been recorded."),
+        back=_back(meeting) + f"#item-{item.id}",
+        place=lambda form, error: _place(form, error, "resolution"),
         meeting=meeting,
         item=item,
         quorum=services.quorum(meeting),
-        default_field="resolution",
     )
 
 
@@ -604,15 +633,21 @@ def certify(meeting_id: int, item_id: int):
     form = CertifyForm()
     if request.method == "GET":
         form.quorum_note.data = meeting.quorum_note
-    return _form_page(
+    return edit_page(
         form,
-        "meetings/certify.html",
-        lambda: services.certify_minutes(
-            item, actor=current_user, changes=form.changes.data, quorum_note=form.quorum_note.data
+        item,
+        lambda version: services.certify_minutes(
+            item,
+            actor=current_user,
+            changes=form.changes.data,
+            quorum_note=form.quorum_note.data,
+            lock_version=version,
         ),
-        _("The minutes of meeting %(number)s have been certified.",
-          number=item.certifies_meeting.number_label),
-        _back(meeting),
+        template="meetings/certify.html",
+        done=_("The minutes of meeting %(number)s have been certified.",
+               number=item.certifies_meeting.number_label),
+        back=_back(meeting),
+        place=_place,
         meeting=meeting,
         item=item,
         earlier=item.certifies_meeting,
@@ -682,15 +717,18 @@ def action_done(meeting_id: int, action_id: int):
     form = DoneForm()
     if request.method == "GET":
         form.done_on.data = max(services.today(), meeting.held_on)
-    return _form_page(
+    return edit_page(
         form,
-        "meetings/done.html",
-        lambda: services.mark_action_done(action, current_user, done_on=form.done_on.data),
-        _("The action item is recorded as done."),
-        _back(meeting),
+        action,
+        lambda version: services.mark_action_done(
+            action, current_user, done_on=form.done_on.data, lock_version=version
+        ),
+        template="meetings/done.html",
+        done=_("The action item is recorded as done."),
+        back=_back(meeting),
+        place=lambda form, error: _place(form, error, "done_on"),
         meeting=meeting,
         action=action,
-        default_field="done_on",
     )
 
 

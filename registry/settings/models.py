@@ -17,3 +17,7 @@ class Setting(TimestampMixin, VersionedMixin, db.Model):
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     #: Its value.
     value: Mapped[object] = mapped_column(sa.JSON)
+
+    def __str__(self) -> str:
+        # The audit log names a setting by its key (it has no number).
+        return self.key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import audit
+from .. import audit, versions
 from ..db import db
 from .models import Setting
 
@@ -19,13 +19,23 @@ def get_setting(key: str):
     return DEFAULTS[key] if row is None else row.value
 
 
-def set_setting(key: str, value, actor) -> None:
-    """Change a setting, recording the change."""
+def setting_row(key: str) -> Setting | None:
+    """A setting's stored row (None: never set), whose version the settings form carries."""
+    return db.session.get(Setting, key)
+
+
+def set_setting(key: str, value, actor, lock_version: int | None = None) -> None:
+    """Change a setting, recording the change. ``lock_version``: the version of the setting
+    the form was read at (0: it had never been set); a save from an older one is refused."""
     if key not in DEFAULTS:
         raise KeyError(key)
-    row = db.session.get(Setting, key) or Setting(key=key, value=DEFAULTS[key])
-    if row.value == value and row in db.session:
-        return
-    with audit.change(row, actor, "changed setting"):
-        row.value = value
-    db.session.commit()
+    stored = db.session.get(Setting, key)
+    if stored is None and lock_version not in (None, 0):
+        raise versions.ConflictError(known=False)
+    with versions.saving(stored, lock_version):
+        row = stored or Setting(key=key, value=DEFAULTS[key])
+        if row.value == value and row in db.session:
+            return
+        with audit.change(row, actor, "changed setting"):
+            row.value = value
+        db.session.commit()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from registry.audit.models import AuditEvent
 from registry.auth.models import Role, User
 from registry.db import db
-from tests.conftest import PASSWORD, sign_in_client
+from tests.conftest import PASSWORD, read_version, sign_in_client
 
 
 def _count_users(app) -> int:
@@ -102,6 +102,7 @@ def test_edit_changes_the_account_and_records_before_and_after(app, client, sign
     with app.app_context():
         email_address = db.session.get(User, target).email
     data = {"full_name": "นายใหม่ ชื่อใหม่", "email": email_address, "role": "secretary"}
+    data |= read_version(client, f"/admin/users/{target}")
     assert client.post(f"/admin/users/{target}", data=data).status_code == 302
     with app.app_context():
         user = db.session.get(User, target)
@@ -120,6 +121,7 @@ def test_admin_cannot_demote_or_deactivate_themselves(app, client, sign_in):
     with app.app_context():
         address = db.session.get(User, admin_id).email
     data = {"full_name": "Admin", "email": address, "role": "staff"}
+    data |= read_version(client, f"/admin/users/{admin_id}")
     response = client.post(f"/admin/users/{admin_id}", data=data)
     assert response.status_code == 422
     client.post(f"/admin/users/{admin_id}/deactivate")

@@ -10,6 +10,7 @@ from registry.auth.models import Role
 from registry.db import db
 from registry.meetings import services
 from registry.meetings.models import ActionItem, AgendaItem, Meeting
+from tests.conftest import read_version
 
 from .conftest import DAY
 
@@ -62,6 +63,7 @@ def test_items_are_added_ordered_moved_and_removed(app, client, sign_in, board, 
     ]
     # Moving to another section puts the item at its end and closes the gap.
     data = {"section": "5", "title": "เรื่องที่สาม (แก้ไข)", "body": ""}
+    data |= read_version(client, f"/meetings/{meeting}/agenda/{third}/edit")
     with client.post(f"/meetings/{meeting}/agenda/{third}/edit", data=data) as response:
         assert response.status_code == 302
     assert _items(app, meeting) == [(1, 1, "แจ้ง"), (4, 1, "เรื่องที่สอง"), (5, 1, "เรื่องที่สาม (แก้ไข)")]

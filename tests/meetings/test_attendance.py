@@ -11,16 +11,32 @@ from registry.committees.models import Membership
 from registry.db import db
 from registry.meetings import services
 from registry.meetings.models import Attendance, AttendanceKind, Meeting
+from tests.conftest import form_fields
 
 
-def _form(seats: list[int], kinds: dict[int, dict] | None = None) -> dict:
+def _form(
+    seats: list[int], kinds: dict[int, dict] | None = None, versions: dict | None = None
+) -> dict:
+    """The attendance form's fields for these seats; each line carries the version it was
+    read at (``versions``, from the page; none given: no line was recorded yet)."""
     data = {}
     for index, seat in enumerate(seats):
         line = {"kind": "present"} | (kinds or {}).get(seat, {})
         data[f"seats-{index}-membership_id"] = str(seat)
+        data[f"seats-{index}-lock_version"] = (versions or {}).get(seat, "")
         for key, value in line.items():
             data[f"seats-{index}-{key}"] = value
     return data
+
+
+def _versions(client, meeting_id: int) -> dict[int, str]:
+    """The version of each seat's line, as the attendance page carries it."""
+    form = form_fields(client, f"/meetings/{meeting_id}/attendance", "seats-0-lock_version")
+    return {
+        int(value): form[name.replace("membership_id", "lock_version")]
+        for name, value in form.items()
+        if name.endswith("-membership_id")
+    }
 
 
 def _lines(app, meeting_id: int) -> dict:
@@ -63,7 +79,8 @@ def test_the_attendance_is_recorded_in_one_go_and_gives_the_quorum(
     assert "นายแทน ใจดี" in html and "ติดราชการ" in html
     # A second save changes lines in place; a seat left blank is no longer recorded.
     kinds[absent] = {"kind": ""}
-    with client.post(f"/meetings/{meeting}/attendance", data=_form(seats.seats, kinds)) as r:
+    data = _form(seats.seats, kinds, _versions(client, meeting))
+    with client.post(f"/meetings/{meeting}/attendance", data=data) as r:
         assert r.status_code == 302
     assert absent not in _lines(app, meeting)
 

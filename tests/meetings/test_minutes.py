@@ -20,6 +20,7 @@ from registry.meetings.models import (
     MinutesAmendment,
     Outcome,
 )
+from tests.conftest import read_version
 
 from .conftest import DAY
 
@@ -42,16 +43,17 @@ def test_marking_held_records_the_times_and_the_minute_taker(
     sign_in(Role.STAFF)
     seats = board()
     meeting = schedule(seats.committee)
+    version = read_version(client, f"/meetings/{meeting}/held")
     with client.post(
-        f"/meetings/{meeting}/held", data={"opened_at": "13:40", "closed_at": "13:00"}
+        f"/meetings/{meeting}/held", data={"opened_at": "13:40", "closed_at": "13:00"} | version
     ) as response:
         assert response.status_code == 422
         assert 'id="closed_at-error"' in response.get_data(as_text=True)
     assert fetch(Meeting, meeting).status is MeetingStatus.SCHEDULED
-    with client.post(f"/meetings/{meeting}/held", data={"opened_at": ""}) as response:
+    with client.post(f"/meetings/{meeting}/held", data={"opened_at": ""} | version) as response:
         assert response.status_code == 422
     with client.post(
-        f"/meetings/{meeting}/held", data={"opened_at": "13:40", "closed_at": "15.55"}
+        f"/meetings/{meeting}/held", data={"opened_at": "13:40", "closed_at": "15.55"} | version
     ) as response:
         assert response.status_code == 302
     held = fetch(Meeting, meeting)
@@ -70,7 +72,8 @@ def test_a_meeting_is_not_marked_held_before_its_day(app, client, sign_in, board
     sign_in(Role.STAFF)
     seats = board()
     meeting = schedule(seats.committee, services.today() + timedelta(days=3))
-    with client.post(f"/meetings/{meeting}/held", data={"opened_at": "13:40"}) as response:
+    data = {"opened_at": "13:40"} | read_version(client, f"/meetings/{meeting}/held")
+    with client.post(f"/meetings/{meeting}/held", data=data) as response:
         assert response.status_code == 422
     assert fetch(Meeting, meeting).status is MeetingStatus.SCHEDULED
 
@@ -84,7 +87,7 @@ def test_resolutions_votes_and_action_items(app, client, sign_in, board, schedul
         assert response.status_code == 302  # not held yet
     hold(meeting, seats.seats)
     url = f"/meetings/{meeting}/agenda/{item}/resolution"
-    base = {"resolution": "ที่ประชุมเห็นชอบ", "outcome": "approved"}
+    base = {"resolution": "ที่ประชุมเห็นชอบ", "outcome": "approved"} | read_version(client, url)
     for change, field in (
         ({"resolution": ""}, "resolution"),
         ({"outcome": "maybe"}, "outcome"),
@@ -115,13 +118,14 @@ def test_resolutions_votes_and_action_items(app, client, sign_in, board, schedul
         action = db.session.query(ActionItem).one()
         action_id = action.id
     done = f"/meetings/{meeting}/actions/{action_id}/done"
-    with client.post(done, data={"done_on": "2025-03-01"}) as response:
+    version = read_version(client, done)
+    with client.post(done, data={"done_on": "2025-03-01"} | version) as response:
         assert response.status_code == 422  # before the meeting
     with client.post(
-        done, data={"done_on": (services.today() + timedelta(days=2)).isoformat()}
+        done, data={"done_on": (services.today() + timedelta(days=2)).isoformat()} | version
     ) as r:
         assert r.status_code == 422  # in the future
-    with client.post(done, data={"done_on": "2025-04-20"}) as response:
+    with client.post(done, data={"done_on": "2025-04-20"} | version) as response:
         assert response.status_code == 302
     assert fetch(ActionItem, action_id).done_on == date(2025, 4, 20)
     with client.get(f"/meetings/{meeting}") as response:
@@ -140,6 +144,7 @@ def test_without_a_quorum_a_resolution_needs_a_note(
     hold(meeting, seats.seats, kinds=absent)
     url = f"/meetings/{meeting}/agenda/{item}/resolution"
     data = {"resolution": "ที่ประชุมรับทราบ", "outcome": "noted", "quorum_note": ""}
+    data |= read_version(client, url)
     with client.post(url, data=data) as response:
         html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -174,11 +179,13 @@ def test_minutes_are_drafted_once_complete(app, client, sign_in, board, schedule
         )
     data = {"opened_at": "13:35", "closed_at": "15:50", "minute_taker_name": "",
             "reviewer_name": "นางตรวจ ถูกต้อง", "reviewer_position": "ผู้อำนวยการ"}  # fmt: skip
+    data |= read_version(client, f"/meetings/{meeting}/minutes")
     with client.post(f"/meetings/{meeting}/minutes", data=data) as response:
         assert response.status_code == 302
     with client.post(f"/meetings/{meeting}/drafted") as response:
         assert response.status_code == 409  # no minute-taker
     data["minute_taker_name"] = "นายจด รายงาน"
+    data |= read_version(client, f"/meetings/{meeting}/minutes")
     with client.post(f"/meetings/{meeting}/minutes", data=data) as response:
         assert response.status_code == 302
     with client.post(f"/meetings/{meeting}/drafted") as response:
@@ -193,12 +200,13 @@ def test_bad_minutes_particulars_are_refused(app, client, sign_in, board, schedu
     seats = board()
     meeting = schedule(seats.committee)
     hold(meeting, seats.seats)
+    version = read_version(client, f"/meetings/{meeting}/minutes")
     for data, field in (
         ({"opened_at": "14:00", "closed_at": "13:00"}, "closed_at"),
         ({"opened_at": ""}, "opened_at"),
         ({"opened_at": "14:00", "reviewer_position": "ผู้อำนวยการ"}, "reviewer_name"),
     ):
-        with client.post(f"/meetings/{meeting}/minutes", data=data) as response:
+        with client.post(f"/meetings/{meeting}/minutes", data=data | version) as response:
             assert response.status_code == 422, data
             assert f'id="{field}-error"' in response.get_data(as_text=True), data
     assert fetch(Meeting, meeting).opened_at == time(13, 35)
@@ -220,11 +228,12 @@ def test_the_next_meeting_certifies_the_minutes_which_are_then_locked(
     first, second, item = _two_meetings(app, seats, schedule, hold)
     certify = _certify_item(app, second)
     url = f"/meetings/{second}/agenda/{certify}/certify"
-    with client.post(url, data={"changes": ""}) as response:
+    version = read_version(client, url)
+    with client.post(url, data={"changes": ""} | version) as response:
         assert response.status_code == 422  # the second meeting is not held yet
     assert fetch(Meeting, first).status is MeetingStatus.MINUTES_DRAFTED
     hold(second, seats.seats)
-    data = {"changes": "แก้ไขหน้า 2 บรรทัดที่ 5 จาก “สมาคม” เป็น “สมาพันธ์”"}
+    data = {"changes": "แก้ไขหน้า 2 บรรทัดที่ 5 จาก “สมาคม” เป็น “สมาพันธ์”"} | version
     with client.post(url, data=data) as response:
         assert response.status_code == 302
     certified = fetch(Meeting, first)
@@ -237,7 +246,8 @@ def test_the_next_meeting_certifies_the_minutes_which_are_then_locked(
     resolution = fetch(AgendaItem, certify)
     assert resolution.outcome is Outcome.APPROVED_WITH_CHANGES
     assert resolution.resolution.startswith("ที่ประชุมรับรองรายงานการประชุม ครั้งที่ 1/2568")
-    with client.post(url, data={"changes": ""}) as response:
+    version = {"lock_version": str(resolution.lock_version)}
+    with client.post(url, data={"changes": ""} | version) as response:
         assert response.status_code == 422  # already certified
     with client.get(f"/meetings/{first}") as response:
         html = response.get_data(as_text=True)
@@ -264,21 +274,34 @@ def test_editing_certified_minutes_is_refused_and_nothing_saved(
         )  # an action of another meeting, to check the locked one separately
     before = fetch(AgendaItem, item)
     attendance_before = count(Attendance)
+    # The forms as they were just before the lock: each carries the version it was read at.
+    meeting_version = {"lock_version": str(fetch(Meeting, first).lock_version)}
+    item_version = {"lock_version": str(before.lock_version)}
+    with app.app_context():
+        lines = db.session.get(Meeting, first).attendance
+        chair_version = next(
+            (str(line.lock_version) for line in lines if line.membership_id == seats.chair), ""
+        )
     posts = [
-        (f"/meetings/{first}/edit", {"held_on": "2025-03-11", "starts_at": "09:00", "venue": "x"}),
+        (f"/meetings/{first}/edit", {"held_on": "2025-03-11", "starts_at": "09:00", "venue": "x"}
+         | meeting_version),
         (f"/meetings/{first}/agenda/new", {"section": "5", "title": "เรื่องเพิ่ม"}),
-        (f"/meetings/{first}/agenda/{item}/edit", {"section": "4", "title": "แก้ชื่อ"}),
+        (f"/meetings/{first}/agenda/{item}/edit", {"section": "4", "title": "แก้ชื่อ"}
+         | item_version),
         (f"/meetings/{first}/agenda/{item}/move", {"direction": "down"}),
         (f"/meetings/{first}/agenda/{item}/delete", {}),
         (f"/meetings/{first}/agenda/refresh", {}),
-        (f"/meetings/{first}/agenda/{item}/resolution", {"resolution": "แก้มติ", "outcome": "noted"}),
+        (f"/meetings/{first}/agenda/{item}/resolution", {"resolution": "แก้มติ", "outcome": "noted"}
+         | item_version),
         (f"/meetings/{first}/agenda/{item}/actions/new", {"text": "งานใหม่", "owner": "ใคร"}),
         (f"/meetings/{first}/attendance", {"seats-0-membership_id": str(seats.chair),
+                                           "seats-0-lock_version": chair_version,
                                            "seats-0-kind": "absent"}),
         (f"/meetings/{first}/guests", {"name": "แขกใหม่"}),
-        (f"/meetings/{first}/minutes", {"opened_at": "08:00", "closed_at": "09:00"}),
-        (f"/meetings/{first}/held", {"opened_at": "08:00"}),
-        (f"/meetings/{first}/cancel", {"reason": "ยกเลิก"}),
+        (f"/meetings/{first}/minutes", {"opened_at": "08:00", "closed_at": "09:00"}
+         | meeting_version),
+        (f"/meetings/{first}/held", {"opened_at": "08:00"} | meeting_version),
+        (f"/meetings/{first}/cancel", {"reason": "ยกเลิก"} | meeting_version),
         (f"/meetings/{first}/drafted", {}),
     ]  # fmt: skip
     for url, data in posts:
@@ -342,10 +365,13 @@ def test_a_certifying_item_records_only_a_deferral_as_a_plain_resolution(
     hold(second, seats.seats)
     certify = _certify_item(app, second)
     url = f"/meetings/{second}/agenda/{certify}/resolution"
-    with client.post(url, data={"resolution": "รับรอง", "outcome": "approved"}) as response:
+    version = read_version(client, url)
+    data = {"resolution": "รับรอง", "outcome": "approved"} | version
+    with client.post(url, data=data) as response:
         assert response.status_code == 422
         assert 'id="outcome-error"' in response.get_data(as_text=True)
-    with client.post(url, data={"resolution": "เลื่อนไปครั้งหน้า", "outcome": "deferred"}) as r:
+    data = {"resolution": "เลื่อนไปครั้งหน้า", "outcome": "deferred"} | version
+    with client.post(url, data=data) as r:
         assert r.status_code == 302
 
 
@@ -402,8 +428,7 @@ def test_an_action_of_certified_minutes_can_still_be_marked_done(
     with client.get(f"/meetings/{hold_second}") as response:
         html = response.get_data(as_text=True)
     assert f"/meetings/{first}/actions/{action}/done" in html  # listed under the follow-up
-    with client.post(
-        f"/meetings/{first}/actions/{action}/done", data={"done_on": "2025-04-01"}
-    ) as r:
+    done = f"/meetings/{first}/actions/{action}/done"
+    with client.post(done, data={"done_on": "2025-04-01"} | read_version(client, done)) as r:
         assert r.status_code == 302
     assert fetch(ActionItem, action).done_on == date(2025, 4, 1)

@@ -12,6 +12,7 @@ from registry.committees import services as committee_services
 from registry.committees.models import Committee
 from registry.meetings import services
 from registry.meetings.models import Meeting, MeetingStatus
+from tests.conftest import read_version
 
 from .conftest import DAY
 
@@ -132,7 +133,7 @@ def test_a_dissolved_committee_does_not_meet(app, client, sign_in, board, schedu
         assert response.headers["Location"].endswith(f"/committees/{committee}")
     assert count(Meeting) == 1
     # The meeting scheduled before cannot be moved past the dissolution.
-    data = FORM | {"held_on": "2025-06-02"}
+    data = FORM | {"held_on": "2025-06-02"} | read_version(client, f"/meetings/{earlier}/edit")
     with client.post(f"/meetings/{earlier}/edit", data=data) as response:
         assert response.status_code == 422
         assert 'id="held_on-error"' in response.get_data(as_text=True)
@@ -161,6 +162,7 @@ def test_editing_a_scheduled_meeting(app, client, sign_in, board, schedule, fetc
         assert response.status_code == 200
         assert 'value="13:30"' in response.get_data(as_text=True)
     data = FORM | {"venue": "ห้องประชุมใหญ่", "starts_at": "09:00", "ends_at": "08:00"}
+    data |= read_version(client, f"/meetings/{meeting}/edit")
     with client.post(f"/meetings/{meeting}/edit", data=data) as response:
         assert response.status_code == 422
     assert fetch(Meeting, meeting).venue == "ห้องประชุม 1"
@@ -175,16 +177,19 @@ def test_cancelling_needs_a_reason_and_keeps_the_record(
 ):
     sign_in(Role.STAFF)
     meeting = schedule(board().committee)
-    with client.post(f"/meetings/{meeting}/cancel", data={"reason": ""}) as response:
+    version = read_version(client, f"/meetings/{meeting}/cancel")
+    with client.post(f"/meetings/{meeting}/cancel", data={"reason": ""} | version) as response:
         assert response.status_code == 422
         assert 'id="reason-error"' in response.get_data(as_text=True)
     assert fetch(Meeting, meeting).status is MeetingStatus.SCHEDULED
-    with client.post(f"/meetings/{meeting}/cancel", data={"reason": "ไม่ครบองค์ประชุม"}) as r:
+    data = {"reason": "ไม่ครบองค์ประชุม"} | version
+    with client.post(f"/meetings/{meeting}/cancel", data=data) as r:
         assert r.status_code == 302
     cancelled = fetch(Meeting, meeting)
     assert cancelled.status is MeetingStatus.CANCELLED and cancelled.cancel_reason
     # A cancelled meeting can no longer be edited or cancelled again.
-    with client.post(f"/meetings/{meeting}/edit", data=FORM | {"venue": "ห้องใหม่"}) as response:
+    data = FORM | {"venue": "ห้องใหม่", "lock_version": str(cancelled.lock_version)}
+    with client.post(f"/meetings/{meeting}/edit", data=data) as response:
         assert response.status_code == 422
         assert 'class="alert alert-danger"' in response.get_data(as_text=True)
     assert fetch(Meeting, meeting).venue == "ห้องประชุม 1"
