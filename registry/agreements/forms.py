@@ -27,7 +27,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from ..auth.models import Role, User
 from ..db import db
-from ..forms import CreateForm, strip
+from ..forms import CreateForm, VersionedForm, strip
 from ..forms import required as _required
 from ..rules import RuleError
 from .models import AgreementKind, AgreementLanguage, AgreementState, AgreementStatus
@@ -171,8 +171,9 @@ class WitnessForm(Form):
         }
 
 
-class AgreementForm(FlaskForm):
-    """An agreement's content as staff draft it."""
+class AgreementForm(VersionedForm, FlaskForm):
+    """An agreement's content as staff draft it (with, when it edits a draft, the version
+    and the fingerprint of the content it was read at)."""
 
     lock_version = HiddenField()
     base = HiddenField()
@@ -323,9 +324,8 @@ class AgreementForm(FlaskForm):
         return value if isinstance(value, dict) else None
 
     def submitted_lock_version(self) -> int:
-        """The lock version the form was opened with (0 when missing or garbled)."""
-        text = self.lock_version.data or ""
-        return int(text) if text.isdigit() and len(text) < 10 else 0
+        """The lock version the form was opened with (-1 when missing or garbled)."""
+        return self.submitted_version()
 
     def place_error(self, error: RuleError) -> None:
         """Put a service's refusal at its field (a row field is named parties-1-short_name_th)."""
@@ -402,3 +402,15 @@ class ScanForm(CreateForm, FlaskForm):
     """The scanned signed copy (filed once, however often the form is sent)."""
 
     scan = FileField(_l("Scanned signed copy (PDF)"))
+
+
+#: The labels of an agreement's fields as the conflict panel names them (the rows of parties
+#: and witnesses, and what the lifecycle sets).
+AgreementForm.other_field_labels = {
+    "parties": _l("Parties"),
+    "witnesses": _l("Witnesses"),
+    "status": _l("Status"),
+    "terminated_on": _l("Terminated on"),
+    "termination_reason": _l("Reason for termination"),
+}
+AgreementForm.other_value_labels = {"status": STATUS_LABELS}

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit, submissions, uploads
+from .. import audit, submissions, uploads, versions
 from ..audit.services import diff as audit_diff
 from ..audit.services import snapshot as audit_snapshot
 from ..db import db, utcnow
@@ -132,10 +132,15 @@ class TransitionError(AgreementError):
     """A lifecycle step that the agreement's status or the user's permissions do not allow."""
 
 
-class ConflictError(AgreementError):
-    """The draft was saved by someone else since the form was opened."""
+class ConflictError(versions.ConflictError, AgreementError):
+    """The draft was saved by someone else since the form was opened: the same refusal as
+    every record's (``versions.ConflictError``, with who saved what since), and the content
+    fields that differ from the fingerprint the form was opened with (``changed``)."""
 
-    def __init__(self, changed: list[str]):
+    def __init__(self, changed: list[str], since: versions.ConflictError | None = None):
+        versions.ConflictError.__init__(
+            self, since.changes if since else [], more=since.more if since else 0
+        )
         self.changed = changed
         names = ", ".join(str(CONTENT_LABELS.get(name, name)) for name in changed)
         if names:
@@ -149,7 +154,7 @@ class ConflictError(AgreementError):
                 "Someone else saved this agreement after you opened it. "
                 "Check the agreement below, then save again."
             )
-        super().__init__(message, None)
+        self.args = (message,)
 
 
 def today() -> date:
@@ -408,7 +413,6 @@ def _change(agreement: Agreement, actor, action: str, new: bool = False) -> Iter
     yield
     db.session.flush()
     changes = audit_diff(agreement, before, audit_snapshot(agreement) | _listed(agreement))
-    changes.pop("lock_version", None)
     audit.record_event(actor, action, agreement, changes)
 
 
@@ -508,7 +512,9 @@ def update_agreement(
             )
         )
     if lock_version != agreement.lock_version:
-        raise ConflictError(changed_since(agreement, base))
+        raise ConflictError(
+            changed_since(agreement, base), versions.conflict(agreement, lock_version)
+        )
     values = _normalised(content)
     _check(values)
     try:
@@ -518,7 +524,9 @@ def update_agreement(
     except StaleDataError:
         db.session.rollback()
         db.session.refresh(agreement)
-        raise ConflictError(changed_since(agreement, base)) from None
+        raise ConflictError(
+            changed_since(agreement, base), versions.conflict(agreement, lock_version)
+        ) from None
     except Exception:
         db.session.rollback()
         raise

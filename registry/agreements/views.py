@@ -173,10 +173,10 @@ def edit(agreement_id: int):
                 base=form.base_fingerprint(),
             )
         except services.ConflictError as error:
-            form.conflict = str(error)
+            # Who saved what since (the panel every edit page shows), and what is there now;
+            # the next save is made knowingly, against it.
+            form.refuse_as_outdated(error, agreement)
             form.conflict_fields = error.changed
-            # The next save is made knowingly, against what is there now.
-            form.lock_version.data = str(agreement.lock_version)
             form.base.data = _fingerprint_json(agreement)
             status = 409
         except services.AgreementError as error:

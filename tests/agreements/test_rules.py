@@ -154,7 +154,7 @@ def test_the_whole_lifecycle_is_audited(app, make_agreement, agreement_events):
     assert actions == ["created", "submitted for review", "approved", "signed", "terminated"]
     changes = dict(agreement_events(agreement_id))
     assert changes["signed"]["status"] == ["approved", "signed"]
-    assert "lock_version" not in changes["signed"]
+    assert "lock_version" in changes["signed"]  # kept in the log, not shown
 
 
 @pytest.mark.parametrize(
