@@ -250,12 +250,17 @@ def _patched_draw_first_line(original):
         layout = textbox.pango_layout
         get_first_line = layout.get_first_line
         saved: list = []
+        relabelled_text: list = []
 
         def relabelled_first_line():
             line, index = get_first_line()
-            # After an ellipsis WeasyPrint lays the text out again: the glyphs relabelled
-            # before belong to a line that no longer exists.
-            saved.clear()
+            if relabelled_text and relabelled_text[0] is layout.text:
+                _restore(saved)  # the same line again: from Pango's glyphs
+            else:
+                # WeasyPrint set another text (to cut it with an ellipsis): the glyphs
+                # relabelled before belong to a line that no longer exists.
+                saved.clear()
+            relabelled_text[:] = [layout.text]
             _relabel(stream, textbox, line, saved)
             return line, index
 
