@@ -8,20 +8,25 @@ newmm tokenizer and a dictionary of PyThaiNLP's Thai words, the office words bel
 registry's own vocabulary (organisations, people, positions, places: :func:`vocabulary`),
 and forbids every break that does not fall between two of its words:
 
-- a word in which Pango would break is wrapped in a no-wrap span (``.nobr``, white-space:
-  nowrap, in templates/documents/base.html); the other words are left as they are, so
-  the HTML stays small;
+- a zero-width space goes between every two Thai words, so that Pango meets each word as
+  a run of its own (libthai segments a run differently when WeasyPrint hands it only a
+  part of a paragraph, and would then break where the whole text has no break);
+- a word in which Pango would still break is glued where it would (``GLUE``, an invisible
+  character that ends libthai's run and forbids a break); the other words are left as
+  they are. Glue rather than a no-wrap span: WeasyPrint lays out and draws each span as a
+  box of its own, and a span around every such word (a third of the Thai words) doubled
+  the time an agreement takes to print;
 - some units are never broken, whatever the words in them: a person's name with its title
   (นางสาวศิริพร, ดร.สมชาย, and the surname too where the whole fits), a date (17 สิงหาคม
   พ.ศ. 2563, 1 ม.ค. 2569, 17 August 2025), a meeting number (ครั้งที่ 2/2569, 2/2569),
   "(ลงชื่อ)", acronyms (ส.อ.ท., สพร., MOU-2568/001), an era and its year, a time and its
-  unit (10.00 น.);
-- nothing longer than ``MAX_UNIT`` is kept whole: a long entry of the dictionary (an
+  unit (10.00 น.): their spaces become no-break spaces and they are glued like words;
+- nothing wider than ``MAX_UNIT`` is kept whole: a long entry of the dictionary (an
   organisation's whole name) still breaks between its own words.
 
-Whether Pango would break inside a word depends on the text around it, so every stretch of
-text left between two spans is checked again as Pango will see it, until no break is left
-inside a word. Nothing is downloaded: the word lists ship in PyThaiNLP's wheel.
+Whether Pango would break inside a word also depends on the text around it, so the whole
+text, as WeasyPrint will hand it over, is checked again until no break is left inside a
+word or a unit. Nothing is downloaded: the word lists ship in PyThaiNLP's wheel.
 """
 
 from __future__ import annotations
@@ -196,6 +201,12 @@ _COMBINING = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a" + "".j
 _THAI_RUN = re.compile(f"[{_THAI_LETTER}]+")
 _NOT_THAI = re.compile(f"[^{_THAI_LETTER}]+")
 _ZWSP = "\u200b"
+#: What keeps two letters of a word on one line: U+180E MONGOLIAN VOWEL SEPARATOR, a format
+#: character that prints nothing, is read back as nothing, and glues (line break class GL);
+#: a script of its own, it ends the run of Thai that libthai segments, which a word joiner
+#: or a no-break space do not (libthai breaks right after those).
+GLUE = "\u180e"
+NO_BREAK_SPACE = "\u00a0"
 #: Marks that never start a line (ๆ, ฯ): no break is made before them.
 _NEVER_FIRST = frozenset("ๆฯ")
 
@@ -376,9 +387,16 @@ def base_lexicon() -> Lexicon:
     )
 
     words = set(thai_words())
-    # "การ" and a word (การพัฒนา) make a tie with a word ending in การ (โครงการ|พัฒนา against
-    # โครง|การพัฒนา) that newmm may settle inside the word: such compounds are left out.
-    words -= {w for w in words if w.startswith("การ") and len(w) > 3 and w[3:] in words}
+    # "การ" or "ความ" and a word (การพัฒนา, ความถูกต้อง) tie with a word that ends in them
+    # (โครงการ|พัฒนา against โครง|การพัฒนา, ข้อความ|ถูกต้อง against ข้อ|ความถูกต้อง), and newmm
+    # may settle the tie inside the word: such compounds are left out (the office words keep
+    # theirs), so a line may break after การ or ความ, never inside โครงการ or ข้อความ.
+    words -= {
+        w
+        for w in words
+        for prefix in ("การ", "ความ")
+        if w.startswith(prefix) and len(w) > len(prefix) and w[len(prefix) :] in words
+    }
     names = (*thai_male_names(), *thai_female_names(), *thai_family_names())
     words.update(*(OFFICE_WORDS, provinces(), THAI_MONTHS, names))
     return Lexicon.of(_thai_parts(words))
@@ -532,20 +550,19 @@ def current_lexicon() -> Lexicon:
 
 @dataclass
 class _Piece:
-    """A stretch of the text kept on one line when ``wrapped``: a word or a unit."""
+    """A stretch of the text kept on one line: a word or a unit."""
 
     start: int
     end: int
     unit: bool = False
-    wrapped: bool = False
 
 
 def keep_words_together(markup: str) -> str:
-    """Allow line breaks in Thai only between words: words in which Pango would break, and
-    the units never broken (names, dates, meeting numbers ...), are wrapped in no-wrap
-    spans. Works on the text between the tags of the HTML that Jinja produced (user text
-    is escaped there); tags, attributes, style and script elements are left as they are,
-    and so is text already inside a ``nobr`` span."""
+    """Allow line breaks in Thai only between words, never inside a word or a unit (a name,
+    a date, a meeting number ...): see the module's notes. Works on the text between the
+    tags of the HTML that Jinja produced (user text is escaped there, and is escaped again
+    on the way out); tags, attributes, style and script elements are left as they are, and
+    so is text already inside a ``nobr`` span (one the template wrote)."""
     pieces = _TAG_OR_TEXT.split(markup)
     lexicon = current_lexicon() if _THAI_OR_UNIT.search(markup) else None
     depth = 0  # inside a nobr span: how many spans are open
@@ -585,13 +602,14 @@ _THAI_OR_UNIT = re.compile(f"[{_THAI_LETTER}]|[{_DIGIT}]/|[A-Z][A-Za-z0-9]*[-/.&
 
 
 def _protect_text(text: str, lexicon: Lexicon) -> str:
-    """One run of text (unescaped) as HTML, with its words and units protected."""
+    """One run of text (unescaped) as HTML: zero-width spaces between its Thai words, glue
+    inside the words and units Pango would break."""
     tokens = _tokens(text, lexicon)
     units = _units(text, tokens, lexicon)
     pieces = _pieces(text, tokens, units)
     marks = _word_breaks(text, tokens, units)
-    _wrap(text, pieces, marks)
-    return _markup(text, pieces, marks)
+    glue = _glue(text, pieces, marks)
+    return _markup(text, pieces, marks, glue)
 
 
 def _tokens(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
@@ -765,132 +783,97 @@ _CUT_REACH = 3
 
 
 @lru_cache(maxsize=65536)
-def _breakable(word: str) -> bool:
-    """Whether Pango could break a line inside ``word``: on its own, or when WeasyPrint lays
-    out a text cut short inside it (see ``_CUT_REACH``)."""
-    if _breaks_inside_cached(word, "th"):
-        return True
-    if not _THAI_RUN.search(word):
-        return False
-    return any(
-        end - k >= _CUT_REACH
-        for end in range(_CUT_REACH + 1, len(word))
-        for k in _breaks_inside_cached(word[:end], "th")
-    )
-
-
-def _wrap(text: str, pieces: list[_Piece], marks: set[int]) -> None:
-    """Decide which pieces go into a no-wrap span: those in which Pango could break on their
-    own (``_breakable``), and those in which it breaks in the text around them as WeasyPrint
-    will lay it out (each stretch between two spans is one run of text to Pango), repeated
-    until no new one is found."""
-    for piece in pieces:
-        piece.wrapped = _breakable(_shown(text, piece))
+def _glue_in(word: str) -> tuple[int, ...]:
+    """Where a glue goes in ``word`` so that Pango breaks it nowhere: where Pango would break
+    it on its own, or cut short after any of its letters (see ``_CUT_REACH``), until it
+    breaks it nowhere."""
+    found: set[int] = set()
+    if _THAI_RUN.search(word):
+        for end in range(_CUT_REACH + 1, len(word)):
+            cut = _breaks_inside_cached(word[:end], "th")
+            found.update(k for k in cut if end - k >= _CUT_REACH)
     for _round in range(8):
-        found = False
-        edges = _edges(text, [p for p in pieces if p.wrapped])
-        for box, offsets, members in _boxes(text, pieces, marks | edges):
-            breaks = _line_breaks(box)
-            for piece in members:
-                if any(breaks[i] for i in range(offsets[piece.start] + 1, offsets[piece.end])):
-                    piece.wrapped = True
-                    found = True
+        glued, where = _glued(word, found)
+        breaks = _breaks_inside_cached(glued, "th")
+        if not breaks:
+            break
+        found.update(where[i] for i in breaks if 0 < where[i] < len(word))
+    return tuple(sorted(found))
+
+
+def _glued(word: str, glue: set[int]) -> tuple[str, list[int]]:
+    """``word`` with a glue before each position in ``glue``, and the position in ``word``
+    of each position of the result."""
+    out: list[str] = []
+    where: list[int] = []
+    for position, char in enumerate(word):
+        if position in glue:
+            out.append(GLUE)
+            where.append(position)
+        out.append(char)
+        where.append(position)
+    where.append(len(word))
+    return "".join(out), where
+
+
+def _glue(text: str, pieces: list[_Piece], marks: set[int]) -> set[int]:
+    """Where a glue goes in ``text``: inside each word and unit where Pango would break it
+    (on its own, ``_glue_in``), then wherever Pango still breaks one in the whole text as
+    WeasyPrint will hand it over (zero-width spaces, glue and no-break spaces in place),
+    until it breaks none. Nothing wider than ``MAX_UNIT`` is glued."""
+    kept = [p for p in pieces if width(text[p.start : p.end]) <= MAX_UNIT and p.end - p.start > 1]
+    glue: set[int] = set()
+    for piece in kept:
+        glue.update(piece.start + k for k in _glue_in(_shown(text, piece)))
+    for _round in range(8):
+        shown, where = _printed(text, pieces, marks, glue)
+        breaks = _line_breaks(shown)
+        found = {
+            where[i]
+            for i in range(1, len(shown))
+            if breaks[i] and where[i] not in glue
+            and any(p.start < where[i] < p.end for p in kept)
+        }
         if not found:
-            return
+            break
+        glue |= found
+    return glue
 
 
 def _shown(text: str, piece: _Piece) -> str:
     """A piece's text as printed: the spaces in a unit are no-break spaces."""
     inner = text[piece.start : piece.end]
-    return inner.replace(" ", "\u00a0") if piece.unit else inner
+    return inner.replace(" ", NO_BREAK_SPACE) if piece.unit else inner
 
 
-def _edges(text: str, wrapped: list[_Piece]) -> set[int]:
-    """The edges of wrapped pieces where a break stays allowed (a zero-width space goes
-    there: WeasyPrint sees no break at a span's edge otherwise): between two Thai letters,
-    where Pango allows one in the whole text beside anything but a space (a space breaks by
-    itself, except just after a span), and at the ends of the text beside a Thai letter;
-    never before ๆ or ฯ."""
-    breaks = None
-    allowed: set[int] = set()
-    for piece in wrapped:
-        for position in (piece.start, piece.end):
-            before = text[position - 1] if position else ""
-            after = text[position] if position < len(text) else ""
-            if after == " " and position == piece.end:
-                # WeasyPrint does not break at a space just after a no-wrap span.
-                allowed.add(position)
-                continue
-            if after in _NEVER_FIRST or before in _SPACE or after in _SPACE:
-                continue
-            if not before or not after:
-                if _THAI_RUN.match(after or before):
-                    allowed.add(position)
-            elif _THAI_RUN.match(before) and _THAI_RUN.match(after):
-                allowed.add(position)
-            else:
-                if breaks is None:
-                    breaks = _line_breaks(text)
-                if breaks[position]:
-                    allowed.add(position)
-    return allowed
-
-
-def _boxes(text: str, pieces: list[_Piece], marks: set[int]):
-    """Each stretch of text between two wrapped pieces as WeasyPrint will hand it to Pango
-    (zero-width spaces at ``marks``, no-break spaces in units), with where each position of
-    ``text`` landed in it, and the unwrapped pieces in it."""
-    start = 0
-    members: list[_Piece] = []
+def _printed(text: str, pieces: list[_Piece], marks: set[int], glue: set[int]):
+    """``text`` as printed: a zero-width space at each of ``marks``, a glue at each of
+    ``glue``, no-break spaces in units; and the position in ``text`` of each position of
+    the result."""
+    in_unit = bytearray(len(text))
     for piece in pieces:
-        if piece.wrapped:
-            if members:
-                yield _box(text, start, piece.start, members, marks)
-            members = []
-            start = piece.end
-        else:
-            members.append(piece)
-    if members:
-        yield _box(text, start, len(text), members, marks)
-
-
-def _box(text: str, start: int, end: int, members: list[_Piece], marks: set[int]):
-    spaced = bytearray(end - start)
-    for piece in members:
         if piece.unit:
-            spaced[piece.start - start : piece.end - start] = b"\x01" * (piece.end - piece.start)
+            in_unit[piece.start : piece.end] = b"\x01" * (piece.end - piece.start)
     out: list[str] = []
-    offsets: dict[int, int] = {}
-    for position in range(start, end + 1):
+    where: list[int] = []
+    for position, char in enumerate(text):
         if position in marks:
             out.append(_ZWSP)
-        offsets[position] = len(out)
-        if position < end:
-            char = text[position]
-            out.append("\u00a0" if char == " " and spaced[position - start] else char)
-    return "".join(out), offsets, members
+            where.append(position)
+        if position in glue:
+            out.append(GLUE)
+            where.append(position)
+        out.append(NO_BREAK_SPACE if char == " " and in_unit[position] else char)
+        where.append(position)
+    if len(text) in marks:
+        out.append(_ZWSP)
+        where.append(len(text))
+    where.append(len(text))
+    return "".join(out), where
 
 
-def _markup(text: str, pieces: list[_Piece], marks: set[int]) -> str:
-    """The text as HTML: wrapped pieces in no-wrap spans, a zero-width space at each of
-    ``marks`` and at the edges of the spans where a break stays allowed, the spaces inside
-    units made no-break spaces."""
-    marks = marks | _edges(text, [p for p in pieces if p.wrapped])
-    cuts = sorted({0, len(text), *marks, *(x for p in pieces for x in (p.start, p.end))})
-    starting = {p.start: p for p in pieces if p.wrapped or p.unit}
-    out: list[str] = []
-    position = 0
-    for cut in cuts:
-        if cut < position:
-            continue  # inside a piece written whole
-        if cut > position:
-            out.append(html.escape(text[position:cut], quote=False))
-            position = cut
-        if cut in marks:
-            out.append(_ZWSP)
-        piece = starting.get(cut)
-        if piece is not None:
-            inner = html.escape(_shown(text, piece), quote=False)
-            out.append(f'<span class="nobr">{inner}</span>' if piece.wrapped else inner)
-            position = piece.end
-    return "".join(out)
+def _markup(text: str, pieces: list[_Piece], marks: set[int], glue: set[int]) -> str:
+    """The text as HTML (escaped): a zero-width space at each of ``marks``, a glue at each
+    of ``glue``, the spaces inside units made no-break spaces."""
+    shown, _where = _printed(text, pieces, marks, glue)
+    return html.escape(shown, quote=False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
 import time
 from datetime import date, datetime
 from datetime import time as dt_time
@@ -17,7 +18,7 @@ from weasyprint.text.line_break import get_log_attrs
 from registry import audit, cache
 from registry.db import db
 from registry.documents import line_breaking
-from registry.documents.line_breaking import keep_words_together, segment, vocabulary
+from registry.documents.line_breaking import GLUE, keep_words_together, segment, vocabulary
 from registry.documents.rendering import Stamp, render_pdf
 from registry.organisations.models import Contact
 from registry.organisations.provinces import PROVINCES
@@ -33,7 +34,7 @@ _MARKUP = re.compile(r"(<[^>]*>)")
 
 
 def breakable(markup: str) -> tuple[str, set[int]]:
-    """The text of ``markup`` (tags and zero-width spaces out, no-break spaces as spaces) and
+    """The text of ``markup`` (tags, zero-width spaces and glue out, no-break spaces as spaces) and
     the positions in it where WeasyPrint may break a line: where Pango allows one inside each
     run of text outside the no-wrap spans, and between two runs where Pango allows one
     between the last letter of the first and the first letter of the next (as WeasyPrint
@@ -64,7 +65,7 @@ def breakable(markup: str) -> tuple[str, set[int]]:
         flat += run
     for char in flat:
         raw_positions.append(len(text))
-        if char != "\u200b":
+        if char not in ("\u200b", GLUE):
             text += " " if char == "\u00a0" else char
     raw_positions.append(len(text))
     return text, {raw_positions[i] for i in breaks if 0 < raw_positions[i] < len(text)}
@@ -98,6 +99,7 @@ def protected(text: str) -> str:
         ("หน่วยงานภาคตะวันออก", ["หน่วยงาน", "ภาคตะวันออก"]),
         ("ผลกระทบต่อข้อเสนอ", ["ผลกระทบ", "ข้อเสนอ"]),
         ("โครงการพัฒนาระบบ", ["โครงการ", "พัฒนา"]),
+        ("มีข้อความถูกต้องตรงกัน", ["ข้อความ", "ถูกต้อง"]),
         ("สมาคมไทยไอโอทีและสตาร์ทอัพ", ["ไอโอที", "สตาร์ทอัพ"]),
     ],
 )
@@ -121,11 +123,13 @@ def test_a_word_the_dictionary_lacks_stays_one_word():
 
 
 @pytest.mark.parametrize("word", ["ปัญญาประดิษฐ์", "ศรีราชา", "หน่วยงาน", "เมกเกอร์", "ผลกระทบ"])
-def test_a_word_pango_would_split_is_wrapped_and_others_are_left_alone(word):
+def test_a_word_pango_would_split_is_glued_and_others_are_left_alone(word):
+    assert line_breaking.breaks_inside(word)  # Pango alone would split it
     markup = protected(f"การใช้{word}ของสมาคม")
-    assert f'<span class="nobr">{word}</span>' in markup
-    assert line_breaking.breaks_inside(word)  # the reason it is wrapped
-    assert '<span class="nobr">ของ</span>' not in markup
+    glued = re.search(f"[{GLUE}{word}]+", markup.split("\u200b")[2]).group()
+    assert glued.replace(GLUE, "") == word
+    assert GLUE in glued
+    assert "\u200bของ\u200b" in markup  # a word Pango keeps whole is left as it is
     assert_whole(markup, word)
 
 
@@ -205,7 +209,7 @@ def test_a_name_too_wide_for_one_unit_keeps_title_and_first_name_and_surname_eac
 
 def test_spaces_inside_a_unit_are_no_break_spaces_and_the_text_is_unchanged():
     markup = protected("วันที่ 17 สิงหาคม พ.ศ. 2563")
-    assert "17\u00a0สิงหาคม\u00a0พ.ศ.\u00a02563" in markup
+    assert "17\u00a0สิงหาคม\u00a0พ.ศ.\u00a02563" in markup.replace(GLUE, "")
     assert breakable(markup)[0] == "วันที่ 17 สิงหาคม พ.ศ. 2563"
 
 
@@ -219,7 +223,7 @@ def test_markup_is_left_as_it_is():
     assert '<p title="ปัญญาประดิษฐ์" class="indent">' in out
     assert "<style>p::after { content: 'ปัญญาประดิษฐ์'; }</style>" in out
     assert '<p><span class="nobr">ปัญญาประดิษฐ์ของสมาคม</span></p>' in out  # already whole
-    assert '<span class="nobr">ปัญญาประดิษฐ์</span>' in out
+    assert f"ปัญญา{GLUE}ประ" in out
     assert "<strong>ข้อ 1</strong>" in out
 
 
@@ -255,8 +259,8 @@ def test_whatever_a_user_typed_prints_as_typed(typed):
     assert time.perf_counter() - started < 5
     text, _breaks = breakable(markup)
     assert text == typed.replace("\u200b", "").replace("\u00a0", " ")
-    # Only the spans it adds are markup; what the user typed stays escaped text.
-    assert re.sub(r'</?span( class="nobr")?>', "", markup).count("<") == 2  # <p>, </p>
+    # No markup is added; what the user typed stays escaped text.
+    assert markup.count("<") == 2  # <p>, </p>
     assert "<script>" not in markup
 
 
@@ -420,8 +424,8 @@ CORPUS = [
     "เริ่มประชุมเวลา 09.30 น. ประธานกล่าวต้อนรับผู้แทนสมาคมไทยไอโอทีและสมาคมปัญญาประดิษฐ์"
     "ประเทศไทย เลิกประชุมเวลา 12.00 น. ผู้จดรายงานการประชุม นายธนากร ศรีสวัสดิ์วงศ์"
     " เจ้าหน้าที่ศูนย์นวัตกรรมดิจิทัล ผู้ตรวจรายงานการประชุม รองศาสตราจารย์ ดร.ปัญญา เมธาวีกุล",
-    "(ลงชื่อ) .................... (นายสุพจน์ เธียรวุฒิ) ผู้อำนวยการสำนักงานพัฒนารัฐบาล"
-    "ดิจิทัล (ลงชื่อ) .................... (นางสาวศิริพร วงศ์ประเสริฐ)"
+    "(ลงชื่อ) ............ (นายสุพจน์ เธียรวุฒิ) ผู้อำนวยการสำนักงานพัฒนารัฐบาล"
+    "ดิจิทัล (ลงชื่อ) ............ (นางสาวศิริพร วงศ์ประเสริฐ)"
     " นายกสมาคมเมกเกอร์ไทย",
     "บันทึกข้อตกลงนี้ทำขึ้นเป็นสองฉบับ มีข้อความถูกต้องตรงกัน ทั้งสองฝ่ายได้อ่านและเข้าใจข้อความ"
     "โดยละเอียดตลอดแล้ว จึงได้ลงลายมือชื่อพร้อมประทับตรา (ถ้ามี) ไว้เป็นสำคัญต่อหน้าพยาน"
@@ -556,6 +560,20 @@ def test_printed_lines_end_only_between_words(corpus_pdfs, width):
                 wrong.append(f"{flat[max(0, cut - 12) : cut]} | {flat[cut : cut + 12]}")
     assert checked > 10  # lines did break inside the paragraphs
     assert wrong == []
+
+
+def test_the_glue_prints_nothing_reads_back_as_nothing_and_needs_no_other_font(
+    corpus_pdfs, tmp_path
+):
+    pdf = corpus_pdfs[NARROW]
+    text = "".join(pdf_pages_text(pdf))
+    assert "ปัญญาประดิษฐ์" in text
+    assert GLUE not in text
+    assert "\u200b" not in text
+    path = tmp_path / "corpus.pdf"
+    path.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    assert [line for line in fonts.stdout.splitlines()[2:] if "Sarabun" not in line] == []
 
 
 def test_nothing_kept_whole_runs_out_of_the_narrow_column(corpus_pdfs, tmp_path):
