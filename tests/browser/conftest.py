@@ -129,6 +129,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         assert result.exit_code == 0, (result.output, result.exception)
 
         server = make_server("127.0.0.1", 0, _closing_before_sending(app), threaded=True)
+        # Printed and mailed links (invitations, verification) point at this server.
+        app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
         thread = threading.Thread(target=server.serve_forever, name="browser-live-server")
         thread.daemon = True
         thread.start()
