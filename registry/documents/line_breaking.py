@@ -34,6 +34,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -521,23 +522,55 @@ def _split_name(name: str) -> tuple[str, str]:
     return first.strip(), last.strip()
 
 
+#: The tables whose records hold the vocabulary, as audit events name them.
+_NAMED = tuple(sorted({"contacts", "committee_memberships", *(t for t, _c, _n in _SOURCES)}))
+
+#: The longest a vocabulary is kept, in seconds, even when no audit event names its tables
+#: (on PostgreSQL an event may commit after one with a greater id was seen).
+VOCABULARY_MAX_AGE = 300
+
+_SINCE = sa.text(
+    "SELECT (SELECT at FROM audit_events WHERE id = :seen),"
+    " EXISTS (SELECT 1 FROM audit_events WHERE id > :seen AND record_type IN :tables)"
+).bindparams(sa.bindparam("tables", expanding=True))
+_AT = sa.text("SELECT at FROM audit_events WHERE id = :seen")
+
+
 def vocabulary() -> Vocabulary:
-    """The registry's vocabulary, kept in this process until something other than a printed
-    document is written (``cache.remembered_past``); empty outside an application."""
-    from flask import has_app_context
+    """The registry's vocabulary, kept in this process until an audit event names one of
+    the tables it comes from (every write leaves an audit event: printing a document, signing
+    in or endorsing a proposal changes no name), or ``VOCABULARY_MAX_AGE`` passes; read
+    again, it costs a few statements over those tables. Empty outside an application."""
+    from flask import current_app, has_app_context
 
     if not has_app_context():
         return Vocabulary()
     from .. import cache
     from ..db import db
 
-    return cache.remembered_past(
-        "line-breaking vocabulary",
-        (),
-        lambda: load_vocabulary(db.session.connection()),
-        kind="documents",
-        action="generated document",
-    )
+    _writes, newest, _at = cache.data_version()
+    kept = current_app.extensions.setdefault("line_breaking_vocabulary", {})
+    found = kept.get("vocabulary")
+    if found is not None and time.monotonic() - found[3] < VOCABULARY_MAX_AGE:
+        words, seen, seen_at, made = found
+        if seen == newest:
+            if db.session.execute(_AT, {"seen": seen}).scalar() == seen_at:
+                return words
+        elif seen is not None and (newest or 0) > seen:
+            # What was written since: if no event names a table of names (and the event
+            # seen last is still the same one, not another after a rollback), keep it.
+            same_at, named = db.session.execute(
+                _SINCE, {"seen": seen, "tables": list(_NAMED)}
+            ).one()
+            if not named and same_at == seen_at:
+                at = db.session.execute(_AT, {"seen": newest}).scalar()
+                kept["vocabulary"] = (words, newest, at, made)
+                return words
+    made = time.monotonic()
+    words = load_vocabulary(db.session.connection())
+    at = db.session.execute(_AT, {"seen": newest}).scalar() if newest is not None else None
+    kept["vocabulary"] = (words, newest, at, made)
+    return words
 
 
 def current_lexicon() -> Lexicon:

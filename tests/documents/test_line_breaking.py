@@ -344,22 +344,30 @@ def test_an_erased_person_is_not_in_the_vocabulary(app, db_session, make_contact
         assert "อรรถวิทย์ลบแล้ว" not in vocabulary().words
 
 
-def test_the_vocabulary_is_kept_until_something_other_than_a_document_is_written(
-    app, db_session, make_contact
-):
+def test_the_vocabulary_is_kept_until_a_name_is_written(app, db_session, make_contact):
     with app.app_context():
         first = vocabulary()
         assert vocabulary() is first  # kept
         with cache.writing("documents"):
             audit.record_event(None, "generated document", record_type="document_versions")
             db.session.commit()
-        assert vocabulary() is first  # printing a document changes no name
+        audit.record_event(None, "signed in", record_type="users")
+        db.session.commit()
+        assert vocabulary() is first  # printing, signing in: no name changed
     make_contact(first_name="ปวริศรานันท์", last_name="ใหม่เอี่ยม")
     with app.app_context():
         again = vocabulary()
         assert again is not first
         assert "ปวริศรานันท์" in again.words
+        assert vocabulary() is again
         assert line_breaking.current_lexicon() is line_breaking.current_lexicon()
+
+
+def test_the_vocabulary_is_read_again_after_its_longest_keep(app, db_session, monkeypatch):
+    with app.app_context():
+        first = vocabulary()
+        monkeypatch.setattr(line_breaking, "VOCABULARY_MAX_AGE", 0)
+        assert vocabulary() is not first
 
 
 def test_a_contact_renamed_is_in_the_vocabulary_at_once(app, db_session, make_contact):
