@@ -138,9 +138,11 @@ class FontFile:
     )
     #: The WeasyPrint Font objects of this file (usually one); each writes its own maps.
     members: list = field(default_factory=list)
-    #: (glyph, text) -> the id drawn: a glyph met again for the same text is settled.
-    singles: dict[tuple[int, str], int] = field(default_factory=dict)
-    #: (glyph infos of a unit, text) -> its changes (see _merge): the same, for units.
+    #: (glyph, text in UTF-8) -> the id drawn: a glyph met again for the same text is
+    #: settled at once.
+    singles: dict[tuple[int, bytes], int] = field(default_factory=dict)
+    #: (glyph infos of a unit, text in UTF-8) -> its changes (see _merge): the same, for
+    #: units of several glyphs.
     units: dict[tuple, list] = field(default_factory=dict)
     #: A character the font lacks -> the id its stand-in (a copy of .notdef) is drawn with.
     missing: dict[int, int] = field(default_factory=dict)
@@ -291,6 +293,9 @@ def _relabel(stream, textbox, line, saved: list) -> None:
 
     if line == ffi.NULL:
         return
+    fonts = stream.__dict__.get(_STATE)
+    if fonts is None:
+        fonts = stream.__dict__[_STATE] = {}
     utf8 = None
     run = line.runs
     while run != ffi.NULL:
@@ -298,35 +303,41 @@ def _relabel(stream, textbox, line, saved: list) -> None:
         run = run.next
         glyph_string = glyph_item.glyphs
         count = glyph_string.num_glyphs
-        font = _run_font(stream, textbox, glyph_item.item.analysis.font)
+        item = glyph_item.item
+        analysis = item.analysis
+        pango_font = analysis.font
+        font = fonts.get(pango_font, _UNKNOWN_FONT)
+        if font is _UNKNOWN_FONT:
+            font = fonts[pango_font] = _run_font(stream, textbox, pango_font)
         if font is None or count <= 0:
             continue
         state, measure = font
         if utf8 is None:
             utf8 = textbox.pango_layout.text.encode()
-        before = bytes(ffi.buffer(glyph_string.glyphs, count * _GLYPH_INFO.size))
+        buffer = ffi.buffer(glyph_string.glyphs, count * _GLYPH_INFO.size)
+        before = bytes(buffer)
         glyphs = list(_GLYPH_INFO.iter_unpack(before))
-        if _is_ellipsis(glyph_item.item):
+        # WeasyPrint 70 declares Pango's four 8-bit analysis fields (level, gravity, flags,
+        # script) as one integer: on a little-endian machine, level is its low byte and
+        # the flags its third.
+        packed = analysis.level
+        if _LITTLE_ENDIAN and (packed >> 16) & _IS_ELLIPSIS:
             edits = _relabel_ellipsis(state, measure, glyphs)
         else:
             clusters = ffi.unpack(glyph_string.log_clusters, count)
-            edits = _relabel_run(state, measure, glyphs, clusters, glyph_item.item, utf8)
+            source = (utf8, item.offset, item.length, packed % 2)
+            edits = _relabel_run(state, measure, glyphs, clusters, source)
         if edits:
             saved.append((glyph_string.glyphs, before))
-            infos = glyph_string.glyphs
-            for index, (glyph, width, x_offset, y_offset) in edits.items():
-                info = infos[index]
-                info.glyph = glyph
-                geometry = info.geometry
-                geometry.width, geometry.x_offset, geometry.y_offset = width, x_offset, y_offset
+            size, pack_into = _GLYPH_INFO.size, _GLYPH_INFO.pack_into
+            for index, change in edits.items():
+                pack_into(buffer, index * size, *change, glyphs[index][4])
 
 
-def _is_ellipsis(item) -> bool:
-    """Whether a run is the ellipsis Pango drew for the text it cut (``text-overflow:
-    ellipsis``): its item spans all the text cut, its glyphs draw "…". (WeasyPrint 70
-    declares Pango's four 8-bit analysis fields, level, gravity, flags and script, as one
-    integer: on a little-endian machine the flags are its third byte.)"""
-    return sys.byteorder == "little" and bool((item.analysis.level >> 16) & _IS_ELLIPSIS)
+#: A run's font not yet looked up.
+_UNKNOWN_FONT = object()
+#: Whether this machine stores the low byte of an integer first.
+_LITTLE_ENDIAN = sys.byteorder == "little"
 
 
 def _relabel_ellipsis(state, measure, glyphs) -> dict:
@@ -345,21 +356,18 @@ def _relabel_ellipsis(state, measure, glyphs) -> dict:
 
 
 def _run_font(stream, textbox, pango_font):
-    """(FontFile, _Measure) for a run's font, or None when its glyphs are left as they are;
-    kept on the page's stream by the Pango font's address (the same font for the whole
-    document: the fonts live in the document's font configuration)."""
-    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+    """(FontFile, _Measure) for a run's font, or None when its glyphs are left as they are
+    (kept on the page's stream by the Pango font: the same font for the whole document,
+    as the fonts live in the document's font configuration)."""
+    from weasyprint.text.ffi import FROM_UNITS, pango
 
-    known = stream.__dict__.setdefault(_STATE, {})
-    key = int(ffi.cast("uintptr_t", pango_font))
-    if key not in known:
-        font, font_size = stream.add_font(pango_font)
-        state = _font_file(stream, font)
-        if pango.pango_version() < 14802:  # as WeasyPrint does (Pango issue 530)
-            font_size = textbox.style["font_size"]
-        measure = _Measure(font, pango_font, font_size, stream, FROM_UNITS)
-        known[key] = None if state is None else (state, measure)
-    return known[key]
+    font, font_size = stream.add_font(pango_font)
+    state = _font_file(stream, font)
+    if state is None:
+        return None
+    if pango.pango_version() < 14802:  # as WeasyPrint does (Pango issue 530)
+        font_size = textbox.style["font_size"]
+    return state, _Measure(font, pango_font, font_size, stream, FROM_UNITS)
 
 
 class _Measure:
@@ -384,41 +392,40 @@ class _Measure:
         return width
 
 
-def _ordinary(glyph: int) -> bool:
-    """A real glyph of the font (not Pango's empty glyph, nor one it could not find)."""
-    return glyph != _PANGO["empty"] and not glyph & _PANGO["unknown"]
-
-
-def _relabel_run(state, measure, glyphs, clusters, item, utf8) -> dict:
+def _relabel_run(state, measure, glyphs, clusters, source) -> dict:
     """The new (glyph, width, x offset, y offset) of the glyphs of one run (one font, one
-    direction) that change, by index, found unit by unit (see _units)."""
+    direction) that change, by index, found unit by unit (see _units); ``source`` is the
+    line's UTF-8, the run's offset and length in it, and whether it reads right to left."""
     edits: dict[int, tuple] = {}
     empty, unknown = _PANGO["empty"], _PANGO["unknown"]
     singles, units = state.singles, state.units
-    for first, last, text in _units(glyphs, clusters, item, utf8):
+    for first, last, encoded in _units(glyphs, clusters, *source):
         if first == last:  # one glyph, by far the most common
             info = glyphs[first]
             glyph = info[0]
-            if not text or glyph == empty or glyph & unknown:
-                continue  # (WeasyPrint maps the stand-in of a character the font lacks)
-            new = singles.get((glyph, text))
+            new = singles.get((glyph, encoded))
             if new is None:
-                new = singles[glyph, text] = state.glyph_for(glyph, text)
+                if not encoded or glyph == empty or glyph & unknown:
+                    continue  # (WeasyPrint maps the stand-in of a character the font lacks)
+                text = encoded.decode("utf-8", "replace")
+                new = singles[glyph, encoded] = state.glyph_for(glyph, text)
                 state.map(new, text, measure(glyph))
             if new != glyph:
                 edits[first] = (new, info[1], info[2], info[3])
             continue
         unit = tuple(glyphs[first : last + 1])
-        changes = units.get((unit, text))
+        changes = units.get((unit, encoded))
         if changes is None:
-            changes = units[unit, text] = _merge(state, measure, unit, text)
+            text = encoded.decode("utf-8", "replace")
+            changes = units[unit, encoded] = _merge(state, measure, unit, text)
         for offset, change in changes:
             edits[first + offset] = change
     return edits
 
 
-def _units(glyphs, clusters, item, utf8) -> list[list]:
-    """The run cut into units of [first glyph, last glyph, text], each drawn as one glyph.
+def _units(glyphs, clusters, utf8: bytes, offset: int, length: int, rtl: int) -> list[list]:
+    """The run cut into units of [first glyph, last glyph, text in UTF-8], each drawn as one
+    glyph.
 
     A unit is one of Pango's clusters (the glyphs drawn for one piece of text: ำ is
     nikhahit and sara aa), and in left-to-right text also the clusters of marks that
@@ -427,35 +434,54 @@ def _units(glyphs, clusters, item, utf8) -> list[list]:
     first, may read a tone mark after the next letter or break the word there. A unit
     drawn as one glyph reads as its whole text, in order, in every reader.
     """
-    rtl = item.analysis.level % 2
-    offset, length = item.offset, item.length
+    empty, unknown = _PANGO["empty"], _PANGO["unknown"]
+    attaching = _ATTACHING
     count = len(glyphs)
     units: list[list] = []
     first = 0
     while first < count:
-        last = first
-        while last + 1 < count and clusters[last + 1] == clusters[first]:
-            last += 1
         start = clusters[first]
+        last = first
+        while last + 1 < count and clusters[last + 1] == start:
+            last += 1
         if rtl:
             end = length if first == 0 else clusters[first - 1]
         else:
             end = length if last == count - 1 else clusters[last + 1]
-        text = utf8[offset + start : offset + end].decode("utf-8", "replace")
-        head = glyphs[first]
-        if units and not rtl and head[1] == 0 and _ordinary(head[0]) and _attaches(text):
+        encoded = utf8[offset + start : offset + end]
+        glyph, width = glyphs[first][:2]
+        if (
+            width == 0
+            and units
+            and not rtl
+            and glyph != empty
+            and not glyph & unknown
+            and encoded
+            and attaching.get(encoded, None) is not False
+            and _attaches(encoded)
+        ):
             units[-1][1] = last
-            units[-1][2] += text
+            units[-1][2] += encoded
         else:
-            units.append([first, last, text])
+            units.append([first, last, encoded])
         first = last + 1
     return units
 
 
-def _attaches(text: str) -> bool:
-    """Whether a cluster drawn without advance belongs to the letter before it: a mark or
-    a vowel sign, not a space, a control or a format character."""
-    return bool(text) and unicodedata.category(text[0])[0] not in "ZC"
+#: A cluster's text in UTF-8 -> whether it attaches to the letter before it (_attaches).
+_ATTACHING: dict[bytes, bool] = {}
+
+
+def _attaches(encoded: bytes) -> bool:
+    """Whether a cluster drawn without advance belongs to the letter before it: one that
+    starts with a mark or a vowel sign, not a space, a control or a format character."""
+    attaches = _ATTACHING.get(encoded)
+    if attaches is None:
+        character = encoded.decode("utf-8", "replace")[:1]
+        attaches = bool(character) and unicodedata.category(character)[0] not in "ZC"
+        if len(_ATTACHING) < 4096:
+            _ATTACHING[encoded] = attaches
+    return attaches
 
 
 def _merge(state, measure, unit: tuple, text: str) -> list[tuple[int, tuple]]:
