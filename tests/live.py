@@ -176,6 +176,8 @@ class Visitor:
 
     def __init__(self, base_url: str):
         self.base_url = base_url
+        #: The signed-in person's name as the app shows it (set by ``Site.person``).
+        self.full_name: str | None = None
         self.cookies = CookieJar()
         self._opener = build_opener(HTTPCookieProcessor(self.cookies), _KeepRedirects())
 
@@ -308,11 +310,12 @@ class Site:
         signed in through the sign-in form in a browser of its own."""
         role = Role(role)
         email = f"{role.value}-{next(_people)}@example.go.th"
+        full_name = f"ผู้ทดสอบ {email}"
 
         def create():
             accounts.create_user(
                 email=email,
-                full_name=f"ผู้ทดสอบ {email}",
+                full_name=full_name,
                 role=role,
                 password=PASSWORD,
                 organisation_id=organisation_id,
@@ -323,6 +326,7 @@ class Site:
         self.read(create)
         visitor = self.visitor()
         visitor.sign_in(email, PASSWORD)
+        visitor.full_name = full_name
         return visitor
 
 
