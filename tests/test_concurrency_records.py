@@ -671,4 +671,3 @@ def test_a_new_account_form_sent_twice_at_once_opens_one_account(live_site):
             live_site, answers, User, User.email == email,
             "users", "created", lambda i: {"/admin/users", f"/admin/users/{i}"},
         )  # fmt: skip
-
