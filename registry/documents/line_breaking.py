@@ -200,7 +200,6 @@ _COMBINING = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a" + "".j
     chr(c) for c in range(0x0E47, 0x0E4F)
 ))
 _THAI_RUN = re.compile(f"[{_THAI_LETTER}]+")
-_NOT_THAI = re.compile(f"[^{_THAI_LETTER}]+")
 _ZWSP = "\u200b"
 #: What keeps two letters of a word on one line: U+180E MONGOLIAN VOWEL SEPARATOR, a format
 #: character that prints nothing, is read back as nothing, and glues (line break class GL);
