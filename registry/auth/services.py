@@ -50,13 +50,18 @@ def hash_password(password: str) -> str:
 
 def verify_password(user: User | None, password: str) -> bool:
     """Whether the password is the user's; takes as long when there is no such user."""
+    return password_matches(user.password_hash if user is not None else None, password)
+
+
+def password_matches(stored_hash: str | None, password: str) -> bool:
+    """Whether the password matches a stored hash; takes as long when there is none."""
     hasher = _hasher()
-    if user is None or not user.password_hash:
+    if not stored_hash:
         with contextlib.suppress(VerificationError):
             hasher.verify(_dummy_hash(), password)
         return False
     try:
-        hasher.verify(user.password_hash, password)
+        hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
     return True
@@ -261,7 +266,12 @@ def authenticate(email: str, password: str, address: str) -> SignInResult:
             status=429,
         )
     user = find_user_by_email(email)
-    ok = verify_password(user, password)
+    stored_hash = user.password_hash if user is not None else None
+    # The password is checked with no transaction open: hashing takes a noticeable moment,
+    # and a sign-in is a write, which on SQLite holds the write lock for its whole
+    # transaction; colleagues saving at the same moment would wait for the hash.
+    db.session.rollback()
+    ok = password_matches(stored_hash, password)
     db.session.add(LoginAttempt(email=email, address=address, succeeded=ok))
     if not ok:
         db.session.commit()
