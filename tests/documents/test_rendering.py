@@ -122,8 +122,8 @@ def test_compounds_libthai_would_split_are_kept_together():
     assert "\u200bสมาคม" in protected
     plain = protected.replace("\u200b", "").replace("\u180e", "")
     assert plain.replace("\u00a0", " ") == html
-    assert "พ.ศ.\u00a02568" in protected
-    assert "13.30\u00a0น." in protected
+    assert "พ.ศ.\u00a0\u180e2568" in protected
+    assert "13.30\u00a0\u180eน." in protected
     style = "<style>p::after { content: 'ปัญญาประดิษฐ์'; }</style>"
     assert rendering.keep_words_together(style) == style
 
