@@ -745,6 +745,7 @@ def seed_extra(url: str, folder: Path, options) -> dict:
         current = [o.id for o in demo if o.active]  # contacts are added to these only
         with db.engine.begin() as connection:
             data.seed(connection, organisations=200, contacts=400, seed=options.seed)
+        db.session.rollback()  # a new snapshot (SQLite's would not see the rows just added)
         bulk = [
             row
             for row in db.session.execute(
@@ -769,6 +770,7 @@ def seed_extra(url: str, folder: Path, options) -> dict:
                   "reason": None, "actor_id": None, "at": p.created_at} for p in opened],
             )  # fmt: skip
         proposal_owners = {p.id: p.organisation_id for p in opened}
+        db.session.rollback()  # SQLite: a snapshot older than these rows could not write
 
         # Staff: the demo account and more.
         staff = ["staff@dgti.example"]
