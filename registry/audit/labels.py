@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "exported personal data": _l("exported personal data"),
     "erased personal data": _l("erased personal data"),
     "signed in": _l("signed in"),
+    "password hash renewed": _l("password hash renewed"),
     "signed out": _l("signed out"),
     "changed password": _l("changed password"),
     "reset password": _l("reset password"),

@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, cache, mail, submissions, versions
 from ..db import db, utcnow
@@ -284,13 +285,29 @@ def authenticate(email: str, password: str, address: str) -> SignInResult:
             ),
             status=403,
         )
-    with audit.change(user, user, "signed in"):
-        user.last_sign_in_at = utcnow()
-        if _hasher().check_needs_rehash(user.password_hash):
+    _note_sign_in(user)
+    if _hasher().check_needs_rehash(user.password_hash):
+        with audit.change(user, user, "password hash renewed"):
             user.password_hash = hash_password(password)
     key = open_session(user, address)
     db.session.commit()
     return SignInResult(user=user, session_key=key)
+
+
+def _note_sign_in(user: User) -> None:
+    """Record when the user signed in, with its audit event. Written beside the account's
+    version, not as an edit of the account: an administrator who has the account's form
+    open is not told that someone changed it."""
+    table = User.__table__
+    before, now = user.last_sign_in_at, utcnow()
+    db.session.execute(sa.update(table).where(table.c.id == user.id).values(last_sign_in_at=now))
+    set_committed_value(user, "last_sign_in_at", now)
+    audit.record_event(
+        user,
+        "signed in",
+        user,
+        {"last_sign_in_at": [before.isoformat() if before else None, now.isoformat()]},
+    )
 
 
 def record_sign_out(user: User, session_key: str | None = None) -> None:
