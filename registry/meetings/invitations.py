@@ -29,7 +29,7 @@ from ..db import db, utcnow
 from ..documents.services import file_path
 from ..i18n import BANGKOK, format_date, format_time
 from .models import Meeting, MeetingStatus
-from .printing import publish_agenda, reference
+from .printing import file_name, publish_agenda, reference
 from .services import MeetingError
 
 #: The audit action of a mailing (its count gives the calendar event's SEQUENCE).
@@ -278,7 +278,7 @@ def _mail_everyone(meeting: Meeting, actor) -> int:
     calendar = ics(meeting)
     stem = meeting.number_label.replace("/", "-")
     attachments = [
-        mail.Attachment(f"agenda-{stem}.pdf", pdf, "application/pdf"),
+        mail.Attachment(file_name(meeting, agenda).name, pdf, "application/pdf"),
         mail.Attachment(f"meeting-{stem}.ics", calendar, "text/calendar"),
     ]
     sent = 0

@@ -242,7 +242,10 @@ def test_invitations_go_to_the_sitting_members_with_the_agenda_and_calendar(
     assert LINK in body
     pdf, calendar = list(message.iter_attachments())
     assert pdf.get_content_type() == "application/pdf"
-    assert pdf.get_filename() == f"agenda-{number.replace('/', '-')}.pdf"
+    # The agenda under the name it downloads with: what it is, the committee, the number.
+    name = pdf.get_filename()
+    assert name.startswith("ระเบียบวาระการประชุม-") and name.endswith("-th.pdf")
+    assert f"ครั้งที่-{number.replace('/', '-')}" in name
     assert pdf.get_content().startswith(b"%PDF-")
     assert calendar.get_content_type() == "text/calendar"
     assert calendar.get_content_charset() == "utf-8"
