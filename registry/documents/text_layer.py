@@ -449,13 +449,13 @@ def _units(glyphs, clusters, utf8: bytes, offset: int, length: int, rtl: int) ->
         else:
             end = length if last == count - 1 else clusters[last + 1]
         encoded = utf8[offset + start : offset + end]
-        glyph, width = glyphs[first][:2]
+        head = glyphs[first]
         if (
-            width == 0
+            head[1] == 0
             and units
             and not rtl
-            and glyph != empty
-            and not glyph & unknown
+            and head[0] != empty
+            and not head[0] & unknown
             and encoded
             and attaching.get(encoded, None) is not False
             and _attaches(encoded)
