@@ -49,9 +49,9 @@ from tests.live import Answer, Form, Site, Visitor, at_once
 live_app, live_site = live.live_app, live.live_site
 
 #: Rounds of two editors saving the same record at the same moment.
-EDIT_ROUNDS = 4
+EDIT_ROUNDS = 6
 #: Rounds of one create form sent twice at the same moment.
-CREATE_ROUNDS = 2
+CREATE_ROUNDS = 3
 
 #: The first words of the conflict panel's heading, in Thai (the default language).
 CONFLICT_HEADING = "มีผู้แก้ไขระเบียนนี้ระหว่างที่ท่านเปิดแบบฟอร์มอยู่"
@@ -414,6 +414,7 @@ def _created_once(
 
 
 def test_an_organisation_form_sent_twice_at_once_registers_one_organisation(live_site):
+    """Staff's new-organisation form, double-clicked: one organisation, both answers on its page."""
     staff = live_site.person(Role.STAFF)
     for round_ in range(CREATE_ROUNDS):
         name = f"สมาคมคลิกสองครั้งพร้อมกัน {round_}"
@@ -427,6 +428,7 @@ def test_an_organisation_form_sent_twice_at_once_registers_one_organisation(live
 
 
 def test_a_contact_form_sent_twice_at_once_adds_one_contact(live_site):
+    """The new-contact form, double-clicked: one contact, both answers on its page."""
     organisation_id = _organisation(live_site)
     staff = live_site.person(Role.STAFF)
     for round_ in range(CREATE_ROUNDS):
@@ -443,6 +445,8 @@ def test_a_contact_form_sent_twice_at_once_adds_one_contact(live_site):
 def test_an_agreement_draft_sent_twice_at_once_is_drafted_once_and_numbers_stay_consecutive(
     live_site,
 ):
+    """The new-draft form, double-clicked: one draft per round, and the reference numbers
+    the drafts took follow each other (the second submission took none)."""
     own = _organisation(live_site, OrganisationKind.OWN_AGENCY)
     partner = _organisation(live_site)
     staff = live_site.person(Role.STAFF)
@@ -482,6 +486,7 @@ def test_an_agreement_draft_sent_twice_at_once_is_drafted_once_and_numbers_stay_
 
 
 def test_a_committee_form_sent_twice_at_once_sets_up_one_committee(live_site):
+    """The new-committee form, double-clicked: one committee, both answers on its page."""
     staff = live_site.person(Role.STAFF)
     for round_ in range(CREATE_ROUNDS):
         name = f"คณะทำงานคลิกสองครั้ง {round_}"
@@ -499,6 +504,7 @@ def test_a_committee_form_sent_twice_at_once_sets_up_one_committee(live_site):
 
 
 def test_a_seat_form_sent_twice_at_once_gives_one_seat(live_site):
+    """The appointment form, double-clicked: one seat, both answers on the committee's page."""
     committee_id, _seats = _committee(live_site)
     organisation_id = _organisation(live_site)
     staff = live_site.person(Role.STAFF)
@@ -516,6 +522,8 @@ def test_a_seat_form_sent_twice_at_once_gives_one_seat(live_site):
 def test_a_meeting_form_sent_twice_at_once_schedules_one_meeting_and_numbers_stay_consecutive(
     live_site,
 ):
+    """The new-meeting form, double-clicked round after round: one meeting per round,
+    numbered 1/2568, 2/2568, ... with no number taken by a second submission."""
     committee_id, _seats = _committee(live_site)
     staff = live_site.person(Role.STAFF)
     for round_ in range(CREATE_ROUNDS):
@@ -543,6 +551,7 @@ def test_a_meeting_form_sent_twice_at_once_schedules_one_meeting_and_numbers_sta
 
 
 def test_an_agenda_item_form_sent_twice_at_once_adds_one_item(live_site):
+    """The new-item form, double-clicked: one item per round, in consecutive places."""
     committee_id, _seats = _committee(live_site)
     meeting_id = _meeting(live_site, committee_id, date.today() + timedelta(days=30))
     staff = live_site.person(Role.STAFF)
@@ -567,6 +576,8 @@ def test_an_agenda_item_form_sent_twice_at_once_adds_one_item(live_site):
 
 
 def test_a_guest_form_sent_twice_at_once_adds_one_guest(live_site):
+    """The guest form on the attendance page, double-clicked: one guest, both answers back
+    on the attendance page."""
     committee_id, _seats = _committee(live_site)
     meeting_id = _meeting(live_site, committee_id, date.today() + timedelta(days=30))
     staff = live_site.person(Role.STAFF)
@@ -584,6 +595,7 @@ def test_a_guest_form_sent_twice_at_once_adds_one_guest(live_site):
 
 
 def test_an_action_item_form_sent_twice_at_once_records_one_action(live_site):
+    """The action-item form of a held meeting's item, double-clicked: one action item."""
     committee_id, seats = _committee(live_site, seats=3)
     meeting_id = _meeting(live_site, committee_id, date.today() - timedelta(days=1))
     item_id = _item(live_site, meeting_id)
@@ -603,6 +615,7 @@ def test_an_action_item_form_sent_twice_at_once_records_one_action(live_site):
 
 
 def test_a_proposal_form_sent_twice_at_once_submits_one_proposal(live_site):
+    """Staff's new-proposal form, double-clicked: one proposal, both answers on its page."""
     organisation_id = _organisation(live_site, OrganisationKind.GOVERNMENT_AGENCY)
     category = _category(live_site)
     staff = live_site.person(Role.STAFF)
@@ -624,6 +637,8 @@ def test_a_proposal_form_sent_twice_at_once_submits_one_proposal(live_site):
 
 
 def test_a_category_form_sent_twice_at_once_adds_one_category(live_site):
+    """The new-category form, double-clicked: one category (the second is not refused as a
+    duplicate name), both answers on the list of categories."""
     staff = live_site.person(Role.STAFF)
     for round_ in range(CREATE_ROUNDS):
         name = f"เกษตรอัจฉริยะ {round_}"
@@ -636,6 +651,8 @@ def test_a_category_form_sent_twice_at_once_adds_one_category(live_site):
 
 
 def test_an_endorsement_sent_twice_at_once_is_recorded_once_and_counted_once(live_site):
+    """A representative's endorsement, double-clicked: one endorsement (the second is not
+    refused as "already endorsed"), and the proposal counts one."""
     submitter = _organisation(live_site)
     live_site.person(Role.STAFF)  # the account that submits the proposals
     for round_ in range(CREATE_ROUNDS):
@@ -656,6 +673,8 @@ def test_an_endorsement_sent_twice_at_once_is_recorded_once_and_counted_once(liv
 
 
 def test_a_new_account_form_sent_twice_at_once_opens_one_account(live_site):
+    """The administrator's new-account form, double-clicked: one account (the second is not
+    refused as "email taken")."""
     admin = live_site.person(Role.ADMIN)
     for round_ in range(CREATE_ROUNDS):
         email = f"double-{round_}@example.go.th"
