@@ -138,7 +138,7 @@ class Stamp:
     verify_url: str | None = None
     #: Final documents carry no draft mark.
     final: bool = False
-    #: A PDF/A profile ("pdf/a-2b") for archival copies, else None for plain PDF.
+    #: A PDF/A profile (PDFA_STANDARD) for archival copies, else None for plain PDF.
     pdf_standard: str | None = None
     #: The day the document was produced (Bangkok), printed in the footer.
     produced_on: date | None = None
