@@ -151,7 +151,7 @@ def users():
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @permission_required("users.manage")
-@submissions.submitted_once(lambda saved: url_for(".edit_user", user_id=saved.record_id))
+@submissions.submitted_once(lambda _saved: url_for(".users"))  # as the first answer
 def new_user():
     """Open a new account (one, however often the form is sent)."""
     form = NewUserForm()
