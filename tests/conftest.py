@@ -56,11 +56,11 @@ def _server_url() -> str | None:
 def pytest_collection_modifyitems(config, items) -> None:
     """Tests marked ``postgresql`` check what only PostgreSQL does (a server that closes its
     connections, say): the PostgreSQL pass of ``make test`` runs them; a run on SQLite
-    leaves them out (deselected and counted as such, not skipped)."""
-    if (_server_url() or "").startswith("postgresql"):
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
-    left_out = [item for item in items if item.get_closest_marker("postgresql") is not None]
+    leaves them out (deselected and counted as such, not skipped). Tests marked ``sqlite``
+    (SQLite's write lock, say) likewise run on the SQLite pass only."""
+    other = "sqlite" if (_server_url() or "").startswith("postgresql") else "postgresql"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
+    left_out = [item for item in items if item.get_closest_marker(other) is not None]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept

@@ -33,7 +33,8 @@ from tests.conftest import PASSWORD, add_account, sign_in_client
 from tests.live import Site, at_once, site_for
 
 ON_POSTGRESQL = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
-sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite's write lock (the SQLite pass)")
+#: SQLite's write lock: run on the SQLite pass only (deselected on PostgreSQL, see conftest).
+sqlite_only = pytest.mark.sqlite
 
 # The served app's fixtures (``tests.live``).
 live_app, live_site = live.live_app, live.live_site
