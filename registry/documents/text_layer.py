@@ -841,23 +841,34 @@ def _write_sfnt(version: bytes, tables: dict[bytes, bytes]) -> bytes:
 # --- Tagged PDF: the language of each part -------------------------------------------------
 
 
+#: The language in force at each level of the structure being built (one document at a time:
+#: rendering holds its lock), so that an element's ``lang`` is compared with its enclosing
+#: part's rather than the document's.
+_lang_in_force: list = []
+
+
 def _patched_build_box_tree(original):
     def build_box_tree(box, parent, pdf, *args):
         """WeasyPrint's structure element for a box, with /Lang where the box's element sets
-        a language other than the document's (the English half of a bilingual MOU)."""
+        a language other than the one it is inside (the English half of a bilingual MOU, and
+        a Thai name within that half)."""
         import pydyf
 
-        lang = None
+        inherited = _lang_in_force[-1] if _lang_in_force else pdf.catalog.get("Lang")
+        own = lang = None
         element = getattr(box, "element", None)
         if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
-            lang = element.get("lang") or None
-            document_lang = pdf.catalog.get("Lang")
-            if lang and document_lang is not None and _same_lang(lang, document_lang):
-                lang = None
-        for structure_element in original(box, parent, pdf, *args):
-            if lang and "Lang" not in structure_element:
-                structure_element["Lang"] = pydyf.String(lang)
-            yield structure_element
+            own = element.get("lang") or None
+            if own and not (inherited is not None and _same_lang(own, inherited)):
+                lang = own
+        _lang_in_force.append(own or inherited)
+        try:
+            for structure_element in original(box, parent, pdf, *args):
+                if lang and "Lang" not in structure_element:
+                    structure_element["Lang"] = pydyf.String(lang)
+                yield structure_element
+        finally:
+            _lang_in_force.pop()
 
     build_box_tree.__wrapped__ = original
     return build_box_tree

@@ -195,11 +195,6 @@ def test_a_bilingual_agreement_reads_its_english_headings_as_english(
     assert english["วัตถุประสงค์"] == "th"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="registry.documents.text_layer leaves out a lang equal to the document's, so a Thai "
-    "value inside the English half of a Thai-first document loses its /Lang th",
-)
 def test_a_bilingual_agreement_reads_the_thai_values_of_its_english_half_as_thai(
     app,
     make_agreement,  # noqa: F811
