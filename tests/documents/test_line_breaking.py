@@ -11,7 +11,6 @@ import subprocess
 import time
 from datetime import date, datetime
 from datetime import time as dt_time
-from pathlib import Path
 
 import pytest
 from weasyprint.text.line_break import get_log_attrs
@@ -593,66 +592,3 @@ def test_nothing_kept_whole_runs_out_of_the_narrow_column(corpus_pdfs, tmp_path)
     for image in images:
         assert dark_fraction(image, (0.02, 0.12, right_of_column, 0.85)) > 0.01
         assert dark_fraction(image, (right_of_column, 0.12, 0.98, 0.85)) == 0
-
-
-# --- The web pages ---------------------------------------------------------------------------
-
-STATIC = Path(__file__).resolve().parents[2] / "registry" / "static"
-SITE = "http://registry.test"
-
-
-def _lines_of(page, selector: str) -> dict[str, int]:
-    """How many lines the text of each element the selector finds is laid out on."""
-    return page.evaluate(
-        """(selector) => Object.fromEntries([...document.querySelectorAll(selector)].map(e => {
-            const range = document.createRange();
-            range.selectNodeContents(e);
-            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-            return [e.textContent.trim(), tops.size];
-        }))""",
-        selector,
-    )
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("width", [1000, 1200])
-def test_the_menu_and_the_table_heads_never_split_a_thai_word(
-    app, client, sign_in, make_organisation, width
-):
-    from playwright.sync_api import sync_playwright
-
-    from registry.auth.models import Role
-
-    sign_in(Role.ADMIN)
-    make_organisation(name_th="สมาคมเมกเกอร์ไทย")
-    with client.get("/organisations/") as response:
-        assert response.status_code == 200
-        listing = response.get_data(as_text=True)
-
-    def serve(route):
-        path = route.request.url.removeprefix(SITE).split("?")[0]
-        if path.startswith("/static/") and (STATIC / path.removeprefix("/static/")).is_file():
-            route.fulfill(path=STATIC / path.removeprefix("/static/"))
-        elif path == "/organisations/":
-            route.fulfill(body=listing, content_type="text/html; charset=utf-8")
-        else:
-            route.abort()
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.route(f"{SITE}/**", serve)
-            page.goto(f"{SITE}/organisations/")
-            menu = _lines_of(page, ".navbar .nav-link")
-            heads = _lines_of(page, "thead th")
-            brand = _lines_of(page, ".navbar-brand .text-nowrap")
-        finally:
-            browser.close()
-    assert {"หน้าหลัก", "บันทึกข้อตกลง", "คณะกรรมการ", "การประชุม"} <= set(menu)
-    assert {label: lines for label, lines in menu.items() if lines != 1} == {}
-    assert len(heads) >= 4
-    assert {label: lines for label, lines in heads.items() if lines != 1} == {}
-    assert brand and set(brand.values()) == {1}
