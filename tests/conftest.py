@@ -15,7 +15,6 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from pathlib import Path
 
 import flask_migrate
@@ -28,6 +27,7 @@ from registry.auth import services as accounts
 from registry.auth.models import Role, User
 from registry.db import db
 from registry.organisations.models import Contact, Organisation, OrganisationKind, PdpaBasis
+from tests.forms import page_form
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -400,75 +400,6 @@ def statements():
 
 
 # --- forms as a browser sends them ---------------------------------------------------------
-
-
-class _FormReader(HTMLParser):
-    """The forms of a page, each as the values a browser would send (buttons and files left
-    out, unchecked boxes too; a select sends its selected option, else its first)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._form: dict | None = None
-        self._select: dict | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self._form = {}
-            self.forms.append(self._form)
-            return
-        name = a.get("name")
-        if self._form is None:
-            return
-        if tag == "input" and name:
-            kind = (a.get("type") or "text").lower()
-            if kind in ("submit", "button", "file", "image", "reset"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            self._form[name] = a.get("value") or ""
-        elif tag == "select" and name:
-            self._select = {"name": name, "first": None, "selected": None}
-        elif tag == "option" and self._select is not None:
-            value = a.get("value") or ""
-            if self._select["first"] is None:
-                self._select["first"] = value
-            if "selected" in a:
-                self._select["selected"] = value
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self._form[name] = ""
-
-    def handle_data(self, data):
-        if self._form is not None and self._textarea is not None:
-            self._form[self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select" and self._select is not None and self._form is not None:
-            chosen = self._select["selected"]
-            first = self._select["first"] or ""
-            self._form[self._select["name"]] = chosen if chosen is not None else first
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            # A browser drops the newline right after <textarea>.
-            value = self._form[self._textarea].removeprefix("\r\n").removeprefix("\n")
-            self._form[self._textarea] = value
-            self._textarea = None
-
-
-def page_form(page: str, having: str = "lock_version") -> dict:
-    """The fields of the page's first form that has a field named ``having``, with the
-    values a browser would send; fails the test when the page has no such form."""
-    reader = _FormReader()
-    reader.feed(page)
-    for form in reader.forms:
-        if having in form:
-            return form
-    raise AssertionError(f"no form with a field {having!r} on the page")
 
 
 def form_fields(client, url: str, having: str = "lock_version") -> dict:

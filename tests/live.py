@@ -26,8 +26,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from typing import TypeVar
 from urllib.error import HTTPError
@@ -42,6 +41,7 @@ from registry.auth import services as accounts
 from registry.auth.models import Role
 from registry.db import db
 from tests.conftest import PASSWORD
+from tests.forms import Form, FormReader
 
 T = TypeVar("T")
 _people = itertools.count(1)
@@ -76,94 +76,6 @@ class Answer:
     def redirected(self) -> bool:
         """Whether the answer is a redirect (the acknowledgement of a save)."""
         return self.status in (301, 302, 303, 307, 308)
-
-
-@dataclass
-class Form:
-    """A form on a page: where it posts, how it is encoded, and what it sends as it is."""
-
-    action: str
-    multipart: bool
-    fields: list[tuple[str, str]] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-
-    def with_changes(self, changes: dict[str, str]) -> list[tuple[str, str]]:
-        """The fields with ``changes`` put in (added when the form has no such field)."""
-        sent = [(name, changes.get(name, value)) for name, value in self.fields]
-        present = {name for name, _value in self.fields}
-        return sent + [(name, value) for name, value in changes.items() if name not in present]
-
-
-class _FormReader(HTMLParser):
-    """Every POST form of a page, with the values a browser would send for each field."""
-
-    def __init__(self, page_url: str):
-        super().__init__(convert_charrefs=True)
-        self.page_url = page_url
-        self.forms: list[Form] = []
-        self._form: Form | None = None
-        self._select: str | None = None
-        self._multiple = False
-        self._options: list[tuple[str, bool]] = []
-        self._option: list | None = None
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = {name: (value or "") for name, value in attrs}
-        if tag == "form":
-            if a.get("method", "get").lower() == "post":
-                self._form = Form(
-                    action=urlsplit(urljoin(self.page_url, a.get("action") or "")).path,
-                    multipart="multipart" in a.get("enctype", ""),
-                )
-                self.forms.append(self._form)
-            return
-        if self._form is None or "disabled" in a:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text").lower()
-            if kind == "file":
-                self._form.files.append(name)
-            elif kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self._form.fields.append((name, a.get("value", "on")))
-            elif kind not in ("submit", "button", "image", "reset"):
-                self._form.fields.append((name, a.get("value", "")))
-        elif tag == "select" and name:
-            self._select, self._options, self._multiple = name, [], "multiple" in a
-        elif tag == "option" and self._select is not None:
-            self._option = [a.get("value"), "selected" in a, ""]
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, []
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text.append(data)
-        if self._option is not None:
-            self._option[2] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "option" and self._option is not None:
-            value, selected, text = self._option
-            self._options.append((text.strip() if value is None else value, selected))
-            self._option = None
-        elif tag == "select" and self._select is not None:
-            chosen = [value for value, selected in self._options if selected]
-            if self._form is not None:
-                if self._multiple:  # every option chosen, none when none is
-                    self._form.fields += [(self._select, value) for value in chosen]
-                elif chosen or self._options:  # the chosen one, else the first
-                    self._form.fields.append((self._select, (chosen or [self._options[0][0]])[0]))
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            if self._form is not None:
-                # The HTML parser keeps the newline a browser drops after <textarea>.
-                self._form.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
-            self._textarea = None
 
 
 class _KeepRedirects(HTTPRedirectHandler):
@@ -227,7 +139,7 @@ class Visitor:
         itself); fails the test when the page has none."""
         page = self.get(path)
         assert page.status == 200, (path, page.status, page.body[:500])
-        reader = _FormReader(self.base_url + path)
+        reader = FormReader(self.base_url + path)
         reader.feed(page.body)
         target = urlsplit(action or path).path
         for form in reader.forms:

@@ -18,7 +18,8 @@ from registry.auth.models import Role, User
 from registry.db import db
 from registry.forms import VersionedForm
 from registry.organisations.models import Organisation, OrganisationKind
-from tests.conftest import add_account, page_form, sign_in_client
+from tests.conftest import add_account, sign_in_client
+from tests.forms import page_form
 
 
 @pytest.fixture
