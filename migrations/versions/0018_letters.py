@@ -1,7 +1,7 @@
 """official letters: the outgoing-letter register, and reviewed Word drafts of agreements
 
-Revision ID: 0017_letters
-Revises: 0016_user_sessions
+Revision ID: 0018_letters
+Revises: 0017_sort_keys
 Create Date: 2026-12-07 16:40:00
 
 ``letters`` is the outgoing-letter register (ทะเบียนหนังสือส่ง): one row per issued letter,
@@ -13,8 +13,8 @@ a partner sends back with their marks on an agreement's draft (stored, not read)
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_letters"
-down_revision = "0016_user_sessions"
+revision = "0018_letters"
+down_revision = "0017_sort_keys"
 branch_labels = None
 depends_on = None
 
