@@ -67,3 +67,48 @@ class DocumentVersion(db.Model):
 
     def __str__(self) -> str:
         return f"{self.reference or self.record_type} v{self.version} ({self.variant})"
+
+
+class SignedCopy(db.Model):
+    """A printed version with electronic signatures (PAdES) added to it, kept as signed.
+
+    The printed bytes are the start of the file; each signature is an incremental update
+    after them. Signing in the registry or accepting a file signed elsewhere adds a copy;
+    each extends the one before it, so the newest holds every signature.
+    """
+
+    __tablename__ = "signed_copies"
+    __table_args__ = (
+        sa.UniqueConstraint("version_id", "sequence", name="uq_signed_copies_version_sequence"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The printed version the signatures are on.
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("document_versions.id", ondelete="CASCADE")
+    )
+    #: 1, 2, 3, ... per printed version: each copy extends the one before.
+    sequence: Mapped[int] = mapped_column()
+    #: Where the last signature was made: "registry" (the agency's key) or "upload".
+    source: Mapped[str] = mapped_column(sa.String(20))
+    #: SHA-256 (hex) of the signed file.
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: Size of the signed file in bytes.
+    size: Mapped[int] = mapped_column()
+    #: Where the file is, relative to STORAGE_DIR.
+    storage_path: Mapped[str] = mapped_column(sa.String(300), unique=True)
+    #: The signatures found valid when the copy was accepted, in signing order (see
+    #: ``signing.SignatureReport.as_json``).
+    signatures: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: Who signed or uploaded it (none when the user was removed).
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: When it was accepted (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    version = relationship("DocumentVersion", foreign_keys=[version_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+    def __str__(self) -> str:
+        return f"{self.version} signed #{self.sequence}"
