@@ -23,7 +23,18 @@ def upgrade():
     op.create_table(
         "letters",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "meeting_invitation",
+                "agreement_cover",
+                name="letterkind",
+                native_enum=False,
+                create_constraint=True,
+                length=30,
+            ),
+            nullable=False,
+        ),
         sa.Column("record_type", sa.String(length=40), nullable=False),
         sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
