@@ -158,7 +158,7 @@ translations: install
 # contacts, on a throwaway SQLite database; also on PostgreSQL when BENCH_DATABASE_URL names a
 # server (a database is created there and dropped), or with BENCH_PG=1 on a throwaway cluster.
 # BENCH_ARGS passes options, e.g. BENCH_ARGS='--runs 50'. Not part of `make test`.
-# Last, the load bench (bench/load.py): the seed-bench dataset at BENCH_SCALE (default 1) served
+# Last, the load bench (bench/load.py): the bench.seed dataset at BENCH_SCALE (default 1) served
 # by gunicorn, on SQLite and on a throwaway PostgreSQL cluster, under concurrent clients; one
 # table, bench/results/load-*.json and load.svg. Options in BENCH_LOAD_ARGS ('--clients 16').
 bench: system-deps install
@@ -173,7 +173,7 @@ bench: system-deps install
 	  BENCH_DATABASE_URL=$$(tools/pg_test_cluster.sh start "$$pgdir" "$$port" | tail -n 1)
 	  export BENCH_DATABASE_URL
 	fi
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) -m bench.run $(BENCH_ARGS)
 	# The agreement PDF, cold, warm and from storage, on SQLite (bench/results/documents.json);
 	# options in BENCH_DOCUMENTS_ARGS, e.g. BENCH_DOCUMENTS_ARGS='--cold-runs 5'.
 	$(PY) -m bench.documents $(BENCH_DOCUMENTS_ARGS)

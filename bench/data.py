@@ -1,6 +1,6 @@
 """A large, reproducible register for the benchmark: organisations and contacts with Thai names.
 
-The generators live in the app (``registry/benchdata``), where ``flask registry seed-bench``
+The generators live in ``bench/dataset``, where ``python -m bench.seed``
 uses them too; this module keeps the names the benchmark scripts import. Rows go in with Core
 ``executemany`` inserts, in one transaction: 10,000 organisations and 50,000 contacts take a
 few seconds.
@@ -8,13 +8,13 @@ few seconds.
 
 from __future__ import annotations
 
-from registry.benchdata.organisations import (
+from bench.dataset.organisations import (
     contact_rows,
     organisation_names,
     organisation_rows,
     seed,
 )
-from registry.benchdata.text import (
+from bench.dataset.text import (
     FIRST_NAMES,
     LAST_PARTS,
     POSITIONS,

@@ -43,8 +43,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))  # run as a script: make `registry` importable
 
 #: Where the figures are saved.
 RESULTS = PROJECT_ROOT / "bench" / "results" / "documents.json"

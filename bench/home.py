@@ -32,34 +32,32 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-
-from bench import data  # noqa: E402
-from bench import proposals as proposal_data  # noqa: E402
-from bench.run import (  # noqa: E402
+from bench import data
+from bench import proposals as proposal_data
+from bench.run import (
     StatementCounter,
     _load,
     build,
     database_options,
     on_each_database,
 )
-from registry.agreements.models import Agreement, AgreementParty  # noqa: E402
-from registry.audit.models import AuditEvent  # noqa: E402
-from registry.auth import services as accounts  # noqa: E402
-from registry.auth.models import Role  # noqa: E402
-from registry.committees.models import Committee, Membership  # noqa: E402
-from registry.db import db  # noqa: E402
-from registry.meetings.models import ActionItem, AgendaItem, Attendance, Meeting  # noqa: E402
-from registry.organisations.models import (  # noqa: E402
+from registry.agreements.models import Agreement, AgreementParty
+from registry.audit.models import AuditEvent
+from registry.auth import services as accounts
+from registry.auth.models import Role
+from registry.committees.models import Committee, Membership
+from registry.db import db
+from registry.meetings.models import ActionItem, AgendaItem, Attendance, Meeting
+from registry.organisations.models import (
     Contact,
     Organisation,
     OrganisationKind,
     name_key,
 )
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: The promise of issue 7: each home page answers within this many milliseconds.
 TARGET_MS = 100

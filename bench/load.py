@@ -4,8 +4,7 @@ For each database asked for (SQLite in a temporary folder; PostgreSQL on a throw
 cluster started with tools/pg_test_cluster.sh and always stopped at the end) it:
 
 1. migrates a new database and fills it with the benchmark dataset
-   (``flask --app wsgi registry seed-bench --scale S``; while that command does not exist,
-   a smaller stand-in from bench/data.py and bench/proposals.py, see ``seed_fallback``);
+   (``python -m bench.seed --scale S``);
 2. starts gunicorn (``gunicorn -c gunicorn.conf.py wsgi:app``, gthread workers, on a free
    loopback port) with ``SQL_COUNT_HEADER=1``, so every answer says how many SQL statements
    it ran (``X-SQL-Statements``);
@@ -55,17 +54,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))  # run as a script: make `bench` importable
+from bench import svg
+from bench.dataset.seed import BENCH_PASSWORD
 
-from bench import svg  # noqa: E402
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 VENV_BIN = Path(sys.executable).parent
 RESULTS = PROJECT_ROOT / "bench" / "results"
 HOST = "127.0.0.1"
 
-BENCH_PASSWORD = "bench-password-2569"  # noqa: S105 (a throwaway database)
 ACCOUNTS = {
     "staff": "bench.staff@dgti.example",
     "secretary": "bench.secretary@dgti.example",
@@ -274,50 +271,10 @@ def has_cli(env: dict, group: list[str], command: str) -> bool:
     return re.search(rf"^\s+{re.escape(command)}\b", text, re.M) is not None
 
 
-def seed(env: dict, scale: float, seed_value: int) -> str:
-    """Fill the database; which seeder ran ("seed-bench" or "fallback")."""
-    if has_cli(env, ["registry"], "seed-bench"):
-        flask(env, "registry", "seed-bench", "--scale", str(scale), "--seed", str(seed_value))
-        return "seed-bench"
-    _run([sys.executable, "-m", "bench.load", "--fallback-seed", str(scale)], env)
-    return "fallback"
-
-
-def seed_fallback(scale: float) -> None:
-    """The stand-in dataset while ``flask registry seed-bench`` does not exist: organisations
-    and contacts (bench/data.py), proposals and endorsements (bench/proposals.py) at
-    ``scale`` (1 = 10,000 / 50,000 / 50,000 / 500,000), and the bench accounts. It has no
-    agreements, committees or meetings: those scenarios are skipped."""
-    import sqlalchemy as sa
-
-    from bench import data, proposals
-    from registry import create_app
-    from registry.auth import services as accounts
-    from registry.auth.models import Role
-    from registry.db import db
-
-    app = create_app()
-    with app.app_context():
-        with db.engine.begin() as connection:
-            data.seed(connection, max(10, int(10_000 * scale)), int(50_000 * scale))
-            proposals.seed(connection, max(10, int(50_000 * scale)), int(500_000 * scale))
-        busiest = db.session.scalar(
-            sa.text(
-                "SELECT organisation_id FROM proposals GROUP BY organisation_id "
-                "ORDER BY count(*) DESC, organisation_id LIMIT 1"
-            )
-        )
-        for role, email in ACCOUNTS.items():
-            accounts.create_user(
-                email=email,
-                full_name=f"ผู้ทดสอบภาระงาน ({role})",
-                role=Role(role),
-                password=BENCH_PASSWORD,
-                organisation_id=busiest if role == "representative" else None,
-                actor=None,
-                must_change_password=False,
-            )
-        db.session.remove()
+def seed(env: dict, scale: float, seed_value: int) -> None:
+    """Fill the database ``env`` names with the benchmark register (``bench.seed``)."""
+    command = [sys.executable, "-m", "bench.seed", "--scale", str(scale), "--seed", str(seed_value)]
+    _run(command, env)
 
 
 def settle(env: dict) -> str:
@@ -858,13 +815,13 @@ def run_database(name: str, url: str, options) -> dict:
         flask(env, "db", "upgrade", capture=True)
         print(f"== {name}: seeding (scale {options.scale})")
         began = time.perf_counter()
-        results["seeder"] = seed(env, options.scale, options.seed)
+        seed(env, options.scale, options.seed)
         results["seed_seconds"] = round(time.perf_counter() - began, 1)
         results["settled"] = settle(env)
         print(f"   settled: {results['settled']}")
         ids = record_ids(env)
         results["records"] = ids
-        print(f"   {results['seeder']} in {results['seed_seconds']} s: {ids['counts']}")
+        print(f"   seeded in {results['seed_seconds']} s: {ids['counts']}")
         items = scenarios(ids)
         mark_missing_routes(items, env)
         token = issue_api_token(env)
@@ -1105,8 +1062,8 @@ def print_report(all_results: list[dict]) -> None:
     )
     for results in all_results:
         print(
-            f"   {results['database']}: {results['seeder']} "
-            f"({results['seed_seconds']} s), load average {results['load_average_start']} → "
+            f"   {results['database']}: seeded in {results['seed_seconds']} s, load average "
+            f"{results['load_average_start']} → "
             f"{results['load_average_end']}, worker restarts {results['worker_restarts']}"
         )
     for note in (
@@ -1167,11 +1124,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the throwaway PostgreSQL cluster's port (default: a free one)",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help=f"folder ({RESULTS})")
-    parser.add_argument("--fallback-seed", type=float, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
-    if options.fallback_seed is not None:
-        seed_fallback(options.fallback_seed)
-        return 0
     databases = [d.strip() for d in options.databases.split(",") if d.strip()]
     unknown = set(databases) - {"sqlite", "postgresql"}
     if unknown or not databases:

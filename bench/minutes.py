@@ -37,8 +37,6 @@ from datetime import time as clock
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))  # run as a script: make `registry` importable
 
 #: The target of issue 5, in milliseconds.
 TARGET_MS = 1000

@@ -5,7 +5,7 @@ Builds a throwaway database with the migrations (SQLite in a temporary folder, o
 database on the PostgreSQL server named by ``--database-url`` / ``BENCH_DATABASE_URL``,
 dropped afterwards), fills it with organisations and contacts (bench/data.py) and the
 proposals, their first status line and their endorsements (the generators of
-registry/benchdata/proposals.py; Core inserts, one transaction;
+bench/dataset/proposals.py; Core inserts, one transaction;
 a few proposals have thousands of endorsers, most a handful), signs a staff member and a
 representative in with the Flask test client and times each request: median and 95th
 percentile over N runs, in milliseconds, with the SQL statements each request ran. Then it
@@ -27,14 +27,14 @@ import sys
 import time
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-
-from bench import data  # noqa: E402
-from bench.run import (  # noqa: E402
+from bench import data
+from bench.dataset.proposals import (
+    HOT_ENDORSERS,
+    seed,
+)
+from bench.run import (
     TARGET_MS,
     StatementCounter,
     _load,
@@ -44,18 +44,16 @@ from bench.run import (  # noqa: E402
     on_each_database,
     print_table,
 )
-from registry.auth import services as accounts  # noqa: E402
-from registry.auth.models import Role  # noqa: E402
-from registry.benchdata.proposals import (  # noqa: E402  (the generators, kept importable here)
-    HOT_ENDORSERS,
-    seed,
-)
-from registry.db import db  # noqa: E402
-from registry.proposals import views  # noqa: E402
-from registry.proposals.models import (  # noqa: E402
+from registry.auth import services as accounts
+from registry.auth.models import Role
+from registry.db import db
+from registry.proposals import views
+from registry.proposals.models import (
     Endorsement,
     Proposal,
 )
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 STAFF_EMAIL = "bench.staff@dgti.example"
 REP_EMAIL = "bench.rep@dgti.example"

@@ -8,8 +8,8 @@ and times each request: median and 95th percentile over N runs, in milliseconds,
 with the SQL statements each request ran. Then it checks that the number of SQL
 statements does not depend on the page size (10, 25, 100 rows).
 
-    .venv/bin/python bench/run.py [--runs 30] [--organisations 10000] [--contacts 50000]
-    BENCH_DATABASE_URL=postgresql://user@host:port/postgres .venv/bin/python bench/run.py
+    .venv/bin/python -m bench.run [--runs 30] [--organisations 10000] [--contacts 50000]
+    BENCH_DATABASE_URL=postgresql://user@host:port/postgres .venv/bin/python -m bench.run
 
 Exit status: 1 when a request failed or the statement count grew with the page size.
 """
@@ -31,21 +31,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 
+import flask_migrate
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from bench import data
+from registry import create_app
+from registry.auth import services as accounts
+from registry.auth.models import Role
+from registry.config import database_url
+from registry.db import db
+from registry.organisations import queries, views
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))  # run as a script: make `bench.data` importable
-
-import flask_migrate  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-from werkzeug.datastructures import MultiDict  # noqa: E402
-
-from bench import data  # noqa: E402
-from registry import create_app  # noqa: E402
-from registry.auth import services as accounts  # noqa: E402
-from registry.auth.models import Role  # noqa: E402
-from registry.config import database_url  # noqa: E402
-from registry.db import db  # noqa: E402
-from registry.organisations import queries, views  # noqa: E402
 
 #: The promise of issue 3: the list and search answer within this many milliseconds.
 TARGET_MS = 50

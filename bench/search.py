@@ -34,15 +34,11 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-
-from bench import data  # noqa: E402
-from bench import proposals as proposal_data  # noqa: E402
-from bench.run import (  # noqa: E402
+from bench import data
+from bench import proposals as proposal_data
+from bench.run import (
     StatementCounter,
     _load,
     build,
@@ -50,23 +46,23 @@ from bench.run import (  # noqa: E402
     measure,
     on_each_database,
 )
-from registry.agreements.models import (  # noqa: E402
+from registry.agreements.models import (
     Agreement,
     AgreementKind,
     AgreementParty,
     AgreementStatus,
 )
-from registry.auth import services as accounts  # noqa: E402
-from registry.auth.models import Role, User  # noqa: E402
-from registry.committees.models import (  # noqa: E402
+from registry.auth import services as accounts
+from registry.auth.models import Role, User
+from registry.committees.models import (
     Committee,
     CommitteeKind,
     MemberRole,
     Membership,
 )
-from registry.db import db  # noqa: E402
-from registry.meetings.models import Meeting, MeetingStatus  # noqa: E402
-from registry.organisations.models import (  # noqa: E402
+from registry.db import db
+from registry.meetings.models import Meeting, MeetingStatus
+from registry.organisations.models import (
     Contact,
     Organisation,
     OrganisationKind,
@@ -74,7 +70,9 @@ from registry.organisations.models import (  # noqa: E402
     name_key,
     refresh_search_text,
 )
-from registry.proposals.models import Proposal  # noqa: E402
+from registry.proposals.models import Proposal
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: The promise of issue 7: the global search answers within this many milliseconds.
 TARGET_MS = 100

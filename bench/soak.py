@@ -75,8 +75,6 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
 
 RESULTS = PROJECT_ROOT / "bench" / "results" / "soak.json"
 CLUSTER = PROJECT_ROOT / "tools" / "pg_test_cluster.sh"

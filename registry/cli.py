@@ -19,7 +19,6 @@ from .agreements import reminders as agreement_reminders
 from .auth import demo as auth_demo
 from .auth import services as accounts
 from .auth.models import Role, User
-from .benchdata import seed as bench_data
 from .committees import demo as committee_demo
 from .db import db
 from .meetings import demo as meeting_demo
@@ -91,45 +90,6 @@ def seed_demo(if_empty):
         click.echo("Demo data loaded.")
     click.echo(f"\nDemo sign-ins (password for each: {auth_demo.DEMO_PASSWORD}):")
     for email, _name, role, _org in auth_demo.ACCOUNTS:
-        click.echo(f"  {role.value:<15} {email}")
-
-
-def _bench_scale(_ctx, _param, value: float) -> float:
-    try:
-        bench_data.counts(value)
-    except bench_data.BenchDataError as error:
-        raise click.BadParameter(str(error)) from error
-    return value
-
-
-@registry_cli.command("seed-bench")
-@click.option(
-    "--scale",
-    type=float,
-    required=True,
-    callback=_bench_scale,
-    help="1 = 10,000 organisations, 500,000 endorsements ...; fractions allowed (e.g. 0.1).",
-)
-@click.option("--seed", type=int, default=bench_data.DEFAULT_SEED, show_default=True,
-              help="Random seed: the same scale, seed and day make the same rows.")  # fmt: skip
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Make the dates relative to this day (YYYY-MM-DD) instead of today.",
-)
-def seed_bench(scale, seed, today):
-    """Fill an empty, migrated database with a large, reproducible benchmark register."""
-    try:
-        summary = bench_data.seed_bench(
-            scale, seed, today.date() if today else None, echo=lambda line: click.echo(line)
-        )
-    except bench_data.BenchDataError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"\nLoaded in {summary['seconds']:.1f} s:")
-    for table, rows in summary["rows"].items():
-        click.echo(f"  {table:<26}{rows:>10,}")
-    click.echo(f"\nBench sign-ins (password for each: {bench_data.BENCH_PASSWORD}):")
-    for email, _name, role in bench_data.ACCOUNTS:
         click.echo(f"  {role.value:<15} {email}")
 
 

@@ -8,10 +8,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from ..agreements.models import AgreementKind, AgreementStatus
-from ..agreements.services import reference_for
-from ..meetings.models import BE_OFFSET
-from ..organisations.models import OrganisationKind
+from registry.agreements.models import AgreementKind, AgreementStatus
+from registry.agreements.services import reference_for
+from registry.meetings.models import BE_OFFSET
+from registry.organisations.models import OrganisationKind
+
 from .organisations import Register
 from .text import TOPICS, TOPICS_EN, full_name
 

@@ -9,9 +9,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from ..committees.models import CommitteeKind, MemberRole, QuorumRule
-from ..meetings.models import BE_OFFSET
-from ..organisations.models import name_key
+from registry.committees.models import CommitteeKind, MemberRole, QuorumRule
+from registry.meetings.models import BE_OFFSET
+from registry.organisations.models import name_key
+
 from .organisations import Register
 from .text import END_REASONS, OPENINGS, SUBJECTS, TOPICS, TOPICS_EN, word
 

@@ -1,5 +1,5 @@
 """Apps on fresh databases (SQLite, or PostgreSQL via TEST_DATABASE_URL) filled by
-``flask registry seed-bench`` at a tiny scale, shared by the tests of a module."""
+``python -m bench.seed`` at a tiny scale, shared by the tests of a module."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 
+from bench import seed
 from tests.conftest import _admin_execute, _server_url, build_app, dispose
 
 
@@ -37,5 +39,6 @@ def fresh_app(tmp_path_factory) -> Iterator:
 
 
 def seed_bench(app, *args: str):
-    """Run ``flask registry seed-bench`` with these arguments; the click result."""
-    return app.test_cli_runner().invoke(args=["registry", "seed-bench", *args])
+    """Run ``python -m bench.seed`` with these arguments on ``app``'s database; the click
+    result."""
+    return CliRunner().invoke(seed.command, list(args), obj=app)

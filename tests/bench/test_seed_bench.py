@@ -1,19 +1,23 @@
-"""`flask registry seed-bench`: consistent, reproducible data that scales with --scale, the
+"""`python -m bench.seed`: consistent, reproducible data that scales with --scale, the
 bench accounts, and the refusals (bad scale, a database that is not empty)."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from bench.dataset import agreements, organisations
+from bench.dataset import seed as bench
 from registry.agreements.models import Agreement, AgreementParty, AgreementStatus
 from registry.auth.models import Role, User
-from registry.benchdata import agreements, organisations
-from registry.benchdata import seed as bench
 from registry.committees.models import Committee, MemberRole, Membership
 from registry.committees.queries import sitting_condition
 from registry.db import SQLITE_SEARCH_TABLES, db
@@ -22,7 +26,7 @@ from registry.organisations.models import Organisation
 from registry.organisations.models import refresh_search_text as refresh_organisations
 from registry.proposals.models import Endorsement, Proposal
 from registry.proposals.models import refresh_search_text as refresh_proposals
-from tests.benchdata.conftest import seed_bench
+from tests.bench.conftest import seed_bench
 
 TODAY = date(2026, 11, 21)
 SCALE = "0.002"
@@ -343,3 +347,31 @@ def test_a_database_with_records_is_refused(seeded):
     assert result.exit_code == 1
     assert "already holds records" in result.output and "organisations" in result.output
     assert _one(app, sa.select(sa.func.count()).select_from(Organisation)) == before
+
+
+def test_the_module_command_fills_the_database_its_address_names(tmp_path):
+    """``python -m bench.seed --database-url ...`` from the project root, as the Makefile and
+    the load bench run it: a migrated SQLite file gets the register and the bench accounts."""
+    url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    environment = {**os.environ, "DATABASE_URL": url, "REGISTRY_ENV": "development"}
+    root = Path(__file__).resolve().parents[2]
+    migrate = [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"]
+    subprocess.run(migrate, cwd=root, env=environment, check=True, capture_output=True)
+    del environment["DATABASE_URL"]  # the option alone names the database
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.seed", "--scale", SCALE, "--database-url", url],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert "bench.rep@dgti.example" in finished.stdout
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            count = connection.execute(sa.text("SELECT count(*) FROM organisations")).scalar()
+    finally:
+        engine.dispose()
+    assert count == bench.counts(float(SCALE))["organisations"]

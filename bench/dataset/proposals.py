@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..organisations.models import Organisation
-from ..proposals.models import (
+from registry.organisations.models import Organisation
+from registry.proposals.models import (
     Category,
     Endorsement,
     Proposal,
@@ -23,6 +23,7 @@ from ..proposals.models import (
     StatusChange,
     search_text_of,
 )
+
 from .organisations import Register
 from .text import OPENINGS, SUBJECTS, TOPICS, word
 

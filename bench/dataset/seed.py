@@ -1,4 +1,4 @@
-"""``flask registry seed-bench``: fill an empty database with a large, reproducible register.
+"""``python -m bench.seed``: fill an empty database with a large, reproducible register.
 
 Scale 1 is 10,000 organisations, 50,000 contacts, 5,000 agreements, 200 committees with
 their seats, 5,000 meetings with agendas and attendance, 50,000 proposals and 500,000
@@ -24,16 +24,16 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from .. import audit
-from ..agreements.models import Agreement, AgreementParty, Amendment, Clause, Witness
-from ..auth import services as accounts
-from ..auth.models import Role, User
-from ..committees.models import Committee, Membership
-from ..committees.services import today as thai_today
-from ..db import SQLITE_SEARCH_TABLES, db
-from ..meetings.models import ActionItem, AgendaItem, Attendance, Meeting
-from ..organisations.models import Contact, Organisation
-from ..proposals.models import (
+from registry import audit
+from registry.agreements.models import Agreement, AgreementParty, Amendment, Clause, Witness
+from registry.auth import services as accounts
+from registry.auth.models import Role, User
+from registry.committees.models import Committee, Membership
+from registry.committees.services import today as thai_today
+from registry.db import SQLITE_SEARCH_TABLES, db
+from registry.meetings.models import ActionItem, AgendaItem, Attendance, Meeting
+from registry.organisations.models import Contact, Organisation
+from registry.proposals.models import (
     AgreementAnnex,
     Category,
     Endorsement,
@@ -41,7 +41,8 @@ from ..proposals.models import (
     ProposalStatus,
     StatusChange,
 )
-from ..rules import RuleError
+from registry.rules import RuleError
+
 from . import agreements, committees, meetings, organisations, proposals
 
 #: Rows per table at scale 1.
@@ -121,8 +122,8 @@ def check_empty() -> None:
     if held:
         listed = ", ".join(f"{n:,} {table}" for table, n in held.items())
         raise BenchDataError(
-            f"The database already holds records ({listed}). seed-bench fills an empty, "
-            "migrated database only: point DATABASE_URL at a new one."
+            f"The database already holds records ({listed}). bench.seed fills an empty, "
+            "migrated database only: name a new one with --database-url."
         )
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..organisations.models import (
+from registry.organisations.models import (
     Contact,
     Organisation,
     OrganisationKind,
@@ -25,7 +25,8 @@ from ..organisations.models import (
     refresh_search_text,
     search_key,
 )
-from ..organisations.provinces import PROVINCES
+from registry.organisations.provinces import PROVINCES
+
 from .text import (
     DGA_POSITIONS,
     FIRST_NAMES,

@@ -11,8 +11,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from ..committees.models import ROLE_TITLES_TH, MemberRole
-from ..meetings.models import BE_OFFSET, AgendaSection, MeetingStatus
+from registry.committees.models import ROLE_TITLES_TH, MemberRole
+from registry.meetings.models import BE_OFFSET, AgendaSection, MeetingStatus
+
 from .committees import Committees, sitting
 from .organisations import Register
 from .text import (

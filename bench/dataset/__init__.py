@@ -1,4 +1,4 @@
-"""A large, reproducible register for benchmarks: ``flask registry seed-bench --scale N``.
+"""A large, reproducible register for benchmarks (``python -m bench.seed --scale N``).
 
 ``text`` makes the Thai text; one module per domain makes its rows in bulk
 (``organisations``, ``agreements``, ``committees``, ``meetings``, ``proposals``);
