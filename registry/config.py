@@ -91,6 +91,13 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_FOLDER": os.environ.get("MAIL_FOLDER", str(instance_path / "mail")),
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", str(instance_path / "files")),
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(instance_path / "backups")),
+        # Electronic signatures (PAdES): the agency's certificate and key as a PKCS#12 file and
+        # its passphrase (read at each signing, never stored), an RFC 3161 timestamp authority
+        # (B-T when set, else B-B), and the CA certificates (PEM) a signature must chain to.
+        "SIGNING_PKCS12_PATH": os.environ.get("SIGNING_PKCS12_PATH", "").strip(),
+        "SIGNING_PKCS12_PASSPHRASE": os.environ.get("SIGNING_PKCS12_PASSPHRASE", ""),
+        "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL", "").strip(),
+        "SIGNING_TRUST_ROOTS": os.environ.get("SIGNING_TRUST_ROOTS", "").strip(),
         # Compiled page templates, kept across worker restarts (empty: compiled in memory only).
         "TEMPLATE_CACHE_DIR": os.environ.get(
             "TEMPLATE_CACHE_DIR", str(instance_path / "cache" / "templates")
