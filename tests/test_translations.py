@@ -101,7 +101,10 @@ def test_babel_cfg_extracts_from_code_and_templates():
 
 def test_every_message_is_translated(catalog: Catalog):
     missing = []
-    for (msgid, context), locations in sorted(_extracted().items()):
+    # (a msgid may be used both without a context and with one: None sorts first)
+    for (msgid, context), locations in sorted(
+        _extracted().items(), key=lambda item: (item[0][0], item[0][1] or "")
+    ):
         message = catalog.get(msgid, context)
         if message is None:
             problem = "not in the catalogue"

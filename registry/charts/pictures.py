@@ -13,6 +13,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from markupsafe import Markup
 
 from ..i18n import (
@@ -78,7 +79,7 @@ def _counts_chart(
     return Chart(
         title=title,
         svg=svg.bar_chart(bars, chart_id=chart_id, title=title, desc=desc, style=style),
-        table=Table(title, (heading, _("Number")), rows),
+        table=Table(title, (heading, pgettext("count", "Number")), rows),
         empty=not any(value for _label, value in items),
     )
 
@@ -186,7 +187,10 @@ def agreement_timeline(
         legend=legend,
         year_label=_year_label,
     )
-    headers = (_("Reference"), _("Title"), _("Partners"), _("From"), _("Until"), _("State"))
+    headers = (
+        _("Reference"), pgettext("document", "Title"), _("Partners"), _("From"), _("Until"),
+        _("State"),
+    )  # fmt: skip
     return Chart(title, picture, Table(title, headers, rows), empty=not spans)
 
 

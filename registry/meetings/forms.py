@@ -9,6 +9,8 @@ tampered value gets the same message as a wrong one.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -138,6 +140,12 @@ class CancelForm(VersionedForm, FlaskForm):
     reason = _text(_l("Reason"), 2000, needed=True, area=True)
 
 
+def _numbered(number: int, label) -> LazyString:
+    """"2. Certification of the minutes", in the reader's language when it is shown (not in the
+    language of the moment the form class was made)."""
+    return LazyString(lambda: f"{number}. {label}")
+
+
 class ItemForm(FlaskForm):
     """An agenda item."""
 
@@ -145,12 +153,12 @@ class ItemForm(FlaskForm):
         _l("Section"),
         validate_choice=False,
         choices=[
-            SelectChoice(str(int(section)), f"{int(section)}. {label}")
+            SelectChoice(str(int(section)), _numbered(int(section), label))
             for section, label in SECTION_LABELS.items()
         ],
         default=str(int(AgendaSection.FOR_CONSIDERATION)),
     )
-    title = _text(_l("Title"), 500, needed=True)
+    title = _text(lazy_pgettext("document", "Title"), 500, needed=True)
     body = _text(_l("Background and what is put to the meeting"), 20000, area=True)
 
 

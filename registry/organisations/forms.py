@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -183,7 +184,7 @@ class ContactForm(FlaskForm):
     """A person at an organisation, with the lawful basis for keeping their data."""
 
     title = StringField(
-        _l("Title"),
+        lazy_pgettext("name prefix", "Title"),
         validators=[Optional(), _length(60), one_line],
         filters=[strip],
         render_kw={"list": "title-prefixes"},

@@ -5,6 +5,7 @@ statuses."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -79,7 +80,9 @@ class ProposalForm(FlaskForm):
         _l("Kind"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
     )
-    title = StringField(_l("Title"), validators=[required, _length("title")], filters=[strip])
+    title = StringField(
+        lazy_pgettext("document", "Title"), validators=[required, _length("title")], filters=[strip]
+    )
     summary = TextAreaField(
         _l("Summary"), validators=[required, _length("summary")], filters=[strip]
     )

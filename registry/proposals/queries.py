@@ -18,6 +18,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
@@ -307,10 +308,10 @@ def export_columns() -> list[Column]:
     kinds = {kind: str(label) for kind, label in KIND_LABELS.items()}
     statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
     return [
-        Column(_("Number"), lambda p: p.id),
+        Column(pgettext("identifier", "Number"), lambda p: p.id),
         Column(_("Submitted"), lambda p: to_local(p.created_at).replace(tzinfo=None)),
         Column(_("Kind"), lambda p: kinds[p.kind]),
-        Column(_("Title"), lambda p: p.title),
+        Column(pgettext("document", "Title"), lambda p: p.title),
         Column(_("Category"), lambda p: p.category.display_name(lang)),
         Column(_("Submitting organisation"), lambda p: p.organisation.name_th),
         Column(_("Acronym"), lambda p: p.organisation.acronym),
