@@ -46,6 +46,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "agreements.view",
             "agreements.edit",
             "agreements.approve",
+            # Signing with the agency's certificate (PAdES); administrators hold it as well.
+            "documents.sign",
             "committees.view",
             "committees.manage",
             "proposals.view",
