@@ -351,7 +351,7 @@ def _staff() -> list[User]:
         db.session.scalars(
             sa.select(User)
             .where(User.role.in_((Role.STAFF, Role.ADMIN)), User.active.is_(True))
-            .order_by(User.full_name)
+            .order_by(User.sort_key, User.id)
         )
     )
 

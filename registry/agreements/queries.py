@@ -224,4 +224,5 @@ def partner_named(filters: Filters) -> Organisation | None:
 
 def partner_choices() -> list[Organisation]:
     """Every organisation, by Thai name, for the partner filter and the party rows."""
-    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name_th)))
+    query = sa.select(Organisation).order_by(Organisation.sort_key, Organisation.id)
+    return list(db.session.scalars(query))

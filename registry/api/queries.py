@@ -187,7 +187,7 @@ def committees(user: User, values: dict) -> sa.Select:
                     committee_queries.organisation_committee_ids(user.organisation_id or 0)
                 )
             )
-            .order_by(Committee.parent_id.is_not(None), Committee.name_th)
+            .order_by(Committee.parent_id.is_not(None), Committee.sort_key, Committee.id)
         )
     if "kind" in values:
         query = query.where(Committee.kind == CommitteeKind(values["kind"]))

@@ -320,7 +320,7 @@ def index():
 
 def _account_choices() -> list[SelectChoice]:
     users = db.session.scalars(
-        sa.select(User).where(User.active.is_(True)).order_by(User.full_name, User.id)
+        sa.select(User).where(User.active.is_(True)).order_by(User.sort_key, User.id)
     )
     return [SelectChoice("", "—")] + [
         SelectChoice(str(u.id), f"{u.full_name} ({u.email}) · {ROLE_LABELS[u.role]}") for u in users

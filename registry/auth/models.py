@@ -7,8 +7,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..collation import person_sort_key, sort_column
 from ..db import TimestampMixin, VersionedMixin, db, enum_column, utcnow
 from ..organisations.models import Organisation
 
@@ -27,6 +28,7 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
 
     __tablename__ = "users"
     __audit_redact__ = frozenset({"password_hash", "session_version"})
+    __audit_ignore__ = frozenset({"sort_key"})
     __table_args__ = (
         sa.CheckConstraint(
             "role <> 'representative' OR organisation_id IS NOT NULL",
@@ -39,6 +41,8 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     #: Name as shown to others, with title prefix.
     full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: The name without its title, as sorted in Thai dictionary order; set with the name.
+    sort_key: Mapped[str] = mapped_column(sort_column(), default="", server_default="")
     #: Argon2 hash of the password; empty until a password is set.
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     #: What the user may do.
@@ -62,6 +66,11 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @validates("full_name")
+    def _keep_sort_key(self, _key: str, value: str) -> str:
+        self.sort_key = person_sort_key(value)
+        return value
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this

@@ -128,7 +128,8 @@ def _renew_session() -> None:
 
 def _organisation_choices():
     rows = db.session.execute(
-        sa.select(Organisation.id, Organisation.name_th).order_by(Organisation.name_th)
+        sa.select(Organisation.id, Organisation.name_th)
+        .order_by(Organisation.sort_key, Organisation.id)
     ).all()
     return [SelectChoice("", "—")] + [SelectChoice(str(row.id), row.name_th) for row in rows]
 
@@ -137,7 +138,7 @@ def _organisation_choices():
 @permission_required("users.manage")
 def users():
     """List the accounts, filtered by role and state."""
-    query = sa.select(User).order_by(User.active.desc(), User.full_name)
+    query = sa.select(User).order_by(User.active.desc(), User.sort_key, User.id)
     role = request.args.get("role", "")
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))

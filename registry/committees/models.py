@@ -16,6 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..collation import sort_column, sort_key
 from ..db import TimestampMixin, VersionedMixin, db, enum_column
 from ..organisations.models import Contact, Organisation, name_key
 
@@ -72,6 +73,7 @@ class Committee(TimestampMixin, VersionedMixin, db.Model):
     """A joint committee, subcommittee or working group."""
 
     __tablename__ = "committees"
+    __audit_ignore__ = frozenset({"sort_key"})
     __table_args__ = (
         sa.CheckConstraint(
             "kind = 'joint_committee' OR parent_id IS NOT NULL", name="parent_when_needed"
@@ -97,6 +99,8 @@ class Committee(TimestampMixin, VersionedMixin, db.Model):
     name_en: Mapped[str | None] = mapped_column(sa.String(300))
     #: The Thai name as compared for duplicates (see ``organisations.models.name_key``).
     name_key: Mapped[str] = mapped_column(sa.String(600), unique=True)
+    #: The Thai name as sorted in dictionary order (see ``registry.collation``); set with it.
+    sort_key: Mapped[str] = mapped_column(sort_column(), default="", server_default="")
     #: The committee's powers and duties (อำนาจหน้าที่).
     mandate: Mapped[str | None] = mapped_column(sa.Text)
     #: The number of the order (คำสั่ง) that appointed it, for example ๑๒/๒๕๖๓.
@@ -120,7 +124,7 @@ class Committee(TimestampMixin, VersionedMixin, db.Model):
         remote_side=[id], back_populates="children", foreign_keys=[parent_id]
     )
     children: Mapped[list[Committee]] = relationship(
-        back_populates="parent", order_by="Committee.name_th"
+        back_populates="parent", order_by="Committee.sort_key"
     )
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="committee", order_by="Membership.id"
@@ -132,6 +136,7 @@ class Committee(TimestampMixin, VersionedMixin, db.Model):
     @validates("name_th")
     def _keep_name_key(self, _key: str, value: str) -> str:
         self.name_key = name_key(value)
+        self.sort_key = sort_key(value)
         return value
 
     @property

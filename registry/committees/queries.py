@@ -162,7 +162,8 @@ def visible_committees(user: User) -> sa.Select:
     if not manages_all(user):
         query = query.where(Committee.id.in_(secretary_committee_ids(user)))
     return query.order_by(
-        Committee.dissolved_on.is_not(None), Committee.parent_id.is_not(None), Committee.name_th
+        Committee.dissolved_on.is_not(None), Committee.parent_id.is_not(None), Committee.sort_key,
+        Committee.id,
     )
 
 
@@ -193,7 +194,7 @@ def representative_committees(user: User) -> list[Committee]:
         db.session.scalars(
             sa.select(Committee)
             .where(Committee.id.in_(organisation_committee_ids(user.organisation_id)))
-            .order_by(Committee.parent_id.is_not(None), Committee.name_th)
+            .order_by(Committee.parent_id.is_not(None), Committee.sort_key, Committee.id)
         )
     )
 
@@ -219,7 +220,9 @@ def representative_committee_or_404(user: User, committee_id: int) -> Committee:
 def parent_choices(committee: Committee | None = None) -> list[tuple[int, str]]:
     """Committees a committee may report to: active ones, never itself or its descendants."""
     committees = db.session.scalars(
-        sa.select(Committee).order_by(Committee.parent_id.is_not(None), Committee.name_th)
+        sa.select(Committee).order_by(
+            Committee.parent_id.is_not(None), Committee.sort_key, Committee.id
+        )
     ).all()
     choices = []
     for candidate in committees:
@@ -236,7 +239,7 @@ def contact_choices() -> list[tuple[str, list[tuple[int, str]]]]:
         sa.select(Contact)
         .join(Contact.organisation)
         .where(Contact.active.is_(True), Contact.erased_at.is_(None))
-        .order_by(Organisation.name_th, Contact.first_name, Contact.id)
+        .order_by(Organisation.sort_key, Organisation.id, Contact.sort_key, Contact.id)
         .options(selectinload(Contact.organisation))
     ).all()
     groups: dict[str, list[tuple[int, str]]] = {}
@@ -249,7 +252,7 @@ def contact_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 def organisation_choices() -> list[tuple[int, str]]:
     """Organisations a person may represent."""
     rows = db.session.execute(sa.select(Organisation.id, Organisation.name_th).order_by(
-        Organisation.name_th))  # fmt: skip
+        Organisation.sort_key, Organisation.id))  # fmt: skip
     return [(row.id, row.name_th) for row in rows]
 
 
@@ -258,7 +261,7 @@ def secretary_account_choices() -> list[tuple[int, str]]:
     rows = db.session.scalars(
         sa.select(User)
         .where(User.role == Role.SECRETARY, User.active.is_(True))
-        .order_by(User.full_name)
+        .order_by(User.sort_key, User.id)
     )
     return [(user.id, f"{user.full_name} ({user.email})") for user in rows]
 

@@ -449,7 +449,7 @@ def own_seats(user: User, on: date | None = None) -> list[Membership]:
                 sitting_condition(on or today()),
             )
             .join(Membership.committee)
-            .order_by(Committee.name_th, Membership.role, Membership.id)
+            .order_by(Committee.sort_key, Committee.id, Membership.role, Membership.id)
             .options(contains_eager(Membership.committee), joinedload(Membership.contact))
         )
     )

@@ -243,7 +243,7 @@ def representatives(organisation_id: int) -> list[User]:
         db.session.scalars(
             sa.select(User)
             .where(User.role == Role.REPRESENTATIVE, User.organisation_id == organisation_id)
-            .order_by(User.active.desc(), User.full_name)
+            .order_by(User.active.desc(), User.sort_key, User.id)
         )
     )
 

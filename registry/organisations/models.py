@@ -9,6 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
+from ..collation import sort_column, sort_key
 from ..db import TimestampMixin, VersionedMixin, db, enum_column
 from ..formats import query_text
 from .provinces import province_name
@@ -58,10 +59,10 @@ class Organisation(TimestampMixin, VersionedMixin, db.Model):
     """A partner organisation, or the DGA/DGTi side itself."""
 
     __tablename__ = "organisations"
-    __audit_ignore__ = frozenset({"search_text"})
+    __audit_ignore__ = frozenset({"search_text", "sort_key"})
     #: The two orders of the list, so a deep page does not sort the whole register.
     __table_args__ = (
-        sa.Index("ix_organisations_name_th_id", "name_th", "id"),
+        sa.Index("ix_organisations_sort_key_id", "sort_key", "id"),
         sa.Index("ix_organisations_updated_at_id", "updated_at", "id"),
         sa.Index("ix_organisations_status", "status"),
     )
@@ -81,6 +82,8 @@ class Organisation(TimestampMixin, VersionedMixin, db.Model):
     )
     #: The Thai name as compared for duplicates (see ``name_key``); set with the name.
     name_key: Mapped[str] = mapped_column(sa.String(600), unique=True)
+    #: The Thai name as sorted in dictionary order (see ``registry.collation``); set with it.
+    sort_key: Mapped[str] = mapped_column(sort_column(), default="", server_default="")
     #: Registration number with the registrar (associations vary in form); upper case.
     registration_number: Mapped[str | None] = mapped_column(sa.String(30), unique=True)
     #: Province of the head office: a code from ``provinces.PROVINCES``.
@@ -111,6 +114,7 @@ class Organisation(TimestampMixin, VersionedMixin, db.Model):
     @validates("name_th")
     def _keep_name_key(self, _key: str, value: str) -> str:
         self.name_key = name_key(value)
+        self.sort_key = sort_key(value)
         return value
 
     @property
@@ -151,6 +155,7 @@ class Contact(TimestampMixin, VersionedMixin, db.Model):
     """A person at an organisation: personal data, exportable and erasable on request."""
 
     __tablename__ = "contacts"
+    __audit_ignore__ = frozenset({"sort_key"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The organisation the person works for.
@@ -163,6 +168,8 @@ class Contact(TimestampMixin, VersionedMixin, db.Model):
     first_name: Mapped[str] = mapped_column(sa.String(100))
     #: Family name.
     last_name: Mapped[str | None] = mapped_column(sa.String(100))
+    #: Given and family name as sorted in dictionary order; set with them.
+    sort_key: Mapped[str] = mapped_column(sort_column(), default="", server_default="")
     #: Position at the organisation, for example นายกสมาคม.
     position: Mapped[str | None] = mapped_column(sa.String(200))
     #: Work email address, lower case.
@@ -182,6 +189,13 @@ class Contact(TimestampMixin, VersionedMixin, db.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @validates("first_name", "last_name")
+    def _keep_sort_key(self, key: str, value: str | None) -> str | None:
+        first = value if key == "first_name" else self.first_name
+        last = value if key == "last_name" else self.last_name
+        self.sort_key = sort_key(first, last)
+        return value
 
     @property
     def full_name(self) -> str:

@@ -110,7 +110,7 @@ def _conditions(filters: Filters) -> list:
 def _order(filters: Filters) -> tuple:
     if filters.sort == "changed":
         return Organisation.updated_at.desc(), Organisation.id.desc()
-    return Organisation.name_th, Organisation.id
+    return Organisation.sort_key, Organisation.id
 
 
 # --- the export ------------------------------------------------------------------------

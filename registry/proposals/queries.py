@@ -259,7 +259,7 @@ def filter_organisations(filters: Filters) -> list[tuple[int, str]]:
     rows = db.session.execute(
         sa.select(Organisation.id, Organisation.name_th)
         .where(Organisation.status != OrganisationStatus.INACTIVE)
-        .order_by(Organisation.name_th, Organisation.id)
+        .order_by(Organisation.sort_key, Organisation.id)
         .limit(FILTER_ORGANISATIONS)
     ).all()
     choices = [(row.id, row.name_th) for row in rows]
@@ -460,7 +460,7 @@ def organisation_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(
         sa.select(Organisation.id, Organisation.name_th)
         .where(Organisation.status != OrganisationStatus.INACTIVE)
-        .order_by(Organisation.name_th, Organisation.id)
+        .order_by(Organisation.sort_key, Organisation.id)
     )
     return [(row.id, row.name_th) for row in rows]
 
@@ -472,7 +472,7 @@ def contact_choices(organisation_id: int | None) -> list[tuple[str, list[tuple[i
         sa.select(Contact)
         .join(Contact.organisation)
         .where(Contact.active.is_(True), Contact.erased_at.is_(None))
-        .order_by(Organisation.name_th, Contact.first_name, Contact.id)
+        .order_by(Organisation.sort_key, Organisation.id, Contact.sort_key, Contact.id)
         .options(selectinload(Contact.organisation))
     )
     if organisation_id is not None:
@@ -536,7 +536,7 @@ def endorsing_organisation_choices(proposal: Proposal) -> list[tuple[int, str]]:
             Organisation.id != proposal.organisation_id,
             Organisation.id.not_in(endorsing),
         )
-        .order_by(Organisation.name_th, Organisation.id)
+        .order_by(Organisation.sort_key, Organisation.id)
     )
     return [(row.id, row.name_th) for row in rows]
 
