@@ -9,7 +9,7 @@ from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cache, errors, i18n, security, transactions
+from . import cache, dates, errors, i18n, security, transactions
 from . import config as config_module
 from .config import PROJECT_ROOT
 from .db import configure_sqlite, drop_closed_connections
@@ -38,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_sign_in(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    dates.init_app(app)
     _init_access(app)  # before CSRF, so a refused request is refused, not asked for a token
     csrf.init_app(app)
     _register_blueprints(app)

@@ -9,6 +9,7 @@ from flask import Response
 from flask_babel import gettext as _
 
 from .. import tabular
+from ..dates import file_date
 from ..i18n import current_language
 from .forms import STATE_LABELS, STATUS_LABELS
 from .models import Agreement
@@ -43,4 +44,4 @@ def columns() -> list[tabular.Column]:
 def download(agreements: Sequence[Agreement], file_format: str) -> Response:
     """The list as a file to download."""
     data = tabular.write(file_format, columns(), agreements, _("Agreements"))
-    return tabular.download(data, file_format, f"agreements-{today().isoformat()}.{file_format}")
+    return tabular.download(data, file_format, f"agreements-{file_date(today())}.{file_format}")

@@ -11,7 +11,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -26,6 +25,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.models import Role, User
+from ..dates import BEDateField
 from ..db import db
 from ..forms import CreateForm, VersionedForm, strip
 from ..forms import required as _required
@@ -78,20 +78,8 @@ def _length(limit: int) -> Length:
     return Length(max=limit, message=_l("At most %(max)d characters."))
 
 
-def plausible_year(_form, field) -> None:
-    """Refuse a year typed in the Buddhist Era where the Common Era is expected."""
-    if field.data is not None and not 1950 <= field.data.year <= 2200:
-        raise ValidationError(
-            _l("Enter the date in the Common Era, for example 2025-08-17 for 17 August 2568.")
-        )
-
-
-def _date(label) -> DateField:
-    return DateField(
-        label,
-        validators=[Optional(), plausible_year],
-        invalid_value_message=_l("Enter a valid date."),
-    )
+def _date(label) -> BEDateField:
+    return BEDateField(label, validators=[Optional()])
 
 
 def _number(label, low: int, high: int) -> IntegerField:
@@ -363,11 +351,7 @@ class NewAgreementForm(CreateForm, AgreementForm):
 class SignForm(FlaskForm):
     """The facts of the signing."""
 
-    signed_on = DateField(
-        _l("Date of signing"),
-        validators=[_required, plausible_year],
-        invalid_value_message=_l("Enter a valid date."),
-    )
+    signed_on = BEDateField(_l("Date of signing"), validators=[_required])
     signing_place = StringField(
         _l("Place of signing"), validators=[_required, _length(300)], filters=[strip]
     )
@@ -377,22 +361,14 @@ class SignForm(FlaskForm):
 class TerminateForm(FlaskForm):
     """An early termination: the day it takes effect and why."""
 
-    terminated_on = DateField(
-        _l("Terminated on"),
-        validators=[_required, plausible_year],
-        invalid_value_message=_l("Enter a valid date."),
-    )
+    terminated_on = BEDateField(_l("Terminated on"), validators=[_required])
     reason = TextAreaField(_l("Reason"), validators=[_required, _length(5000)], filters=[strip])
 
 
 class AmendmentForm(CreateForm, FlaskForm):
     """A change agreed after signing (recorded once, however often the form is sent)."""
 
-    made_on = DateField(
-        _l("Agreed on"),
-        validators=[_required, plausible_year],
-        invalid_value_message=_l("Enter a valid date."),
-    )
+    made_on = BEDateField(_l("Agreed on"), validators=[_required])
     text = TextAreaField(
         _l("What was amended"), validators=[_required, _length(20000)], filters=[strip]
     )

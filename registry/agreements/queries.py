@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..dates import DateInputError, parse_date
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
 from ..db import contains_text, db
 from ..formats import query_text
@@ -34,11 +35,12 @@ VISIBLE_TO_REPRESENTATIVES = (
 )
 
 
-def _parse_date(text: str) -> date | None:
+def _parse_date(text: str) -> tuple[date | None, str]:
+    """A date typed in a filter (in the page's era, or ISO) and, when it is not one, why."""
     try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+        return parse_date(text), ""
+    except DateInputError as error:
+        return None, str(error)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Filters:
     partner_name: str = ""
     expiring_before: date | None = None
     q: str = ""
+    #: Why the date typed in "ending on or before" was not read (the filter is then left out).
+    expiring_before_error: str = ""
 
     @classmethod
     def from_args(cls, args) -> Filters:
@@ -60,13 +64,15 @@ class Filters:
         status = args.get("status", "")
         kind = args.get("kind", "")
         partner = args.get("partner", "")
+        expiring_before, expiring_before_error = _parse_date(args.get("expiring_before", "")[:20])
         return cls(
             status=status if status in {*(s.value for s in AgreementStatus), *DERIVED} else "",
             kind=kind if kind in {k.value for k in AgreementKind} else "",
             partner=int(partner) if partner.isdigit() and len(partner) < 10 else None,
             partner_name=query_text(args.get("partner_name"), 100),
-            expiring_before=_parse_date(args.get("expiring_before", "")[:10]),
+            expiring_before=expiring_before,
             q=query_text(args.get("q"), 100),
+            expiring_before_error=expiring_before_error,
         )
 
     def args(self) -> dict:

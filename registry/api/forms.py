@@ -15,9 +15,10 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
+from ..dates import BEDateField
 from ..forms import CreateForm, required, strip
 from .services import NAME_MAX
 
@@ -178,10 +179,9 @@ class TokenForm(CreateForm, FlaskForm):
         filters=[strip],
         description=_l("What will use it, for example the system that reads the registry."),
     )
-    expires_on = DateField(
+    expires_on = BEDateField(
         _l("Last day it works"),
         validators=[Optional()],
-        invalid_value_message=_l("Enter a valid date."),
         description=_l("Leave empty for a token that works until it is revoked."),
     )
     submit = SubmitField(_l("Issue token"))

@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField
+from wtforms import IntegerField, StringField
 from wtforms.validators import NumberRange, Optional
+
+from ..dates import BEDateField
 
 
 class AuditFilterForm(FlaskForm):
@@ -19,5 +21,5 @@ class AuditFilterForm(FlaskForm):
         _l("Record id"),
         validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number above 0."))],
     )
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = BEDateField(_l("From"), validators=[Optional()])
+    date_to = BEDateField(_l("To"), validators=[Optional()])

@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -19,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from ..agreements.forms import plausible_year
+from ..dates import BEDateField
 from ..forms import CreateForm, VersionedForm, required, strip
 from .models import CommitteeKind, MemberRole, QuorumRule
 
@@ -51,12 +50,8 @@ def _length(limit: int) -> Length:
     return Length(max=limit, message=_l("At most %(max)d characters."))
 
 
-def _date(label, *, needed: bool = False) -> DateField:
-    return DateField(
-        label,
-        validators=[required if needed else Optional(), plausible_year],
-        invalid_value_message=_l("Enter a valid date."),
-    )
+def _date(label, *, needed: bool = False) -> BEDateField:
+    return BEDateField(label, validators=[required if needed else Optional()])
 
 
 def _select(label, **kwargs) -> SelectField:

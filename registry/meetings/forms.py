@@ -14,7 +14,6 @@ from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -24,11 +23,10 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from ..agreements.forms import plausible_year
+from ..dates import BEDateField, TimeOfDayField
 from ..forms import CreateForm, VersionedForm, required, strip
 from .models import AgendaSection, AttendanceKind, MeetingStatus, Outcome
 
@@ -63,29 +61,17 @@ ATTENDANCE_LABELS = {
     AttendanceKind.GUEST: _l("Guest"),
 }
 
-#: Times are typed as 13:30 (what browsers send) or, the Thai way, 13.30.
-TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
-
-
 def _length(limit: int) -> Length:
     return Length(max=limit, message=_l("At most %(max)d characters."))
 
 
-def _date(label, *, needed: bool = False) -> DateField:
-    return DateField(
-        label,
-        validators=[required if needed else Optional(), plausible_year],
-        invalid_value_message=_l("Enter a valid date."),
-    )
+def _date(label, *, needed: bool = False) -> BEDateField:
+    return BEDateField(label, validators=[required if needed else Optional()])
 
 
-def _time(label, *, needed: bool = False) -> TimeField:
-    return TimeField(
-        label,
-        format=TIME_FORMATS,
-        validators=[required if needed else Optional()],
-        invalid_value_message=_l("Enter a time such as 13:30."),
-    )
+def _time(label, *, needed: bool = False) -> TimeOfDayField:
+    """A 24-hour time, typed the Thai way (13.30) or as 13:30."""
+    return TimeOfDayField(label, validators=[required if needed else Optional()])
 
 
 def _text(label, limit: int, *, needed: bool = False, area: bool = False):

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     PasswordField,
     SelectChoice,
@@ -18,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, Length, Optional, ValidationError
 
+from ..dates import BEDateField
 from ..formats import (
     PHONE_MESSAGE,
     REGISTRATION_NUMBER_MESSAGE,
@@ -209,11 +209,7 @@ class ContactForm(FlaskForm):
         validators=[_required],
         validate_choice=False,
     )
-    consent_date = DateField(
-        _l("Date of consent"),
-        validators=[Optional()],
-        invalid_value_message=_l("Enter a valid date."),
-    )
+    consent_date = BEDateField(_l("Date of consent"), validators=[Optional()])
 
     def validate_pdpa_basis(self, field) -> None:
         """Accept one of the lawful bases."""

@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
 
 from .. import tabular
+from ..dates import file_date
 from ..db import SQLITE_SEARCH_TABLE, contains_text, db, paginate
 from ..formats import query_text
-from ..i18n import BANGKOK, be_year, current_language, to_local
+from ..i18n import BANGKOK, current_language, to_local
 from ..tabular import Column
 from .forms import KIND_LABELS, STATUS_LABELS
 from .models import Contact, Organisation, OrganisationKind, OrganisationStatus, search_key
@@ -191,9 +192,10 @@ def export_file(filters: Filters, file_format: str) -> tuple[bytes, int]:
 
 
 def export_filename(file_format: str, now: datetime | None = None) -> str:
-    """The file's name, dated in the Buddhist Era: organisations-2569-11-21.csv."""
+    """The file's name, dated in the reader's era: organisations-2569-11-21.csv on a Thai
+    page, organisations-2026-11-21.csv on an English one (``dates.file_date``)."""
     day = (now or datetime.now(BANGKOK)).astimezone(BANGKOK).date()
-    return f"organisations-{be_year(day.year)}-{day:%m-%d}.{file_format}"
+    return f"organisations-{file_date(day)}.{file_format}"
 
 
 # --- the page of one organisation ------------------------------------------------------------

@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     SelectChoice,
     SelectField,
@@ -19,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from ..agreements.forms import plausible_year
+from ..dates import BEDateField
 from ..forms import CreateForm, VersionedForm, required, strip
 from .models import ProposalKind, ProposalStatus
 from .services import LIMITS
@@ -191,11 +190,7 @@ class RecordEndorsementForm(EndorseForm):
     """An endorsement received on paper, recorded by staff."""
 
     organisation_id = _select(_l("Endorsing organisation"))
-    endorsed_on = DateField(
-        _l("Date of the letter"),
-        validators=[required, plausible_year],
-        invalid_value_message=_l("Enter a valid date."),
-    )
+    endorsed_on = BEDateField(_l("Date of the letter"), validators=[required])
 
     def set_organisations(self, organisations) -> None:
         """Offer the organisations that may endorse."""

@@ -24,9 +24,10 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import tabular
 from ..agreements.models import Agreement
+from ..dates import file_date
 from ..db import contains_text, db, paginate
 from ..formats import query_text
-from ..i18n import BANGKOK, be_year, current_language, to_local
+from ..i18n import BANGKOK, current_language, to_local
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus
 from ..organisations.models import Contact, Organisation, OrganisationStatus, search_key
 from ..organisations.services import personal_data_source
@@ -337,9 +338,10 @@ def export_file(filters: Filters, file_format: str) -> tuple[bytes, int]:
 
 
 def export_filename(file_format: str, now: datetime | None = None) -> str:
-    """The file's name, dated in the Buddhist Era: proposals-2569-11-21.csv."""
+    """The file's name, dated in the reader's era: proposals-2569-11-21.csv on a Thai page,
+    proposals-2026-11-21.csv on an English one (``dates.file_date``)."""
     day = (now or datetime.now(BANGKOK)).astimezone(BANGKOK).date()
-    return f"proposals-{be_year(day.year)}-{day:%m-%d}.{file_format}"
+    return f"proposals-{file_date(day)}.{file_format}"
 
 
 # --- the proposal page -------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_add_a_party_row_without_saving(client, sign_in_en, two_organisations, c
     ("overrides", "field", "message"),
     [
         ({"effective_until": "2025-12-31"}, "effective_until", "cannot end before it starts"),
-        ({"effective_until": "31/12/2028"}, "effective_until", "valid date"),
+        ({"effective_until": "31/13/2028"}, "effective_until", "month from 1 to 12"),
         ({"effective_until": "2571-12-31"}, "effective_until", "Common Era"),
         ({"parties-1-organisation_id": "PARTNER_AGAIN"}, "parties-1-organisation_id", "twice"),
         ({"parties-1-short_name_th": ""}, "parties-1-short_name_th", "short name"),

@@ -160,7 +160,7 @@ def test_editing_a_scheduled_meeting(app, client, sign_in, board, schedule, fetc
     meeting = schedule(board().committee)
     with client.get(f"/meetings/{meeting}/edit") as response:
         assert response.status_code == 200
-        assert 'value="13:30"' in response.get_data(as_text=True)
+        assert 'value="13.30"' in response.get_data(as_text=True)  # the Thai way
     data = FORM | {"venue": "ห้องประชุมใหญ่", "starts_at": "09:00", "ends_at": "08:00"}
     data |= read_version(client, f"/meetings/{meeting}/edit")
     with client.post(f"/meetings/{meeting}/edit", data=data) as response:
