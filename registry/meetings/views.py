@@ -37,10 +37,6 @@ from ..versions import ConflictError
 from ..web import edit_page
 from . import invitations, models, printing, queries, services
 from .forms import (
-    ATTENDANCE_LABELS,
-    OUTCOME_LABELS,
-    SECTION_LABELS,
-    STATUS_LABELS,
     ActionForm,
     AmendmentForm,
     AttendanceForm,
@@ -56,6 +52,7 @@ from .forms import (
     NewMeetingForm,
     ResolutionForm,
 )
+from .labels import ATTENDANCE_LABELS, OUTCOME_LABELS, SECTION_LABELS, STATUS_LABELS
 from .models import AttendanceKind, MeetingStatus
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
