@@ -161,7 +161,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
-    from .auth.forms import ROLE_LABELS
+    from .auth.labels import ROLE_LABELS
     from .navigation import visible_items
 
     app.jinja_env.globals.update(nav_items=visible_items, ROLE_LABELS=ROLE_LABELS)

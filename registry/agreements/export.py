@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from .. import tabular
 from ..dates import file_date
 from ..i18n import current_language
-from .forms import STATE_LABELS, STATUS_LABELS
+from .labels import STATE_LABELS, STATUS_LABELS
 from .models import Agreement
 from .services import today
 

@@ -30,42 +30,8 @@ from ..db import db
 from ..forms import CreateForm, VersionedForm, strip
 from ..forms import required as _required
 from ..rules import RuleError
-from .models import AgreementKind, AgreementLanguage, AgreementState, AgreementStatus
-
-KIND_LABELS = {
-    AgreementKind.MOU: _l("Memorandum of understanding (MOU)"),
-    AgreementKind.MOA: _l("Memorandum of agreement (MOA)"),
-}
-
-STATUS_LABELS = {
-    AgreementStatus.DRAFT: _l("Draft"),
-    AgreementStatus.IN_REVIEW: _l("In review"),
-    AgreementStatus.APPROVED: _l("Approved for signing"),
-    AgreementStatus.SIGNED: _l("Signed"),
-    AgreementStatus.TERMINATED: _l("Terminated"),
-}
-
-STATE_LABELS = {
-    AgreementState.NOT_SIGNED: _l("Not signed yet"),
-    AgreementState.PENDING: _l("Signed, not yet in force"),
-    AgreementState.ACTIVE: _l("In force"),
-    AgreementState.EXPIRING: _l("Expiring soon"),
-    AgreementState.EXPIRED: _l("Expired"),
-    AgreementState.TERMINATED: _l("Terminated"),
-}
-
-LANGUAGE_LABELS = {
-    AgreementLanguage.TH: _l("Thai"),
-    AgreementLanguage.EN: _l("English"),
-    AgreementLanguage.BOTH: _l("Thai and English"),
-}
-
-#: The filter values of the list beyond the statuses, with their labels.
-DERIVED_FILTER_LABELS = {
-    "active": _l("In force"),
-    "expiring": _l("Expiring within 90 days"),
-    "expired": _l("Expired"),
-}
+from .labels import KIND_LABELS, LANGUAGE_LABELS, STATUS_LABELS
+from .models import AgreementKind, AgreementLanguage
 
 #: Party rows and witness rows a new form shows.
 PARTY_ROWS = 2

@@ -29,6 +29,7 @@ from ..db import db, utcnow
 from ..i18n import BANGKOK, be_year, format_date
 from ..organisations.models import Organisation
 from ..rules import RuleError
+from .labels import STATUS_LABELS
 from .models import (
     Agreement,
     AgreementKind,
@@ -550,8 +551,6 @@ def _transition(agreement: Agreement, actor, name: str) -> AgreementStatus:
     sources, target, permission = TRANSITIONS[name]
     _require(actor, permission)
     if agreement.status not in sources:
-        from .forms import STATUS_LABELS
-
         raise TransitionError(
             _(
                 "This cannot be done while the agreement's status is “%(status)s”.",

@@ -33,17 +33,19 @@ from . import (
     timeline_entries,  # noqa: F401 (registers the organisation timeline provider)
 )
 from .forms import (
-    DERIVED_FILTER_LABELS,
-    KIND_LABELS,
-    LANGUAGE_LABELS,
-    STATE_LABELS,
-    STATUS_LABELS,
     AgreementForm,
     AmendmentForm,
     NewAgreementForm,
     ScanForm,
     SignForm,
     TerminateForm,
+)
+from .labels import (
+    DERIVED_FILTER_LABELS,
+    KIND_LABELS,
+    LANGUAGE_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
 )
 from .models import Agreement
 

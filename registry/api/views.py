@@ -29,7 +29,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import SelectChoice
 
 from .. import submissions
-from ..auth.forms import ROLE_LABELS
+from ..auth.labels import ROLE_LABELS
 from ..auth.models import User
 from ..auth.permissions import (
     BEARER_USER,

@@ -19,14 +19,7 @@ from ..forms import CreateForm, VersionedForm, strip
 from ..forms import email as _email
 from ..forms import required as _required
 from ..security import one_line
-from .models import Role
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.STAFF: _l("DGTi staff"),
-    Role.SECRETARY: _l("Committee secretary"),
-    Role.REPRESENTATIVE: _l("Association representative"),
-}
+from .labels import ROLE_LABELS
 
 
 class SignInForm(FlaskForm):

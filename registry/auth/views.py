@@ -15,14 +15,8 @@ from ..organisations.models import Organisation
 from ..security import renewal_due, safe_next
 from ..web import confirmed_action, edit_page
 from . import services
-from .forms import (
-    ROLE_LABELS,
-    ChangePasswordForm,
-    NewUserForm,
-    ResetPasswordForm,
-    SignInForm,
-    UserEditForm,
-)
+from .forms import ChangePasswordForm, NewUserForm, ResetPasswordForm, SignInForm, UserEditForm
+from .labels import ROLE_LABELS
 from .models import Role, User
 from .permissions import permission_required, public, signed_in
 

@@ -68,7 +68,7 @@ def _render_table(committee: Committee, endpoint: str) -> Markup:
 def meeting_rows(committee: Committee) -> list[MeetingRow]:
     """The committee's meetings in the order of the meetings list (upcoming first, soonest
     first; then the rest, latest first), formatted for the reader (one query)."""
-    from ..meetings.forms import STATUS_LABELS
+    from ..meetings.labels import STATUS_LABELS
     from ..meetings.queries import committee_meetings
 
     lang, digits = _reader_key()

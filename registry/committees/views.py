@@ -20,15 +20,13 @@ from ..forms import attach_error
 from ..web import edit_page
 from . import panels, queries, services
 from .forms import (
-    KIND_LABELS,
-    QUORUM_LABELS,
-    ROLE_LABELS,
     AppointForm,
     CommitteeEditForm,
     DissolveForm,
     EndMembershipForm,
     NewCommitteeForm,
 )
+from .labels import KIND_LABELS, QUORUM_LABELS, ROLE_LABELS
 from .models import Committee
 
 bp = Blueprint("committees", __name__, url_prefix="/committees")

@@ -4,18 +4,18 @@ them (``registry.charts.pictures``), as the template's context."""
 from __future__ import annotations
 
 from .. import cache
-from ..agreements.forms import STATE_LABELS
-from ..agreements.forms import STATUS_LABELS as AGREEMENT_STATUS_LABELS
+from ..agreements.labels import STATE_LABELS
+from ..agreements.labels import STATUS_LABELS as AGREEMENT_STATUS_LABELS
 from ..agreements.models import AgreementState, AgreementStatus
 from ..auth.models import User
 from ..charts import pictures
 from ..committees.services import today
 from ..i18n import current_language, thai_numerals_enabled
-from ..meetings.forms import ATTENDANCE_LABELS
+from ..meetings.labels import ATTENDANCE_LABELS
 from ..meetings.models import AttendanceKind
 from ..meetings.queries import attendance_counts
-from ..organisations.forms import KIND_LABELS as ORGANISATION_KIND_LABELS
-from ..proposals.forms import STATUS_LABELS as PROPOSAL_STATUS_LABELS
+from ..organisations.labels import KIND_LABELS as ORGANISATION_KIND_LABELS
+from ..proposals.labels import STATUS_LABELS as PROPOSAL_STATUS_LABELS
 from . import queries
 
 #: The states the staff chart counts agreements in, in lifecycle order.

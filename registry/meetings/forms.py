@@ -28,38 +28,9 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from ..dates import BEDateField, TimeOfDayField
 from ..forms import CreateForm, VersionedForm, required, strip
-from .models import AgendaSection, AttendanceKind, MeetingStatus, Outcome
+from .labels import ATTENDANCE_LABELS, OUTCOME_LABELS, SECTION_LABELS, STATUS_LABELS
+from .models import AgendaSection, AttendanceKind
 
-STATUS_LABELS = {
-    MeetingStatus.SCHEDULED: _l("Scheduled"),
-    MeetingStatus.HELD: _l("Held"),
-    MeetingStatus.MINUTES_DRAFTED: _l("Minutes drafted"),
-    MeetingStatus.MINUTES_CERTIFIED: _l("Minutes certified"),
-    MeetingStatus.CANCELLED: _l("Cancelled"),
-}
-
-SECTION_LABELS = {
-    AgendaSection.ANNOUNCEMENTS: _l("Matters the chair informs the meeting of"),
-    AgendaSection.CERTIFY_MINUTES: _l("Certification of the minutes"),
-    AgendaSection.MATTERS_ARISING: _l("Matters arising"),
-    AgendaSection.FOR_CONSIDERATION: _l("Matters for consideration"),
-    AgendaSection.OTHER: _l("Other matters"),
-}
-
-OUTCOME_LABELS = {
-    Outcome.NOTED: _l("Noted"),
-    Outcome.APPROVED: _l("Approved"),
-    Outcome.APPROVED_WITH_CHANGES: _l("Approved with changes"),
-    Outcome.REJECTED: _l("Rejected"),
-    Outcome.DEFERRED: _l("Deferred"),
-}
-
-ATTENDANCE_LABELS = {
-    AttendanceKind.PRESENT: _l("Present"),
-    AttendanceKind.ABSENT: _l("Absent"),
-    AttendanceKind.SUBSTITUTE: _l("Substitute attends"),
-    AttendanceKind.GUEST: _l("Guest"),
-}
 
 def _length(limit: int) -> Length:
     return Length(max=limit, message=_l("At most %(max)d characters."))

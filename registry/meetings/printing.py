@@ -27,7 +27,7 @@ from flask_babel import pgettext
 from sqlalchemy.orm import selectinload
 
 from .. import cache
-from ..committees.forms import ROLE_LABELS
+from ..committees.labels import ROLE_LABELS
 from ..committees.models import ROLE_RANK, ROLE_TITLES_TH, MemberRole, Membership
 from ..db import db
 from ..documents import rendering

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 
-from ..agreements.forms import KIND_LABELS as AGREEMENT_KIND_LABELS
-from ..agreements.forms import STATE_LABELS as AGREEMENT_STATE_LABELS
-from ..agreements.forms import STATUS_LABELS as AGREEMENT_STATUS_LABELS
+from ..agreements.labels import KIND_LABELS as AGREEMENT_KIND_LABELS
+from ..agreements.labels import STATE_LABELS as AGREEMENT_STATE_LABELS
+from ..agreements.labels import STATUS_LABELS as AGREEMENT_STATUS_LABELS
 from ..agreements.models import AgreementState, AgreementStatus
-from ..committees.forms import KIND_LABELS as COMMITTEE_KIND_LABELS
-from ..organisations.forms import KIND_LABELS as ORGANISATION_KIND_LABELS
-from ..organisations.forms import STATUS_LABELS as ORGANISATION_STATUS_LABELS
-from ..proposals.forms import KIND_LABELS as PROPOSAL_KIND_LABELS
-from ..proposals.forms import STATUS_LABELS as PROPOSAL_STATUS_LABELS
+from ..committees.labels import KIND_LABELS as COMMITTEE_KIND_LABELS
+from ..organisations.labels import KIND_LABELS as ORGANISATION_KIND_LABELS
+from ..organisations.labels import STATUS_LABELS as ORGANISATION_STATUS_LABELS
+from ..proposals.labels import KIND_LABELS as PROPOSAL_KIND_LABELS
+from ..proposals.labels import STATUS_LABELS as PROPOSAL_STATUS_LABELS
 
 #: The agreements that are published: signed ones and those terminated after signing.
 #: Drafts, texts in review and texts approved but not signed are DGA's working papers.

@@ -31,24 +31,9 @@ from ..forms import email as _email
 from ..forms import required as _required
 from ..i18n import current_language
 from ..security import one_line
+from .labels import KIND_LABELS, PDPA_BASIS_LABELS, STATUS_LABELS
 from .models import OrganisationKind, OrganisationStatus, PdpaBasis
 from .provinces import BY_CODE, sorted_provinces
-
-KIND_LABELS = {
-    OrganisationKind.ASSOCIATION: _l("Association"),
-    OrganisationKind.FEDERATION: _l("Federation or council"),
-    OrganisationKind.COMPANY: _l("Company"),
-    OrganisationKind.UNIVERSITY: _l("University"),
-    OrganisationKind.GOVERNMENT_AGENCY: _l("Government agency"),
-    OrganisationKind.OWN_AGENCY: _l("DGA"),
-    OrganisationKind.OWN_CENTRE: _l("DGTi centre"),
-}
-
-STATUS_LABELS = {
-    OrganisationStatus.PROSPECT: _l("Prospect"),
-    OrganisationStatus.ACTIVE: _l("Active partner"),
-    OrganisationStatus.INACTIVE: _l("Inactive"),
-}
 
 #: The statuses a form may choose; inactive is reached only by deactivating.
 FORM_STATUSES = (OrganisationStatus.PROSPECT, OrganisationStatus.ACTIVE)
@@ -152,14 +137,6 @@ class OrganisationForm(FlaskForm):
         """The status chosen, when the form offers one."""
         return OrganisationStatus(self.status.data) if "status" in self else None
 
-
-PDPA_BASIS_LABELS = {
-    PdpaBasis.CONSENT: _l("Consent of the person"),
-    PdpaBasis.CONTRACT: _l("Performance of a contract"),
-    PdpaBasis.LEGITIMATE_INTEREST: _l("Legitimate interest"),
-    PdpaBasis.PUBLIC_TASK: _l("Public task of the agency"),
-    PdpaBasis.LEGAL_OBLIGATION: _l("Legal obligation"),
-}
 
 #: Title prefixes offered as suggestions; any other may be typed (ศ.ดร., พล.ต.อ., ...).
 TITLE_PREFIXES = (

@@ -46,7 +46,7 @@ from ..forms import CreateForm
 from ..i18n import current_language
 from ..rules import RuleError
 from . import services, spreadsheet
-from .forms import KIND_LABELS, PDPA_BASIS_LABELS, STATUS_LABELS
+from .labels import KIND_LABELS, PDPA_BASIS_LABELS, STATUS_LABELS
 from .models import (
     Contact,
     Organisation,

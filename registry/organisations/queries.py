@@ -16,7 +16,7 @@ from ..db import SQLITE_SEARCH_TABLE, contains_text, db, paginate
 from ..formats import query_text
 from ..i18n import BANGKOK, current_language, to_local
 from ..tabular import Column
-from .forms import KIND_LABELS, STATUS_LABELS
+from .labels import KIND_LABELS, STATUS_LABELS
 from .models import Contact, Organisation, OrganisationKind, OrganisationStatus, search_key
 from .provinces import BY_CODE, province_name
 

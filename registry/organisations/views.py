@@ -31,9 +31,6 @@ from ..i18n import current_language, thai_numerals_enabled
 from ..web import confirmed_action, edit_page
 from . import imports, invitations, queries, services, timeline
 from .forms import (
-    KIND_LABELS,
-    PDPA_BASIS_LABELS,
-    STATUS_LABELS,
     TITLE_PREFIXES,
     AcceptInvitationForm,
     ContactEditForm,
@@ -44,6 +41,7 @@ from .forms import (
     OrganisationForm,
     RepresentativeProfileForm,
 )
+from .labels import KIND_LABELS, PDPA_BASIS_LABELS, STATUS_LABELS
 from .models import Contact, Invitation, Organisation
 from .provinces import sorted_provinces
 

@@ -20,39 +20,8 @@ from wtforms.validators import Length, Optional
 
 from ..dates import BEDateField
 from ..forms import CreateForm, VersionedForm, required, strip
-from .models import ProposalKind, ProposalStatus
+from .labels import KIND_LABELS, STATUS_LABELS
 from .services import LIMITS
-
-KIND_LABELS = {
-    ProposalKind.PROBLEM_STATEMENT: _l("Problem statement from a government agency"),
-    ProposalKind.DRAFT_PROJECT: _l("Draft project"),
-    ProposalKind.RECOMMENDATION: _l("Recommendation"),
-}
-
-STATUS_LABELS = {
-    ProposalStatus.SUBMITTED: _l("Submitted"),
-    ProposalStatus.SCREENING: _l("In screening"),
-    ProposalStatus.ON_AGENDA: _l("On a committee agenda"),
-    ProposalStatus.RECOMMENDED: _l("Recommended"),
-    ProposalStatus.FORWARDED: _l("Forwarded"),
-    ProposalStatus.IN_IMPLEMENTATION: _l("In implementation"),
-    ProposalStatus.COMPLETED: _l("Completed"),
-    ProposalStatus.REJECTED: _l("Rejected"),
-    ProposalStatus.WITHDRAWN: _l("Withdrawn"),
-}
-
-#: The Bootstrap colour of each status's badge.
-STATUS_COLOURS = {
-    ProposalStatus.SUBMITTED: "secondary",
-    ProposalStatus.SCREENING: "info",
-    ProposalStatus.ON_AGENDA: "primary",
-    ProposalStatus.RECOMMENDED: "primary",
-    ProposalStatus.FORWARDED: "primary",
-    ProposalStatus.IN_IMPLEMENTATION: "warning",
-    ProposalStatus.COMPLETED: "success",
-    ProposalStatus.REJECTED: "danger",
-    ProposalStatus.WITHDRAWN: "dark",
-}
 
 
 def _length(field: str) -> Length:

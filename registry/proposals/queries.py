@@ -33,7 +33,7 @@ from ..organisations.models import Contact, Organisation, OrganisationStatus, se
 from ..organisations.services import personal_data_source
 from ..tabular import Column
 from . import services
-from .forms import KIND_LABELS, STATUS_LABELS
+from .labels import KIND_LABELS, STATUS_LABELS
 from .models import (
     CLOSED,
     SQLITE_SEARCH_TABLE,

@@ -28,6 +28,7 @@ from ..meetings import services as meeting_services
 from ..meetings.models import AgendaItem, AgendaSection, Meeting, MeetingStatus
 from ..organisations.models import Contact, Organisation, name_key
 from ..rules import RuleError
+from .labels import STATUS_LABELS
 from .models import (
     AgreementAnnex,
     Attachment,
@@ -217,8 +218,6 @@ def _count(proposal: Proposal, delta: int) -> None:
 
 
 def _status_label(status: ProposalStatus) -> str:
-    from .forms import STATUS_LABELS
-
     return str(STATUS_LABELS[status])
 
 

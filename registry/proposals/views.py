@@ -34,7 +34,7 @@ from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..i18n import current_language
-from ..meetings.forms import OUTCOME_LABELS
+from ..meetings.labels import OUTCOME_LABELS
 from ..meetings.models import Meeting
 from ..web import edit_page
 from . import (
@@ -43,9 +43,6 @@ from . import (
     timeline_entries,  # noqa: F401 (registers the organisation timeline provider)
 )
 from .forms import (
-    KIND_LABELS,
-    STATUS_COLOURS,
-    STATUS_LABELS,
     AgendaForm,
     AnnexForm,
     AttachmentForm,
@@ -60,6 +57,7 @@ from .forms import (
     WithdrawForm,
     chosen_id,
 )
+from .labels import KIND_LABELS, STATUS_COLOURS, STATUS_LABELS
 from .models import Category, Proposal
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")

@@ -45,13 +45,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..agreements.forms import KIND_LABELS as AGREEMENT_KINDS
-from ..agreements.forms import STATE_LABELS as AGREEMENT_STATES
-from ..agreements.forms import STATUS_LABELS as AGREEMENT_STATUSES
+from ..agreements.labels import KIND_LABELS as AGREEMENT_KINDS
+from ..agreements.labels import STATE_LABELS as AGREEMENT_STATES
+from ..agreements.labels import STATUS_LABELS as AGREEMENT_STATUSES
 from ..agreements.models import Agreement, AgreementState, AgreementStatus
 from ..agreements.queries import visible_to_representative
 from ..agreements.services import today
-from ..committees.forms import KIND_LABELS as COMMITTEE_KINDS
+from ..committees.labels import KIND_LABELS as COMMITTEE_KINDS
 from ..committees.models import Committee
 from ..committees.queries import (
     manages_all,
@@ -61,14 +61,14 @@ from ..committees.queries import (
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
 from ..db import db, folded_column
 from ..i18n import current_language, format_date
-from ..meetings.forms import STATUS_LABELS as MEETING_STATUSES
+from ..meetings.labels import STATUS_LABELS as MEETING_STATUSES
 from ..meetings.models import Meeting, MeetingStatus
-from ..organisations.forms import KIND_LABELS as ORGANISATION_KINDS
-from ..organisations.forms import STATUS_LABELS as ORGANISATION_STATUSES
+from ..organisations.labels import KIND_LABELS as ORGANISATION_KINDS
+from ..organisations.labels import STATUS_LABELS as ORGANISATION_STATUSES
 from ..organisations.models import Contact, Organisation, OrganisationStatus, search_key
-from ..proposals.forms import KIND_LABELS as PROPOSAL_KINDS
-from ..proposals.forms import STATUS_COLOURS as PROPOSAL_COLOURS
-from ..proposals.forms import STATUS_LABELS as PROPOSAL_STATUSES
+from ..proposals.labels import KIND_LABELS as PROPOSAL_KINDS
+from ..proposals.labels import STATUS_COLOURS as PROPOSAL_COLOURS
+from ..proposals.labels import STATUS_LABELS as PROPOSAL_STATUSES
 from ..proposals.models import SQLITE_SEARCH_TABLE as PROPOSALS_INDEX
 from ..proposals.models import Proposal
 
