@@ -281,8 +281,6 @@ class TimeOfDayField(_TypedField):
         return format_time_input(value)
 
 
-
-
 def init_app(app) -> None:
     """Give templates what a date input outside a form class needs (a list's filter): the
     value as typed on the page, and the hint."""
