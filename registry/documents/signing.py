@@ -28,8 +28,10 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import warnings
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -64,6 +66,19 @@ STAMP_HEIGHT = 44.0
 
 #: The room kept in a signature for the signer's CMS data (certificates, timestamp).
 _SIGNATURE_BYTES = 16384
+
+
+@cache
+def load_pyhanko() -> None:
+    """Import pyHanko once, quietly: at import it touches cryptography's DSA names, which
+    warn as deprecated (the registry never uses DSA). Called before any use of pyHanko."""
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
+        import pyhanko.sign  # noqa: F401
+        import pyhanko.sign.validation  # noqa: F401
+        import pyhanko_certvalidator  # noqa: F401
 
 
 class SigningError(DocumentError):
@@ -111,6 +126,7 @@ def _now() -> datetime:
 def load_pkcs12(data: bytes, passphrase: str | bytes | None):
     """A pyHanko signer from PKCS#12 bytes; SigningError (nothing else) if the passphrase is
     wrong or the certificate is not valid today."""
+    load_pyhanko()
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko.sign import signers
 
@@ -178,6 +194,7 @@ def _agency_certificates() -> list:
 def trust_roots() -> list:
     """The certificates a signature may chain to: SIGNING_TRUST_ROOTS (PEM or DER), and the
     self-signed ones of the agency's own chain."""
+    load_pyhanko()
     from asn1crypto import pem, x509
 
     roots = []
@@ -201,6 +218,7 @@ def trust_roots() -> list:
 def validation_context(roots=None):
     """The validation context signatures are checked with: the trust roots, no network
     (revocation is checked only from what a signature carries)."""
+    load_pyhanko()
     from pyhanko_certvalidator import ValidationContext
 
     return ValidationContext(
@@ -212,6 +230,7 @@ def validation_context(roots=None):
 
 def timestamper():
     """The RFC 3161 timestamp authority of SIGNING_TSA_URL (PAdES B-T), or None (B-B)."""
+    load_pyhanko()
     url = current_app.config.get("SIGNING_TSA_URL")
     if not url:
         return None
@@ -241,10 +260,11 @@ class Block:
     top: float
 
     def box(self) -> tuple[int, int, int, int]:
-        """The visible signature's rectangle: over the block's line to sign on, centred."""
-        x1 = self.left + (BLOCK_WIDTH - STAMP_WIDTH) / 2
-        y2 = self.top + STAMP_HEIGHT / 2
-        return (round(x1), round(y2 - STAMP_HEIGHT), round(x1 + STAMP_WIDTH), round(y2))
+        """The visible signature's rectangle: on the block's line to sign on, over its dots
+        (where a pen would sign), rising above the line rather than hiding the name."""
+        x1 = self.left + (BLOCK_WIDTH - STAMP_WIDTH) / 2 + 24
+        y1 = self.top - 14
+        return (round(x1), round(y1), round(x1 + STAMP_WIDTH), round(y1 + STAMP_HEIGHT))
 
 
 def _name_tree(node, found: dict) -> None:
@@ -259,6 +279,7 @@ def _name_tree(node, found: dict) -> None:
 
 def signature_blocks(pdf: bytes) -> list[Block]:
     """The signature blocks the document's named destinations mark, in document order."""
+    load_pyhanko()
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
@@ -328,6 +349,8 @@ p:first-child {{ font-weight: bold; }}
 
 
 def _stamp_style(lines: list[str]):
+    """The visible signature: the appearance page drawn as the field's background."""
+    load_pyhanko()
     from pyhanko.pdf_utils import content
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.stamp import StaticStampStyle
@@ -414,11 +437,12 @@ def _name_of(name) -> str:
 def _check(data: bytes, printed: bytes, roots) -> list[SignatureReport]:
     """Validate every signature of ``data`` as a signed copy of ``printed``; the reports, or
     SigningError saying what is wrong."""
+    load_pyhanko()
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.general import SignatureCoverageLevel
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     if data[: len(printed)] != printed:
         raise SigningError(_("The file is not a signed copy of this printing."), "file")
@@ -582,6 +606,7 @@ def sign_document_version(
     authority is configured. Refuses (SigningError, nothing stored) a draft, a field that is
     not one of the document's blocks or is signed already, and a key that cannot be used.
     """
+    load_pyhanko()
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -669,6 +694,7 @@ def accept_signed_file(version: DocumentVersion, data: bytes, actor) -> SignedCo
     """Keep a file signed elsewhere as the next signed copy of ``version``, once every
     signature in it checks out and it adds a signature to the newest copy; SigningError
     (with a message for the upload field, nothing stored) otherwise."""
+    load_pyhanko()
     if not data or not data.startswith(b"%PDF-"):
         raise SigningError(_("Choose the signed PDF file to upload."), "file")
     printed = _printed_bytes(version)
