@@ -253,7 +253,7 @@ def test_wrong_passphrase_refused_and_nothing_changed(app, configured, printed, 
     version_id, _record = printed()
     monkeypatch.setitem(app.config, "SIGNING_PKCS12_PASSPHRASE", "not it")
     before = _counts(app)
-    with pytest.raises(signing.SigningError, match="passphrase"):
+    with pytest.raises(signing.SigningError, match="รหัสผ่านไม่ถูกต้อง"):
         _sign(app, version_id, "signature-parties-1", staff)
     assert _counts(app) == before
 
@@ -262,7 +262,7 @@ def test_missing_key_file_refused(app, configured, printed, staff, monkeypatch, 
     version_id, _record = printed()
     monkeypatch.setitem(app.config, "SIGNING_PKCS12_PATH", str(tmp_path / "gone.p12"))
     before = _counts(app)
-    with pytest.raises(signing.SigningError, match="cannot be read"):
+    with pytest.raises(signing.SigningError, match="อ่านแฟ้มใบรับรอง"):
         _sign(app, version_id, "signature-parties-1", staff)
     assert _counts(app) == before
 
@@ -271,7 +271,7 @@ def test_expired_agency_certificate_refused(app, configured, printed, staff, mon
     version_id, _record = printed()
     monkeypatch.setitem(app.config, "SIGNING_PKCS12_PATH", str(configured.expired.pkcs12_path))
     before = _counts(app)
-    with pytest.raises(signing.SigningError, match="expired"):
+    with pytest.raises(signing.SigningError, match="หมดอายุเมื่อ"):
         _sign(app, version_id, "signature-parties-1", staff)
     assert _counts(app) == before
 
@@ -280,14 +280,14 @@ def test_draft_and_unknown_field_and_second_signature_in_a_field_refused(
     app, configured, printed, staff
 ):
     draft_id, _record = printed(final=False)
-    with pytest.raises(signing.SigningError, match="draft"):
+    with pytest.raises(signing.SigningError, match="ฉบับร่าง"):
         _sign(app, draft_id, "signature-parties-1", staff)
     version_id, _record = printed()
-    with pytest.raises(signing.SigningError, match="no such"):
+    with pytest.raises(signing.SigningError, match="ไม่มีช่องลงลายมือชื่อ"):
         _sign(app, version_id, "signature-parties-9", staff)
     _sign(app, version_id, "signature-parties-1", staff)
     before = _counts(app)
-    with pytest.raises(signing.SigningError, match="already"):
+    with pytest.raises(signing.SigningError, match="ลงนามแล้ว"):
         _sign(app, version_id, "signature-parties-1", staff)
     assert _counts(app) == before
 
@@ -295,7 +295,7 @@ def test_draft_and_unknown_field_and_second_signature_in_a_field_refused(
 def test_only_holders_of_the_signing_permission_sign(app, configured, printed, make_user):
     version_id, _record = printed()
     secretary = make_user(Role.SECRETARY)
-    with pytest.raises(signing.SigningError, match="may not sign"):
+    with pytest.raises(signing.SigningError, match="ไม่มีสิทธิ์"):
         _sign(app, version_id, "signature-parties-1", secretary)
     admin = make_user(Role.ADMIN)
     _sign(app, version_id, "signature-parties-1", admin)
@@ -331,11 +331,11 @@ def test_tampered_upload_refused(app, configured, printed, staff):
     # A byte of the signed revision changed (inside the part the signature covers).
     at = len(original) + 40
     tampered = signed[:at] + bytes([signed[at] ^ 0x01]) + signed[at + 1 :]
-    _refused_upload(app, version_id, tampered, staff, "changed|cannot be read|does not match")
+    _refused_upload(app, version_id, tampered, staff, "แก้ไขหลัง|อ่านลายมือชื่อ|ไม่ตรงกับแฟ้ม")
     # A byte of the printed part changed: not the registry's printing.
     at = len(original) // 2
     tampered = signed[:at] + bytes([signed[at] ^ 0x01]) + signed[at + 1 :]
-    _refused_upload(app, version_id, tampered, staff, "not exactly the registry")
+    _refused_upload(app, version_id, tampered, staff, "ไม่ตรงกับฉบับพิมพ์ครั้งที่ 1")
 
 
 def test_upload_signed_over_another_printing_refused(app, configured, printed, staff):
@@ -344,7 +344,7 @@ def test_upload_signed_over_another_printing_refused(app, configured, printed, s
     with app.app_context():
         old = services.file_path(db.session.get(DocumentVersion, old_id)).read_bytes()
     signed = _partner_signs(configured, old, "signature-parties-2")
-    _refused_upload(app, new_id, signed, staff, "signed over printing 1")
+    _refused_upload(app, new_id, signed, staff, "ฉบับพิมพ์ครั้งที่ 1 ไม่ใช่ฉบับพิมพ์ครั้งที่ 2")
 
 
 def test_upload_with_expired_certificate_refused(app, configured, printed, staff):
@@ -352,7 +352,7 @@ def test_upload_with_expired_certificate_refused(app, configured, printed, staff
     with app.app_context():
         original = services.file_path(db.session.get(DocumentVersion, version_id)).read_bytes()
     signed = _partner_signs(configured, original, "signature-parties-2", configured.expired)
-    _refused_upload(app, version_id, signed, staff, "expired")
+    _refused_upload(app, version_id, signed, staff, "หมดอายุแล้ว")
 
 
 def test_upload_from_an_untrusted_authority_refused(app, configured, printed, staff):
@@ -367,7 +367,7 @@ def test_upload_from_an_untrusted_authority_refused(app, configured, printed, st
         passphrase=PASSPHRASE.encode(),
     )
     signed = _sign_with(original, signer, "signature-parties-2")
-    _refused_upload(app, version_id, signed, staff, "trusted")
+    _refused_upload(app, version_id, signed, staff, "เชื่อถือได้")
 
 
 def _sign_with(pdf, signer, field):
@@ -386,10 +386,10 @@ def test_unsigned_or_not_a_pdf_upload_refused(app, configured, printed, staff):
     version_id, _record = printed()
     with app.app_context():
         original = services.file_path(db.session.get(DocumentVersion, version_id)).read_bytes()
-    _refused_upload(app, version_id, b"hello", staff, "Choose the signed PDF")
-    _refused_upload(app, version_id, original, staff, "no new signature")
+    _refused_upload(app, version_id, b"hello", staff, "เลือกแฟ้ม PDF")
+    _refused_upload(app, version_id, original, staff, "ไม่มีลายมือชื่อใหม่")
     trailing = original + b"\n% trailing\n"
-    _refused_upload(app, version_id, trailing, staff, "no electronic signature|cannot be read")
+    _refused_upload(app, version_id, trailing, staff, "ไม่มีลายมือชื่ออิเล็กทรอนิกส์|อ่านแฟ้มนี้")
 
 
 def test_upload_over_an_earlier_copy_refused(app, configured, printed, staff):
@@ -398,4 +398,28 @@ def test_upload_over_an_earlier_copy_refused(app, configured, printed, staff):
         original = services.file_path(db.session.get(DocumentVersion, version_id)).read_bytes()
     _sign(app, version_id, "signature-parties-1", staff)  # the agency has signed meanwhile
     partner_only = _partner_signs(configured, original, "signature-parties-2")
-    _refused_upload(app, version_id, partner_only, staff, "earlier copy")
+    _refused_upload(app, version_id, partner_only, staff, "ฉบับก่อนหน้า")
+
+
+def test_verification_page_lists_each_signature(app, client, configured, printed, staff):
+    version_id, _record = printed()
+    _copy_id, agency_signed = _sign(app, version_id, "signature-parties-1", staff)
+    uploaded = _partner_signs(configured, agency_signed, "signature-parties-2")
+    with app.test_request_context():
+        version = db.session.get(DocumentVersion, version_id)
+        signing.accept_signed_file(version, uploaded, db.session.get(User, staff))
+        token = version.public_token
+    page = client.get(f"/verify/{token}").get_data(as_text=True)
+    assert page.count('data-testid="verify-signature"') == 2
+    assert "สพร. ตราอิเล็กทรอนิกส์" in page and "Somying Rakthai" in page
+    assert page.count('data-testid="verify-signature-valid"') == 2
+    assert "2569" in page.split('data-testid="verify-signatures"')[1]  # Buddhist Era
+    assert "ไม่มีการเปลี่ยนแปลงเอกสารหลังลายมือชื่อนี้" in page  # the last one covers the file
+
+
+def test_verification_page_of_an_unsigned_printing_lists_no_signatures(app, client, printed):
+    version_id, _record = printed()
+    with app.app_context():
+        token = db.session.get(DocumentVersion, version_id).public_token
+    page = client.get(f"/verify/{token}").get_data(as_text=True)
+    assert 'data-testid="verify-signatures"' not in page
