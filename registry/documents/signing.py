@@ -748,3 +748,20 @@ def signatures_of(version: DocumentVersion) -> list[dict]:
     """The signatures on the newest signed copy of a printing, as stored (for display)."""
     copy = newest_copy(version)
     return list(copy.signatures) if copy else []
+
+
+def shown_signatures(version: DocumentVersion) -> list[dict]:
+    """The signatures on the newest signed copy of a printing, for the public verification
+    page: signer, organisation, time (a datetime), whether valid and timestamped, and
+    whether anything was added to the file after it (only later signatures may be)."""
+    shown = []
+    for stored in signatures_of(version):
+        when = stored.get("signed_at")
+        shown.append(
+            {
+                **stored,
+                "signed_at": datetime.fromisoformat(when) if when else None,
+                "unchanged_since": stored.get("coverage") == "entire file",
+            }
+        )
+    return shown
