@@ -379,9 +379,11 @@ def issue_api_token(env: dict) -> str | None:
 
 
 class Server:
-    """gunicorn serving wsgi:app with gunicorn.conf.py, on a free loopback port."""
+    """gunicorn serving ``app`` (wsgi:app) with gunicorn.conf.py, on a free loopback port."""
 
-    def __init__(self, env: dict, folder: Path, workers: int, threads: int):
+    def __init__(
+        self, env: dict, folder: Path, workers: int, threads: int, app: str = "wsgi:app"
+    ):
         self.port = free_port()
         self.log = folder / "gunicorn.log"
         command = [
@@ -404,7 +406,7 @@ class Server:
             str(self.log),
             "--log-level",
             "warning",
-            "wsgi:app",
+            app,
         ]
         self.process = subprocess.Popen(
             command,
