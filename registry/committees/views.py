@@ -17,8 +17,9 @@ from ..auth.permissions import any_permission_required, permission_required
 from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import attach_error
+from ..meetings import panels as meeting_panels
 from ..web import edit_page
-from . import panels, queries, services
+from . import queries, services
 from .forms import (
     AppointForm,
     CommitteeEditForm,
@@ -71,7 +72,7 @@ def show(committee_id: int):
         past=members.past,
         quorum=committee.quorum_needed(len(members.sitting)),
         may_manage=queries.manages_all(current_user),
-        meetings=panels.meeting_table(committee),
+        meetings=meeting_panels.meeting_table(committee),
     )
 
 
@@ -253,7 +254,7 @@ def mine_show(committee_id: int):
         "committees/mine_show.html",
         committee=committee,
         sitting=queries.sitting_members(committee),
-        meetings=panels.meeting_table(committee, "meetings.mine_show"),
+        meetings=meeting_panels.meeting_table(committee, "meetings.mine_show"),
     )
 
 

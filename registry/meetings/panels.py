@@ -1,5 +1,5 @@
-"""What the committee pages show beside the seats, made once and kept until the next write
-(``registry.cache``): the table of the committee's meetings.
+"""What a committee's pages show of its meetings beside the seats, made once and kept until
+the next write (``registry.cache``): the table of the committee's meetings.
 
 A committee meets many times (a busy one well over a hundred meetings in a few years); the
 rows are formatted here in one pass, with each label translated once, instead of one
@@ -15,8 +15,10 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import cache
+from ..committees.models import Committee
 from ..i18n import current_language, format_date, format_time, thai_numerals_enabled
-from .models import Committee
+from .labels import STATUS_LABELS
+from .queries import committee_meetings
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,6 @@ def _render_table(committee: Committee, endpoint: str) -> Markup:
 def meeting_rows(committee: Committee) -> list[MeetingRow]:
     """The committee's meetings in the order of the meetings list (upcoming first, soonest
     first; then the rest, latest first), formatted for the reader (one query)."""
-    from ..meetings.labels import STATUS_LABELS
-    from ..meetings.queries import committee_meetings
-
     lang, digits = _reader_key()
     number = _("Meeting no. %(number)s")
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}
