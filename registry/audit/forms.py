@@ -3,9 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from ..dates import BEDateField
+
+#: The longest filter: the filters are a few words.
+LONGEST_FILTER = 100
+
+
+def _words() -> Length:
+    return Length(max=LONGEST_FILTER, message=_l("At most %(max)d characters."))
 
 
 class AuditFilterForm(FlaskForm):
@@ -14,9 +21,17 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField(_l("Who (email)"), validators=[Optional()])
-    action = StringField(_l("Action"), validators=[Optional()])
-    record_type = StringField(_l("Record type"), validators=[Optional()])
+    actor = StringField(_l("Who (email)"), validators=[Optional(), _words()])
+    #: Found by the action's name as the page shows it (in either language) or as recorded.
+    action = StringField(
+        _l("Action"), validators=[Optional(), _words()], render_kw={"list": "audit-actions"}
+    )
+    #: Found by the record type's name as the page shows it, or its table's name.
+    record_type = StringField(
+        _l("Record type"), validators=[Optional(), _words()], render_kw={"list": "audit-records"}
+    )
+    #: A changed field, found by its label as the page shows it, or its column's name.
+    field = StringField(_l("Changed field"), validators=[Optional(), _words()])
     record_id = IntegerField(
         _l("Record id"),
         validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number above 0."))],

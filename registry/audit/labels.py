@@ -1,6 +1,7 @@
 """How actions and record types read in the audit log, in the reader's language."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
 
 #: Every action the services record, with its label.
 ACTION_LABELS = {
@@ -64,6 +65,9 @@ ACTION_LABELS = {
     "removed from agreement": _l("removed from an agreement"),
     "issued API token": _l("issued an API token"),
     "revoked API token": _l("revoked an API token"),
+    "filed letter": _l("filed a letter"),
+    "filed reviewed draft": _l("filed a reviewed draft"),
+    "renumbered": pgettext_l("meeting", "renumbered"),
 }
 
 #: Every record type (table) that appears in the log, with its label.
@@ -93,17 +97,30 @@ RECORD_LABELS = {
     "proposal_status_changes": _l("change of a proposal's status"),
     "agreement_annexes": _l("proposal annexed to an agreement"),
     "api_tokens": _l("API token"),
+    "letters": pgettext_l("official letter", "letter"),
+    "signed_copies": _l("signed copy of a document"),
+    "agreement_reviews": _l("reviewed draft of an agreement"),
 }
 
 
 #: Fields the audit log keeps but does not show: the record's version, raised by every save
-#: (``registry.versions`` reads it to find what changed since a form was opened).
-HIDDEN_FIELDS = frozenset({"lock_version"})
+#: (``registry.versions`` reads it to find what changed since a form was opened), the keys
+#: derived from a name for sorting and searching, and the counter that signs an account out
+#: everywhere. None of them is something a person typed or a page shows.
+HIDDEN_FIELDS = frozenset(
+    {"lock_version", "sort_key", "name_key", "search_text", "session_version"}
+)
 
 
 def visible_changes(changes: dict | None) -> dict:
     """An event's changed fields as the log shows them (without the hidden ones)."""
     return {name: values for name, values in (changes or {}).items() if name not in HIDDEN_FIELDS}
+
+
+def without_internal(values: dict) -> dict:
+    """A record's values without the internal fields (``HIDDEN_FIELDS``): what a person's
+    access request (PDPA) and the log show of it."""
+    return {name: value for name, value in values.items() if name not in HIDDEN_FIELDS}
 
 
 def action_label(action: str) -> str:

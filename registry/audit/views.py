@@ -6,7 +6,8 @@ from ..auth.permissions import permission_required
 from ..db import paginate
 from . import queries
 from .forms import AuditFilterForm
-from .labels import action_label, record_label, visible_changes
+from .labels import ACTION_LABELS, RECORD_LABELS, action_label, record_label, visible_changes
+from .reading import EventReader
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 bp.add_app_template_filter(action_label, "action_label")
@@ -17,9 +18,17 @@ bp.add_app_template_filter(visible_changes, "visible_changes")
 @bp.get("/")
 @permission_required("audit.read")
 def index():
-    """List audit events, newest first, with filters."""
+    """List audit events, newest first, with filters; fields and values as the pages name
+    them."""
     form = AuditFilterForm(request.args)
     valid = form.validate()
     query = queries.filtered(form.data if valid else {})
     page = paginate(query, per_page=50)
-    return render_template("audit/index.html", form=form, page=page), 200 if valid else 422
+    return render_template(
+        "audit/index.html",
+        form=form,
+        page=page,
+        reader=EventReader(page.items),
+        action_names=sorted({str(label) for label in ACTION_LABELS.values()}),
+        record_names=sorted({str(label) for label in RECORD_LABELS.values()}),
+    ), 200 if valid else 422

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from .. import tabular
 from ..auth.models import Role
@@ -110,7 +111,7 @@ def readable_letter_or_404(user, letter_id: int) -> Letter:
 def columns() -> list[tabular.Column]:
     """The register's columns (ทะเบียนหนังสือส่ง), headers in the reader's language."""
     return [
-        tabular.Column(_("Number"), lambda letter: letter.number),
+        tabular.Column(pgettext("identifier", "Number"), lambda letter: letter.number),
         tabular.Column(_("Year"), lambda letter: letter.year),
         tabular.Column(_("Date"), lambda letter: letter.issued_on),
         tabular.Column(_("Addressed to"), lambda letter: letter.recipient),

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import audit, formats, submissions, versions
+from ..audit.labels import visible_changes, without_internal
 from ..audit.models import AuditEvent
 from ..audit.services import REDACTED, snapshot
 from ..db import db, utcnow
@@ -387,10 +388,15 @@ def personal_data(contact: Contact, actor) -> dict:
     """
     accounts = _contact_accounts(contact)
     data = {
-        "contact": snapshot(contact),
+        # (without the internal columns: the version, the sorting and search keys)
+        "contact": without_internal(snapshot(contact)),
         "organisation": {"id": contact.organisation.id, "name_th": contact.organisation.name_th},
         "invitations": [
-            {key: value for key, value in snapshot(invitation).items() if key != "token_hash"}
+            {
+                key: value
+                for key, value in without_internal(snapshot(invitation)).items()
+                if key != "token_hash"
+            }
             for invitation in db.session.scalars(
                 sa.select(Invitation).where(Invitation.contact_id == contact.id)
             )
@@ -398,7 +404,7 @@ def personal_data(contact: Contact, actor) -> dict:
         "accounts": [
             {
                 key: value
-                for key, value in snapshot(user).items()
+                for key, value in without_internal(snapshot(user)).items()
                 if key not in user.__audit_redact__
             }
             for user in accounts
@@ -408,7 +414,7 @@ def personal_data(contact: Contact, actor) -> dict:
                 "at": event.at.isoformat(),
                 "action": event.action,
                 "by": event.actor_label,
-                "changes": event.changes,
+                "changes": visible_changes(event.changes),
             }
             for event in db.session.scalars(_audit_trail("contacts", [contact.id]))
         ],  # fmt: skip
