@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from .documents.views import bp as documents_bp
     from .health.views import bp as health_bp
     from .home.views import bp as home_bp
+    from .letters.views import bp as letters_bp
     from .meetings.views import bp as meetings_bp
     from .opendata.views import bp as opendata_bp
     from .organisations.views import bp as organisations_bp
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(committees_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(letters_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_tokens_bp)

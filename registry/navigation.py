@@ -37,6 +37,7 @@ NAV_ITEMS: list[NavItem] = [
         "meetings.index", _l("Meetings"), "committees.view | committees.own | committees.member"
     ),
     NavItem("proposals.index", _l("Proposals"), "proposals.view | proposals.own"),
+    NavItem("letters.index", _l("Outgoing letters"), "letters.view"),
     NavItem("auth.users", _l("Users"), "users.manage", "admin"),
     NavItem("audit.index", _l("Audit log"), "audit.read", "admin"),
     NavItem("settings.edit", _l("Settings"), "settings.manage", "admin"),

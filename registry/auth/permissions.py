@@ -53,6 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "proposals.view",
             "proposals.manage",
             "proposals.schedule",
+            "letters.view",
         }
     ),
     # A secretary's permission reaches only the committees where they hold a secretary seat.

@@ -345,6 +345,7 @@ def render_pdf(
     lang: str = "th",
     title: str = "",
     thai_digits: bool | None = None,
+    assets: dict[str, tuple[bytes, str]] | None = None,
 ) -> bytes:
     """Render a document template (one that extends ``documents/base.html``) to PDF bytes.
 
@@ -354,7 +355,8 @@ def render_pdf(
     users must reach the template as plain values (autoescaped), never as markup.
     The PDF is tagged (headings, paragraphs, tables and the language of each part, for
     screen readers and reflow) and its text reads back exactly as it was laid out
-    (:mod:`.text_layer`).
+    (:mod:`.text_layer`). ``assets``: images the template loads as ``asset:<name>`` (bytes
+    and type; an uploaded emblem, say), the only files besides the app's own it may load.
     """
     from weasyprint import HTML
 
@@ -363,7 +365,7 @@ def render_pdf(
     html = render_html(
         template, context, stamp=stamp, lang=lang, title=title, thai_digits=thai_digits
     )
-    assets = {}
+    assets = dict(assets or {})
     if stamp.verify_url:
         assets["qr"] = (qr_png(stamp.verify_url), "image/png")
     static_url = Path(current_app.static_folder).resolve().as_uri() + "/"

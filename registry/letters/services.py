@@ -57,9 +57,9 @@ def next_sequence(prefix: str, year: int) -> int:
     return (highest or 0) + 1
 
 
-def _numbered(letter: Letter) -> Letter:
-    """Give ``letter`` the next number of its prefix and year and write it (flush), reading
-    the number again when another letter took it first."""
+def _numbered(letter: Letter, actor) -> Letter:
+    """Give ``letter`` the next number of its prefix and year, write it (flush) and record
+    the issue in the audit log, reading the number again when another letter took it first."""
     for _attempt in range(ATTEMPTS):
         savepoint = db.session.begin_nested()
         letter.sequence = next_sequence(letter.prefix, letter.year)
@@ -69,6 +69,18 @@ def _numbered(letter: Letter) -> Letter:
         except IntegrityError:
             savepoint.rollback()
             continue
+        audit.record_event(
+            actor,
+            ISSUED,
+            letter,
+            {
+                "number": [None, letter.number],
+                "year": [None, letter.year],
+                "subject": [None, letter.subject],
+                "recipient": [None, letter.recipient],
+                "about": [None, f"{letter.record_type} {letter.record_id}"],
+            },
+        )
         savepoint.commit()
         return letter
     raise LetterError(_("Another letter was being numbered at the same moment; try again."))
@@ -100,19 +112,7 @@ def issue(
         emails=0,
         issued_by_id=getattr(actor, "id", None),
     )
-    _numbered(letter)
-    audit.record_event(
-        actor,
-        ISSUED,
-        letter,
-        {
-            "number": [None, letter.number],
-            "year": [None, letter.year],
-            "subject": [None, letter.subject],
-            "recipient": [None, letter.recipient],
-            "about": [None, f"{letter.record_type} {letter.record_id}"],
-        },
-    )
+    _numbered(letter, actor)
     numbered = text.numbered(letter.number, issued_on)
     version = documents.publish(
         RECORD_TYPE,

@@ -10,6 +10,10 @@ from .models import Setting
 DEFAULTS: dict[str, object] = {
     # Write numbers in dates and documents with Thai digits (๐–๙).
     "thai_numerals": False,
+    # What official letters print about the agency (registry.letters.config.Particulars).
+    "letters": {},
+    # The emblem printed at the top of letters (registry.letters.config.Emblem), or none.
+    "letter_emblem": None,
 }
 
 
