@@ -479,3 +479,6 @@ def _share_labels(state) -> None:
         AGREEMENT_LANGUAGE_LABELS=LANGUAGE_LABELS,
         AGREEMENT_DERIVED_FILTER_LABELS=DERIVED_FILTER_LABELS,
     )
+
+
+from . import word_views  # noqa: E402, F401 (the Word draft's and reviewed drafts' routes)

@@ -250,9 +250,26 @@ def _message(meeting: Meeting, person: Recipient) -> tuple[str, str]:
     return subject, ("\n\n" + "-" * 60 + "\n\n").join(parts)
 
 
-def send(meeting: Meeting, actor, submission: str | None = None) -> int:
+def check_sendable(meeting: Meeting) -> None:
+    """Refuse (InvitationError) invitations to a cancelled or past meeting, or when no member
+    sitting on the day has an email address: checked before a letter is numbered for them."""
+    _refuse_unless_open(meeting)
+    if not recipients(meeting)[0]:
+        raise InvitationError(
+            _("No member sitting on the day of the meeting has an email address.")
+        )
+
+
+def send(
+    meeting: Meeting,
+    actor,
+    submission: str | None = None,
+    *,
+    attachments: list[mail.Attachment] | tuple = (),
+) -> int:
     """Mail the invitation, with the agenda (PDF, Thai) and the calendar file, to every member
     sitting on the day of the meeting who has an email address; returns how many were sent.
+    ``attachments``: more files sent first, before the agenda (the invitation letter).
 
     Refused for a cancelled meeting, one already held, or when no member has an address.
     Records one audit event with the counts sent and skipped, and when; commits. Should the
@@ -262,10 +279,10 @@ def send(meeting: Meeting, actor, submission: str | None = None) -> int:
     """
     with submissions.once(submission, actor) as claim:
         claim.made(meeting)
-        return _mail_everyone(meeting, actor)
+        return _mail_everyone(meeting, actor, list(attachments))
 
 
-def _mail_everyone(meeting: Meeting, actor) -> int:
+def _mail_everyone(meeting: Meeting, actor, letters: list[mail.Attachment] | None = None) -> int:
     """Mail the invitations (see ``send``); how many were sent."""
     _refuse_unless_open(meeting)
     people, skipped = recipients(meeting)
@@ -278,6 +295,7 @@ def _mail_everyone(meeting: Meeting, actor) -> int:
     calendar = ics(meeting)
     stem = meeting.number_label.replace("/", "-")
     attachments = [
+        *(letters or []),
         mail.Attachment(file_name(meeting, agenda).name, pdf, "application/pdf"),
         mail.Attachment(f"meeting-{stem}.ics", calendar, "text/calendar"),
     ]

@@ -218,6 +218,7 @@ def show(meeting_id: int):
         stored=queries.document_versions(meeting),
         confirm_form=ConfirmForm(),
         invite_form=CreateConfirmForm(),
+        letter_form=CreateConfirmForm(),
     )
 
 
