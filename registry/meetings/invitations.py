@@ -26,10 +26,11 @@ from .. import audit, mail, submissions
 from ..audit.models import AuditEvent
 from ..committees.queries import sitting_members
 from ..db import db, utcnow
+from ..documents.models import DocumentVersion
 from ..documents.services import file_path
 from ..i18n import BANGKOK, format_date, format_time
 from .models import Meeting, MeetingStatus
-from .printing import file_name, publish_agenda, reference
+from .printing import AGENDA_RECORD_TYPE, agenda_digest, file_name, publish_agenda, reference
 from .services import MeetingError
 
 #: The audit action of a mailing (its count gives the calendar event's SEQUENCE).
@@ -166,6 +167,34 @@ def ics(meeting: Meeting) -> bytes:
         "END:VCALENDAR",
     ]
     return b"".join(fold(line) for line in lines)
+
+
+# --- resending --------------------------------------------------------------------------------
+
+
+def agenda_changed_since_sent(meeting: Meeting) -> bool:
+    """Whether invitations were mailed for a meeting still ahead and the agenda they carried
+    is no longer the agenda as it stands (an item added, changed or moved, a new day, time,
+    place or number): the meeting page then prompts to mail them again. Compared by content
+    hash with the Thai agenda printing mailed last, so undoing a change ends the prompt."""
+    if meeting.invitations_sent_at is None or meeting.status is not MeetingStatus.SCHEDULED:
+        return False
+    if datetime.combine(meeting.held_on, meeting.starts_at, tzinfo=BANGKOK) <= datetime.now(
+        BANGKOK
+    ):
+        return False
+    mailed = db.session.scalars(
+        sa.select(DocumentVersion)
+        .where(
+            DocumentVersion.record_type == AGENDA_RECORD_TYPE,
+            DocumentVersion.record_id == meeting.id,
+            DocumentVersion.variant == "th",
+            DocumentVersion.created_at <= meeting.invitations_sent_at,
+        )
+        .order_by(DocumentVersion.version.desc())
+        .limit(1)
+    ).first()
+    return mailed is None or mailed.content_hash != agenda_digest(meeting)
 
 
 # --- the mail --------------------------------------------------------------------------------

@@ -397,6 +397,13 @@ def _stored(
     return documents.unchanged_or(record_type, meeting.id, variant, publish_now)
 
 
+def agenda_digest(meeting: Meeting) -> str:
+    """The content hash the agenda would be stored under now (as ``publish_agenda`` stores
+    it): equal to a stored printing's exactly when that printing is the agenda as it stands."""
+    content = _kept(AGENDA_RECORD_TYPE, meeting, agenda_content)
+    return documents.content_hash(content, reference=reference(meeting), final=True)
+
+
 def publish_agenda(meeting: Meeting, lang: str, actor) -> DocumentVersion:
     """The stored agenda in one language ("th" or "en"), produced only when it changed.
 

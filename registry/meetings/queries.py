@@ -32,6 +32,7 @@ from .models import (
     MeetingStatus,
     MinutesAmendment,
 )
+from .services import before
 
 #: Meetings per page of the list.
 PER_PAGE = 30
@@ -271,27 +272,22 @@ def open_actions(item: AgendaItem) -> list[ActionItem]:
 
 
 def previous_and_next(meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
-    """The committee's meetings just before and after this one (by date)."""
+    """The committee's meetings just before and after this one, in date order (day, start
+    time, then the order they were scheduled in: the order that numbers them)."""
     base = sa.select(Meeting).where(
         Meeting.committee_id == meeting.committee_id, Meeting.id != meeting.id
     )
-    before = db.session.scalar(
-        base.where(
-            sa.or_(
-                Meeting.held_on < meeting.held_on,
-                sa.and_(Meeting.held_on == meeting.held_on, Meeting.id < meeting.id),
-            )
-        ).order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    earlier = db.session.scalar(
+        base.where(before(meeting)).order_by(
+            Meeting.held_on.desc(), Meeting.starts_at.desc(), Meeting.id.desc()
+        )
     )
-    after = db.session.scalar(
-        base.where(
-            sa.or_(
-                Meeting.held_on > meeting.held_on,
-                sa.and_(Meeting.held_on == meeting.held_on, Meeting.id > meeting.id),
-            )
-        ).order_by(Meeting.held_on, Meeting.id)
+    later = db.session.scalar(
+        base.where(sa.not_(before(meeting))).order_by(
+            Meeting.held_on, Meeting.starts_at, Meeting.id
+        )
     )
-    return before, after
+    return earlier, later
 
 
 # --- attendance over time ---------------------------------------------------------------------

@@ -10,6 +10,8 @@ scheduling at the same moment cannot take the same number.
 
 from __future__ import annotations
 
+import sys
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -175,34 +177,139 @@ def _next_number(committee: Committee, year: int) -> int:
     return (highest or 0) + 1
 
 
+#: Above any real number: where renumbered meetings wait while the others move, so two
+#: meetings never hold the same number at a flush (numbers are unique per year).
+_ASIDE = 100_000
+
+
+@dataclass(frozen=True)
+class Renumbering:
+    """A meeting given another number so that the year's numbers follow the dates."""
+
+    meeting: Meeting
+    old_label: str
+    new_label: str
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A meeting just scheduled or moved, and the other meetings renumbered for it."""
+
+    meeting: Meeting
+    renumbered: list[Renumbering]
+
+
+def _order(meeting: Meeting, held_on: date | None = None, starts_at: time | None = None):
+    """Where a meeting stands in its year: by day, start time, then when it was scheduled."""
+    return (
+        held_on or meeting.held_on,
+        starts_at or meeting.starts_at,
+        meeting.id if meeting.id is not None else sys.maxsize,
+    )
+
+
+def _number_year(
+    committee: Committee, year: int, actor, placing: Meeting | None = None, at=None
+) -> tuple[int | None, list[Renumbering]]:
+    """Number a committee's meetings of a Buddhist year in the order of their dates, with
+    ``placing`` (a meeting being scheduled or moved, standing at ``at``) among them.
+
+    Held meetings keep their numbers, and so does every meeting dated before the last of
+    them; the meetings after it that were not held (scheduled or cancelled) are numbered on
+    from the highest number kept, by day and start time. A meeting placed before a held
+    meeting of the year is refused: its number would break the order of numbers already
+    printed in minutes. Returns the number for ``placing`` and the others renumbered (each
+    audited "renumbered"). The caller holds the committee lock and audits ``placing``."""
+    others = [
+        meeting
+        for meeting in db.session.scalars(
+            sa.select(Meeting).where(Meeting.committee_id == committee.id, Meeting.year_be == year)
+        )
+        if meeting is not placing
+    ]
+    last_held = max((m for m in others if m.was_held), key=_order, default=None)
+    if placing is not None and last_held is not None and at < _order(last_held):
+        raise MeetingError(
+            _("Meeting %(number)s was held on %(day)s, and the numbers of held meetings do not "
+              "change: a meeting of the same year cannot come before it. Choose a later day "
+              "or time.", number=last_held.number_label, day=format_date(last_held.held_on)),
+            "held_on",
+        )  # fmt: skip
+    moving = [
+        meeting
+        for meeting in others
+        if not meeting.was_held and (last_held is None or _order(meeting) > _order(last_held))
+    ]
+    base = max((meeting.number for meeting in others if meeting not in moving), default=0)
+    line = sorted(
+        [(_order(meeting), meeting) for meeting in moving]
+        + ([(at, placing)] if placing is not None else []),
+        key=lambda pair: pair[0],
+    )
+    numbers = {id(meeting): base + place for place, (_key, meeting) in enumerate(line, 1)}
+    number = numbers[id(placing)] if placing is not None else None
+    changed = [meeting for meeting in moving if meeting.number != numbers[id(meeting)]]
+    if not changed:
+        return number, []
+    old_labels = {id(meeting): meeting.number_label for meeting in changed}
+    waiting = list(changed)
+    if placing is not None and sa.inspect(placing).persistent:
+        waiting.append(placing)  # its old number may be one the others take
+    with ExitStack() as stack:
+        for meeting in changed:
+            stack.enter_context(audit.change(meeting, actor, "renumbered"))
+        for place, meeting in enumerate(waiting, 1):
+            meeting.number = _ASIDE + place
+        db.session.flush()
+        for meeting in changed:
+            meeting.number = numbers[id(meeting)]
+    changed.sort(key=_order)
+    return number, [
+        Renumbering(meeting, old_labels[id(meeting)], meeting.number_label) for meeting in changed
+    ]
+
+
 def schedule_meeting(
     committee: Committee, *, actor, submission: str | None = None, **details
 ) -> Meeting:
-    """Schedule a meeting, numbered ครั้งที่ n/พ.ศ., with sections 2 and 3 of its agenda filled
-    from the earlier meetings. ``submission``: the form's one-time token, claimed before the
-    number is taken; the same form sent again raises ``submissions.AlreadySaved`` and takes
-    no number, so the numbers stay consecutive."""
+    """Schedule a meeting (see ``schedule``); the meeting."""
+    return schedule(committee, actor=actor, submission=submission, **details).meeting
+
+
+def schedule(committee: Committee, *, actor, submission: str | None = None, **details) -> Scheduled:
+    """Schedule a meeting, numbered ครั้งที่ n/พ.ศ. in the order of the year's dates (the
+    unheld meetings after it are renumbered, and said so), with sections 2 and 3 of its
+    agenda filled from the earlier meetings. ``submission``: the form's one-time token,
+    claimed before the number is taken; the same form sent again raises
+    ``submissions.AlreadySaved`` and takes no number, so the numbers stay consecutive."""
     with submissions.once(submission, actor) as claim:
         if not committee.active:
             raise MeetingError(_("This committee has been dissolved; it no longer meets."))
         values = meeting_values(committee, details)
         _lock(committee)
         year = be_year(values["held_on"])
-        meeting = Meeting(
-            committee=committee, year_be=year, number=_next_number(committee, year), **values
+        meeting = Meeting(committee_id=committee.id, year_be=year, number=0, **values)
+        number, renumbered = _number_year(
+            committee, year, actor, meeting, _order(meeting, values["held_on"], values["starts_at"])
         )
+        meeting.number = number
+        meeting.committee = committee
         with audit.change(meeting, actor, "scheduled"):
             pass
+        _take_over_certification(meeting, actor)
         _fill_from_earlier(meeting, actor)
         claim.made(meeting)
     db.session.commit()
-    return meeting
+    return Scheduled(meeting, renumbered)
 
 
-def update_meeting(meeting: Meeting, *, actor, lock_version: int | None = None, **details) -> None:
-    """Change a scheduled meeting's date, times or place; a move to another year renumbers it,
-    and attendance lines of seats not held on the new day are removed. ``lock_version``: the
-    version the form was read at; a save from an older one is refused."""
+def update_meeting(
+    meeting: Meeting, *, actor, lock_version: int | None = None, **details
+) -> list[Renumbering]:
+    """Change a scheduled meeting's date, times or place. A new day or time renumbers it and
+    the unheld meetings of its year (and of the year it left) in date order; returns those
+    others renumbered. Attendance lines of seats not held on the new day are removed.
+    ``lock_version``: the version the form was read at; a save from an older one is refused."""
     with versions.saving(meeting, lock_version):
         if meeting.status is not MeetingStatus.SCHEDULED:
             _ensure_editable(meeting)
@@ -210,17 +317,27 @@ def update_meeting(meeting: Meeting, *, actor, lock_version: int | None = None, 
         current = {key: getattr(meeting, key) for key in MEETING_FIELDS}
         values = meeting_values(meeting.committee, current | details)
         _lock(meeting.committee)
+        renumbered: list[Renumbering] = []
+        moved = (values["held_on"], values["starts_at"]) != (meeting.held_on, meeting.starts_at)
         with audit.change(meeting, actor, "updated"):
+            old_year = meeting.year_be
             year = be_year(values["held_on"])
-            if year != meeting.year_be:
-                meeting.year_be, meeting.number = year, _next_number(meeting.committee, year)
+            if moved:
+                at = _order(meeting, values["held_on"], values["starts_at"])
+                number, renumbered = _number_year(meeting.committee, year, actor, meeting, at)
+                meeting.year_be, meeting.number = year, number
             for key, value in values.items():
                 setattr(meeting, key, value)
+        if moved and year != old_year:
+            renumbered += _number_year(meeting.committee, old_year, actor)[1]
         sitting = {seat.id for seat in sitting_members(meeting.committee, meeting.held_on)}
         for line in list(meeting.attendance):
             if line.membership_id is not None and line.membership_id not in sitting:
                 _delete(line, actor)
+        if moved:
+            _take_over_certification(meeting, actor)
         db.session.commit()
+    return renumbered
 
 
 def cancel_meeting(
@@ -382,16 +499,70 @@ def _delete(record, actor) -> None:
     db.session.flush()
 
 
+def before(meeting: Meeting):
+    """The condition for the meetings that come before this one in date order (day, start
+    time, then the order they were scheduled in), the order that numbers them."""
+    return sa.or_(
+        Meeting.held_on < meeting.held_on,
+        sa.and_(Meeting.held_on == meeting.held_on, Meeting.starts_at < meeting.starts_at),
+        sa.and_(
+            Meeting.held_on == meeting.held_on,
+            Meeting.starts_at == meeting.starts_at,
+            Meeting.id < meeting.id,
+        ),
+    )
+
+
 def _earlier(meeting: Meeting):
     """The condition for the committee's meetings held before this one."""
     return sa.and_(
-        Meeting.committee_id == meeting.committee_id,
-        Meeting.id != meeting.id,
-        sa.or_(
-            Meeting.held_on < meeting.held_on,
-            sa.and_(Meeting.held_on == meeting.held_on, Meeting.id < meeting.id),
-        ),
+        Meeting.committee_id == meeting.committee_id, Meeting.id != meeting.id, before(meeting)
     )
+
+
+def _take_over_certification(meeting: Meeting, actor) -> None:
+    """Keep each pending certification on the first scheduled meeting after the meeting it
+    certifies: when a meeting is scheduled (or moved) before the one that had the item, the
+    item moves to it (removed there, added here, both audited), and back when it moves on."""
+    db.session.flush()
+    scheduled = sorted(
+        db.session.scalars(
+            sa.select(Meeting).where(
+                Meeting.committee_id == meeting.committee_id,
+                Meeting.status == MeetingStatus.SCHEDULED,
+            )
+        ),
+        key=_order,
+    )
+    pending = db.session.scalars(
+        sa.select(AgendaItem)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(
+            Meeting.committee_id == meeting.committee_id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            AgendaItem.certifies_meeting_id.is_not(None),
+            AgendaItem.resolution.is_(None),
+        )
+    ).all()
+    for item in pending:
+        earlier = item.certifies_meeting
+        target = next((m for m in scheduled if _order(m) > _order(earlier)), None)
+        source = item.meeting
+        if target is None or target is source:
+            continue
+        if all(other.certifies_meeting_id != earlier.id for other in target.items):
+            moved = AgendaItem(
+                meeting=target,
+                section=int(AgendaSection.CERTIFY_MINUTES),
+                position=_next_position(target, int(AgendaSection.CERTIFY_MINUTES)),
+                title=certify_title(earlier),
+                certifies_meeting_id=earlier.id,
+            )
+            with audit.change(moved, actor, "added automatically"):
+                pass
+        source.items.remove(item)
+        _delete(item, actor)
+        _renumber(source, int(AgendaSection.CERTIFY_MINUTES), actor)
 
 
 def minutes_to_certify(meeting: Meeting) -> list[Meeting]:

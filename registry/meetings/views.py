@@ -32,6 +32,7 @@ from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
+from ..i18n import format_date
 from ..rules import RuleError
 from ..versions import ConflictError
 from ..web import edit_page
@@ -148,6 +149,20 @@ def _locked_message(meeting) -> str:
     )
 
 
+def _say_renumbered(renumbered: list[services.Renumbering]) -> None:
+    """Tell the user which meetings took other numbers to keep the year in date order."""
+    if renumbered:
+        flash(
+            _("To keep the numbers in date order, these meetings were renumbered: %(list)s.",
+              list=", ".join(
+                  _("%(old)s is now %(new)s (%(day)s)", old=change.old_label,
+                    new=change.new_label, day=format_date(change.meeting.held_on))
+                  for change in renumbered
+              )),
+            "info",
+        )  # fmt: skip
+
+
 # --- lists ---------------------------------------------------------------------------------
 
 
@@ -176,7 +191,7 @@ def new(committee_id: int):
     form = NewMeetingForm()
     if form.validate_on_submit():
         try:
-            meeting = services.schedule_meeting(
+            scheduled = services.schedule(
                 committee,
                 actor=current_user,
                 submission=form.submission.data,
@@ -186,10 +201,12 @@ def new(committee_id: int):
             db.session.rollback()
             _place(form, error, "held_on")
         else:
+            meeting = scheduled.meeting
             flash(
                 _("Meeting %(number)s has been scheduled.", number=meeting.number_label),
                 "success",
             )
+            _say_renumbered(scheduled.renumbered)
             return redirect(_back(meeting))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -219,6 +236,7 @@ def show(meeting_id: int):
         confirm_form=ConfirmForm(),
         invite_form=CreateConfirmForm(),
         letter_form=CreateConfirmForm(),
+        resend_invitations=invitations.agenda_changed_since_sent(meeting),
     )
 
 
@@ -239,8 +257,10 @@ def edit(meeting_id: int):
     return edit_page(
         form,
         meeting,
-        lambda version: services.update_meeting(
-            meeting, actor=current_user, lock_version=version, **form.details()
+        lambda version: _say_renumbered(
+            services.update_meeting(
+                meeting, actor=current_user, lock_version=version, **form.details()
+            )
         ),
         template="meetings/form.html",
         done=_("The meeting has been saved."),

@@ -335,7 +335,7 @@ def test_certifying_is_refused_for_minutes_not_ready(app, board, schedule, hold,
         db.session.rollback()
     # A meeting that was never held has no minutes: cancelled, it is not offered, and an item
     # pointing at it is refused.
-    cancelled = schedule(seats.committee, date(2025, 3, 20))
+    cancelled = schedule(seats.committee, date(2025, 5, 20))  # after the held ones
     call(services.cancel_meeting, Meeting, cancelled, None, reason="เลื่อน")
     with app.app_context():
         meeting = db.session.get(Meeting, second)
