@@ -191,9 +191,9 @@ def _agency_certificates() -> list:
     return [signer.signing_cert, *signer.cert_registry]
 
 
-def trust_roots() -> list:
+def trust_roots(agency: list | None = None) -> list:
     """The certificates a signature may chain to: SIGNING_TRUST_ROOTS (PEM or DER), and the
-    self-signed ones of the agency's own chain."""
+    self-signed ones of the agency's own chain (``agency``: that chain, when read already)."""
     load_pyhanko()
     from asn1crypto import pem, x509
 
@@ -209,7 +209,7 @@ def trust_roots() -> list:
             roots += [x509.Certificate.load(der) for _t, _h, der in pem.unarmor(data, True)]
         elif data:
             roots.append(x509.Certificate.load(data))
-    for certificate in _agency_certificates():
+    for certificate in _agency_certificates() if agency is None else agency:
         if certificate.self_signed != "no":
             roots.append(certificate)
     return roots
@@ -434,7 +434,7 @@ def _name_of(name) -> str:
     return native.get("common_name") or name.human_friendly
 
 
-def _check(data: bytes, printed: bytes, roots) -> list[SignatureReport]:
+def _check(data: bytes, printed: bytes, roots, agency: list | None = None) -> list[SignatureReport]:
     """Validate every signature of ``data`` as a signed copy of ``printed``; the reports, or
     SigningError saying what is wrong."""
     load_pyhanko()
@@ -455,7 +455,7 @@ def _check(data: bytes, printed: bytes, roots) -> list[SignatureReport]:
     if not signatures:
         raise SigningError(_("The file carries no electronic signature."), "file")
     context = validation_context(roots)
-    agency = {c.sha256 for c in _agency_certificates()[:1]}
+    agency = {c.sha256 for c in (_agency_certificates() if agency is None else agency)[:1]}
     reports = []
     for number, embedded in enumerate(signatures, start=1):
         if embedded.signed_revision < printed_revisions or embedded.byte_range[0] != 0:
@@ -675,10 +675,8 @@ def sign_document_version(
             _("The document could not be signed: %(reason)s", reason=type(error).__name__)
         ) from None
     data = output.getvalue()
-    roots = trust_roots()
-    if signer is not None:  # a key given directly: trust its own chain too
-        roots += [c for c in [key.signing_cert, *key.cert_registry] if c.self_signed != "no"]
-    reports = _check(data, printed, roots)
+    chain = [key.signing_cert, *key.cert_registry]
+    reports = _check(data, printed, trust_roots(chain), chain)
     return _store_copy(version, data, "registry", reports, actor, SIGNED)
 
 
@@ -712,7 +710,8 @@ def accept_signed_file(version: DocumentVersion, data: bytes, actor) -> SignedCo
         )
     if len(data) <= len(base):
         raise SigningError(_("The file carries no new signature."), "file")
-    reports = _check(data, printed, trust_roots())
+    agency = _agency_certificates()
+    reports = _check(data, printed, trust_roots(agency), agency)
     return _store_copy(version, data, "upload", reports, actor, ACCEPTED)
 
 
