@@ -24,7 +24,7 @@ help:
 	echo '  make system-deps  apt-get install chromium, postgresql, poppler-utils if missing'
 	echo '  make db           apply database migrations (SQLite under instance/)'
 	echo '  make run          install, migrate, seed demo data if empty, serve http://$(HOST):$(PORT)'
-	echo '  make lint         ruff check'
+	echo '  make lint         ruff check, import-linter contracts (.importlinter)'
 	echo '  make test         lint, migration check, pytest on SQLite, pytest on a throwaway PostgreSQL'
 	echo '  make clean        remove .venv and caches (keeps instance/)'
 	echo '  make reset-db     delete the local SQLite database (instance/registry.sqlite3*)'
@@ -90,6 +90,7 @@ run: install db
 
 lint: install
 	@$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 # Runs every step even after a failure, then exits non-zero if any step failed.
 test: system-deps install
@@ -106,6 +107,9 @@ test: system-deps install
 
 	echo "== lint (ruff)"
 	$(VENV)/bin/ruff check . || failed+=(lint)
+
+	echo "== import layering (import-linter, contracts in .importlinter)"
+	$(VENV)/bin/lint-imports --no-cache --no-logo || failed+=(import-layering)
 
 	echo "== migrations match the models (flask db check on a throwaway SQLite)"
 	if ! DATABASE_URL="sqlite:///$$checkdir/check.sqlite3" $(FLASK) db upgrade \
