@@ -15,6 +15,7 @@ EXPECTED = {
     "static": EVERYONE,
     "auth.sign_in": EVERYONE,
     "home.set_language": EVERYONE,
+    "home.favicon": EVERYONE,
     "home.index": set(SIGNED_IN_ROLES),
     "home.statistics": {"staff", "admin"},
     "auth.sign_out": set(SIGNED_IN_ROLES),

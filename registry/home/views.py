@@ -1,6 +1,15 @@
 """The home page and the language switch."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from ..auth import services as accounts
@@ -28,6 +37,15 @@ def index():
 def statistics():
     """Staff: the registry's pictures that read every endorsement (too slow for the home)."""
     return render_template("home/statistics.html", **panels.statistics())
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """The site's icon where browsers and tools look for it without reading the page."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
 
 
 @bp.post("/language")

@@ -63,6 +63,7 @@ NOT_PAGES = {
     "proposals.attachment": "a file download (an attachment)",
     "proposals.endorsement_letter": "a file download (a signed letter)",
     "opendata.download": "a file download (the open-data CSV and JSON files)",
+    "home.favicon": "an image (the site's icon)",
 }
 #: Routes left out by their address, and why.
 NOT_PAGE_PATTERNS = [
