@@ -365,7 +365,7 @@ def test_the_audit_log_keeps_the_version_but_does_not_show_it(app, client, organ
     with client.get(f"/admin/audit/?record_type=organisations&record_id={organisation}") as page:
         html = page.get_data(as_text=True)
     assert "หมายเหตุใหม่" in html
-    assert "<dt>notes</dt>" in html
+    assert "<dt>บันทึกเพิ่มเติม</dt>" in html  # the field by its label on the form ("Notes")
     assert "lock_version" not in html
 
 
