@@ -4,6 +4,7 @@
 //  - "/" (or "." in a time) is put in after the day, the month and the hour, and a separator
 //    typed just after one put in is not doubled;
 //  - Thai digits become Arabic ones;
+//  - a message from the server goes once what it was about is changed;
 //  - when the input is left, the date it reads as is shown under it in words (or the input is
 //    marked as not yet a date), so a wrong era or day is seen before the form is sent.
 (function () {
@@ -50,6 +51,13 @@
     }
     if (value !== input.value) { input.value = value; }
     clearReading(input);
+    // The server's message was about what was typed before: it goes once the text changes.
+    if (input.classList.contains("is-invalid")) {
+      input.classList.remove("is-invalid");
+      input.removeAttribute("aria-invalid");
+      var error = document.getElementById(input.id + "-error");
+      if (error) { error.hidden = true; }
+    }
   });
 
   function readDate(text, buddhist) {

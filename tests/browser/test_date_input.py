@@ -69,6 +69,7 @@ def test_the_secretary_types_a_buddhist_era_date_and_a_thai_time(
     held_on.click()
     page.keyboard.type(f"{day:%d%m}{be_year}")
     expect(held_on).to_have_value(f"{day:%d/%m}/{be_year}")
+    expect(page.locator("#held_on-error")).to_be_hidden()  # it was about the other day
     page.keyboard.press("Tab")
     reading = page.locator("#held_on-hint .date-reading")
     expect(reading).to_contain_text(f"{day.day} {THAI_MONTHS[day.month - 1]}")
