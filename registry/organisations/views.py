@@ -18,18 +18,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.file import FileRequired
 from markupsafe import Markup
 
 from .. import audit, cache, submissions, tabular
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
 from ..auth.views import begin_session
-from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..i18n import current_language, thai_numerals_enabled
 from ..web import confirmed_action, edit_page
-from . import imports, invitations, queries, services, timeline
+from . import imports, invitations, kept_uploads, queries, services, timeline
 from .forms import (
     TITLE_PREFIXES,
     AcceptInvitationForm,
@@ -53,7 +53,6 @@ PER_PAGE = 25
 
 @bp.get("/")
 @permission_required("organisations.view")
-@kept_page
 def index():
     """List organisations, with the search box, filters and sort order."""
     filters = queries.Filters.from_args(request.args)
@@ -89,7 +88,6 @@ def _export(file_format: str):
 
 @bp.get("/<int:organisation_id>")
 @permission_required("organisations.view")
-@kept_page
 def show(organisation_id: int):
     """Show an organisation's profile, its contacts and its timeline."""
     organisation = db.get_or_404(Organisation, organisation_id)
@@ -481,7 +479,6 @@ def _own_organisation() -> Organisation:
 
 @bp.get("/mine")
 @permission_required("own_organisation.edit")
-@kept_page
 def mine():
     """My association: the representative's organisation, its profile and its contacts."""
     organisation = _own_organisation()
@@ -528,12 +525,22 @@ def import_file():
     """
     form = imports.ImportForm()
     report = refusal = None
+    # A file checked a moment ago is imported without being chosen again (kept_uploads).
+    fingerprint = request.form.get("kept", "")
+    if request.method == "GET":
+        kept = kept_uploads.kept(current_user.id)
+    else:
+        kept = kept_uploads.kept(current_user.id, fingerprint) if fingerprint else None
+    kept_lost = bool(fingerprint) and kept is None
+    if kept is not None and not request.files.get("file"):
+        form.file.validators = [v for v in form.file.validators if not isinstance(v, FileRequired)]
     if form.validate_on_submit():
         upload = form.file.data
+        data, filename = (upload.read(), upload.filename) if upload else (kept.data, kept.filename)
         try:
             report = imports.import_file(
-                upload.read(),
-                upload.filename,
+                data,
+                filename,
                 current_user,
                 dry_run=form.check.data,
                 submission=form.submission.data,
@@ -541,7 +548,10 @@ def import_file():
         except imports.ImportRefused as error:
             refusal = error
         else:
+            if report.ok and not report.imported:
+                kept = kept_uploads.keep(data, filename, current_user.id)
             if report.imported:
+                kept_uploads.forget(current_user.id)
                 flash(
                     _(
                         "%(file)s has been imported: %(organisations)s organisations and "
@@ -559,6 +569,9 @@ def import_file():
         form=form,
         report=report,
         refusal=refusal,
+        kept=None if refused else kept,
+        kept_lost=kept_lost,
+        kept_minutes=kept_uploads.KEEP_MINUTES,
         columns=imports.COLUMNS,
         choices=imports.column_choices(),
         limit=imports.REPORT_LIMIT,
