@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import io
 import subprocess
+import tempfile
 from datetime import timedelta
 from email import policy
 from pathlib import Path
@@ -14,7 +15,12 @@ import pytest
 
 from registry.committees.services import today
 from registry.organisations.models import OrganisationKind
-from tests.agreements.conftest import content_for
+from tests.agreements.conftest import (  # noqa: F401 (fixtures used here)
+    content_for,
+    make_agreement,
+    staff_user,
+    two_organisations,
+)
 from tests.meetings.conftest_documents import add_item, add_meeting, build_committee, commit
 
 PARTNER_EMAIL = "office@ai-association.example.or.th"
@@ -84,13 +90,26 @@ def plain(text: str) -> str:
 
 def first_page_png(pdf: bytes, dpi: int = 100) -> bytes:
     """The first page as a PNG (poppler's pdftoppm)."""
-    done = subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    )
-    return done.stdout
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "letter.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(dpi),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(source),
+                str(Path(folder) / "page"),
+            ],
+            check=True,
+        )
+        return (Path(folder) / "page.png").read_bytes()
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (300, 354), color="#b8860b") -> bytes:

@@ -100,9 +100,9 @@ def test_the_next_letter_takes_the_next_number_and_a_new_prefix_starts_again(
 
         admin = db.session.get(User, make_user("admin"))
         config.save_particulars(
-            config.Particulars(prefix="ดศ 0202/"), admin, config.particulars_row().lock_version
-            if config.particulars_row()
-            else 0,
+            config.Particulars(prefix="ดศ 0202/"),
+            admin,
+            config.particulars_row().lock_version if config.particulars_row() else 0,
         )
     assert issue(client, meeting_id).status_code == 302
     assert [letter.number for letter in letters(app)] == ["ดศ 0101/1", "ดศ 0101/2", "ดศ 0202/1"]
