@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from ..dates import BEDateField
 
@@ -11,8 +11,16 @@ from ..dates import BEDateField
 LONGEST_FILTER = 100
 
 
-def _words() -> Length:
-    return Length(max=LONGEST_FILTER, message=_l("At most %(max)d characters."))
+def _words() -> list:
+    """A filter typed as words: optional, a few words long, without control characters (a NUL
+    byte, a line break: no label or code holds one, and databases refuse some in a query)."""
+    return [
+        Optional(),
+        Length(max=LONGEST_FILTER, message=_l("At most %(max)d characters.")),
+        Regexp(
+            r"^[^\x00-\x1f\x7f]*$", message=_l("Type words only, without control characters.")
+        ),
+    ]
 
 
 class AuditFilterForm(FlaskForm):
@@ -21,17 +29,15 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField(_l("Who (email)"), validators=[Optional(), _words()])
+    actor = StringField(_l("Who (email)"), validators=_words())
     #: Found by the action's name as the page shows it (in either language) or as recorded.
-    action = StringField(
-        _l("Action"), validators=[Optional(), _words()], render_kw={"list": "audit-actions"}
-    )
+    action = StringField(_l("Action"), validators=_words(), render_kw={"list": "audit-actions"})
     #: Found by the record type's name as the page shows it, or its table's name.
     record_type = StringField(
-        _l("Record type"), validators=[Optional(), _words()], render_kw={"list": "audit-records"}
+        _l("Record type"), validators=_words(), render_kw={"list": "audit-records"}
     )
     #: A changed field, found by its label as the page shows it, or its column's name.
-    field = StringField(_l("Changed field"), validators=[Optional(), _words()])
+    field = StringField(_l("Changed field"), validators=_words())
     record_id = IntegerField(
         _l("Record id"),
         validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number above 0."))],

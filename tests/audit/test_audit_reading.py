@@ -131,9 +131,20 @@ def test_an_overlong_filter_gets_a_thai_message_not_an_error(client, sign_in, na
     assert "is-invalid" in body and "ไม่เกิน 100 ตัวอักษร" in body
 
 
+@pytest.mark.parametrize("name", ["action", "record_type", "field", "actor"])
+@pytest.mark.parametrize("value", ["%00", "a%0Ab", "%1B"])
+def test_a_control_character_in_a_filter_gets_a_thai_message_not_an_error(
+    client, sign_in, name, value
+):
+    sign_in("admin")
+    response = client.get(f"/admin/audit/?{name}={value}")
+    assert response.status_code == 422
+    body = response.get_data(True)
+    assert "is-invalid" in body and "อักขระควบคุม" in body
+
+
 @pytest.mark.parametrize(
-    "query",
-    ["field=%25", "action=%25_%25", "record_type=%00", "field=' OR 1=1 --", "action=<b>x</b>"],
+    "query", ["field=%25", "action=%25_%25", "field=' OR 1=1 --", "action=<b>x</b>"]
 )
 def test_odd_filter_values_are_searched_as_words_never_a_500(client, sign_in, query):
     sign_in("admin")
