@@ -48,8 +48,13 @@ def variants_for(agreement: Agreement, archival: bool = True) -> list[str]:
 
 
 def is_final(agreement: Agreement) -> bool:
-    """A signed (or since terminated) agreement prints without the draft mark."""
-    return agreement.status in (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
+    """An approved text (the one to be signed, on paper or electronically), a signed and a
+    since terminated agreement print without the draft mark."""
+    return agreement.status in (
+        AgreementStatus.APPROVED,
+        AgreementStatus.SIGNED,
+        AgreementStatus.TERMINATED,
+    )
 
 
 def content(agreement: Agreement) -> dict:

@@ -821,3 +821,50 @@ def scan_file(agreement: Agreement) -> Path | None:
         return None
     path = _storage() / agreement.scan_path
     return path if path.is_file() else None
+
+
+# --- electronic signatures ---------------------------------------------------------------
+
+#: The name of a party's signature block in the printed agreement (n from 1, party order).
+PARTY_BLOCK = "signature-parties-{}"
+
+
+def party_blocks(agreement: Agreement) -> list[tuple[str, AgreementParty]]:
+    """Each party's signature block name with the party, in the order they are printed."""
+    return [(PARTY_BLOCK.format(n), party) for n, party in enumerate(agreement.parties, start=1)]
+
+
+def check_ready_for_electronic_signing(agreement: Agreement) -> None:
+    """An agreement is signed electronically as its approved text, with the place and the day
+    of signing already in it (they are printed, so they are part of what is signed); a signed
+    one may still receive further signatures (witnesses)."""
+    if agreement.status is S.SIGNED:
+        return
+    if agreement.status is not S.APPROVED:
+        raise AgreementError(_("Only the approved text of an agreement is signed electronically."))
+    if not agreement.signing_place:
+        raise AgreementError(
+            _("Enter the place of signing in the agreement first: it is printed in the text.")
+        )
+    if agreement.signed_on is None:
+        raise AgreementError(
+            _("Enter the date of signing in the agreement first: it is printed in the text.")
+        )
+    if agreement.signed_on > today():
+        raise AgreementError(
+            _(
+                "The date of signing printed in the agreement, %(day)s, is still to come.",
+                day=format_date(agreement.signed_on),
+            )
+        )
+
+
+def record_electronic_signing(agreement: Agreement, signed_blocks: set[str], actor) -> bool:
+    """Once every party's block holds a verified signature, record the approved agreement as
+    signed, on the day and at the place its text gives; whether it is signed now."""
+    if agreement.status is not S.APPROVED:
+        return False
+    if not all(name in signed_blocks for name, _party in party_blocks(agreement)):
+        return False
+    sign(agreement, actor, signed_on=agreement.signed_on, signing_place=agreement.signing_place)
+    return True

@@ -39,7 +39,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from .. import audit
+from .. import audit, submissions
 from ..auth.permissions import role_has
 from ..db import db
 from ..i18n import BANGKOK, format_datetime
@@ -552,7 +552,7 @@ def check_signed_file(version: DocumentVersion, data: bytes) -> list[SignatureRe
 # --- Signing ----------------------------------------------------------------------------------
 
 
-def _store_copy(version, data, source, reports, actor, action) -> SignedCopy:
+def _store_copy(version, data, source, reports, actor, action, submission=None) -> SignedCopy:
     previous = newest_copy(version)
     sequence = (previous.sequence if previous else 0) + 1
     path = _store(version.record_type, version.record_id, version.version, "signed", data)
@@ -567,21 +567,23 @@ def _store_copy(version, data, source, reports, actor, action) -> SignedCopy:
         created_by_id=getattr(actor, "id", None),
     )
     try:
-        db.session.add(copy)
-        db.session.flush()
-        audit.record_event(
-            actor,
-            action,
-            record_type=version.record_type,
-            record_id=version.record_id,
-            label=str(version)[:300],
-            changes={
-                "printing": [None, version.version],
-                "signed_copy": [None, sequence],
-                "sha256": [None, copy.sha256],
-                "signers": [None, [f"{r.signer} ({r.field})" for r in reports]],
-            },
-        )
+        with submissions.once(submission, actor) as claim:
+            db.session.add(copy)
+            db.session.flush()
+            claim.made(copy)
+            audit.record_event(
+                actor,
+                action,
+                record_type=version.record_type,
+                record_id=version.record_id,
+                label=str(version)[:300],
+                changes={
+                    "printing": [None, version.version],
+                    "signed_copy": [None, sequence],
+                    "sha256": [None, copy.sha256],
+                    "signers": [None, [f"{r.signer} ({r.field})" for r in reports]],
+                },
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -596,7 +598,13 @@ def _current_bytes(version: DocumentVersion) -> tuple[bytes, SignedCopy | None]:
 
 
 def sign_document_version(
-    version: DocumentVersion, field: str, actor, *, signer=None, person: str | None = None
+    version: DocumentVersion,
+    field: str,
+    actor,
+    *,
+    signer=None,
+    person: str | None = None,
+    submission: str | None = None,
 ) -> SignedCopy:
     """Sign a final printing in its signature block ``field`` with the agency's certificate
     (or ``signer``, a pyHanko signer): a new signed copy extending the newest one, audited.
@@ -605,6 +613,7 @@ def sign_document_version(
     ``person`` (else the certificate's name) and the time in Bangkok. B-T when a timestamp
     authority is configured. Refuses (SigningError, nothing stored) a draft, a field that is
     not one of the document's blocks or is signed already, and a key that cannot be used.
+    ``submission``: the form's one-time token (the same form sent again signs once).
     """
     load_pyhanko()
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -677,7 +686,7 @@ def sign_document_version(
     data = output.getvalue()
     chain = [key.signing_cert, *key.cert_registry]
     reports = _check(data, printed, trust_roots(chain), chain)
-    return _store_copy(version, data, "registry", reports, actor, SIGNED)
+    return _store_copy(version, data, "registry", reports, actor, SIGNED, submission)
 
 
 def _signed_fields(pdf: bytes) -> set[str]:
@@ -688,7 +697,9 @@ def _signed_fields(pdf: bytes) -> set[str]:
     return {name for name, value, _ref in fields.enumerate_sig_fields(reader) if value is not None}
 
 
-def accept_signed_file(version: DocumentVersion, data: bytes, actor) -> SignedCopy:
+def accept_signed_file(
+    version: DocumentVersion, data: bytes, actor, submission: str | None = None
+) -> SignedCopy:
     """Keep a file signed elsewhere as the next signed copy of ``version``, once every
     signature in it checks out and it adds a signature to the newest copy; SigningError
     (with a message for the upload field, nothing stored) otherwise."""
@@ -712,7 +723,7 @@ def accept_signed_file(version: DocumentVersion, data: bytes, actor) -> SignedCo
         raise SigningError(_("The file carries no new signature."), "file")
     agency = _agency_certificates()
     reports = _check(data, printed, trust_roots(agency), agency)
-    return _store_copy(version, data, "upload", reports, actor, ACCEPTED)
+    return _store_copy(version, data, "upload", reports, actor, ACCEPTED, submission)
 
 
 def _other_version_message(version: DocumentVersion, data: bytes) -> str:
@@ -764,3 +775,13 @@ def shown_signatures(version: DocumentVersion) -> list[dict]:
             }
         )
     return shown
+
+
+def signed_fields(version: DocumentVersion) -> set[str]:
+    """The signature blocks of a printing that hold a valid signature (newest signed copy)."""
+    return {stored["field"] for stored in signatures_of(version) if stored.get("valid")}
+
+
+def blocks_of(version: DocumentVersion) -> list[Block]:
+    """The signature blocks of a printing, in document order (none for an old printing)."""
+    return signature_blocks(_printed_bytes(version))
