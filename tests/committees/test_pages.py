@@ -210,5 +210,5 @@ def test_the_start_date_shown_is_the_committees_first_day_at_the_earliest(
     sign_in(Role.STAFF)
     committee_id = make_committee(established_on=date(2100, 1, 1))
     with client.get(f"/committees/{committee_id}/appoint") as response:
-        assert 'value="2100-01-01"' in response.get_data(as_text=True)
+        assert 'value="01/01/2643"' in response.get_data(as_text=True)  # 2100 in the BE
     assert date(2100, 1, 1) > START
