@@ -14,6 +14,10 @@ from . import config as config_module
 from .config import PROJECT_ROOT
 from .db import configure_sqlite, drop_closed_connections
 from .extensions import babel, csrf, db, login_manager, migrate
+from .settings.services import get_setting
+
+#: The admin setting that asks for Thai digits.
+THAI_DIGITS = "thai_numerals"
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -35,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     _init_database(app)
     cache.init_app(app)
+    app.extensions[i18n.THAI_NUMERALS] = _thai_numerals
     _init_sign_in(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
@@ -54,6 +59,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     # the first request a server worker answers; a mistake in a mapping stops the start.
     sa.orm.configure_mappers()
     return app
+
+
+def _thai_numerals() -> bool:
+    """The admin's Thai-digits setting, kept until the next write (i18n asks it per request)."""
+    return bool(cache.remembered("setting", ("thai_numerals",), lambda: get_setting(THAI_DIGITS)))
 
 
 def _init_database(app: Flask) -> None:

@@ -15,11 +15,10 @@ A write made in this process moves the version on at once, audit event or not: e
 INSERT, UPDATE or DELETE sent, and every commit, counts (``_note_write``), so a result kept
 here never outlives a change this process made (a script's, a test's fixture's).
 
-Whole pages are kept the same way (``kept_page``): a list or a record's page, per reader,
-address and language, compressed, in a store of their own. The reader's form token is put
-back into the kept page each time it is served, and a page that showed a one-time message
-is never kept. The API's answers are kept alike (``kept_answer``), per bearer token's
-account; the host is part of every key, since an API answer links its pages by full address.
+Only parts of pages are kept (the figures of a home page, a list's total, a committee's
+table of meetings, which account a session or a token opens), never whole pages or API
+answers: on a realistic trace, where each reader asks for other records, a whole page was
+seldom asked again before the next write (bench/README.md, "The page cache").
 
 A result that one kind of write cannot change may outlive such writes (``remembered_past``):
 which stored printing answers a record's document stands while only documents are printed,
@@ -28,24 +27,21 @@ here (``writing("documents")``) or elsewhere (audit events "generated document")
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
-import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from functools import wraps
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, has_request_context, request, session
-from flask.globals import request_ctx
-from flask_login import current_user
+from flask import Flask, current_app, g, has_request_context
 
+from .audit.models import AuditEvent
 from .db import db, read_outside_transaction
+from .db.pagination import COUNT_KEEPER
 
 T = TypeVar("T")
 
@@ -53,8 +49,6 @@ T = TypeVar("T")
 KEEP_SECONDS = 60
 #: Results kept per worker process.
 MAX_ENTRIES = 256
-#: Pages kept per worker process (compressed: a few kilobytes each).
-MAX_PAGES = 256
 
 _BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -96,16 +90,20 @@ class Store:
             self._entries.pop(key, None)
 
     def clear(self) -> None:
+        """Forget everything kept."""
         with self._lock:
             self._entries.clear()
 
     def __len__(self) -> int:
+        """How many results are kept (fresh or not yet found stale)."""
         return len(self._entries)
 
 
 def init_app(app: Flask) -> None:
+    """Give the app its store of results, and the keeper of its lists' totals (see
+    ``db.pagination.COUNT_KEEPER``); count this process's writes from now on."""
     app.extensions["registry_cache"] = Store()
-    app.extensions["registry_pages"] = Store(size=MAX_PAGES)
+    app.extensions[COUNT_KEEPER] = remembered
     if not sa.event.contains(sa.engine.Engine, "before_cursor_execute", _note_write):
         sa.event.listen(sa.engine.Engine, "before_cursor_execute", _note_write)
         sa.event.listen(sa.engine.Engine, "commit", _note_commit)
@@ -117,14 +115,8 @@ def store() -> Store:
 
 
 def forget(app: Flask) -> None:
-    """Drop every result and page the app keeps (a test's fresh start)."""
+    """Drop every result the app keeps (a test's fresh start)."""
     app.extensions["registry_cache"].clear()
-    app.extensions["registry_pages"].clear()
-
-
-def page_store() -> Store:
-    """This app's kept pages."""
-    return current_app.extensions["registry_pages"]
 
 
 #: Moves on with every write this process sends (see ``_note_write``).
@@ -171,7 +163,7 @@ def data_version() -> tuple:
 
     Read before the request's session has begun (the usual case: signing in the reader is
     the first thing a request asks), the version is read outside any transaction
-    (``db.read_outside_transaction``): a kept page then costs one round trip. Once the
+    (``db.read_outside_transaction``): one round trip, no transaction. Once the
     session is in a transaction, it is read in it, so that on SQLite it matches the snapshot
     the rest of the request reads; so it is when the app is bound to a single connection
     rather than an engine (the tests' outer transaction), which alone sees its data."""
@@ -244,8 +236,6 @@ def _past_key(name: str, key: tuple, kind: str) -> tuple:
 
 def _only_since(action: str, made_newest, newest) -> bool:
     """Whether every audit event after ``made_newest`` is named ``action``."""
-    from .audit.models import AuditEvent
-
     if (newest or 0) < (made_newest or 0):
         return False  # fewer events than before: not the same database
     since = sa.exists().where(AuditEvent.id > (made_newest or 0), AuditEvent.action != action)
@@ -274,89 +264,3 @@ def unversioned() -> Iterator[None]:
         yield
     finally:
         _writing.unversioned = outer
-
-
-# --- whole pages ----------------------------------------------------------------------------
-
-#: Stands for the reader's form token in a kept page (random, so no text a user typed is it).
-_TOKEN_MARK = b"kept-form-token-" + secrets.token_hex(16).encode()
-
-
-def kept_page(view: Callable) -> Callable:
-    """Keep the HTML page ``view`` answers a GET with, per reader, address (path and query)
-    and language, until anything is written (``data_version``), the day changes or
-    ``KEEP_SECONDS`` pass. Only for pages that write nothing and depend on nothing else; the
-    access rule is still checked on every request, before this."""
-    return _kept(view, _signed_in_reader, "text/html")
-
-
-def kept_answer(reader: Callable[[], object]) -> Callable[[Callable], Callable]:
-    """Keep an API answer (JSON) the same way, per the account ``reader()`` returns (the
-    bearer token's: the session never opens the API)."""
-    return lambda view: _kept(view, reader, "application/json")
-
-
-def _signed_in_reader():
-    return current_user if current_user.is_authenticated else None
-
-
-def _kept(view: Callable, reader: Callable[[], object], mimetype: str) -> Callable:
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        account = reader()
-        if account is None or not _may_keep():
-            return view(*args, **kwargs)
-        from .i18n import current_language
-
-        key = ("page", request.host_url, request.full_path, account.get_id(), current_language())
-        full_key = (key, data_version(), _today())
-        kept = page_store().get(full_key)
-        if kept is not None:
-            return _served(*kept)
-        response = current_app.make_response(view(*args, **kwargs))
-        if _keepable(response, mimetype):
-            page_store().put(full_key, _packed(response))
-        return response
-
-    return wrapped
-
-
-def _may_keep() -> bool:
-    return (
-        request.method == "GET" and current_app.config["KEEP_PAGES"] and not session.get("_flashes")
-    )
-
-
-def _keepable(response: Response, mimetype: str) -> bool:
-    return (
-        response.status_code == 200
-        and response.mimetype == mimetype
-        and not response.direct_passthrough
-        and not request_ctx.flashes  # a message shown once
-    )
-
-
-def _token_name() -> str:
-    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-
-
-def _packed(response: Response) -> tuple[bytes, str, str | None]:
-    """The page compressed, with the reader's form token replaced by the mark; its type and
-    its caching rule (``no-store`` on API answers)."""
-    body = response.get_data()
-    token = g.get(_token_name())
-    if token:
-        body = body.replace(token.encode(), _TOKEN_MARK)
-    return zlib.compress(body, 1), response.mimetype, response.headers.get("Cache-Control")
-
-
-def _served(packed: bytes, mimetype: str, cache_control: str | None) -> Response:
-    from flask_wtf.csrf import generate_csrf
-
-    body = zlib.decompress(packed)
-    if _TOKEN_MARK in body:
-        body = body.replace(_TOKEN_MARK, generate_csrf().encode())
-    response = Response(body, mimetype=mimetype)
-    if cache_control:
-        response.headers["Cache-Control"] = cache_control
-    return response

@@ -114,8 +114,6 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "AUDIT_STRICT": env != "production",
         # The load benchmark's per-request SQL statement count (X-SQL-Statements); off by default.
         "SQL_COUNT_HEADER": _flag("SQL_COUNT_HEADER"),
-        # Lists and record pages kept per reader until the next write (registry/cache.py).
-        "KEEP_PAGES": _flag("KEEP_PAGES", True),
     }
     config.update(overrides or {})
     _settle_addresses(config)

@@ -64,18 +64,19 @@ def _digits(text: str, lang: str, use_thai_digits: bool | None) -> str:
     return thai_digits(text) if (lang == "th" and use_thai_digits) else text
 
 
+#: The app's extension that reads the admin's Thai-digits setting: a function of no
+#: arguments, given by the application factory (which keeps its answer until the next write),
+#: so that this module imports neither the settings nor the cache.
+THAI_NUMERALS = "registry_thai_numerals"
+
+
 def thai_numerals_enabled() -> bool:
-    """Whether the admin setting asks for Thai digits (read once per request, and from the
-    database only after a write: ``cache.remembered``)."""
+    """Whether the admin setting asks for Thai digits (read once per request, through the
+    app's ``THAI_NUMERALS`` reader)."""
     if not has_request_context():
         return False
     if "thai_numerals" not in g:
-        from . import cache
-        from .settings.services import get_setting
-
-        g.thai_numerals = bool(
-            cache.remembered("setting", ("thai_numerals",), lambda: get_setting("thai_numerals"))
-        )
+        g.thai_numerals = bool(current_app.extensions[THAI_NUMERALS]())
     return g.thai_numerals
 
 

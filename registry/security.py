@@ -64,8 +64,8 @@ class SessionInterface(SecureCookieSessionInterface):
     """The signed-cookie session, marked Secure whenever the request came over HTTPS.
 
     An unchanged session's cookie is renewed once it is ``SESSION_RENEWED_AFTER`` old, not on
-    every answer: signing, compressing and sending it cost a tenth of a page served from the
-    kept pages. The idle limit is then kept within that minute."""
+    every answer (signing, compressing and sending it is work no answer needs more often).
+    The idle limit is then kept within that minute."""
 
     def get_cookie_secure(self, app) -> bool:
         """Secure when configured, or when this request is HTTPS."""

@@ -187,13 +187,13 @@ def _cache_control(client, path: str, **options) -> tuple[int, str | None]:
         return response.status_code, response.headers.get("Cache-Control")
 
 
-def test_signed_in_pages_are_never_stored_even_when_served_from_the_kept_pages(
+def test_signed_in_pages_are_never_stored_even_when_asked_again(
     client, sign_in, make_contact
 ):
     contact = make_contact(email="somchai@example.or.th", phone="081 234 5678")
     sign_in("staff")
     for path in ["/", "/organisations/", f"/organisations/contacts/{contact}", "/admin/users"]:
-        for _request in range(2):  # the second answer is a kept page, where one is kept
+        for _request in range(2):  # the second answer reads what the first kept
             status, cache_control = _cache_control(client, path)
             assert status in (200, 403), path
             assert cache_control == "no-store", path

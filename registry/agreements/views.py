@@ -19,7 +19,6 @@ from flask_login import current_user
 
 from .. import submissions
 from ..auth.permissions import permission_required
-from ..cache import kept_page
 from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
@@ -60,7 +59,6 @@ PER_PAGE = 25
 
 @bp.get("/")
 @permission_required("agreements.view")
-@kept_page
 def index():
     """List agreements with the status, kind, partner and expiry filters."""
     filters = queries.Filters.from_args(request.args)
@@ -97,7 +95,6 @@ def expiring():
 
 @bp.get("/<int:agreement_id>")
 @permission_required("agreements.view")
-@kept_page
 def show(agreement_id: int):
     """Show an agreement: parties, clauses, status and the steps allowed now."""
     agreement = db.get_or_404(Agreement, agreement_id)

@@ -3,9 +3,7 @@ its tokens.
 
 A request names its user with ``Authorization: Bearer <token>`` (a session cookie never
 opens the API: see ``auth.permissions.token_required``) and sees what that user sees on the
-pages. Every answer is JSON, errors included, and is not to be cached by the client; the
-server keeps each reader's answers until the next write (``cache.kept_answer``), as it keeps
-the pages.
+pages. Every answer is JSON, errors included, and is not to be cached by the client.
 """
 
 from __future__ import annotations
@@ -38,7 +36,6 @@ from ..auth.permissions import (
     token_required,
     token_user,
 )
-from ..cache import kept_answer
 from ..db import db, paginate
 from ..errors import ERROR_RENDERERS, MESSAGES
 from ..forms import ConfirmForm, attach_error
@@ -177,7 +174,6 @@ def openapi_description():
 
 @bp.get("/organisations")
 @token_required(*READS_ORGANISATIONS)
-@kept_answer(token_user)
 def organisations():
     """Organisations: staff every one, a representative their own."""
     values = read_args(queries.ORGANISATION_PARAMS, request.args)
@@ -187,7 +183,6 @@ def organisations():
 
 @bp.get("/organisations/<int:organisation_id>")
 @token_required(*READS_ORGANISATIONS)
-@kept_answer(token_user)
 def organisation(organisation_id: int):
     """One organisation's profile."""
     read_args((), request.args)
@@ -197,7 +192,6 @@ def organisation(organisation_id: int):
 
 @bp.get("/agreements")
 @token_required(*READS_AGREEMENTS)
-@kept_answer(token_user)
 def agreements():
     """Agreements: staff every one, a representative their organisation's once approved."""
     values = read_args(queries.AGREEMENT_PARAMS, request.args)
@@ -208,7 +202,6 @@ def agreements():
 
 @bp.get("/agreements/<int:agreement_id>")
 @token_required(*READS_AGREEMENTS)
-@kept_answer(token_user)
 def agreement(agreement_id: int):
     """One agreement, with its objectives and signatories."""
     read_args((), request.args)
@@ -218,7 +211,6 @@ def agreement(agreement_id: int):
 
 @bp.get("/committees")
 @token_required(*READS_COMMITTEES)
-@kept_answer(token_user)
 def committees():
     """Committees the user works with, or where their association holds a seat."""
     values = read_args(queries.COMMITTEE_PARAMS, request.args)
@@ -229,7 +221,6 @@ def committees():
 
 @bp.get("/committees/<int:committee_id>")
 @token_required(*READS_COMMITTEES)
-@kept_answer(token_user)
 def committee(committee_id: int):
     """One committee, with the seats held today."""
     read_args((), request.args)
@@ -242,7 +233,6 @@ def committee(committee_id: int):
 
 @bp.get("/meetings")
 @token_required(*READS_MEETINGS)
-@kept_answer(token_user)
 def meetings():
     """The meetings the user may see, upcoming first (soonest first), then past ones."""
     values = read_args(queries.MEETING_PARAMS, request.args)
@@ -252,7 +242,6 @@ def meetings():
 
 @bp.get("/meetings/<int:meeting_id>")
 @token_required(*READS_MEETINGS)
-@kept_answer(token_user)
 def meeting(meeting_id: int):
     """One meeting with its agenda (resolutions to those who may read them)."""
     read_args((), request.args)
@@ -267,7 +256,6 @@ def meeting(meeting_id: int):
 
 @bp.get("/proposals")
 @token_required(*READS_PROPOSALS)
-@kept_answer(token_user)
 def proposals():
     """Proposals (every signed-in reader sees every proposal's public part)."""
     values = read_args(queries.PROPOSAL_PARAMS, request.args)
@@ -278,7 +266,6 @@ def proposals():
 
 @bp.get("/proposals/<int:proposal_id>")
 @token_required(*READS_PROPOSALS)
-@kept_answer(token_user)
 def proposal(proposal_id: int):
     """One proposal: the public part, the rest to staff, secretaries and its association;
     with its endorsements."""

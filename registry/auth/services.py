@@ -108,8 +108,8 @@ def signed_in_user(user_id: int, session_key: str | None = None) -> User | None:
 
     The account's columns and the session's being open are read in one statement, kept
     until the next write (``cache.remembered``: ending a session writes an audit event), and
-    the account is attached to this request's session without a query: a page served from
-    the kept pages then asks the database only for the version of the data. The password
+    the account is attached to this request's session without a query: once kept, knowing
+    the reader asks the database only for the version of the data. The password
     hash is not kept; it, and a representative's organisation, load when asked for."""
     key_hash = None if session_key is None else session_key_hash(session_key)
     columns = cache.remembered(

@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
-from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import attach_error
 from ..meetings import panels as meeting_panels
@@ -48,7 +47,6 @@ def _page(template: str, form, status: int | None = None, **context):
 
 @bp.get("/")
 @any_permission_required(*WORKS_WITH)
-@kept_page
 def index():
     """The committees, with their kind, parent and the number of sitting members, a page at
     a time (``?page=``: past the end, an empty page; not a number, the first page)."""
@@ -59,7 +57,6 @@ def index():
 
 @bp.get("/<int:committee_id>")
 @any_permission_required(*WORKS_WITH)
-@kept_page
 def show(committee_id: int):
     """A committee: mandate, order, quorum, current and past members, subcommittees."""
     committee = queries.committee_for(current_user, committee_id)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_sqlalchemy.pagination import SelectPagination
 
 from .base import db
+
+#: The app's extension that keeps a list's total until the next write:
+#: ``keep(name, key, count) -> int`` (``registry.cache.remembered``, given by
+#: ``cache.init_app``, so that the database layer never imports the cache).
+COUNT_KEEPER = "registry_count_keeper"
 
 
 class _Pagination(SelectPagination):
@@ -18,14 +23,14 @@ class _Pagination(SelectPagination):
         # little scans everything, so this halves its time).
         if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
             return self._query_offset + len(self.items)
-        # Else the count is kept until the next write (``registry.cache``): paging through
-        # a long list, or coming back to it, counts it once. The key is the statement itself
-        # with its values, so it holds every filter, the reader's scope included.
-        from ..cache import remembered
-
+        # Else the count is kept until the next write, by the keeper the app was given
+        # (``registry.cache`` gives it; see ``COUNT_KEEPER``): paging through a long list,
+        # or coming back to it, counts it once. The key is the statement itself with its
+        # values, so it holds every filter, the reader's scope included.
         compiled = self._query_args["select"].compile(db.session.get_bind())
         values = tuple(sorted((name, _hashable(value)) for name, value in compiled.params.items()))
-        return remembered("page count", (str(compiled), values), super()._query_count)
+        keep = current_app.extensions[COUNT_KEEPER]
+        return keep("page count", (str(compiled), values), super()._query_count)
 
 
 def _hashable(value):

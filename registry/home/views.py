@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public, signed_in
-from ..cache import kept_page
 from ..security import safe_next
 from . import panels, queries
 
@@ -23,7 +22,6 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 @signed_in
-@kept_page
 def index():
     """The signed-in user's starting page: what needs them, by role (see ``panels``)."""
     kind = queries.kind_of_home(current_user)

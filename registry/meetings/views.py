@@ -26,7 +26,6 @@ from flask_login import current_user
 
 from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
-from ..cache import kept_page
 from ..committees.queries import committee_for
 from ..db import db, paginate
 from ..documents import services as documents
@@ -168,7 +167,6 @@ def _say_renumbered(renumbered: list[services.Renumbering]) -> None:
 
 @bp.get("/")
 @any_permission_required(*SEES)
-@kept_page
 def index():
     """The meetings the user may see, upcoming first."""
     page = paginate(queries.visible_meetings(current_user), per_page=queries.PER_PAGE)
@@ -216,7 +214,6 @@ def new(committee_id: int):
 
 @bp.get("/<int:meeting_id>")
 @any_permission_required(*WORKS_WITH)
-@kept_page
 def show(meeting_id: int):
     """A meeting: particulars, quorum, attendance, the agenda with resolutions and action
     items, certification and amendments, and the steps allowed now."""

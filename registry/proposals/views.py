@@ -30,7 +30,6 @@ from markupsafe import Markup, escape
 from .. import audit, submissions, tabular, uploads
 from ..agreements.models import Agreement
 from ..auth.permissions import any_permission_required, permission_required
-from ..cache import kept_page
 from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..i18n import current_language
@@ -157,7 +156,6 @@ def _send_pdf(relative: str | None, filename: str, etag: str | None):
 
 @bp.get("/")
 @any_permission_required(*READS)
-@kept_page
 def index():
     """List proposals with the search box, filters and sort order."""
     filters = queries.Filters.from_args(request.args)
@@ -219,7 +217,6 @@ def _export(file_format: str):
 
 @bp.get("/<int:proposal_id>")
 @any_permission_required(*READS)
-@kept_page
 def show(proposal_id: int):
     """A proposal: its content, endorsers, and (for those who may) its history, files,
     meetings and annexes, with the steps the user may take."""

@@ -12,7 +12,6 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..auth.permissions import signed_in
-from ..cache import kept_page
 from . import queries
 
 bp = Blueprint("search", __name__)
@@ -20,7 +19,6 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/search")
 @signed_in
-@kept_page
 def index():
     """Search everything the user may see, or one kind of it (``kind``, ``page``)."""
     query = queries.Query.parse(request.args.get("q"))

@@ -54,7 +54,7 @@ def test_a_copied_cookie_after_sign_out_gets_the_sign_in_page_and_cannot_post(
 ):
     user_id = sign_in("staff")
     thief = _copy_of(client, app)
-    for _request in range(2):  # the second answer is a kept page
+    for _request in range(2):  # the second answer reads the account kept by the first
         with thief.get("/organisations/") as response:
             assert response.status_code == 200  # a copied cookie works while signed in
     assert client.post("/sign-out").status_code == 302
@@ -189,7 +189,7 @@ def test_the_session_check_is_part_of_the_one_account_lookup(app, client, sign_i
     assert not [statement for statement in seen if "users" in statement]  # kept, both
 
 
-def test_a_session_in_use_is_noted_as_seen_without_ending_kept_pages(
+def test_a_session_in_use_is_noted_as_seen_without_ending_kept_results(
     app, client, sign_in, monkeypatch
 ):
     user_id = sign_in("staff")
@@ -205,7 +205,7 @@ def test_a_session_in_use_is_noted_as_seen_without_ending_kept_pages(
         assert response.status_code == 200
     (row,) = _rows(app, user_id)
     assert row.last_seen_at > long_ago + timedelta(hours=1)
-    assert cache._writes == writes  # the note moved no version: kept pages stand
+    assert cache._writes == writes  # the note moved no version: kept results stand
 
 
 def test_old_ended_sessions_are_removed_at_the_next_sign_in(app, client, sign_in, get_user):

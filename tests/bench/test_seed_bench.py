@@ -375,3 +375,14 @@ def test_the_module_command_fills_the_database_its_address_names(tmp_path):
     finally:
         engine.dispose()
     assert count == bench.counts(float(SCALE))["organisations"]
+
+
+def test_seeded_organisations_pass_the_rules_of_their_edit_form(seeded):
+    """The register can be edited as it is: each registration number is one the form takes
+    (the load trace saves organisations' forms unchanged but for their notes)."""
+    from registry.formats import is_registration_number
+
+    app, _ = seeded
+    numbers = [n for (n,) in _all(app, sa.select(Organisation.registration_number)) if n]
+    assert numbers
+    assert [n for n in numbers if not is_registration_number(n)] == []
