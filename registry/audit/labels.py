@@ -112,9 +112,17 @@ HIDDEN_FIELDS = frozenset(
 )
 
 
+def _shown(name: str) -> bool:
+    """Whether the log shows a changed field: not a hidden one, not the record's own id (the
+    log names the record beside), not where a file is stored (its name and fingerprint are
+    shown)."""
+    stored_at = name == "path" or name.endswith("_path")
+    return name not in HIDDEN_FIELDS and name != "id" and not stored_at
+
+
 def visible_changes(changes: dict | None) -> dict:
     """An event's changed fields as the log shows them (without the hidden ones)."""
-    return {name: values for name, values in (changes or {}).items() if name not in HIDDEN_FIELDS}
+    return {name: values for name, values in (changes or {}).items() if _shown(name)}
 
 
 def without_internal(values: dict) -> dict:

@@ -18,36 +18,47 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
-from ..agreements.forms import AgreementForm
+from ..agreements.forms import AgreementForm, SignForm, TerminateForm
 from ..auth.forms import UserEditForm
-from ..committees.forms import AppointForm, CommitteeEditForm
+from ..committees.forms import AppointForm, CommitteeEditForm, DissolveForm, EndMembershipForm
 from ..db import db
 from ..forms import VersionedForm
 from ..i18n import LANGUAGE_NAMES
-from ..meetings.forms import ActionForm, ItemEditForm, MeetingEditForm, SeatForm
+from ..meetings.forms import ActionForm, DoneForm, ItemEditForm, MeetingEditForm, SeatForm
+from ..meetings.labels import ATTENDANCE_LABELS
 from ..organisations.forms import ContactEditForm, OrganisationEditForm
-from ..proposals.forms import CategoryEditForm, ProposalEditForm, RecordEndorsementForm, StatusForm
+from ..proposals.forms import (
+    AttachmentForm,
+    CategoryEditForm,
+    ProposalEditForm,
+    RecordEndorsementForm,
+    StatusForm,
+    WithdrawEndorsementForm,
+    WithdrawForm,
+)
 from ..settings.forms import SettingsForm
 from .labels import ACTION_LABELS, RECORD_LABELS, record_label, visible_changes
 from .services import REDACTED
 
-#: The form whose labels (and choices) name a record type's fields, as its pages show them.
-FORMS: dict[str, type] = {
-    "users": UserEditForm,
-    "organisations": OrganisationEditForm,
-    "contacts": ContactEditForm,
-    "agreements": AgreementForm,
-    "committees": CommitteeEditForm,
-    "committee_memberships": AppointForm,
-    "meetings": MeetingEditForm,
-    "agenda_items": ItemEditForm,
-    "action_items": ActionForm,
-    "meeting_attendance": SeatForm,
-    "proposals": ProposalEditForm,
-    "proposal_status_changes": StatusForm,
-    "proposal_categories": CategoryEditForm,
-    "proposal_endorsements": RecordEndorsementForm,
-    "settings": SettingsForm,
+#: The forms whose labels (and choices) name a record type's fields, as its pages show them
+#: (the first form that names a field gives its label).
+FORMS: dict[str, tuple[type, ...]] = {
+    "users": (UserEditForm,),
+    "organisations": (OrganisationEditForm,),
+    "contacts": (ContactEditForm,),
+    "agreements": (AgreementForm, SignForm, TerminateForm),
+    "committees": (CommitteeEditForm, DissolveForm),
+    "committee_memberships": (AppointForm, EndMembershipForm),
+    "meetings": (MeetingEditForm,),
+    "agenda_items": (ItemEditForm,),
+    "action_items": (ActionForm, DoneForm),
+    "meeting_attendance": (SeatForm,),
+    "proposals": (ProposalEditForm, StatusForm, WithdrawForm),
+    "proposal_status_changes": (StatusForm,),
+    "proposal_categories": (CategoryEditForm,),
+    "proposal_attachments": (AttachmentForm,),
+    "proposal_endorsements": (RecordEndorsementForm, WithdrawEndorsementForm),
+    "settings": (SettingsForm,),
 }
 #: Fields no form names, by record type: what they hold, in the reader's language.
 FIELD_LABELS: dict[str, dict] = {
@@ -68,6 +79,14 @@ FIELD_LABELS: dict[str, dict] = {
         "contact_id": _l("Contact person"),
     },
     "meeting_attendance": {"membership_id": _l("Member"), "organisation_name": _l("Organisation")},
+    "agreements": {
+        "termination_notice_on": _l("Day the notice of termination was given"),
+        "termination_reason": _l("Reason for termination"),
+        "predecessor_id": _l("Renews"),
+        "reference_year": _l("Year of the reference number"),
+        "scan_uploaded_by_id": _l("Signed copy filed by"),
+        "scan_uploaded_at": _l("Signed copy filed on"),
+    },
 }
 #: Fields of any record type that no form names.
 COMMON_FIELD_LABELS = {
@@ -90,10 +109,27 @@ COMMON_FIELD_LABELS = {
     "erased_at": _l("Personal data erased on"),
     "reason": _l("Reason"),
     "email": _l("Email"),
+    "reference": _l("Reference"),
+    "reference_number": _l("Reference number"),
+    "filename": _l("File name"),
+    "sha256": _l("SHA-256 fingerprint of the file"),
+    "size": _l("File size (bytes)"),
+    "uploaded_by_id": _l("Uploaded by"),
+    "uploaded_at": _l("Uploaded on"),
+    "renewed_by": _l("Renewed by"),
+    "withdrawal_reason": _l("Reason for withdrawal"),
+    "end_reason": _l("Reason"),
+    "submitted_by_id": _l("Submitted by"),
+    "responsible_id": _l("Responsible staff member"),
 }
+#: Suffixes of columns that hold a stored file's particulars, named as the plain ones above
+#: ("letter_sha256" as "sha256").
+_FILE_SUFFIXES = ("_filename", "_sha256", "_size")
 
 #: Values of fields of any record type that no form offers as choices.
 COMMON_VALUE_LABELS = {"locale": LANGUAGE_NAMES}
+#: Values no form offers as choices, by record type: {table: {field: {value: label}}}.
+VALUE_LABELS = {"meeting_attendance": {"kind": ATTENDANCE_LABELS}}
 
 #: What the name of a record of each kind is read from, when it is the target of an id: the
 #: relationships its name needs, loaded with it (one more query per kind, never per row).
@@ -143,7 +179,7 @@ class EventReader:
 
     def __init__(self, events) -> None:
         self.events = list(events)
-        self._forms: dict[str | None, VersionedForm | None] = {}
+        self._forms: dict[str | None, list[VersionedForm]] = {}
         self._names: dict[str, dict[int, str]] = {}
         self.resolve()
 
@@ -171,40 +207,51 @@ class EventReader:
 
     # --- labels and values ------------------------------------------------------------------
 
-    def _form(self, record_type: str | None) -> VersionedForm | None:
-        """The form that names this record type's fields (made once per page)."""
-        if not record_type:
-            return None
+    def _readers(self, record_type: str | None) -> list[VersionedForm]:
+        """The forms that name this record type's fields, as readers (made once per page)."""
         if record_type not in self._forms:
-            form_class = FORMS.get(record_type or "")
-            if form_class is None:
-                self._forms[record_type] = None
-            elif issubclass(form_class, VersionedForm):
-                self._forms[record_type] = form_class(formdata=None, meta={"csrf": False})
-            else:
-                reader = type("Reader", (_Reader,), {"record_form": form_class})
-                self._forms[record_type] = reader(formdata=None)
+            readers = []
+            for form_class in FORMS.get(record_type or "", ()):
+                if issubclass(form_class, VersionedForm):
+                    readers.append(form_class(formdata=None, meta={"csrf": False}))
+                else:
+                    reader = type("Reader", (_Reader,), {"record_form": form_class})
+                    readers.append(reader(formdata=None))
+            self._forms[record_type] = readers
         return self._forms[record_type]
+
+    def _reader_for(self, record_type: str | None, name: str) -> VersionedForm:
+        """The reader whose form names the field (else the first; else a plain one)."""
+        readers = self._readers(record_type)
+        for reader in readers:
+            if reader._field_for(name) is not None or any(
+                name in getattr(each, "other_value_labels", {}) for each in reader._forms()
+            ):
+                return reader
+        return readers[0] if readers else self._plain()
 
     def label(self, record_type: str | None, name: str) -> str:
         """The label the pages give a field of a record of this type."""
         own = FIELD_LABELS.get(record_type or "", {})
         if name in own:
             return str(own[name])
-        form = self._form(record_type)
-        if form is not None:
-            for each in form._forms():
+        for reader in self._readers(record_type):
+            for each in reader._forms():
                 labels = getattr(each, "other_field_labels", {})
                 if name in labels:
                     return str(labels[name])
-            field = form._field_for(name)
+            field = reader._field_for(name)
             if field is not None and name != "lock_version":
                 return str(field.label.text)
         if name in COMMON_FIELD_LABELS:
             return str(COMMON_FIELD_LABELS[name])
+        for suffix in _FILE_SUFFIXES:
+            if name.endswith(suffix):
+                return str(COMMON_FIELD_LABELS[suffix.removeprefix("_")])
         target = _target(record_type, name)
         if target in RECORD_LABELS:
-            return record_label(target).capitalize()
+            text = record_label(target)
+            return text[:1].upper() + text[1:]
         return name.removesuffix("_id").replace("_", " ").capitalize()
 
     def value(self, record_type: str | None, name: str, value) -> str:
@@ -215,18 +262,21 @@ class EventReader:
             return REDACTED
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
+        for known, label in VALUE_LABELS.get(record_type or "", {}).get(name, {}).items():
+            if str(getattr(known, "value", known)) == str(value):
+                return str(label)
         if str(value) in COMMON_VALUE_LABELS.get(name, {}):
             return str(COMMON_VALUE_LABELS[name][str(value)])
         target = _target(record_type, name)
         if target is not None and isinstance(value, int):
             return self._names.get(target, {}).get(value) or f"#{value}"
-        return (self._form(record_type) or self._plain()).shown_value(name, value)
+        return self._reader_for(record_type, name).shown_value(name, value)
 
     def _plain(self) -> VersionedForm:
         """A reader without a form: dates, times and text as every page shows them."""
-        if None not in self._forms:
-            self._forms[None] = _Reader(formdata=None)
-        return self._forms[None]
+        if "" not in self._forms:
+            self._forms[""] = [_Reader(formdata=None)]
+        return self._forms[""][0]
 
     def fields(self, event) -> list[ShownField]:
         """The event's changed fields, labelled, with their values before and after."""

@@ -225,3 +225,30 @@ def test_personal_data_export_leaves_out_internal_columns(
     text = response.get_data(True)
     for internal in ("lock_version", "sort_key", "session_version", "search_text", "name_key"):
         assert internal not in text, internal
+
+
+def test_fields_named_by_any_form_of_the_record_and_file_particulars(app, client, sign_in):
+    admin = sign_in("admin")
+    _record(
+        app,
+        admin,
+        "created",
+        "proposal_endorsements",
+        {
+            "id": [None, 7],
+            "withdrawal_reason": [None, "ซ้ำ"],
+            "letter_path": [None, "endorsements/7/letter.pdf"],
+            "letter_filename": [None, "หนังสือ.pdf"],
+            "letter_size": [None, 2048],
+        },
+    )
+    _record(app, admin, "created", "meeting_attendance", {"kind": [None, "guest"]})
+    table = _table(client.get("/admin/audit/?action=created&record_type=proposal").get_data(True))
+    # The withdraw form's label; the file by its name and size; not where it is stored.
+    assert "<dt>เหตุผล (ถ้ามี)</dt><dd>— → ซ้ำ</dd>" in table, table
+    assert "<dt>หนังสือสนับสนุน</dt><dd>— → หนังสือ.pdf</dd>" in table
+    assert "<dt>ขนาดไฟล์ (ไบต์)</dt><dd>— → 2048</dd>" in table
+    assert "letter.pdf" not in table and "letter_path" not in table
+    assert "<dt>Id</dt>" not in table and "— → 7 " not in table
+    table = _table(client.get("/admin/audit/?record_type=meeting_attendance").get_data(True))
+    assert "— → ผู้เข้าร่วมประชุม" in table and "guest" not in table
