@@ -378,6 +378,8 @@ CREATE_FORMS = {
     "agreements.renew",
     "agreements.amend",
     "agreements.upload_scan",
+    "agreements.sign_electronically",
+    "agreements.upload_signed",
     "committees.new",
     "committees.appoint",
     "meetings.new",
