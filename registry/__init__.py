@@ -55,8 +55,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
-    # Link the models to each other now, once per process (about 90 ms), rather than in
-    # the first request a server worker answers; a mistake in a mapping stops the start.
+    # Link the models to each other now, once per process, rather than in the first
+    # request a server worker answers; a mistake in a mapping stops the start.
     sa.orm.configure_mappers()
     return app
 
@@ -183,8 +183,8 @@ def _init_templates(app: Flask) -> None:
 def _keep_compiled_templates(app: Flask) -> None:
     """Keep each template's compiled code in ``TEMPLATE_CACHE_DIR`` (Jinja's bytecode cache,
     checked against the template's source), so that a new server worker loads a page's
-    templates instead of compiling them: compiling is most of the first request for each
-    kind of page in a worker (about 100 ms for a record's page). A folder that cannot be
+    templates instead of compiling them (compiling is most of the first request for each
+    kind of page in a worker). A folder that cannot be
     made leaves templates compiled in memory only, as before, with a warning."""
     from jinja2 import FileSystemBytecodeCache
 

@@ -151,9 +151,9 @@ def catalogue():
     """The translations of the language in use, looked up once per request and language.
 
     Flask-Babel finds them again for every string (its context, the locale, the locale's
-    name, the cache), which was a tenth of a list page's time; templates translate through
-    this instead. Keyed on the locale object itself, so ``force_locale`` (an e-mail or a
-    document in the other language) gets its own."""
+    name, the cache); templates translate through this instead, so a page looks its
+    catalogue up once however many strings it shows. Keyed on the locale object itself, so
+    ``force_locale`` (an e-mail or a document in the other language) gets its own."""
     ctx = g.get("_flask_babel") if has_request_context() else None
     locale = getattr(ctx, "babel_locale", None)
     if locale is None:

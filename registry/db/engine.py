@@ -51,7 +51,7 @@ def read_outside_transaction(statement: str) -> sa.Row:
     a pooled connection of its own and outside any transaction: no BEGIN before it and no
     ROLLBACK after it (PostgreSQL in autocommit; SQLite without the BEGIN ``configure_sqlite``
     sends). For a single read that needs no snapshot shared with other statements: it costs
-    one round trip instead of three (on PostgreSQL), and about half the time the session takes.
+    one round trip instead of three (on PostgreSQL).
     Failures are SQLAlchemy's, as for any other statement (a database that is down raises
     ``OperationalError``, and a broken connection leaves the pool)."""
     engine = db.engine

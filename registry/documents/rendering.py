@@ -151,8 +151,7 @@ def qr_png(data: str) -> bytes:
     page, while a PNG is embedded once; printed at 1.8 cm it is above 300 dpi and
     drawn without smoothing (image-rendering: pixelated). Grayscale (black 0, white
     255) rather than 1-bit: WeasyPrint turns a 1-bit image into RGB and compresses it
-    twice more while rendering (about a tenth of an agreement's render time), while a
-    grayscale PNG is embedded as it is, as DeviceGray.
+    twice more while rendering, while a grayscale PNG is embedded as it is, as DeviceGray.
     """
     import qrcode
 
@@ -301,8 +300,8 @@ def _font_configuration():
     it holding ``_render_lock``).
 
     A new configuration for every document has fontconfig read its settings and the fonts
-    again and Pango shape every word with cold caches: keeping one saves about a tenth of a
-    render. One for the whole process, not one per thread, so that the configuration the
+    again and Pango shape every word with cold caches; keeping one spares each render that
+    work. One for the whole process, not one per thread, so that the configuration the
     worker warmed up when it started (``warm_up``) is the one every request thread renders
     with: the first document a thread renders is then as fast as the next. The fonts are
     those of the shared page (documents/base.html), the same for every document; WeasyPrint
@@ -434,11 +433,10 @@ def _warm_up_clauses() -> list[str]:
 def warm_up() -> None:
     """Prepare this process for documents: load WeasyPrint, Pango, libthai, the fonts and
     the QR code maker by rendering a document with every part of the page and as long as an
-    agreement draft (a short one left the first real document about 60 ms slower than the
-    next ones under gunicorn), and compile the document templates (``documents/*.html``),
-    so that the first real document renders as fast as the later ones. Takes one to two
-    seconds; call it once per worker process (gunicorn.conf.py does, through
-    :func:`warm_up_app`)."""
+    agreement draft (a shorter one leaves the first real document slower than the next
+    ones), and compile the document templates (``documents/*.html``), so that the first
+    real document renders as fast as the later ones. Call it once per worker process
+    (gunicorn.conf.py does, through :func:`warm_up_app`)."""
     env = current_app.jinja_env
     for name in env.list_templates(filter_func=lambda name: name.startswith("documents/")):
         env.get_template(name)
