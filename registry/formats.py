@@ -16,11 +16,16 @@ WEBSITE_MESSAGE = _l(
     "Enter a web address starting with https:// or http://, for example https://www.example.or.th."
 )
 REGISTRATION_NUMBER_MESSAGE = _l(
-    "Use only letters, digits, dashes (-) and slashes (/), without spaces."
+    "Use only Thai or Latin letters, digits, dots (.), dashes (-) and slashes (/), without "
+    "spaces, starting with a letter or digit; for example ชบ.123/2565."
 )
 
 _PHONE_CHARACTERS = re.compile(r"\+?[0-9][0-9 -]*")
-_REGISTRATION_NUMBER = re.compile(r"[0-9A-Za-z\u0e00-\u0e7f/-]+")
+#: A registration number: Thai or Latin letters and digits (Thai digits too), with dots,
+#: dashes and slashes between them ("ชบ.123/2565", "2560-0123/1"); no spaces, so one number
+#: is always written one way and found again.
+REGISTRATION_NUMBER_PATTERN = "^[0-9A-Za-z\u0e01-\u0e59][0-9A-Za-z\u0e01-\u0e59./-]*$"
+_REGISTRATION_NUMBER = re.compile(REGISTRATION_NUMBER_PATTERN)
 
 
 #: Control characters (NUL among them, which no database takes in a query) read as spaces.
@@ -70,6 +75,11 @@ def is_web_address(text: str) -> bool:
     return parts.scheme.lower() in {"http", "https"} and bool(host) and not re.search(r"\s", text)
 
 
+#: The longest registration number (the column's length).
+REGISTRATION_NUMBER_MAX = 30
+
+
 def is_registration_number(text: str) -> bool:
-    """Whether the text is letters, digits, dashes and slashes only."""
+    """Whether the text is letters, digits, dots, dashes and slashes only, starting with a
+    letter or digit."""
     return bool(_REGISTRATION_NUMBER.fullmatch(text))

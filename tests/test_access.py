@@ -28,6 +28,7 @@ EXPECTED = {
     "auth.reset_password": {"admin"},
     "audit.index": {"admin"},
     "settings.edit": {"admin"},
+    "settings.approvals": {"admin"},
     "organisations.index": {"staff", "admin"},
     "organisations.show": {"staff", "admin"},
     "organisations.new": {"staff", "admin"},

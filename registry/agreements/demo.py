@@ -236,6 +236,7 @@ def seed(organisations: dict[str, Organisation]) -> list[Agreement]:
                     agreement,
                     None,
                     terminated_on=date(2025, 6, 30),
+                    notice_on=date(2025, 5, 1),
                     reason="สมาคมแจ้งขอยุติความร่วมมือเป็นหนังสือล่วงหน้า 60 วัน "
                     "เนื่องจากปรับโครงสร้างการดำเนินงาน",
                 )

@@ -28,7 +28,7 @@ def columns() -> list[tabular.Column]:
             _("Parties"),
             lambda a: "; ".join(p.organisation.display_name(lang) for p in a.parties),
         ),
-        tabular.Column(_("Status"), lambda a: str(STATUS_LABELS[a.status])),
+        tabular.Column(_("Status"), lambda a: str(STATUS_LABELS[a.status_on(on)])),
         tabular.Column(_("State"), lambda a: str(STATE_LABELS[a.state(on)])),
         tabular.Column(_("Date of signing"), lambda a: a.signed_on),
         tabular.Column(_("In force from"), lambda a: a.starts_on),

@@ -325,9 +325,11 @@ class SignForm(FlaskForm):
 
 
 class TerminateForm(FlaskForm):
-    """An early termination: the day it takes effect and why."""
+    """An early termination, recorded when the notice is given: the day of the notice, the
+    day the termination takes effect (it may lie ahead) and why."""
 
-    terminated_on = BEDateField(_l("Terminated on"), validators=[_required])
+    notice_on = BEDateField(_l("Notice given on"), validators=[Optional()])
+    terminated_on = BEDateField(_l("Takes effect on"), validators=[_required])
     reason = TextAreaField(_l("Reason"), validators=[_required, _length(5000)], filters=[strip])
 
 

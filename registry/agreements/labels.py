@@ -26,6 +26,7 @@ STATE_LABELS = {
     AgreementState.ACTIVE: _l("In force"),
     AgreementState.EXPIRING: _l("Expiring soon"),
     AgreementState.EXPIRED: _l("Expired"),
+    AgreementState.TERMINATING: _l("Terminating"),
     AgreementState.TERMINATED: _l("Terminated"),
 }
 
@@ -40,4 +41,5 @@ DERIVED_FILTER_LABELS = {
     "active": _l("In force"),
     "expiring": _l("Expiring within 90 days"),
     "expired": _l("Expired"),
+    "terminating": _l("Terminating (notice given)"),
 }

@@ -51,6 +51,7 @@ class AgreementState(enum.StrEnum):
     ACTIVE = "active"
     EXPIRING = "expiring"
     EXPIRED = "expired"
+    TERMINATING = "terminating"  # notice given: in force until the termination takes effect
     TERMINATED = "terminated"
 
 
@@ -115,8 +116,11 @@ class Agreement(TimestampMixin, db.Model):
     status: Mapped[AgreementStatus] = mapped_column(
         enum_column(AgreementStatus), default=AgreementStatus.DRAFT, index=True
     )
-    #: The day an early termination took effect.
+    #: The day an early termination takes effect (the first day no longer in force); it may
+    #: lie ahead, when the termination was recorded on receiving the notice.
     terminated_on: Mapped[date | None] = mapped_column()
+    #: The day the notice of termination was given.
+    termination_notice_on: Mapped[date | None] = mapped_column()
     #: Why it was terminated.
     termination_reason: Mapped[str | None] = mapped_column(sa.Text)
     #: The staff member who looks after the agreement (and receives the expiry reminders).
@@ -186,9 +190,26 @@ class Agreement(TimestampMixin, db.Model):
         """Whether the signed copy has been filed."""
         return bool(self.scan_path)
 
+    def terminating(self, today: date) -> bool:
+        """Whether a termination was recorded that takes effect after today: until that day
+        the agreement is still signed and in force."""
+        return (
+            self.status is AgreementStatus.TERMINATED
+            and self.terminated_on is not None
+            and self.terminated_on > today
+        )
+
+    def status_on(self, today: date) -> AgreementStatus:
+        """The status as shown today: "signed" until a recorded termination takes effect,
+        "terminated" from that day (derived from the date, so nothing has to run)."""
+        return AgreementStatus.SIGNED if Agreement.terminating(self, today) else self.status
+
     def state(self, today: date) -> AgreementState:
-        """What the status and the dates say today: active, expiring, expired ..."""
+        """What the status and the dates say today: active, expiring, expired, terminating
+        (notice given, not yet effective), terminated ..."""
         if self.status is AgreementStatus.TERMINATED:
+            if Agreement.terminating(self, today):
+                return AgreementState.TERMINATING
             return AgreementState.TERMINATED
         if self.status is not AgreementStatus.SIGNED:
             return AgreementState.NOT_SIGNED

@@ -23,8 +23,9 @@ from .models import (
 )
 from .services import today
 
-#: Status filter values beyond the statuses: what the dates say of signed agreements.
-DERIVED = ("active", "expiring", "expired")
+#: Status filter values beyond the statuses: what the dates say of signed agreements
+#: ("terminating": a termination recorded that takes effect later).
+DERIVED = ("active", "expiring", "expired", "terminating")
 
 #: The statuses a representative sees of their own organisation's agreements: the text
 #: agreed for signing and after. Drafts and texts in review are DGTi's working papers.
@@ -88,11 +89,32 @@ class Filters:
         return {key: value for key, value in values.items() if value}
 
 
+def terminating(on: date):
+    """The condition for an agreement whose recorded termination takes effect after a day
+    (``Agreement.terminating``): still signed and in force that day."""
+    return sa.and_(Agreement.status == AgreementStatus.TERMINATED, Agreement.terminated_on > on)
+
+
+def terminated(on: date):
+    """The condition for an agreement whose termination has taken effect by a day."""
+    return sa.and_(
+        Agreement.status == AgreementStatus.TERMINATED,
+        sa.or_(Agreement.terminated_on.is_(None), Agreement.terminated_on <= on),
+    )
+
+
+def signed(on: date):
+    """The condition for an agreement shown as signed on a day (``Agreement.status_on``):
+    signed, or terminated from a later day."""
+    return sa.or_(Agreement.status == AgreementStatus.SIGNED, terminating(on))
+
+
 def in_force(on: date):
-    """The condition for an agreement signed, started and not yet ended on a day."""
+    """The condition for an agreement signed, started and not yet ended on a day (one whose
+    termination takes effect later is still in force)."""
     start = sa.func.coalesce(Agreement.effective_from, Agreement.signed_on)
     return sa.and_(
-        Agreement.status == AgreementStatus.SIGNED,
+        signed(on),
         sa.or_(start.is_(None), start <= on),
         sa.or_(Agreement.effective_until.is_(None), Agreement.effective_until >= on),
     )
@@ -109,12 +131,20 @@ def search(filters: Filters, on: date | None = None) -> sa.Select:
         query = query.where(in_force(on))
     elif filters.status == "expiring":
         query = query.where(
-            in_force(on), Agreement.effective_until <= on + timedelta(days=EXPIRING_DAYS)
+            in_force(on),
+            Agreement.status == AgreementStatus.SIGNED,
+            Agreement.effective_until <= on + timedelta(days=EXPIRING_DAYS),
         )
     elif filters.status == "expired":
         query = query.where(
             Agreement.status == AgreementStatus.SIGNED, Agreement.effective_until < on
         )
+    elif filters.status == "terminating":
+        query = query.where(terminating(on))
+    elif filters.status == "terminated":
+        query = query.where(terminated(on))
+    elif filters.status == "signed":
+        query = query.where(signed(on))
     elif filters.status:
         query = query.where(Agreement.status == AgreementStatus(filters.status))
     if filters.kind:
@@ -163,7 +193,11 @@ def expiring(within_days: int = EXPIRING_DAYS, on: date | None = None) -> list[A
     return list(
         db.session.scalars(
             sa.select(Agreement)
-            .where(in_force(on), Agreement.effective_until <= on + timedelta(days=within_days))
+            .where(
+                in_force(on),
+                Agreement.status == AgreementStatus.SIGNED,  # a terminating one ends earlier
+                Agreement.effective_until <= on + timedelta(days=within_days),
+            )
             .order_by(Agreement.effective_until, Agreement.id)
         )
     )

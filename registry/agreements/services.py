@@ -23,12 +23,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, submissions, uploads, versions
+from ..audit.models import AuditEvent
 from ..audit.services import diff as audit_diff
 from ..audit.services import snapshot as audit_snapshot
 from ..db import db, utcnow
 from ..i18n import BANGKOK, be_year, format_date
 from ..organisations.models import Organisation
 from ..rules import RuleError
+from ..settings.services import get_setting
 from .labels import STATUS_LABELS
 from .models import (
     Agreement,
@@ -544,7 +546,37 @@ def allowed_transitions(agreement: Agreement, user) -> list[str]:
         if agreement.status in sources
         and (user is None or user.can(permission))
         and not (name == "renew" and successor_of(agreement) is not None)
+        and not (name == "approve" and own_draft(agreement, user))
     ]
+
+
+#: The audit actions that make someone an author of a draft: writing it, changing its
+#: content, or sending it for review.
+AUTHOR_ACTIONS = ("created", "updated", ACTIONS["submit"])
+
+
+def authors(agreement: Agreement) -> set[int]:
+    """The accounts that wrote the draft: created it, changed its content or sent it for
+    review (from the audit log, so drafts written before the rule was turned on count)."""
+    return set(
+        db.session.scalars(
+            sa.select(AuditEvent.actor_id).where(
+                AuditEvent.record_type == Agreement.__tablename__,
+                AuditEvent.record_id == agreement.id,
+                AuditEvent.action.in_(AUTHOR_ACTIONS),
+                AuditEvent.actor_id.is_not(None),
+            )
+        )
+    )
+
+
+def own_draft(agreement: Agreement, user) -> bool:
+    """Whether the rule that a draft's approver differs from its author (a setting) keeps
+    this user from approving it: they wrote it, changed it or sent it for review."""
+    user_id = getattr(user, "id", None)
+    if user_id is None or not get_setting("separate_approver"):
+        return False
+    return user_id in authors(agreement)
 
 
 def _transition(agreement: Agreement, actor, name: str) -> AgreementStatus:
@@ -585,7 +617,14 @@ def submit_for_review(agreement: Agreement, actor) -> None:
 
 
 def approve(agreement: Agreement, actor) -> None:
-    """Approve the reviewed text for signing."""
+    """Approve the reviewed text for signing; refused to its author while the setting asks
+    for a different approver (four eyes)."""
+    _transition(agreement, actor, "approve")
+    if own_draft(agreement, actor):
+        raise TransitionError(
+            _("You wrote or changed this draft, or sent it for review; another staff member "
+              "approves it (the four-eyes rule in the settings).")
+        )  # fmt: skip
     _move(agreement, actor, "approve")
 
 
@@ -627,23 +666,60 @@ def sign(
         raise
 
 
-def terminate(agreement: Agreement, actor, *, terminated_on: date | None, reason: str | None):
-    """End a signed agreement early, on a day and for a reason."""
+def terminate(
+    agreement: Agreement,
+    actor,
+    *,
+    terminated_on: date | None,
+    reason: str | None,
+    notice_on: date | None = None,
+) -> None:
+    """Record the early termination of a signed agreement when the notice is given: the day
+    of the notice (``notice_on``, today when not given; never ahead) and the day the
+    termination takes effect, which may lie ahead. Until that day the agreement shows as
+    terminating and stays in force (``Agreement.state``); from it, as terminated."""
     _transition(agreement, actor, "terminate")
     reason = _clean(reason)
+    notice_on = notice_on or today()
+    if notice_on > today():
+        raise AgreementError(_("The notice cannot be dated in the future."), "notice_on")
+    if agreement.signed_on and notice_on < agreement.signed_on:
+        raise AgreementError(
+            _("The notice cannot be dated before the date of signing (%(day)s).",
+              day=format_date(agreement.signed_on)),
+            "notice_on",
+        )  # fmt: skip
     if terminated_on is None:
         raise AgreementError(_("Enter the day the termination takes effect."), "terminated_on")
-    if agreement.signed_on and terminated_on < agreement.signed_on:
+    start = agreement.starts_on
+    if start is not None and terminated_on < start:
         raise AgreementError(
-            _("The termination cannot take effect before the date of signing."), "terminated_on"
-        )
-    if terminated_on > today():
+            _("The termination cannot take effect before the agreement starts (%(day)s).",
+              day=format_date(start)),
+            "terminated_on",
+        )  # fmt: skip
+    if terminated_on < notice_on:
         raise AgreementError(
-            _("Record the termination on or after the day it takes effect."), "terminated_on"
-        )
+            _("The termination cannot take effect before the notice was given (%(day)s).",
+              day=format_date(notice_on)),
+            "terminated_on",
+        )  # fmt: skip
+    if agreement.effective_until is not None and terminated_on > agreement.effective_until:
+        raise AgreementError(
+            _("The agreement ends on %(day)s anyway; a termination takes effect on or before "
+              "that day.", day=format_date(agreement.effective_until)),
+            "terminated_on",
+        )  # fmt: skip
     if not reason:
         raise AgreementError(_("Give the reason for the termination."), "reason")
-    _move(agreement, actor, "terminate", terminated_on=terminated_on, termination_reason=reason)
+    _move(
+        agreement,
+        actor,
+        "terminate",
+        terminated_on=terminated_on,
+        termination_notice_on=notice_on,
+        termination_reason=reason,
+    )
 
 
 def successor_of(agreement: Agreement) -> Agreement | None:

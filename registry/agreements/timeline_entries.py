@@ -65,7 +65,9 @@ def agreement_entries(organisation: Organisation) -> Iterable[timeline.Entry]:
         if agreement.status is AgreementStatus.TERMINATED and agreement.terminated_on:
             yield timeline.Entry(
                 agreement.terminated_on,
-                _("%(kind)s terminated", kind=agreement.kind.value),
+                _("%(kind)s terminates", kind=agreement.kind.value)
+                if agreement.terminating(on)
+                else _("%(kind)s terminated", kind=agreement.kind.value),
                 subject,
                 url,
                 "agreement",

@@ -23,6 +23,7 @@ from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
+from ..i18n import format_date
 from ..web import confirmed_action
 from . import (
     export,
@@ -294,12 +295,21 @@ def terminate(agreement_id: int):
                 agreement,
                 current_user,
                 terminated_on=form.terminated_on.data,
+                notice_on=form.notice_on.data,
                 reason=form.reason.data,
             )
         except services.AgreementError as error:
+            db.session.rollback()
             attach_error(form, error, "terminated_on")
         else:
-            flash(_("The agreement is recorded as terminated."), "success")
+            if agreement.terminating(services.today()):
+                flash(
+                    _("The termination is recorded: the agreement stays in force until it "
+                      "takes effect on %(day)s.", day=format_date(agreement.terminated_on)),
+                    "success",
+                )  # fmt: skip
+            else:
+                flash(_("The agreement is recorded as terminated."), "success")
             return redirect(url_for(".show", agreement_id=agreement.id))
     return _page("agreements/terminate.html", form, agreement)
 

@@ -19,6 +19,11 @@ from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from ..dates import BEDateField
+from ..formats import (
+    REGISTRATION_NUMBER_MAX,
+    REGISTRATION_NUMBER_MESSAGE,
+    is_registration_number,
+)
 from ..forms import CreateForm, required, strip
 from .services import NAME_MAX
 
@@ -40,7 +45,7 @@ class Param:
     """One query parameter: its name, type, allowed values and meaning."""
 
     name: str
-    #: "enum", "integer", "date" or "text".
+    #: "enum", "integer", "date", "text" or "registration" (a registration number).
     type: str
     description: str
     values: tuple[str, ...] = ()
@@ -104,6 +109,16 @@ def _check(param: Param, value: str) -> str:
                 ),
             )
         value = str(int(value))
+    elif param.type == "registration":
+        if len(value) > REGISTRATION_NUMBER_MAX or not is_registration_number(value):
+            raise BadParameter(
+                name,
+                _(
+                    "Parameter %(name)s must be a registration number: %(rule)s",
+                    name=name,
+                    rule=REGISTRATION_NUMBER_MESSAGE,
+                ),
+            )
     elif param.type == "date":
         try:
             if not _DATE.fullmatch(value):

@@ -3,6 +3,8 @@ declarations the views check requests against (served at /api/v1/openapi.json)."
 
 from __future__ import annotations
 
+from ..agreements.models import AgreementState
+from ..formats import REGISTRATION_NUMBER_MAX, REGISTRATION_NUMBER_PATTERN
 from ..organisations.provinces import PROVINCES
 from .forms import MAX_PER_PAGE, MAX_TEXT, PER_PAGE, Param
 from .queries import (
@@ -47,6 +49,12 @@ def _parameter(param: Param) -> dict:
         schema = {"type": "integer", "minimum": param.minimum, "maximum": param.maximum}
     elif param.type == "date":
         schema = {"type": "string", "format": "date"}
+    elif param.type == "registration":
+        schema = {
+            "type": "string",
+            "maxLength": REGISTRATION_NUMBER_MAX,
+            "pattern": REGISTRATION_NUMBER_PATTERN,
+        }
     else:
         schema = {"type": "string", "maxLength": MAX_TEXT, "pattern": TEXT_PATTERN}
     if param.default is not None:
@@ -232,9 +240,7 @@ SCHEMAS = {
             "title_th": STRING,
             "title_en": TEXT,
             "status": _enum(("draft", "in_review", "approved", "signed", "terminated")),
-            "state": _enum(
-                ("not_signed", "pending", "active", "expiring", "expired", "terminated")
-            ),
+            "state": _enum(tuple(state.value for state in AgreementState)),
             "signed_on": DATE,
             "effective_from": DATE,
             "effective_until": DATE,

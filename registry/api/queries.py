@@ -49,6 +49,12 @@ ORGANISATION_PARAMS = (
     Param("province", "enum", "The province code of the head office.", tuple(BY_CODE)),
     Param("mou", "enum", "active: only parties to an agreement in force.", ("active",)),
     Param(
+        "registration_number",
+        "registration",
+        "One registration number, exactly: Thai or Latin letters and digits with dots, "
+        "dashes and slashes, for example 1234/2566 (Latin letters in either case).",
+    ),
+    Param(
         "sort",
         "enum",
         "name: by Thai name (the default); changed: most recently changed first.",

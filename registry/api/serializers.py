@@ -87,7 +87,7 @@ def agreement(record: Agreement, today: date, *, full: bool = False) -> dict:
         "kind": record.kind.value,
         "title_th": record.title_th,
         "title_en": record.title_en,
-        "status": record.status.value,
+        "status": record.status_on(today).value,
         "state": record.state(today).value,
         "signed_on": day(record.signed_on),
         "effective_from": day(record.effective_from),

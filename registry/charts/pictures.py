@@ -126,6 +126,7 @@ STATE_STYLES = {
     "expiring": svg.STYLES[1],
     "pending": svg.STYLES[4],
     "expired": svg.STYLES[7],
+    "terminating": svg.STYLES[1],
     "terminated": svg.STYLES[5],
 }
 
@@ -144,7 +145,7 @@ def agreement_timeline(
             continue
         state = agreement.state(today).value
         end = agreement.effective_until
-        if state == "terminated" and agreement.terminated_on:
+        if state in ("terminating", "terminated") and agreement.terminated_on:
             end = min(end, agreement.terminated_on) if end else agreement.terminated_on
         style = STATE_STYLES.get(state, svg.STYLES[0])
         spans.append(svg.Span(agreement.reference, start, end, style))

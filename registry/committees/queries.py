@@ -18,6 +18,7 @@ from ..auth.models import Role, User
 from ..db import db
 from ..organisations import timeline
 from ..organisations.models import Contact, Organisation
+from ..organisations.queries import picker_label
 from ..organisations.services import personal_data_source
 from .models import ROLE_RANK, ROLE_TITLES_TH, SECRETARIAT, Committee, Membership
 from .services import today
@@ -244,7 +245,7 @@ def contact_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     ).all()
     groups: dict[str, list[tuple[int, str]]] = {}
     for contact in contacts:
-        label = contact.full_name + (f" — {contact.position}" if contact.position else "")
+        label = picker_label(contact)
         groups.setdefault(contact.organisation.name_th, []).append((contact.id, label))
     return list(groups.items())
 

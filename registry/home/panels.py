@@ -27,6 +27,7 @@ AGREEMENT_CHART_LABELS = {
     "active": STATE_LABELS[AgreementState.ACTIVE],
     "expiring": STATE_LABELS[AgreementState.EXPIRING],
     "expired": STATE_LABELS[AgreementState.EXPIRED],
+    "terminating": STATE_LABELS[AgreementState.TERMINATING],
     "terminated": AGREEMENT_STATUS_LABELS[AgreementStatus.TERMINATED],
 }
 #: Partner kinds (the DGA/DGTi side is no partner).

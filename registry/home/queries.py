@@ -100,6 +100,10 @@ def agreement_state_expression(on: date):
     start = sa.func.coalesce(Agreement.effective_from, Agreement.signed_on)
     signed = Agreement.status == AgreementStatus.SIGNED
     return sa.case(
+        (
+            sa.and_(Agreement.status == AgreementStatus.TERMINATED, Agreement.terminated_on > on),
+            "terminating",
+        ),
         (sa.and_(signed, start.is_not(None), start > on), "pending"),
         (sa.and_(signed, Agreement.effective_until < on), "expired"),
         (
@@ -117,7 +121,7 @@ def counts(on: date | None = None) -> Counts:
     on = on or today()
     state = agreement_state_expression(on).label("state")
     agreements = _grouped(sa.select(state, sa.func.count()).group_by(state))
-    in_force_count = sum(agreements.get(key, 0) for key in ("active", "expiring"))
+    in_force_count = sum(agreements.get(key, 0) for key in ("active", "expiring", "terminating"))
     proposals_by_status, proposals_by_category = _proposal_counts()
     return Counts(
         organisations=_grouped(

@@ -314,9 +314,11 @@ AGREEMENTS = Resource(
             "state",
             STRING,
             Text("สถานะการมีผลใช้บังคับ ณ วันที่ as_of คำนวณจากวันที่ลงนาม วันเริ่มและวันสิ้นสุด "
-                 "(ใกล้สิ้นสุด คือ สิ้นสุดภายใน 90 วัน)",
+                 "(ใกล้สิ้นสุด คือ สิ้นสุดภายใน 90 วัน; อยู่ระหว่างบอกเลิก คือ แจ้งบอกเลิกแล้ว "
+                 "ยังมีผลจนถึงวันก่อน terminated_on)",
                  "Whether it is in force on the as_of day, worked out from its dates "
-                 "(expiring: it ends within 90 days)"),
+                 "(expiring: it ends within 90 days; terminating: notice of termination given, "
+                 "in force until the day before terminated_on)"),
             required=True, labels=AGREEMENT_STATE_LABELS, only=PUBLISHED_STATES,
         ),
         Field("signed_on", DATE, Text("วันที่ลงนาม", "Date of signing")),
@@ -327,8 +329,9 @@ AGREEMENTS = Resource(
               Text("วันสุดท้ายที่มีผลใช้บังคับ ว่างหมายถึงไม่มีกำหนดสิ้นสุด",
                    "Last day in force; empty means open-ended")),
         Field("terminated_on", DATE,
-              Text("วันที่ยุติก่อนกำหนด (เฉพาะฉบับที่ยุติแล้ว)",
-                   "The day an early termination took effect (terminated agreements only)")),
+              Text("วันที่การยุติก่อนกำหนดมีผล (เฉพาะฉบับที่บอกเลิกแล้ว อาจเป็นวันข้างหน้า)",
+                   "The day an early termination takes effect (terminated and terminating "
+                   "agreements only; it may lie ahead)")),
         Field("predecessor_id", INTEGER,
               Text("รหัสบันทึกข้อตกลงฉบับเดิมที่ฉบับนี้ต่ออายุ (ว่างหากไม่มี)",
                    "The id of the agreement this one renews (empty when none)")),

@@ -101,7 +101,7 @@ def agreements(on: date) -> list[dict]:
             "kind": _code(agreement.kind),
             "title_th": agreement.title_th,
             "title_en": agreement.title_en,
-            "status": _code(agreement.status),
+            "status": _code(agreement.status_on(on)),
             "state": _code(agreement.state(on)),
             "signed_on": agreement.signed_on,
             "effective_from": agreement.starts_on,

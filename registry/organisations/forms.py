@@ -52,7 +52,7 @@ def web_address(_form, field) -> None:
 
 
 def registration_number(_form, field) -> None:
-    """Accept letters, digits, dashes and slashes."""
+    """Accept letters, digits, dots, dashes and slashes (``formats.is_registration_number``)."""
     if field.data and not is_registration_number(field.data):
         raise ValidationError(REGISTRATION_NUMBER_MESSAGE)
 

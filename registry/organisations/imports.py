@@ -113,7 +113,10 @@ COLUMNS: tuple[Column, ...] = (
         "registration_number",
         "เลขทะเบียน",
         _l("Registration number"),
-        _l("Letters, digits, dashes (-) and slashes (/), without spaces."),
+        _l(
+            "Letters, digits, dots (.), dashes (-) and slashes (/), without spaces, for example "
+            "ชบ.123/2565."
+        ),
     ),
     Column(
         "province",

@@ -13,7 +13,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from .. import tabular
 from ..dates import file_date
 from ..db import SQLITE_SEARCH_TABLE, contains_text, db, paginate
-from ..formats import query_text
+from ..formats import REGISTRATION_NUMBER_MAX, is_registration_number, query_text
 from ..i18n import BANGKOK, current_language, to_local
 from ..tabular import Column
 from .labels import KIND_LABELS, STATUS_LABELS
@@ -41,6 +41,8 @@ class Filters:
     sort: str = "name"
     #: "active": only organisations party to an agreement in force.
     mou: str = ""
+    #: One registration number, exactly ("ชบ.123/2565"); not a well-formed one is ignored.
+    registration_number: str = ""
 
     @classmethod
     def from_args(cls, args) -> Filters:
@@ -58,12 +60,22 @@ class Filters:
             province=province if province in BY_CODE else "",
             sort=sort if sort in SORTS else "name",
             mou="active" if args.get("mou") == "active" else "",
+            registration_number=_registration_number(args.get("registration_number")),
         )
 
     def as_args(self) -> dict[str, str]:
         """The filters as a query string, leaving out the defaults (for links and the log)."""
         defaults = asdict(Filters())
         return {key: value for key, value in asdict(self).items() if value != defaults[key]}
+
+
+def _registration_number(text: str | None) -> str:
+    """A registration number asked for, as the register stores it (upper case), or "" when
+    it is not one (``formats.is_registration_number``)."""
+    text = (text or "").strip()
+    if len(text) > REGISTRATION_NUMBER_MAX or not is_registration_number(text):
+        return ""
+    return text.upper()
 
 
 def search(filters: Filters) -> sa.Select:
@@ -100,6 +112,8 @@ def _conditions(filters: Filters) -> list:
         conditions.append(Organisation.status == OrganisationStatus(filters.status))
     if filters.province:
         conditions.append(Organisation.province == filters.province)
+    if filters.registration_number:
+        conditions.append(Organisation.registration_number == filters.registration_number)
     if filters.mou == "active":
         # Agreements build on organisations, so they are looked up only when asked for.
         from ..agreements.queries import organisation_ids_with_active_agreement
@@ -217,3 +231,14 @@ def contacts_of(organisation_id: int) -> sa.Select:
 def contacts_page(organisation_id: int) -> SelectPagination:
     """One page (``?page=``) of the organisation's people: at most ``CONTACTS_PER_PAGE``."""
     return paginate(contacts_of(organisation_id), per_page=CONTACTS_PER_PAGE, within_page=True)
+
+
+# --- people in drop-down lists ---------------------------------------------------------------
+
+
+def picker_label(contact: Contact) -> str:
+    """A person as a drop-down list names them: name, organisation and position, "นายสมชาย
+    ใจดี — สมาคมปัญญาประดิษฐ์ประเทศไทย (นายกสมาคม)", so two people of the same name are
+    told apart and the chosen one shows where they come from (the organisation is loaded)."""
+    label = f"{contact.full_name} — {contact.organisation.display_name(current_language())}"
+    return label + (f" ({contact.position})" if contact.position else "")

@@ -30,6 +30,7 @@ from ..formats import query_text
 from ..i18n import BANGKOK, current_language, to_local
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus
 from ..organisations.models import Contact, Organisation, OrganisationStatus, search_key
+from ..organisations.queries import picker_label
 from ..organisations.services import personal_data_source
 from ..tabular import Column
 from . import services
@@ -481,7 +482,7 @@ def contact_choices(organisation_id: int | None) -> list[tuple[str, list[tuple[i
         query = query.where(Contact.organisation_id == organisation_id)
     groups: dict[str, list[tuple[int, str]]] = {}
     for contact in db.session.scalars(query):
-        label = contact.full_name + (f" — {contact.position}" if contact.position else "")
+        label = picker_label(contact)
         groups.setdefault(contact.organisation.name_th, []).append((contact.id, label))
     return list(groups.items())
 

@@ -414,6 +414,7 @@ _STATE_COLOURS = {
     AgreementState.EXPIRING: "warning",
     AgreementState.EXPIRED: "danger",
     AgreementState.PENDING: "info",
+    AgreementState.TERMINATING: "warning",
 }
 
 
@@ -430,6 +431,7 @@ def _agreements(user, query: Query, _window: int) -> _Source | None:
         Agreement.signed_on,
         Agreement.effective_from,
         Agreement.effective_until,
+        Agreement.terminated_on,
     )
     condition = _any_contains(
         (Agreement.reference, Agreement.title_th, Agreement.title_en), query.plain
@@ -452,9 +454,11 @@ def _agreements(user, query: Query, _window: int) -> _Source | None:
             status=row.status,
             starts_on=row.effective_from or row.signed_on,
             effective_until=row.effective_until,
+            terminated_on=row.terminated_on,
         )
         state = Agreement.state(dates, on)  # the model's rule, on the row's dates
-        badges = [(str(AGREEMENT_STATUSES[row.status]), _AGREEMENT_COLOURS[row.status])]
+        status = Agreement.status_on(dates, on)
+        badges = [(str(AGREEMENT_STATUSES[status]), _AGREEMENT_COLOURS[status])]
         if state in _STATE_COLOURS:
             badges.append((str(AGREEMENT_STATES[state]), _STATE_COLOURS[state]))
         return Hit(

@@ -10,6 +10,9 @@ from .models import Setting
 DEFAULTS: dict[str, object] = {
     # Write numbers in dates and documents with Thai digits (๐–๙).
     "thai_numerals": False,
+    # Refuse the approval of an MOU draft by its author (four eyes). Off by default: turned
+    # on, an office where one person writes and approves could no longer approve anything.
+    "separate_approver": False,
     # What official letters print about the agency (registry.letters.config.Particulars).
     "letters": {},
     # The emblem printed at the top of letters (registry.letters.config.Emblem), or none.

@@ -254,7 +254,10 @@ def test_termination_needs_a_reason_and_a_day_not_before_signing(app, make_agree
             services.terminate(agreement, user, terminated_on=date(2025, 1, 9), reason="x")
         assert refused.value.field == "terminated_on"
         with pytest.raises(services.AgreementError) as refused:
-            services.terminate(agreement, user, terminated_on=date(2025, 2, 1), reason="")
+            services.terminate(
+                agreement, user, terminated_on=date(2025, 2, 1), notice_on=date(2025, 1, 20),
+                reason="",
+            )  # fmt: skip
         assert refused.value.field == "reason"
         assert _load(agreement_id).status is S.SIGNED
 

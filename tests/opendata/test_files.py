@@ -254,7 +254,7 @@ def test_the_dictionary_describes_every_field_in_thai_and_english(client):
             assert f["description"]["en"].isascii(), f["name"]
     agreement_fields = {f["name"]: f for f in document["resources"][1]["fields"]}
     states = {v["code"]: v["label"] for v in agreement_fields["state"]["values"]}
-    assert set(states) == {"pending", "active", "expiring", "expired", "terminated"}
+    assert set(states) == {"pending", "active", "expiring", "expired", "terminating", "terminated"}
     assert states["active"]["en"] == "In force"
     assert re.search("[\u0e00-\u0e7f]", states["active"]["th"])
     assert [v["code"] for v in agreement_fields["status"]["values"]] == ["signed", "terminated"]

@@ -179,7 +179,7 @@ def test_an_inactive_organisation_keeps_its_status_when_edited(
         ({"province": "99"}, "province", "77"),
         ({"province": "Bangkok"}, "province", "77"),
         ({"registration_number": "2560 0123"}, "registration_number", "ขีด (-)"),
-        ({"registration_number": "จ.1234"}, "registration_number", "ทับ (/)"),
+        ({"registration_number": ".1234/2560"}, "registration_number", "จุด (.)"),
         ({"registration_number": "1" * 31}, "registration_number", "30"),
     ],
 )
