@@ -184,6 +184,8 @@ def test_the_english_menu_of_an_administrator_fits_too(browser: Browser, live_se
     page = context.new_page()
     try:
         page.goto("/sign-in")
+        if width < MENU_BUTTON_BELOW:
+            page.get_by_test_id("menu-button").click()
         page.locator("nav form[action$='/language'] button[value=en]").click()
         expect(page.locator("html")).to_have_attribute("lang", "en")
         form = page.locator("main form[method=post]")
@@ -214,6 +216,7 @@ def test_the_phone_menu_opens_from_its_button_by_keyboard(contexts):
         button.focus()
         page.keyboard.press("Enter")
         expect(button).to_have_attribute("aria-expanded", "true")
+        expect(page.locator("#nav")).to_have_class(re.compile(r"(^| )show( |$)"))  # opened
         items = page.locator(".main-menu > .nav-item > .nav-link")
         expect(items.first).to_be_visible()
         layout = page.evaluate(MEASURE)
@@ -228,6 +231,7 @@ def test_the_phone_menu_opens_from_its_button_by_keyboard(contexts):
         button.focus()
         page.keyboard.press("Enter")
         expect(button).to_have_attribute("aria-expanded", "false")
+        expect(page.locator(".main-menu")).to_be_hidden()
     finally:
         page.close()
 
