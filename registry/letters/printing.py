@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from ..committees.queries import sitting_members
 from ..documents import rendering
+from ..documents import services as documents
 from ..i18n import format_date, format_time
 from . import config
 
@@ -209,4 +210,24 @@ def content(letter: LetterText) -> dict:
         "letter": letter.as_content(),
         "agency": config.particulars().__dict__,
         "emblem": emblem.sha256 if emblem else None,
+    }
+
+
+@documents.describer("letters")
+def describe(record_id: int) -> dict | None:
+    """What the public verification page says of a letter: what it prints anyway (its
+    number, date and subject)."""
+    from ..db import db
+    from .models import Letter
+
+    letter = db.session.get(Letter, record_id)
+    if letter is None:
+        return None
+    with force_locale("th"):
+        issued = format_date(letter.issued_on, "long", "th")
+    return {
+        "kind": _("Official letter"),
+        "title": f"{letter.number} {letter.subject}",
+        "status": _("Issued on %(date)s", date=issued),
+        "in_force": None,
     }

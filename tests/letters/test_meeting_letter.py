@@ -80,6 +80,11 @@ def test_issuing_the_invitation_letter_numbers_it_and_mails_it_with_the_agenda(
     assert plain("บัญชีรายชื่อผู้รับหนังสือ") in text
     assert plain("นายประธานใจดี") in text  # the distribution list
 
+    with app.app_context():
+        token = db.session.get(Letter, letter.id).document.public_token
+    verified = client.get(f"/verify/{token}").get_data(as_text=True)
+    assert "หนังสือราชการ" in verified and "ดศ 0101/1" in verified
+
     assert audit_actions(app, "letters", letter.id) == [
         "issued letter",
         "generated document",
