@@ -380,6 +380,7 @@ CREATE_FORMS = {
     "agreements.upload_scan",
     "agreements.sign_electronically",
     "agreements.upload_signed",
+    "meetings.sign_minutes",
     "committees.new",
     "committees.appoint",
     "meetings.new",

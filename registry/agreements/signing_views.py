@@ -16,7 +16,7 @@ from flask_babel import pgettext
 from flask_login import current_user
 
 from .. import submissions
-from ..auth.permissions import permission_required
+from ..auth.permissions import permission_required, role_has
 from ..db import db
 from ..documents import services as documents
 from ..documents import signing
@@ -57,6 +57,17 @@ def _block_choices(agreement: Agreement, version: DocumentVersion) -> list[tuple
     ]
 
 
+def _urls(agreement: Agreement, version: DocumentVersion) -> dict[str, str]:
+    ids = {"agreement_id": agreement.id, "version_id": version.id}
+    return {
+        "signatures": url_for(".signatures", **ids),
+        "sign": url_for(".sign_electronically", **ids),
+        "upload": url_for(".upload_signed", **ids),
+        "download": url_for(".signed_copy", **ids),
+        "back": url_for(".show", agreement_id=agreement.id),
+    }
+
+
 def _signing_page(template: str, form, agreement: Agreement, version: DocumentVersion):
     status = 422 if form.errors else 200
     page = render_template(
@@ -67,6 +78,8 @@ def _signing_page(template: str, form, agreement: Agreement, version: DocumentVe
         signatures=signing.shown_signatures(version),
         variant=documents.variant_label(version.variant),
         may_sign=signing.may_sign(current_user),
+        header="agreements/_header.html",
+        urls=_urls(agreement, version),
     )
     return page, status
 
@@ -95,6 +108,8 @@ def signatures(agreement_id: int, version_id: int):
 @submissions.submitted_once(_this_agreement)
 def sign_electronically(agreement_id: int, version_id: int):
     """Sign a final printing in a party's block with the agency's certificate."""
+    if not role_has(current_user.role, "agreements.edit"):
+        abort(403)  # signing an agreement is also editing it
     agreement, version = _final_printing(agreement_id, version_id)
     form = SignatureForm()
     form.field.choices = _block_choices(agreement, version)

@@ -909,3 +909,5 @@ def _share_labels(state) -> None:
 
 
 __all__ = ["bp", "models"]
+
+from . import signing_views  # noqa: E402, F401 (signing certified minutes electronically)
