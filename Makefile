@@ -33,7 +33,8 @@ help:
 	echo '                    (SQLite; PostgreSQL too with BENCH_DATABASE_URL=... or BENCH_PG=1),'
 	echo '                    the agreement and minutes PDFs, then the load bench: gunicorn under'
 	echo '                    concurrent clients on SQLite and PostgreSQL, one table'
-	echo '                    (BENCH_SCALE=1 dataset size, BENCH_LOAD_SECONDS=6 per scenario)'
+	echo '                    (BENCH_SCALE=1 dataset size, BENCH_LOAD_SECONDS=6 per scenario),'
+	echo '                    last the realistic trace: many readers asking for different records'
 	echo '  make soak         simulated users on gunicorn, on SQLite then a throwaway PostgreSQL; a worker'
 	echo '                    killed (and PostgreSQL restarted) mid-run; staff edit the same records;'
 	echo '                    checks no acknowledged write was lost, duplicated or overwritten'
@@ -191,6 +192,9 @@ bench: system-deps install
 	$(PY) -m bench.search $(BENCH_SEARCH_ARGS)
 	# gunicorn under load, SQLite and PostgreSQL: throughput, latency, SQL per request, PDFs, memory.
 	$(PY) -m bench.load --scale "$${BENCH_SCALE:-1}" $(BENCH_LOAD_ARGS)
+	# The realistic trace (bench/trace.py): readers asking for different records, lists and
+	# searches, with writes mixed in; CPU per page kind (options in BENCH_TRACE_ARGS).
+	$(PY) -m bench.trace --scale "$${BENCH_SCALE:-1}" $(BENCH_TRACE_ARGS)
 
 # Many simulated users (staff, representatives, secretaries) against gunicorn, on a SQLite file
 # and then on a throwaway PostgreSQL cluster on port 55438 (SOAK_PG_PORT), for SOAK_SECONDS (90)

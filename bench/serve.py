@@ -7,10 +7,8 @@ wrapped in a WSGI layer that adds to every answer:
   the request until its answer was built and closed (``time.thread_time``: a gthread
   worker answers each request in one thread, so other requests' work is not counted; the
   database's own time is counted on SQLite, which runs in the thread, not on PostgreSQL);
-- ``X-Page-Cache``: ``hit`` or ``miss`` when the request asked the whole-page store
-  (``app.extensions["registry_pages"]``, when the app has one), else ``-``;
 - ``X-Results-Kept``: ``hits/asked`` of the store of kept results
-  (``app.extensions["registry_cache"]``, when the app has one).
+  (``app.extensions["registry_cache"]``, ``registry.cache``).
 
 The answer is held until it is complete, then sent: fine for pages, not for a stream. This
 module is for the benchmark only; the product never imports it.
@@ -42,21 +40,18 @@ def _counting(store, name: str) -> None:
 
 
 class Measured:
-    """WSGI layer: the request's thread CPU time and the stores' outcomes, as headers."""
+    """WSGI layer: the request's thread CPU time and the kept results' use, as headers."""
 
     def __init__(self, application):
         self.application = application
-        for extension, name in (("registry_pages", "pages"), ("registry_cache", "results")):
-            store = application.extensions.get(extension)
-            if store is not None:
-                _counting(store, name)
+        _counting(application.extensions["registry_cache"], "results")
 
     def __getattr__(self, name: str):
         """Everything else is the Flask app's (gunicorn.conf.py warms its renderer)."""
         return getattr(self.application, name)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        _request.pages, _request.results = [0, 0], [0, 0]
+        _request.results = [0, 0]
         began = time.thread_time()
         answer: dict = {}
         body: list[bytes] = []
@@ -72,12 +67,9 @@ class Measured:
             if hasattr(iterable, "close"):
                 iterable.close()  # the app's teardown (the session closed) is counted too
         cpu = time.thread_time() - began
-        hits, misses = _request.pages
-        page = "hit" if hits else "miss" if misses else "-"
         kept, not_kept = _request.results
         headers = answer["headers"] + [
             ("X-CPU-Microseconds", str(round(cpu * 1_000_000))),
-            ("X-Page-Cache", page),
             ("X-Results-Kept", f"{kept}/{kept + not_kept}"),
         ]
         start_response(answer["status"], headers)

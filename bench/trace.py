@@ -9,19 +9,20 @@ organisation's notes, representatives endorse proposals, the secretary records a
 each through its form as a browser sends it. The plan is made from ``--seed`` before the run:
 the same seed, scale and readers give the same requests in the same order.
 
-For each database (SQLite; PostgreSQL on a throwaway cluster) it seeds the register once
-(``bench.seed``), adds the readers, then runs the plan against a copy of that database for
-each page-cache setting asked for (``--keep-pages on,off``: ``KEEP_PAGES`` in the app's
-environment), served by ``gunicorn 'bench.serve:create()'`` (the product's app, with each answer's
-thread CPU time and page-cache outcome in headers, see bench/serve.py).
+For each database (SQLite; PostgreSQL on a throwaway cluster) it seeds the register
+(``bench.seed``), adds the readers and runs the plan, served by
+``gunicorn 'bench.serve:create()'`` (the product's app, with each answer's thread CPU time
+and the kept results' use in headers, see bench/serve.py).
 
 It reports per kind of page: requests, median and 95th percentile latency, the CPU time per
-request (median and mean, from ``X-CPU-Microseconds``), SQL statements, the page cache's hit
-rate, errors; the bare endpoint's CPU per request for comparison; and the workers' CPU time
-per request over the whole trace (from /proc). Figures go to bench/results/trace-<db>.json.
+request (median and mean, from ``X-CPU-Microseconds``, and the mean as a multiple of the
+bare endpoint's), SQL statements, the share of pages a whole-page cache could have served
+(``mark_repeats``: the same reader at the same address again before any write), how many
+lookups of kept results the store answered, errors; and the workers' CPU time per answer
+over the whole trace (from /proc). Figures go to bench/results/trace-<db>.json.
 
     .venv/bin/python -m bench.trace [--databases sqlite,postgresql] [--scale 0.1]
-                                    [--requests 3000] [--keep-pages on,off] [--clients 8]
+                                    [--requests 3000] [--clients 8]
 
 Timings are reported, never asserted. Exit status 1 when a request failed unexpectedly.
 """
@@ -33,7 +34,6 @@ import http.client
 import json
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -76,6 +76,9 @@ SECRETARY_STEPS = {
     "search": 10, "write: attendance": 6,
 }  # fmt: skip
 ANONYMOUS_STEPS = {"open data": 2, "sign-in page": 1}
+
+#: A page cache kept a page this long at most (what ``mark_repeats`` reckons with).
+KEEP_SECONDS = 60
 
 #: A fifth of the record pages go to this many busy records per kind, the rest to any.
 BUSY = 20
@@ -382,18 +385,46 @@ class Answer:
     latency_ms: float
     cpu_us: int | None
     sql: int | None
-    page_cache: str
     results: tuple[int, int] | None
+    reader: str = ""
+    path: str = ""
+    #: When the answer was complete (``time.perf_counter``).
+    finished: float = 0.0
+    #: Whether a whole-page cache could have served it (``mark_repeats``).
+    repeat: bool = False
 
 
-def _facts(kind: str, status: int, headers, elapsed: float, ok: bool) -> Answer:
+def _facts(kind: str, status: int, headers, elapsed: float, ok: bool, step: Step) -> Answer:
     cpu = headers.get("X-CPU-Microseconds")
     sql = headers.get("X-SQL-Statements")
     kept = headers.get("X-Results-Kept")
     results = tuple(int(n) for n in kept.split("/")) if kept else None
     return Answer(kind, status, ok, elapsed * 1000, int(cpu) if cpu else None,
-                  int(sql) if sql else None, headers.get("X-Page-Cache", "-"),
-                  results)  # fmt: skip
+                  int(sql) if sql else None, results, step.reader, step.path,
+                  time.perf_counter())  # fmt: skip
+
+
+def mark_repeats(answers: list[Answer], keep_seconds: float = KEEP_SECONDS) -> None:
+    """Mark each page a whole-page cache could have served: the same reader asked for the
+    same address (path and query) before, no write was acknowledged in between, and no more
+    than ``keep_seconds`` ago (as the registry's page cache kept pages per reader, address
+    and language until the next write, for a minute at most). Reckoned from the answers'
+    completion times, so it needs no cache in the app."""
+    last_write = float("-inf")
+    seen: dict[tuple[str, str], float] = {}
+    for answer in sorted(answers, key=lambda a: a.finished):
+        if answer.kind.startswith("write"):
+            if answer.status in (302, 303):
+                last_write = answer.finished
+            continue
+        if not answer.ok or answer.kind in ("form", "bare"):
+            continue
+        key = (answer.reader, answer.path)
+        before = seen.get(key)
+        answer.repeat = before is not None and before > last_write and (
+            answer.finished - before <= keep_seconds
+        )
+        seen[key] = answer.finished
 
 
 class Jar:
@@ -458,8 +489,8 @@ def run_step(client: Client, step: Step, jar: Jar, rng: random.Random) -> list[A
     status, answer, body, elapsed = client.send("GET", step.path, base | jar.headers())
     jar.update(answer)
     if not step.kind.startswith("write"):
-        return [_facts(step.kind, status, answer, elapsed, status == 200)]
-    read = _facts("form", status, answer, elapsed, status == 200)
+        return [_facts(step.kind, status, answer, elapsed, status == 200, step)]
+    read = _facts("form", status, answer, elapsed, status == 200, step)
     field_name = {"write: organisation notes": "name_th", "write: endorsement": "statement",
                   "write: attendance": "seats-0-kind"}[step.kind]  # fmt: skip
     form = find_form(body.decode("utf-8", "replace"), field_name) if status == 200 else None
@@ -484,7 +515,7 @@ def run_step(client: Client, step: Step, jar: Jar, rng: random.Random) -> list[A
     )
     jar.update(answer)
     # 303/302: saved; 409: someone saved the same record meanwhile (a refusal, not a fault).
-    return [read, _facts(step.kind, status, answer, elapsed, status in (302, 303, 409))]
+    return [read, _facts(step.kind, status, answer, elapsed, status in (302, 303, 409), step)]
 
 
 def drive(port: int, steps: list[Step], sessions: dict, clients: int, seed: int) -> list[Answer]:
@@ -507,7 +538,8 @@ def drive(port: int, steps: list[Step], sessions: dict, clients: int, seed: int)
             try:
                 mine += run_step(client, step, sessions[step.reader], rng)
             except (OSError, http.client.HTTPException) as error:
-                mine.append(Answer(step.kind, 0, False, 0.0, None, None, "-", None))
+                mine.append(Answer(step.kind, 0, False, 0.0, None, None, None, step.reader,
+                                   step.path, time.perf_counter()))  # fmt: skip
                 print(f"   {step.path}: {type(error).__name__}", file=sys.stderr)
                 client = Client(port)
         client.connection.close()
@@ -523,7 +555,8 @@ def drive(port: int, steps: list[Step], sessions: dict, clients: int, seed: int)
 
 
 def summarise(answers: list[Answer]) -> dict[str, dict]:
-    """Per kind: requests, latency, CPU, SQL, page-cache hit rate, errors."""
+    """Per kind: requests, latency, CPU, SQL, the share a whole-page cache could have served
+    (``mark_repeats`` first), the kept results' hit rate, errors."""
     by_kind: dict[str, list[Answer]] = defaultdict(list)
     for answer in answers:
         by_kind[answer.kind].append(answer)
@@ -534,8 +567,7 @@ def summarise(answers: list[Answer]) -> dict[str, dict]:
         latencies = [a.latency_ms for a in group if a.ok]
         cpus = [a.cpu_us / 1000 for a in group if a.ok and a.cpu_us is not None]
         sql = Counter(a.sql for a in group if a.sql is not None)
-        cache = Counter(a.page_cache for a in group)
-        asked = cache["hit"] + cache["miss"]
+        pages = [a for a in group if a.ok]
         kept = [a.results for a in group if a.results]
         results_asked = sum(n for _hits, n in kept)
         rows[kind] = {
@@ -547,9 +579,8 @@ def summarise(answers: list[Answer]) -> dict[str, dict]:
             "cpu_median_ms": statistics.median(cpus) if cpus else None,
             "cpu_mean_ms": statistics.fmean(cpus) if cpus else None,
             "sql_typical": sql.most_common(1)[0][0] if sql else None,
-            "page_cache_hits": cache["hit"],
-            "page_cache_asked": asked,
-            "page_cache_hit_rate": cache["hit"] / asked if asked else None,
+            "repeats": sum(a.repeat for a in pages),
+            "repeat_rate": sum(a.repeat for a in pages) / len(pages) if pages else None,
             "results_hit_rate": (sum(h for h, _n in kept) / results_asked
                                  if results_asked else None),  # fmt: skip
         }
@@ -562,30 +593,13 @@ def bare(port: int, requests: int) -> dict:
     answers = []
     for _ in range(requests):
         status, headers, _body, elapsed = client.send("GET", "/health", {})
-        answers.append(_facts("bare", status, headers, elapsed, status == 200))
+        answers.append(_facts("bare", status, headers, elapsed, status == 200,
+                              Step("-", "bare", "/health")))  # fmt: skip
     client.connection.close()
     return summarise(answers)["bare"]
 
 
 # --- one database -------------------------------------------------------------------------
-
-
-def copy_database(url: str, base: str, name: str) -> str:
-    """A copy of the seeded database for one run: the SQLite file copied, or on PostgreSQL
-    a new database made from the seeded one as its template."""
-    if url.startswith("sqlite"):
-        source = Path(sa.make_url(base).database)
-        target = source.with_name(f"{name}.sqlite3")
-        shutil.copyfile(source, target)
-        return f"sqlite:///{target}"
-    engine = sa.create_engine(load_url(url), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.exec_driver_sql(
-            f'CREATE DATABASE "{name}" TEMPLATE "{sa.make_url(load_url(base)).database}"'
-        )
-    engine.dispose()
-    return sa.make_url(load_url(url)).set(database=name).render_as_string(hide_password=False)
 
 
 def load_url(url: str) -> str:
@@ -596,10 +610,10 @@ def load_url(url: str) -> str:
 
 
 def run_database(name: str, url: str, options) -> dict:
-    """Seed once, then run the trace once per page-cache setting; the figures."""
+    """Seed the register, add the readers, run the trace; the figures."""
     results: dict = {"database": name, "scale": options.scale, "requests": options.requests,
                      "clients": options.clients, "seed": options.seed,
-                     "commit": _commit(), "runs": {}}  # fmt: skip
+                     "commit": _commit()}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix=f"registry-trace-{name}-") as temporary:
         folder = Path(temporary)
         if url.startswith("sqlite"):
@@ -620,12 +634,7 @@ def run_database(name: str, url: str, options) -> dict:
         readers, register = prepare(load_url(base), folder, options.staff, options.reps)
         readers += [Reader(f"visitor {n}", "anonymous", None) for n in range(1, 4)]
         load.settle(env)
-        for setting in options.keep_pages:
-            run_url = copy_database(url, base, f"trace_{setting}")
-            run_env = load.app_environment(folder, run_url) | {
-                "KEEP_PAGES": "1" if setting == "on" else "0"
-            }
-            results["runs"][setting] = run_once(run_env, folder, readers, register, options)
+        results |= run_once(env, folder, readers, register, options)
     return results
 
 
@@ -655,6 +664,7 @@ def run_once(env: dict, folder: Path, readers: list[Reader], register: Register,
         worker_cpu = load.cpu_seconds(server.workers()) - cpu_before
     finally:
         server.stop()
+    mark_repeats(answers)
     rows = summarise(answers)
     rows["bare endpoint /health"] = bare_row
     return {
@@ -682,42 +692,38 @@ def _commit() -> str | None:
 
 
 def table_lines(results: dict) -> list[str]:
-    """One line per kind of page and page-cache setting."""
-    head = (f"{'kind':<27} {'cache':<5} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} "
-            f"{'CPU med':>7} {'CPU avg':>7} {'×bare':>6} {'SQL':>4} {'kept':>12} "
+    """One line per kind of page, the bare endpoint last."""
+    head = (f"{'kind':<27} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} {'CPU med':>7} "
+            f"{'CPU avg':>7} {'×bare':>6} {'SQL':>4} {'repeats':>8} {'kept':>5} "
             f"{'errors':>6}")  # fmt: skip
     lines = [head, "-" * len(head)]
-    kinds: list[str] = []
-    for run in results["runs"].values():
-        for kind in run["kinds"]:
-            if kind not in kinds:
-                kinds.append(kind)
+    kinds = results["kinds"]
     order = sorted(kinds, key=lambda k: (k.startswith("bare"), k.startswith("all"), k))
+    bare_cpu = kinds["bare endpoint /health"]["cpu_mean_ms"]
 
     def number(value, digits=1):
         return "" if value is None else f"{value:.{digits}f}"
 
+    def share(value):
+        return "" if value is None else f"{value:.0%}"
+
     for kind in order:
-        for setting, run in results["runs"].items():
-            row = run["kinds"].get(kind)
-            if row is None:
-                continue
-            rate = row["page_cache_hit_rate"]
-            kept = "" if rate is None else f"{rate:.0%} of {row['page_cache_asked']}"
-            bare_cpu = run["kinds"]["bare endpoint /health"]["cpu_mean_ms"]
-            times = row["cpu_mean_ms"] / bare_cpu if row["cpu_mean_ms"] and bare_cpu else None
-            lines.append(
-                f"{kind:<27} {setting:<5} {row['requests']:>8} {number(row['p50_ms']):>7} "
-                f"{number(row['p95_ms']):>7} {number(row['cpu_median_ms'], 2):>7} "
-                f"{number(row['cpu_mean_ms'], 2):>7} {number(times):>6} "
-                f"{row['sql_typical'] or '':>4} {kept:>12} {row['errors']:>6}"
-            )
-    lines.append("CPU = the request thread's CPU time in ms; ×bare = CPU avg / the bare endpoint's")
-    for setting, run in results["runs"].items():
+        row = kinds[kind]
+        times = row["cpu_mean_ms"] / bare_cpu if row["cpu_mean_ms"] and bare_cpu else None
         lines.append(
-            f"workers' CPU per answer, cache {setting}: {run['worker_cpu_ms_per_request']:.2f} ms "
-            f"({run['answers']} answers in {run['seconds']} s)"
+            f"{kind:<27} {row['requests']:>8} {number(row['p50_ms']):>7} "
+            f"{number(row['p95_ms']):>7} {number(row['cpu_median_ms'], 2):>7} "
+            f"{number(row['cpu_mean_ms'], 2):>7} {number(times):>6} "
+            f"{row['sql_typical'] or '':>4} {share(row['repeat_rate']):>8} "
+            f"{share(row['results_hit_rate']):>5} {row['errors']:>6}"
         )
+    lines += [
+        "CPU = the request thread's CPU ms; ×bare = CPU avg / the bare endpoint's; repeats = "
+        "pages a whole-page cache could have served;",
+        "kept = lookups of kept results answered from the store; "
+        f"workers' CPU per answer {results['worker_cpu_ms_per_request']:.2f} ms "
+        f"({results['answers']} answers in {results['seconds']} s)",
+    ]
     return lines
 
 
@@ -727,8 +733,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=2569)
     parser.add_argument("--requests", type=int, default=3000, help="steps in the plan (3000)")
-    parser.add_argument("--keep-pages", default="on,off",
-                        help="page-cache settings to run: on, off or both (on,off)")  # fmt: skip
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -737,9 +741,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-port", type=int, default=None)
     parser.add_argument("--results", type=Path, default=RESULTS)
     options = parser.parse_args(argv)
-    options.keep_pages = [s.strip() for s in options.keep_pages.split(",") if s.strip()]
-    if not options.keep_pages or set(options.keep_pages) - {"on", "off"}:
-        parser.error("--keep-pages takes on, off or on,off")
     databases = [d.strip() for d in options.databases.split(",") if d.strip()]
     if not databases or set(databases) - {"sqlite", "postgresql"}:
         parser.error("--databases takes sqlite, postgresql or both")
@@ -759,9 +760,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{options.clients} clients · commit {results['commit']}")  # fmt: skip
         for line in table_lines(results):
             print(line)
-        for run in results["runs"].values():
-            failures += sum(row["errors"] for kind, row in run["kinds"].items()
-                            if not kind.startswith("all"))  # fmt: skip
+        failures += sum(row["errors"] for kind, row in results["kinds"].items()
+                        if not kind.startswith("all"))  # fmt: skip
         print(f"saved {path}")
     return 1 if failures else 0
 
