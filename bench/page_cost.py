@@ -1,0 +1,230 @@
+"""What a fresh page costs to build: CPU time per page, each request for another record.
+
+    .venv/bin/python -m bench.page_cost --database-url sqlite:////tmp/bench.sqlite3
+                                        [--records 15] [--kinds organisation,search]
+                                        [--profile organisation] [--save-html DIR]
+
+The database is a seeded benchmark register (``python -m bench.seed``). In one process, with
+the Flask test client (no HTTP server), it signs in the benchmark's staff member,
+representative and secretary through the sign-in form, requests every kind of page once to
+compile its templates, then for each kind requests ``--records`` *different* pages (records
+picked evenly over the register, lists with different filters and pages, searches with
+different words) and reports the median CPU time (``time.process_time``) per request, with
+the bare endpoint (``/health``) and the same page asked twice beside it. There is no
+whole-page cache in the product; results the app keeps between requests (a list's total, the
+reader's account) stay on, as in production, but no page here is one asked before.
+
+``--profile KIND`` prints the cProfile of that kind's requests (cumulative and own time);
+``--save-html DIR`` writes each page's HTML (with the form tokens blanked) so that two
+versions of the templates can be compared with ``diff -r``.
+
+Timings are reported, never asserted; exit status 1 when a page does not answer 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import pstats
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.dataset.seed import BENCH_PASSWORD
+from registry import create_app
+from registry.agreements.models import Agreement, AgreementStatus
+from registry.committees.models import Committee
+from registry.db import db
+from registry.meetings.models import Meeting
+from registry.organisations.models import Organisation, OrganisationKind
+from registry.proposals.models import Proposal, ProposalStatus
+
+#: Words searched for: Thai and English, common and rare.
+WORDS = (
+    "สมาคม", "ข้อมูล", "ดิจิทัล", "มหาวิทยาลัย", "บริษัท", "เทคโนโลยี", "ไอโอที", "ปัญญาประดิษฐ์",
+    "ความร่วมมือ", "คลาวด์", "ภาครัฐ", "เชียงใหม่", "data", "cloud", "digital", "AI", "IoT",
+    "ม", "ไอ", "ฌฌฌ",
+)  # fmt: skip
+
+#: The readers: role, and the benchmark account's name.
+ROLES = (("staff", "staff"), ("representative", "rep"), ("secretary", "secretary"))
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_TOKENS = re.compile(r'(name="(?:csrf_token|submission)" type="hidden" value=")[^"]*(")')
+
+
+def _evenly(ids: list[int], count: int) -> list[int]:
+    """``count`` ids spread over the whole list (first, last and between)."""
+    if len(ids) <= count:
+        return ids
+    step = (len(ids) - 1) / (count - 1)
+    return [ids[round(i * step)] for i in range(count)]
+
+
+def _ids(model, count: int, where=None) -> list[int]:
+    query = sa.select(model.id).order_by(model.id)
+    if where is not None:
+        query = query.where(where)
+    return _evenly(list(db.session.scalars(query)), count)
+
+
+def _cycle(values, count: int) -> list:
+    return [values[i % len(values)] for i in range(count)]
+
+
+def plan(count: int) -> dict[str, tuple[str, list[str]]]:
+    """Per kind of page: the reader who asks and ``count`` different addresses."""
+    kinds = [k.value for k in OrganisationKind]
+    agreement_statuses = [s.value for s in AgreementStatus]
+    proposal_statuses = [s.value for s in ProposalStatus]
+    provinces = list(
+        db.session.scalars(
+            sa.select(Organisation.province).where(Organisation.province.isnot(None)).distinct()
+        )
+    )[:count]
+    words = _cycle(WORDS, count)
+    pages = [1 + (i * 7) % 23 for i in range(count)]
+    organisation_lists = [
+        f"/organisations/?page={p}" if i % 4 == 0
+        else f"/organisations/?kind={k}&page={1 + p % 3}" if i % 4 == 1
+        else f"/organisations/?province={v}" if i % 4 == 2
+        else f"/organisations/?q={w}&sort=changed"
+        for i, (p, k, v, w) in enumerate(
+            zip(pages, _cycle(kinds, count), _cycle(provinces, count), words, strict=True)
+        )
+    ]  # fmt: skip
+    agreement_lists = [
+        f"/agreements/?page={p}" if i % 3 == 0
+        else f"/agreements/?status={s}" if i % 3 == 1
+        else f"/agreements/?q={w}"
+        for i, (p, s, w) in enumerate(zip(pages, _cycle(agreement_statuses, count), words))  # noqa: B905
+    ]  # fmt: skip
+    proposal_lists = [
+        f"/proposals/?page={p}" if i % 4 == 0
+        else f"/proposals/?status={s}" if i % 4 == 1
+        else f"/proposals/?sort=endorsements&page={p}" if i % 4 == 2
+        else f"/proposals/?q={w}"
+        for i, (p, s, w) in enumerate(zip(pages, _cycle(proposal_statuses, count), words))  # noqa: B905
+    ]  # fmt: skip
+    return {
+        "organisation page": ("staff", [f"/organisations/{i}" for i in _ids(Organisation, count)]),
+        "agreement page": ("staff", [f"/agreements/{i}" for i in _ids(Agreement, count)]),
+        "committee page": ("staff", [f"/committees/{i}" for i in _ids(Committee, count)]),
+        "meeting page": ("staff", [f"/meetings/{i}" for i in _ids(Meeting, count)]),
+        "proposal page": ("staff", [f"/proposals/{i}" for i in _ids(Proposal, count)]),
+        "organisations list": ("staff", organisation_lists),
+        "agreements list": ("staff", agreement_lists),
+        "committees list": ("staff", [f"/committees/?page={1 + i % 2}" for i in range(count)]),
+        "meetings list": ("staff", [f"/meetings/?page={p}" for p in pages]),
+        "proposals list": ("staff", proposal_lists),
+        "search": ("staff", [f"/search?q={w}" for w in words]),
+        "home, staff": ("staff", ["/"] * count),
+        "home, representative": ("representative", ["/"] * count),
+        "home, secretary": ("secretary", ["/"] * count),
+        "proposals list, representative": ("representative", proposal_lists),
+        "my organisation, representative": ("representative", ["/organisations/mine"] * count),
+    }
+
+
+def sign_in(app, email: str):
+    """A test client signed in through the sign-in form."""
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = _CSRF.search(page)
+    data = {"email": email, "password": BENCH_PASSWORD}
+    if token:
+        data["csrf_token"] = token.group(1)
+    answer = client.post("/sign-in", data=data)
+    if answer.status_code != 302:
+        raise SystemExit(f"could not sign in as {email}: {answer.status_code}")
+    return client
+
+
+def cpu(client, url: str, failures: list[str]) -> float:
+    """The CPU milliseconds this process spent answering ``url``."""
+    gc.collect()
+    began = time.process_time()
+    answer = client.get(url)
+    answer.get_data()
+    answer.close()
+    spent = (time.process_time() - began) * 1000
+    if answer.status_code != 200:
+        failures.append(f"{url}: {answer.status_code}")
+    return spent
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure every kind of page and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--records", type=int, default=15)
+    parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
+    parser.add_argument("--profile", default="", help="a kind to profile with cProfile")
+    parser.add_argument("--save-html", default="", help="a folder for each page's HTML")
+    args = parser.parse_args(argv)
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "TEMPLATE_CACHE_DIR": ""})
+    with app.app_context():
+        pages = plan(args.records)
+    if args.kinds:
+        wanted = set(args.kinds.split(","))
+        pages = {k: v for k, v in pages.items() if k in wanted}
+    clients = {
+        role: sign_in(app, f"bench.{short}@dgti.example")
+        for role, short in ROLES
+    }
+    failures: list[str] = []
+    save = Path(args.save_html) if args.save_html else None
+    if save:
+        save.mkdir(parents=True, exist_ok=True)
+
+    # Warm-up: every template compiled, what a process loads once loaded.
+    for role, urls in pages.values():
+        clients[role].get(urls[0]).close()
+    for _ in range(5):
+        cpu(clients["staff"], "/health", failures)
+    bare = statistics.median(cpu(clients["staff"], "/health", failures) for _ in range(30))
+
+    rows: list[tuple[str, float, float, float]] = []
+    for kind, (role, urls) in pages.items():
+        client = clients[role]
+        profiler = cProfile.Profile() if kind == args.profile else None
+        fresh = []
+        for n, url in enumerate(urls[1:] or urls):
+            if profiler:
+                profiler.enable()
+            fresh.append(cpu(client, url, failures))
+            if profiler:
+                profiler.disable()
+            if save:
+                html = client.get(url).get_data(as_text=True)
+                name = re.sub(r"[^A-Za-z0-9]+", "_", f"{role}_{kind}_{n}")
+                (save / f"{name}.html").write_text(_TOKENS.sub(r"\1\2", html), encoding="utf-8")
+        cpu(client, urls[0], failures)
+        twice = statistics.median(cpu(client, urls[0], failures) for _ in range(5))
+        rows.append((kind, statistics.median(fresh), max(fresh), twice))
+        if profiler:
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(30)
+            print(out.getvalue())
+
+    print(f"\n{'page':34} {'fresh median':>12} {'worst':>8} {'asked again':>12} {'ratio':>6}")
+    print(f"{'bare endpoint /health':34} {bare:10.2f} ms")
+    for kind, median, worst, twice in rows:
+        print(f"{kind:34} {median:9.2f} ms {worst:6.1f} ms {twice:9.2f} ms {bare / median:6.2f}")
+    print("(ratio = the bare endpoint's CPU / the page's: 1/3 is the aim)")
+    for failure in failures:
+        print("FAILED", failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
