@@ -66,7 +66,8 @@ def parse_date(text: str, lang: str | None = None) -> date | None:
     if iso:
         year, month, day = (int(part) for part in iso.groups())
         typed_year = be_year(year) if buddhist else year
-        if FIRST_YEAR + BE_OFFSET <= year <= LAST_YEAR + BE_OFFSET:
+        possible = 1 <= month <= 12 and 1 <= day <= 31
+        if possible and FIRST_YEAR + BE_OFFSET <= year <= LAST_YEAR + BE_OFFSET:
             raise DateInputError(
                 _("%(year)s looks like a Buddhist-Era year, but a date written "
                   "year-month-day is in the Common Era: type %(example)s.",
