@@ -29,9 +29,7 @@ def _add_item(app, meeting_id: int, title: str) -> int:
         return services.add_item(meeting, actor=None, section=4, title=title).id
 
 
-def test_the_page_prompts_to_resend_after_the_agenda_changes(
-    app, client, sign_in, board, schedule
-):
+def test_the_page_prompts_to_resend_after_the_agenda_changes(app, client, sign_in, board, schedule):
     sign_in(Role.STAFF)
     committee = board().committee
     meeting = schedule(committee, today() + timedelta(days=20))
