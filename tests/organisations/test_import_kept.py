@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -30,7 +31,10 @@ def staff(sign_in):
 
 @pytest.fixture
 def kept_folder(app) -> Path:
-    return Path(app.config["STORAGE_DIR"]) / "kept-imports"
+    """Where checked files are kept, emptied of other tests' files."""
+    folder = Path(app.config["STORAGE_DIR"]) / "kept-imports"
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
 
 
 def import_kept(client, fingerprint: str):
