@@ -261,8 +261,9 @@ class Block:
 
     def box(self) -> tuple[int, int, int, int]:
         """The visible signature's rectangle: on the block's line to sign on, over its dots
-        (where a pen would sign), rising above the line rather than hiding the name."""
-        x1 = self.left + (BLOCK_WIDTH - STAMP_WIDTH) / 2 + 24
+        (where a pen would sign), rising above the line rather than hiding the name, and
+        inside the block (never over the next one)."""
+        x1 = self.left + BLOCK_WIDTH - STAMP_WIDTH - 6  # within the block, toward its dots
         y1 = self.top - 14
         return (round(x1), round(y1), round(x1 + STAMP_WIDTH), round(y1 + STAMP_HEIGHT))
 
@@ -338,9 +339,9 @@ def _appearance_pdf(lines: list[str]) -> bytes:
 @font-face {{ font-family: Sarabun; src: url("{fonts.get("regular", "")}"); }}
 @font-face {{ font-family: Sarabun; font-weight: bold; src: url("{fonts.get("bold", "")}"); }}
 @page {{ size: {STAMP_WIDTH}pt {STAMP_HEIGHT}pt; margin: 0; }}
-body {{ margin: 0; padding: 2pt 4pt; font-family: Sarabun; font-size: 7.5pt; line-height: 1.15;
-  color: #0b3d91; border: 0.8pt solid #0b3d91; border-radius: 3pt; height: {STAMP_HEIGHT - 6}pt;
-  box-sizing: border-box; overflow: hidden; }}
+body {{ margin: 0; padding: 1.5pt 4pt; font-family: Sarabun; font-size: 7.2pt; line-height: 1.12;
+  color: #0b3d91; border: 0.8pt solid #0b3d91; border-radius: 3pt;
+  height: {STAMP_HEIGHT - 1}pt; box-sizing: border-box; overflow: hidden; }}
 p {{ margin: 0; white-space: nowrap; overflow: hidden; }}
 p:first-child {{ font-weight: bold; }}
 </style></head><body>{body}</body></html>"""
@@ -373,8 +374,17 @@ def _stamp_style(lines: list[str]):
             self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
             return name + b" Do"
 
+    from pyhanko.pdf_utils import layout
+
     return StaticStampStyle(
-        background=_ImportedBytes("(in memory)"), border_width=0, background_opacity=1.0
+        background=_ImportedBytes("(in memory)"),
+        border_width=0,
+        background_opacity=1.0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(0),
+        ),
     )
 
 
