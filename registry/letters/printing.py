@@ -23,7 +23,9 @@ from . import config
 #: The template.
 TEMPLATE = "documents/letter.html"
 #: Raised whenever the template changes what it prints.
-TEMPLATE_REVISION = 1
+TEMPLATE_REVISION = 2
+#: The signature field of the agency's signatory (the template's id for the space to sign).
+SIGNATURE_FIELD = "signature-agency-1"
 
 
 @dataclass(frozen=True)

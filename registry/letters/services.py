@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit, mail, submissions
 from ..db import db
 from ..documents import services as documents
+from ..documents import signing
 from ..i18n import BANGKOK, be_year
 from ..rules import RuleError
 from . import config, printing
@@ -132,11 +133,60 @@ def issue(
 
 
 def letter_pdf(letter: Letter) -> bytes:
-    """The stored PDF of an issued letter (LetterError when it is missing or damaged)."""
+    """The PDF of an issued letter as it goes out: its newest signed copy when it was
+    signed, else the stored printing (LetterError when the file is missing or damaged)."""
     version = letter.document
-    if version is None or not documents.file_intact(version):
+    if version is None:
+        raise LetterError(_("The stored file of this letter is missing or damaged."))
+    copy = signing.newest_copy(version)
+    if copy is not None:
+        try:
+            return signing.copy_bytes(copy)
+        except signing.SigningError as error:
+            raise LetterError(str(error)) from None
+    if not documents.file_intact(version):
         raise LetterError(_("The stored file of this letter is missing or damaged."))
     return documents.file_path(version).read_bytes()
+
+
+def is_signed(letter: Letter) -> bool:
+    """Whether the letter carries the agency's electronic signature."""
+    return letter.document is not None and signing.newest_copy(letter.document) is not None
+
+
+def signing_configured() -> bool:
+    """Whether the agency's signing certificate is configured."""
+    return bool(current_app.config.get("SIGNING_PKCS12_PATH"))
+
+
+def sign(letter: Letter, actor, submission: str | None = None) -> None:
+    """Sign the issued letter in its signatory's space with the agency's certificate
+    (PAdES; audited as a signed document). Refused (LetterError) without the permission,
+    when signing is not set up, or when it is signed already."""
+    if letter.document is None:
+        raise LetterError(_("The stored file of this letter is missing or damaged."))
+    name = config.particulars().signatory_name or None
+    try:
+        signing.sign_document_version(
+            letter.document, printing.SIGNATURE_FIELD, actor, person=name, submission=submission
+        )
+    except signing.SigningError as error:
+        raise LetterError(str(error), error.field) from None
+
+
+def _sign_if_able(letter: Letter, actor) -> None:
+    """Sign a letter being issued before it is mailed, when the issuer holds the signing
+    permission and the agency's certificate is configured; otherwise it goes unsigned (it
+    can be signed later from the register). A signature that fails leaves the letter
+    unsigned and says why in ``letter.unsigned_reason``: the mail still goes."""
+    letter.unsigned_reason = None
+    if signing_configured() and signing.may_sign(actor):
+        try:
+            sign(letter, actor)
+        except LetterError as error:
+            db.session.rollback()
+            current_app.logger.warning("letter %s not signed: %s", letter.number, error)
+            letter.unsigned_reason = str(error)
 
 
 def attachment(letter: Letter) -> mail.Attachment:
@@ -170,6 +220,7 @@ def issue_meeting_invitation(meeting, actor, submission: str | None = None) -> L
         letter = issue(
             LetterKind.MEETING_INVITATION, meeting, printing.meeting_invitation(meeting), actor
         )
+    _sign_if_able(letter, actor)
     try:
         sent = invitations.send(meeting, actor, attachments=[attachment(letter)])
     except invitations.InvitationError as error:
@@ -245,6 +296,7 @@ def send_agreement_draft(
             actor,
             organisation_id=party.organisation_id,
         )
+    _sign_if_able(letter, actor)
     subject = letter.subject
     body = "\n".join(
         [

@@ -48,6 +48,7 @@ def index():
         filters=filters,
         years=queries.years(),
         kinds=KIND_LABELS,
+        sign_form=ConfirmForm(),
     )
 
 
@@ -68,17 +69,51 @@ def export_csv():
 @bp.get("/<int:letter_id>/pdf")
 @any_permission_required(*READS)
 def pdf(letter_id: int):
-    """An issued letter's stored PDF, for those who may read it."""
+    """An issued letter's PDF as it went out (signed, once signed), for those who may read it."""
     letter = queries.readable_letter_or_404(current_user, letter_id)
     if letter.document is None:
         abort(404)
     name = documents.download_names(lambda: [_("letter"), letter.number, str(letter.year)])
     try:
-        return documents.send_version(letter.document, filename=name)
-    except documents.DocumentUnavailable as error:
+        data = services.letter_pdf(letter)
+    except RuleError as error:
         return render_template(
             "letters/refused.html", message=str(error), back=url_for("home.index")
         ), 409
+    return (
+        data,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": documents.content_disposition(name),
+            "Cache-Control": "private, no-cache",
+        },
+    )
+
+
+@bp.post("/<int:letter_id>/sign")
+@permission_required("documents.sign")
+def sign(letter_id: int):
+    """Sign an issued letter with the agency's certificate (in its signatory's space)."""
+    letter = queries.readable_letter_or_404(current_user, letter_id)
+    back = request.form.get("back") or url_for(".index", year=letter.year)
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for(".index", year=letter.year)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.sign(letter, current_user)
+    except RuleError as error:
+        db.session.rollback()
+        return render_template("letters/refused.html", message=str(error), back=back), 409
+    flash(_("Letter %(number)s has been signed.", number=letter.number), "success")
+    return redirect(back)
+
+
+def _unsigned_warning(letter) -> None:
+    reason = getattr(letter, "unsigned_reason", None)
+    if reason:
+        flash(_("The letter went unsigned: %(reason)s", reason=reason), "warning")
 
 
 # --- the agency's particulars and emblem --------------------------------------------------
@@ -241,6 +276,7 @@ def issue_meeting_letter(meeting_id: int):
         ),
         "success",
     )
+    _unsigned_warning(letter)
     return redirect(back)
 
 
@@ -294,6 +330,7 @@ def send_agreement(agreement_id: int):
                     _("Letter %(number)s issued and mailed with the draft.", number=letter.number),
                     "success",
                 )
+                _unsigned_warning(letter)
                 return redirect(back)
     return render_template(
         "letters/send_agreement.html",
@@ -327,6 +364,7 @@ def _share(state) -> None:
     """The letters about a record and their labels, for the meeting and agreement pages."""
     state.app.jinja_env.globals.update(
         letters_about=services.letters_about,
+        letter_signed=services.is_signed,
         LETTER_KIND_LABELS=KIND_LABELS,
         LETTER_KINDS=LetterKind,
     )
