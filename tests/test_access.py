@@ -126,6 +126,7 @@ EXPECTED = {
     "letters.index": {"staff", "admin"},
     "letters.export_csv": {"staff", "admin"},
     "letters.pdf": {"representative", "secretary", "staff", "admin"},
+    "letters.sign": {"staff", "admin"},
     "letters.particulars": {"admin"},
     "letters.upload_emblem": {"admin"},
     "letters.emblem_image": {"admin"},

@@ -10,12 +10,16 @@ import subprocess
 
 import sqlalchemy as sa
 
+from registry.config import PROJECT_ROOT
 from registry.db import db
 from registry.documents.models import SignedCopy
 from registry.letters.models import Letter
 from tests.conftest import form_token
 from tests.documents import test_signing
 from tests.letters.conftest import pdf_text, plain
+
+#: Where the signed letter's pages are written as images.
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "letters"
 
 # The throwaway certificate authority and the app configured to sign with it.
 authority, configured = test_signing.authority, test_signing.configured
@@ -63,6 +67,20 @@ def test_a_letter_is_signed_before_it_is_mailed(
     assert "Signature is Valid" in report
     assert "Total document signed" in report
     assert plain(f"ที่ {letter.number}") in plain(pdf_text(mailed))
+    # The signed pages as images, to look at: test-artifacts/letters/signed-letter-*.png
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "signed.pdf").write_bytes(mailed)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            str(tmp_path / "signed.pdf"),
+            str(ARTIFACTS / "signed-letter"),
+        ],
+        check=True,
+    )
     with client.get(f"/letters/{letter.id}/pdf") as served:  # the register serves it signed
         assert served.data == mailed
 
