@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
@@ -37,6 +38,57 @@ def place_refusal(form, error: RuleError, default_field: str | None = None) -> N
         form.refusal = str(error)
 
 
+def form_page(
+    form,
+    save: Callable[[], object],
+    *,
+    template: str,
+    done: str | Callable[[object], str],
+    then: str | Callable[[object], str],
+    record=None,
+    default_field: str | None = None,
+    place: Callable | None = None,
+    **context,
+):
+    """The one way a form page behaves (create, edit, settings, account...): a GET shows
+    ``form``; a valid POST is saved through ``save()`` (a service call, which claims a create
+    form's one-time token with ``form.submission.data``, see ``registry.submissions``), then
+    goes to ``then`` saying ``done`` (either may be made from what ``save`` returned: the new
+    record's page). Whatever the service refuses leaves nothing in the session:
+
+    - a form that does not validate, or a ``RuleError``: 422, the refusal at its field
+      (``place(form, error)`` where a page places its own, else ``place_refusal``);
+    - for a ``VersionedForm`` (``record`` given): a GET carries the record's version and a
+      save from an outdated form (``ConflictError``) answers 409 with what the user typed
+      still in the form, the changes made meanwhile above it, and the current version in it.
+
+    A second submission of a create form is answered before the page by ``submitted_once``
+    on the view, or, sent at the same moment, by the ``AlreadySaved`` that ``save`` raises
+    through this helper. The template gets the form and ``context``."""
+    versioned = hasattr(form, "read_version")
+    status = 200
+    if request.method == "GET":
+        if versioned:
+            form.read_version(record)
+    elif form.validate_on_submit():
+        try:
+            result = save()
+        except RuleError as error:
+            db.session.rollback()
+            if versioned and isinstance(error, ConflictError):
+                form.refuse_as_outdated(error, record)
+                status = 409
+            else:
+                (place or partial(place_refusal, default_field=default_field))(form, error)
+                status = 422
+        else:
+            flash(done(result) if callable(done) else done, "success")
+            return redirect(then(result) if callable(then) else then)
+    else:
+        status = 422
+    return render_template(template, form=form, **context), status
+
+
 def edit_page(
     form,
     record,
@@ -49,33 +101,18 @@ def edit_page(
     place: Callable | None = None,
     **context,
 ):
-    """The page of a form that edits ``record`` (a ``VersionedForm``): a GET shows it with
-    the record's version; a POST is validated and saved through ``save(version)`` (a service
-    call given the version the form was read at), then goes ``back`` saying ``done``. A
-    refusal is shown at its field (422; ``place(form, error)`` where a page places its own);
-    a save from an outdated form (``ConflictError``) answers 409 with what the user typed
-    still in the form, the changes made meanwhile above it, and the current version in it.
-    The template gets the form, ``back`` and ``context``."""
-    status = 200
-    if request.method == "GET":
-        form.read_version(record)
-    elif form.validate_on_submit():
-        try:
-            save(form.submitted_version())
-        except ConflictError as conflict:
-            db.session.rollback()
-            form.refuse_as_outdated(conflict, record)
-            status = 409
-        except RuleError as error:
-            db.session.rollback()
-            if place is not None:
-                place(form, error)
-            else:
-                place_refusal(form, error, default_field)
-            status = 422
-        else:
-            flash(done, "success")
-            return redirect(back)
-    else:
-        status = 422
-    return render_template(template, form=form, back=back, **context), status
+    """The page of a form that edits ``record`` (a ``VersionedForm``): ``form_page`` with
+    ``save(version)`` given the version the form was read at (409 when another save came
+    first), going ``back`` after the save; the template gets ``back`` too."""
+    return form_page(
+        form,
+        lambda: save(form.submitted_version()),
+        template=template,
+        done=done,
+        then=back,
+        record=record,
+        default_field=default_field,
+        place=place,
+        back=back,
+        **context,
+    )

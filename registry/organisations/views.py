@@ -28,13 +28,12 @@ from ..auth.views import begin_session
 from ..db import db, paginate
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..i18n import current_language, thai_numerals_enabled
-from ..web import confirmed_action, edit_page
+from ..web import confirmed_action, edit_page, form_page
 from . import imports, invitations, kept_uploads, queries, services, timeline
 from .forms import (
     TITLE_PREFIXES,
     AcceptInvitationForm,
     ContactEditForm,
-    ContactForm,
     NewContactForm,
     NewOrganisationForm,
     OrganisationEditForm,
@@ -122,20 +121,20 @@ def _timeline(organisation: Organisation) -> Markup:
 def new():
     """Register a new organisation (once, however often the form is sent)."""
     form = NewOrganisationForm()
-    if form.validate_on_submit():
-        try:
-            organisation = services.create_organisation(
-                actor=current_user,
-                status=form.chosen_status(),
-                submission=form.submission.data,
-                **form.details(),
-            )
-        except services.OrganisationError as error:
-            _attach_error(form, error)
-        else:
-            flash(_("The organisation has been registered."), "success")
-            return redirect(url_for(".show", organisation_id=organisation.id))
-    return _form_page(form, None)
+    return form_page(
+        form,
+        lambda: services.create_organisation(
+            actor=current_user,
+            status=form.chosen_status(),
+            submission=form.submission.data,
+            **form.details(),
+        ),
+        template="organisations/form.html",
+        done=_("The organisation has been registered."),
+        then=lambda organisation: url_for(".show", organisation_id=organisation.id),
+        place=_attach_error,
+        organisation=None,
+    )
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -233,21 +232,17 @@ def contact_new(organisation_id: int):
     """Add a person to an organisation's contacts (once, however often the form is sent)."""
     organisation = _reachable(organisation_id)
     form = NewContactForm()
-    if form.validate_on_submit():
-        try:
-            contact = services.add_contact(
-                organisation,
-                actor=current_user,
-                submission=form.submission.data,
-                **form.details(),
-            )
-        except services.ContactError as error:
-            db.session.rollback()
-            attach_error(form, error, "first_name")
-        else:
-            flash(_("The contact has been added."), "success")
-            return redirect(url_for(".contact", contact_id=contact.id))
-    return _contact_form_page(form, organisation, None)
+    return form_page(
+        form,
+        lambda: services.add_contact(
+            organisation, actor=current_user, submission=form.submission.data, **form.details()
+        ),
+        template="organisations/contact_form.html",
+        done=_("The contact has been added."),
+        then=lambda contact: url_for(".contact", contact_id=contact.id),
+        default_field="first_name",
+        **_contact_form_context(organisation, None),
+    )
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -320,16 +315,6 @@ def contact_erase(contact_id: int):
     )
 
 
-def _contact_form_page(form: ContactForm, organisation: Organisation, contact: Contact | None):
-    status = 422 if form.errors else 200
-    page = render_template(
-        "organisations/contact_form.html",
-        form=form,
-        **_contact_form_context(organisation, contact),
-    )
-    return page, status
-
-
 def _contact_form_context(organisation: Organisation, contact: Contact | None) -> dict:
     """What the contact form's page shows besides the form."""
     return {
@@ -346,11 +331,6 @@ def _status_action(organisation_id: int, action, done_message: str):
     organisation = db.get_or_404(Organisation, organisation_id)
     back = url_for(".show", organisation_id=organisation.id)
     return confirmed_action(organisation, action, done_message, back)
-
-
-def _form_page(form: OrganisationForm, organisation: Organisation | None):
-    status = 422 if form.errors else 200
-    return render_template("organisations/form.html", form=form, organisation=organisation), status
 
 
 def _attach_error(form: OrganisationForm, error: services.OrganisationError) -> None:
