@@ -72,6 +72,8 @@ def test_the_cover_letter_goes_by_mail_with_the_draft(app, client, sign_in, agre
     draft_text = plain(pdf_text(draft_pdf))
     assert plain("บันทึกข้อตกลงความร่วมมือ") in draft_text and plain(reference) in draft_text
     assert "issued letter" in audit_actions(app, "letters", letter.id)
+    page = client.get(f"/agreements/{agreement_id}").get_data(as_text=True)
+    assert f"/letters/{letter.id}/pdf" in page  # listed on the agreement page
 
 
 def test_a_bad_address_or_an_empty_recipient_is_refused_and_takes_no_number(

@@ -80,6 +80,10 @@ def test_issuing_the_invitation_letter_numbers_it_and_mails_it_with_the_agenda(
     assert plain("บัญชีรายชื่อผู้รับหนังสือ") in text
     assert plain("นายประธานใจดี") in text  # the distribution list
 
+    page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert "ที่ ดศ 0101/1" in page  # listed on the meeting page, with its PDF
+    assert f"/letters/{letter.id}/pdf" in page
+
     with app.app_context():
         token = db.session.get(Letter, letter.id).document.public_token
     verified = client.get(f"/verify/{token}").get_data(as_text=True)
