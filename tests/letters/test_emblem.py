@@ -174,3 +174,18 @@ def test_the_particulars_are_saved_and_printed(app, client, sign_in):
     with app.app_context():
         assert config.particulars().prefix == "สพร 01/"
         db.session.rollback()
+
+
+def test_particulars_saved_from_an_outdated_form_are_refused(app, client, sign_in):
+    from tests.conftest import form_fields
+
+    sign_in("admin")
+    first = form_fields(client, "/letters/settings")
+    second = dict(first)
+    first.update(prefix="สพร 01/")
+    assert client.post("/letters/settings", data=first).status_code == 302
+    second.update(prefix="สพร 02/")
+    response = client.post("/letters/settings", data=second)
+    assert response.status_code == 409
+    with app.app_context():
+        assert config.particulars().prefix == "สพร 01/"
