@@ -5,8 +5,9 @@
 //    typed just after one put in is not doubled;
 //  - Thai digits become Arabic ones;
 //  - a message from the server goes once what it was about is changed;
-//  - when the input is left, the date it reads as is shown under it in words (or the input is
-//    marked as not yet a date), so a wrong era or day is seen before the form is sent.
+//  - once a whole date is typed, the date it reads as is shown under it in words, and when
+//    the input is left it is marked if it is not yet a date (or time), so a wrong era or day
+//    is seen before the form is sent.
 (function () {
   "use strict";
   var SEPARATORS = "/.:-";
@@ -50,7 +51,7 @@
       if (pattern.test(value)) { value += separatorFor(input); }
     }
     if (value !== input.value) { input.value = value; }
-    clearReading(input);
+    showReading(input, true);
     // The server's message was about what was typed before: it goes once the text changes.
     if (input.classList.contains("is-invalid")) {
       input.classList.remove("is-invalid");
@@ -109,31 +110,35 @@
     if (reading) { reading.textContent = ""; }
   }
 
-  // On leaving the input: the date in words ("วันจันทร์ที่ 28 ธันวาคม พ.ศ. 2569"), or a mark
-  // that it is not yet one (the server says exactly what is wrong when the form is sent).
-  document.addEventListener("change", function (event) {
-    var input = event.target;
-    var kind = kindOf(input);
-    if (!kind) { return; }
-    var text = arabic(input.value.trim());
+  // As soon as what is typed is a whole date: the date in words ("วันจันทร์ที่ 28 ธันวาคม
+  // พ.ศ. 2569") under the input. Shown while typing, not when the input is left, so nothing
+  // moves under the pointer on its way to the form's button.
+  function showReading(input, typing) {
     clearReading(input);
-    if (!text) { return; }
+    var text = arabic(input.value.trim());
+    // "28/12/25" may be the start of 2569: a two-digit year is read once the input is left.
+    if (typing && /^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$/.test(text)) { return; }
     var buddhist = input.getAttribute("data-era") === "be";
-    if (kind === "time") {
-      if (!readTime(text)) { input.classList.add("date-doubtful"); }
-      return;
-    }
-    var date = readDate(text, buddhist);
-    if (date === null) {
-      input.classList.add("date-doubtful");
-      return;
-    }
-    var reading = readingOf(input);
+    var date = kindOf(input) === "date" && text ? readDate(text, buddhist) : null;
+    var reading = date && readingOf(input);
     if (reading && window.Intl && Intl.DateTimeFormat) {
       var locale = buddhist ? "th-TH-u-ca-buddhist" : "en-GB";
       reading.textContent = "(" + new Intl.DateTimeFormat(locale, {
         dateStyle: "full", timeZone: "UTC"
       }).format(date) + ")";
     }
+  }
+
+  // On leaving the input: a mark (the border's colour only) that it is not yet a date or a
+  // time; the server says exactly what is wrong when the form is sent.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var kind = kindOf(input);
+    var text = kind ? arabic(input.value.trim()) : "";
+    if (!text) { return; }
+    showReading(input, false);
+    var buddhist = input.getAttribute("data-era") === "be";
+    var readable = kind === "time" ? readTime(text) : readDate(text, buddhist) !== null;
+    input.classList.toggle("date-doubtful", !readable);
   });
 }());

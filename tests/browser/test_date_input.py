@@ -1,6 +1,6 @@
 """The secretary types a meeting's date and times with the keyboard, the Thai way: the day,
 month and Buddhist-Era year as digits (the "/" comes by itself), the time as 13.30; the page
-reads the date back in words before the form is sent, the server stores it and shows it in
+reads the date back in words as soon as it is whole, the server stores it and shows it in
 the Buddhist Era. A day that cannot be is marked on leaving the input and refused, in Thai,
 when the form is sent."""
 
@@ -70,10 +70,13 @@ def test_the_secretary_types_a_buddhist_era_date_and_a_thai_time(
     page.keyboard.type(f"{day:%d%m}{be_year}")
     expect(held_on).to_have_value(f"{day:%d/%m}/{be_year}")
     expect(page.locator("#held_on-error")).to_be_hidden()  # it was about the other day
-    page.keyboard.press("Tab")
+    # Read back in words as soon as it is whole (not on leaving: nothing moves under the
+    # pointer on its way to the button).
     reading = page.locator("#held_on-hint .date-reading")
     expect(reading).to_contain_text(f"{day.day} {THAI_MONTHS[day.month - 1]}")
     expect(reading).to_contain_text(str(be_year))
+    page.keyboard.press("Tab")
+    expect(held_on).not_to_have_class(re.compile(r"\bdate-doubtful\b"))
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".alert-success")).to_be_visible()
 
