@@ -1,7 +1,7 @@
 """Organisations and contacts for the benchmark: bulk rows with Thai names.
 
 ``organisation_rows`` and ``contact_rows`` make the rows; ``build`` numbers them for
-``seed-bench`` (DGA and the DGTi centres first, then the partners, every row with its id
+``bench.seed`` (DGA and the DGTi centres first, then the partners, every row with its id
 and the organisation's search text already written); ``seed`` is the older entry point the
 benchmark scripts in bench/ use (ids from the database, search text written afterwards).
 """
@@ -52,7 +52,7 @@ _STATUSES += [OrganisationStatus.INACTIVE] * 2
 #: Bangkok is where most partners are.
 _PROVINCE_CODES = ["10"] * 40 + [p.code for p in PROVINCES]
 
-#: The DGA side: the agency itself (id 1 in seed-bench data).
+#: The DGA side: the agency itself (id 1 in bench.seed data).
 DGA_NAME_TH = "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน)"
 DGA_NAME_EN = "Digital Government Development Agency (Public Organization)"
 
@@ -181,12 +181,12 @@ def seed(connection: sa.Connection, organisations: int, contacts: int, seed: int
     refresh_search_text(connection, ids)
 
 
-# --- seed-bench: numbered rows ------------------------------------------------------------
+# --- bench.seed: numbered rows -------------------------------------------------------------
 
 
 @dataclass
 class Register:
-    """The organisations and contacts made for seed-bench, and the facts later tables use."""
+    """The organisations and contacts made for bench.seed, and the facts later tables use."""
 
     organisations: list[dict]
     contacts: list[dict]

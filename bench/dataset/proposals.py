@@ -2,7 +2,7 @@
 
 A few proposals have thousands of endorsers (the proposal page's worst case), the rest a
 handful each (a Pareto spread, about ten on average). ``seed`` is the entry point the
-benchmark scripts in bench/ use; ``build`` makes numbered rows for ``seed-bench``.
+benchmark scripts in bench/ use; ``build`` makes numbered rows for ``bench.seed``.
 """
 
 from __future__ import annotations
@@ -245,12 +245,12 @@ def _endorsement(proposal_id, organisation_id, at, withdrawn, by_staff, by=None)
     }
 
 
-# --- seed-bench: numbered rows ------------------------------------------------------------
+# --- bench.seed: numbered rows -------------------------------------------------------------
 
 
 @dataclass
 class Proposals:
-    """The proposals made for seed-bench, and the facts the meetings use."""
+    """The proposals made for bench.seed, and the facts the meetings use."""
 
     proposals: list[dict]
     history: list[dict]

@@ -194,7 +194,7 @@ def seed_bench(
     today = today or thai_today()
     now = datetime.combine(today, datetime.min.time()) + timedelta(hours=3)
     clock = _Clock(echo)
-    echo(f"seed-bench: scale {scale:g}, seed {seed}, today {today.isoformat()}")
+    echo(f"bench.seed: scale {scale:g}, seed {seed}, today {today.isoformat()}")
 
     register = organisations.build(
         planned["organisations"], planned["contacts"], _rng(seed, "organisations"), now
@@ -319,7 +319,7 @@ def seed_bench(
             None,
             "created (demo data)",
             record_type=name,
-            label=f"seed-bench: scale {scale:g}, seed {seed}",
+            label=f"bench.seed: scale {scale:g}, seed {seed}",
         )
     db.session.commit()
     clock.step("commit")

@@ -34,7 +34,7 @@ SCALE = "0.002"
 
 @pytest.fixture(scope="module")
 def seeded(fresh_app):
-    """An app whose database seed-bench filled at a tiny scale (dates relative to today)."""
+    """An app whose database bench.seed filled at a tiny scale (dates relative to today)."""
     app = fresh_app()
     result = seed_bench(app, "--scale", SCALE, "--seed", "7")
     assert result.exit_code == 0, result.output
@@ -52,7 +52,7 @@ def _one(app, statement):
 
 
 def _dump(app) -> dict[str, list[tuple]]:
-    """Every row of the tables seed-bench fills (not the accounts: their hashes are salted)."""
+    """Every row of the tables bench.seed fills (not the accounts: their hashes are salted)."""
     rows = {}
     with app.app_context():
         for table in db.metadata.sorted_tables:
