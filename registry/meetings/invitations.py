@@ -29,8 +29,8 @@ from ..db import db, utcnow
 from ..documents.models import DocumentVersion
 from ..documents.services import file_path
 from ..i18n import BANGKOK, format_date, format_time
-from .models import Meeting, MeetingStatus
-from .printing import AGENDA_RECORD_TYPE, agenda_digest, file_name, publish_agenda, reference
+from .models import AGENDA_RECORD_TYPE, Meeting, MeetingStatus
+from .printing import agenda_digest, file_name, publish_agenda, reference
 from .services import MeetingError
 
 #: The audit action of a mailing (its count gives the calendar event's SEQUENCE).

@@ -74,6 +74,12 @@ class AttendanceKind(enum.StrEnum):
 #: The kinds that count towards the quorum (a substitute attends in the member's place).
 COUNTS_FOR_QUORUM = (AttendanceKind.PRESENT, AttendanceKind.SUBSTITUTE)
 
+#: The record types under which the documents package keeps a meeting's PDFs (the agenda and
+#: the minutes), known to the queries that list them and to the printing that stores them.
+AGENDA_RECORD_TYPE = "meeting_agendas"
+MINUTES_RECORD_TYPE = "meeting_minutes"
+RECORD_TYPES = (AGENDA_RECORD_TYPE, MINUTES_RECORD_TYPE)
+
 
 class Meeting(TimestampMixin, VersionedMixin, db.Model):
     """One meeting of a committee, numbered ครั้งที่ n/พ.ศ. per committee per Buddhist year."""

@@ -36,6 +36,9 @@ from ..documents.models import DocumentVersion
 from ..i18n import current_language, format_date, thai_numerals_enabled, to_local
 from . import queries
 from .models import (
+    AGENDA_RECORD_TYPE,
+    MINUTES_RECORD_TYPE,
+    RECORD_TYPES,
     SECTION_TITLES_TH,
     ActionItem,
     AgendaItem,
@@ -48,11 +51,6 @@ from .models import (
     Outcome,
 )
 from .services import MeetingError
-
-#: The record types under which the documents package keeps a meeting's PDFs.
-AGENDA_RECORD_TYPE = "meeting_agendas"
-MINUTES_RECORD_TYPE = "meeting_minutes"
-RECORD_TYPES = (AGENDA_RECORD_TYPE, MINUTES_RECORD_TYPE)
 
 #: The languages both documents are printed in.
 LANGUAGES = ("th", "en")

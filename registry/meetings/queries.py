@@ -23,6 +23,7 @@ from ..committees.services import today
 from ..db import db
 from ..documents.models import DocumentVersion
 from .models import (
+    RECORD_TYPES,
     ActionItem,
     AgendaItem,
     AgendaSection,
@@ -88,8 +89,6 @@ def meeting_page(user: User, meeting_id: int) -> Meeting:
 def document_versions(meeting: Meeting) -> list[DocumentVersion]:
     """Every stored agenda and minutes PDF of the meeting, newest first, in one statement
     (as ``printing.versions`` lists them)."""
-    from .printing import RECORD_TYPES  # printing reads the agenda from here
-
     return list(
         db.session.scalars(
             sa.select(DocumentVersion)
