@@ -41,6 +41,7 @@ def place_refusal(form, error: RuleError, default_field: str | None = None) -> N
 def form_page(
     form,
     save: Callable[[], object],
+    /,
     *,
     template: str,
     done: str | Callable[[object], str],
@@ -48,6 +49,7 @@ def form_page(
     record=None,
     default_field: str | None = None,
     place: Callable | None = None,
+    shown_as: str = "form",
     **context,
 ):
     """The one way a form page behaves (create, edit, settings, account...): a GET shows
@@ -64,7 +66,8 @@ def form_page(
 
     A second submission of a create form is answered before the page by ``submitted_once``
     on the view, or, sent at the same moment, by the ``AlreadySaved`` that ``save`` raises
-    through this helper. The template gets the form and ``context``."""
+    through this helper. The template gets the form (named ``shown_as``: a page of two forms
+    names the one it saves) and ``context``."""
     versioned = hasattr(form, "read_version")
     status = 200
     if request.method == "GET":
@@ -86,7 +89,7 @@ def form_page(
             return redirect(then(result) if callable(then) else then)
     else:
         status = 422
-    return render_template(template, form=form, **context), status
+    return render_template(template, **{shown_as: form}, **context), status
 
 
 def edit_page(

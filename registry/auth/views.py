@@ -13,7 +13,7 @@ from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..organisations.models import Organisation
 from ..security import renewal_due, safe_next
-from ..web import confirmed_action, edit_page
+from ..web import confirmed_action, edit_page, form_page
 from . import services
 from .forms import ChangePasswordForm, NewUserForm, ResetPasswordForm, SignInForm, UserEditForm
 from .labels import ROLE_LABELS
@@ -90,23 +90,31 @@ def sign_out():
 def change_password():
     """Let the user choose a new password."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_own_password(
-                current_user,
-                form.current_password.data,
-                form.new_password.data,
-                keep_session=open_session_key(),
-            )
-        except services.AccountError as error:
-            if error.field == "password":
-                error.field = "new_password"
-            attach_error(form, error, "new_password")
-        else:
-            login_user(current_user._get_current_object())  # keep this session after the change
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("home.index"))
-    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+    def save() -> None:
+        services.change_own_password(
+            current_user,
+            form.current_password.data,
+            form.new_password.data,
+            keep_session=open_session_key(),
+        )
+        login_user(current_user._get_current_object())  # keep this session after the change
+
+    return form_page(
+        form,
+        save,
+        template="auth/change_password.html",
+        done=_("Your password has been changed."),
+        then=url_for("home.index"),
+        place=_place_password_refusal,
+    )
+
+
+def _place_password_refusal(form, error: services.AccountError) -> None:
+    """A refusal of the new password is shown at the field where it was typed."""
+    if error.field == "password":
+        error.field = "new_password"
+    attach_error(form, error, "new_password")
 
 
 def _renew_session() -> None:
@@ -151,23 +159,23 @@ def new_user():
     """Open a new account (one, however often the form is sent)."""
     form = NewUserForm()
     form.organisation_id.choices = _organisation_choices()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                email=form.email.data,
-                full_name=form.full_name.data,
-                role=Role(form.role.data),
-                organisation_id=form.organisation_id.data,
-                password=form.password.data,
-                actor=current_user,
-                submission=form.submission.data,
-            )
-        except services.AccountError as error:
-            attach_error(form, error, "email")
-        else:
-            flash(_("The account %(email)s has been created.", email=user.email), "success")
-            return redirect(url_for(".users"))
-    return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
+    return form_page(
+        form,
+        lambda: services.create_user(
+            email=form.email.data,
+            full_name=form.full_name.data,
+            role=Role(form.role.data),
+            organisation_id=form.organisation_id.data,
+            password=form.password.data,
+            actor=current_user,
+            submission=form.submission.data,
+        ),
+        template="auth/user_form.html",
+        done=lambda user: _("The account %(email)s has been created.", email=user.email),
+        then=url_for(".users"),
+        default_field="email",
+        user=None,
+    )
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ from ..auth.permissions import any_permission_required, permission_required
 from ..db import db, paginate
 from ..forms import attach_error
 from ..meetings import panels as meeting_panels
-from ..web import edit_page
+from ..web import edit_page, form_page
 from . import queries, services
 from .forms import (
     AppointForm,
@@ -37,12 +37,6 @@ WORKS_WITH = ("committees.view", "committees.own")
 MANAGES_SEATS = ("committees.manage", "committees.own")
 #: Committees per page of the list.
 PER_PAGE = 25
-
-
-def _page(template: str, form, status: int | None = None, **context):
-    if status is None:
-        status = 422 if request.method == "POST" and form.errors else 200
-    return render_template(template, form=form, **context), status
 
 
 @bp.get("/")
@@ -83,17 +77,17 @@ def new():
     if request.method == "GET" and request.args.get("parent", "").isdigit():
         form.parent_id.data = request.args["parent"][:9]
         form.kind.data = "subcommittee"
-    if form.validate_on_submit():
-        try:
-            committee = services.create_committee(
-                actor=current_user, submission=form.submission.data, **form.details()
-            )
-        except services.CommitteeError as error:
-            _attach(form, error)
-        else:
-            flash(_("The committee has been set up."), "success")
-            return redirect(url_for(".show", committee_id=committee.id))
-    return _page("committees/form.html", form, committee=None)
+    return form_page(
+        form,
+        lambda: services.create_committee(
+            actor=current_user, submission=form.submission.data, **form.details()
+        ),
+        template="committees/form.html",
+        done=_("The committee has been set up."),
+        then=lambda committee: url_for(".show", committee_id=committee.id),
+        place=_attach,
+        committee=None,
+    )
 
 
 @bp.route("/<int:committee_id>/edit", methods=["GET", "POST"])
@@ -174,21 +168,17 @@ def appoint(committee_id: int):
     if request.method == "GET":
         form.term_start.data = max(services.today(), committee.established_on)
         form.appointed_by.data = _order_text(committee)
-    elif form.validate_on_submit():
-        try:
-            services.appoint(
-                committee,
-                actor=current_user,
-                submission=form.submission.data,
-                **form.details(),
-            )
-        except services.CommitteeError as error:
-            db.session.rollback()
-            attach_error(form, error, "contact_id")
-        else:
-            flash(_("The appointment has been recorded."), "success")
-            return redirect(url_for(".show", committee_id=committee.id))
-    return _page("committees/appoint.html", form, committee=committee)
+    return form_page(
+        form,
+        lambda: services.appoint(
+            committee, actor=current_user, submission=form.submission.data, **form.details()
+        ),
+        template="committees/appoint.html",
+        done=_("The appointment has been recorded."),
+        then=url_for(".show", committee_id=committee.id),
+        default_field="contact_id",
+        committee=committee,
+    )
 
 
 def _order_text(committee: Committee) -> str | None:

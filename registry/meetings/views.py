@@ -34,7 +34,7 @@ from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..i18n import format_date
 from ..rules import RuleError
 from ..versions import ConflictError
-from ..web import edit_page
+from ..web import edit_page, form_page
 from . import invitations, models, printing, queries, services
 from .forms import (
     ActionForm,
@@ -89,19 +89,19 @@ def _place(form, error: RuleError, default_field: str | None = None) -> None:
 
 
 def _form_page(form, template: str, run: Callable, done: str, back: str, **context):
-    """Validate, run the service, and go back; a refusal is shown at its field (422)."""
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            run()
-        except RuleError as error:
-            db.session.rollback()
-            _place(form, error, context.pop("default_field", None))
-        else:
-            flash(done, "success")
-            return redirect(back)
-    context.pop("default_field", None)
-    status = 422 if request.method == "POST" else 200
-    return render_template(template, form=form, back=back, **context), status
+    """Validate, run the service, and go back (``form_page``); a refusal is shown at its
+    field, or above the form when it concerns none (422)."""
+    default_field = context.pop("default_field", None)
+    return form_page(
+        form,
+        run,
+        template=template,
+        done=done,
+        then=back,
+        place=lambda form, error: _place(form, error, default_field),
+        back=back,
+        **context,
+    )
 
 
 def _button(action: Callable, done: str | Callable, back: str):
@@ -187,29 +187,25 @@ def new(committee_id: int):
         flash(_("This committee has been dissolved; it no longer meets."), "warning")
         return redirect(url_for("committees.show", committee_id=committee.id))
     form = NewMeetingForm()
-    if form.validate_on_submit():
-        try:
-            scheduled = services.schedule(
-                committee,
-                actor=current_user,
-                submission=form.submission.data,
-                **form.details(),
-            )
-        except RuleError as error:
-            db.session.rollback()
-            _place(form, error, "held_on")
-        else:
-            meeting = scheduled.meeting
-            flash(
-                _("Meeting %(number)s has been scheduled.", number=meeting.number_label),
-                "success",
-            )
-            _say_renumbered(scheduled.renumbered)
-            return redirect(_back(meeting))
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "meetings/form.html", form=form, committee=committee, meeting=None
-    ), status
+
+    def shown(scheduled: services.Scheduled) -> str:
+        _say_renumbered(scheduled.renumbered)  # after the message that it was scheduled
+        return _back(scheduled.meeting)
+
+    return form_page(
+        form,
+        lambda: services.schedule(
+            committee, actor=current_user, submission=form.submission.data, **form.details()
+        ),
+        template="meetings/form.html",
+        done=lambda scheduled: _(
+            "Meeting %(number)s has been scheduled.", number=scheduled.meeting.number_label
+        ),
+        then=shown,
+        place=lambda form, error: _place(form, error, "held_on"),
+        committee=committee,
+        meeting=None,
+    )
 
 
 @bp.get("/<int:meeting_id>")

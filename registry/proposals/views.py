@@ -35,7 +35,7 @@ from ..forms import ConfirmForm, attach_error
 from ..i18n import current_language
 from ..meetings.labels import OUTCOME_LABELS
 from ..meetings.models import Meeting
-from ..web import edit_page
+from ..web import edit_page, form_page
 from . import (
     queries,
     services,
@@ -303,23 +303,23 @@ def new():
     _proposal_choices(form, None)
     if not staff:
         del form.organisation_id
-    if form.validate_on_submit():
-        organisation_id = (
-            chosen_id(form.organisation_id.data) if staff else current_user.organisation_id
-        )
-        try:
-            proposal = services.submit_proposal(
-                actor=current_user,
-                organisation_id=organisation_id,
-                submission=form.submission.data,
-                **form.details(),
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "title")
-        else:
-            flash(_("The proposal has been submitted."), "success")
-            return redirect(_show(proposal))
-    return _page("proposals/form.html", form, proposal=None, staff=staff)
+    return form_page(
+        form,
+        lambda: services.submit_proposal(
+            actor=current_user,
+            organisation_id=(
+                chosen_id(form.organisation_id.data) if staff else current_user.organisation_id
+            ),
+            submission=form.submission.data,
+            **form.details(),
+        ),
+        template="proposals/form.html",
+        done=_("The proposal has been submitted."),
+        then=_show,
+        place=lambda form, error: _refuse(form, error, "title"),
+        proposal=None,
+        staff=staff,
+    )
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -692,22 +692,22 @@ def categories():
 def category_new():
     """Add a category (one, however often the form is sent)."""
     form = NewCategoryForm()
-    if form.validate_on_submit():
-        try:
-            services.save_category(
-                None,
-                current_user,
-                name_th=form.name_th.data,
-                name_en=form.name_en.data,
-                active=form.active.data,
-                submission=form.submission.data,
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "name_th")
-        else:
-            flash(_("The category has been saved."), "success")
-            return redirect(url_for(".categories"))
-    return _page("proposals/category_form.html", form, category=None)
+    return form_page(
+        form,
+        lambda: services.save_category(
+            None,
+            current_user,
+            name_th=form.name_th.data,
+            name_en=form.name_en.data,
+            active=form.active.data,
+            submission=form.submission.data,
+        ),
+        template="proposals/category_form.html",
+        done=_("The category has been saved."),
+        then=url_for(".categories"),
+        place=lambda form, error: _refuse(form, error, "name_th"),
+        category=None,
+    )
 
 
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])

@@ -1,12 +1,11 @@
 """Settings pages."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
-from ..db import db
-from ..versions import ConflictError
+from ..web import form_page
 from . import services
 from .forms import ApprovalsForm, SettingsForm
 
@@ -19,20 +18,22 @@ def _shown(form, key: str) -> None:
     form.read_version(services.setting_row(key))
 
 
-def _saved(form, key: str) -> int | None:
-    """Save one setting from its sent form: None when saved, else the status of the page
-    that shows the form again (409 outdated, 422 not valid)."""
-    if not form.validate_on_submit():
-        return 422
-    try:
-        services.set_setting(
+def _setting_page(form, key: str, /, **context):
+    """The settings page saving one setting from ``form`` (``form_page``): 422 not valid,
+    409 from an outdated form, with who changed the setting since."""
+    if request.method == "GET":
+        getattr(form, key).data = services.get_setting(key)
+    return form_page(
+        form,
+        lambda: services.set_setting(
             key, bool(getattr(form, key).data), current_user, lock_version=form.submitted_version()
-        )
-    except ConflictError as conflict:
-        db.session.rollback()
-        form.refuse_as_outdated(conflict, services.setting_row(key))
-        return 409
-    return None
+        ),
+        template="settings/edit.html",
+        done=_("Settings saved."),
+        then=url_for(".edit"),
+        record=services.setting_row(key),
+        **context,
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -42,15 +43,7 @@ def edit():
     (409) with who changed the setting since."""
     form, approvals = SettingsForm(), ApprovalsForm(prefix="approvals")
     _shown(approvals, "separate_approver")
-    status = 200
-    if request.method == "GET":
-        _shown(form, "thai_numerals")
-    else:
-        status = _saved(form, "thai_numerals")
-        if status is None:
-            flash(_("Settings saved."), "success")
-            return redirect(url_for(".edit"))
-    return render_template("settings/edit.html", form=form, approvals=approvals), status
+    return _setting_page(form, "thai_numerals", approvals=approvals)
 
 
 @bp.post("/approvals")
@@ -60,8 +53,4 @@ def approvals():
     an outdated form is refused (409) with who changed the setting since."""
     form, approvals = SettingsForm(formdata=None), ApprovalsForm(prefix="approvals")
     _shown(form, "thai_numerals")
-    status = _saved(approvals, "separate_approver")
-    if status is None:
-        flash(_("Settings saved."), "success")
-        return redirect(url_for(".edit"))
-    return render_template("settings/edit.html", form=form, approvals=approvals), status
+    return _setting_page(approvals, "separate_approver", shown_as="approvals", form=form)
