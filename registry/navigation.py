@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .auth.permissions import SIGNED_IN
+from .access import SIGNED_IN
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
 
+from .access import PUBLIC, access_rule
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -131,8 +133,6 @@ def is_private(response) -> bool:
     public (the session's pages, downloads, the API), and any page shown to a signed-in
     user (an error page, say, carries their name). Static files and public files stay
     cacheable as they declare."""
-    from .auth.permissions import PUBLIC, access_rule
-
     endpoint = request.endpoint
     if endpoint == "static":
         return False

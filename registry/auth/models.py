@@ -1,8 +1,7 @@
-"""User accounts, roles and sign-in attempts."""
+"""User accounts, their sign-in sessions and sign-in attempts (the roles are in ``roles``)."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,15 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from ..collation import person_sort_key, sort_column
 from ..db import TimestampMixin, VersionedMixin, db, enum_column, utcnow
 from ..organisations.models import Organisation
-
-
-class Role(enum.StrEnum):
-    """What a user is in the registry; the permissions follow from it."""
-
-    ADMIN = "admin"
-    STAFF = "staff"
-    SECRETARY = "secretary"
-    REPRESENTATIVE = "representative"
+from .roles import Role, role_has
 
 
 class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
@@ -82,8 +73,6 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
 
     def can(self, permission: str) -> bool:
         """Whether the user's role grants the named permission."""
-        from .permissions import role_has
-
         return self.active and role_has(self.role, permission)
 
 

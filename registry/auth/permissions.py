@@ -8,134 +8,60 @@ left without one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from flask import abort, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 
+from ..access import (
+    PUBLIC,
+    SIGNED_IN,
+    TOKEN,
+    access_rule,
+    any_permission_required,
+    permission_required,
+    public,
+    signed_in,
+    token_required,
+)
+from ..errors import render_error
+from ..i18n import current_language
 from ..organisations.models import OrganisationStatus
-from .models import Role
+from .roles import ROLE_PERMISSIONS, Role, role_has
 
-#: Anyone, signed in or not.
-PUBLIC = "public"
-#: Any signed-in user.
-SIGNED_IN = "signed-in"
-#: The start of the rule of a view reached with an API bearer token, never the session: the
-#: rest names the permission(s) the token's user needs (see ``token_required``).
-TOKEN = "token:"  # noqa: S105 (a rule name, not a secret)
+#: Views take the declarations (made in ``registry.access``, the core's vocabulary) from here,
+#: beside the enforcement; the roles' permissions are made in ``roles``.
+__all__ = [
+    "BEARER_USER",
+    "PUBLIC",
+    "READING_METHODS",
+    "ROLE_PERMISSIONS",
+    "SIGNED_IN",
+    "TOKEN",
+    "access_rule",
+    "acts_for_inactive_organisation",
+    "any_permission_required",
+    "enforce",
+    "hides_records",
+    "permission_required",
+    "public",
+    "refuse_for_inactive_organisation",
+    "role_has",
+    "signed_in",
+    "token_required",
+    "token_user",
+]
+
 #: The ``app.extensions`` key of the function that answers the user a request's bearer token
 #: acts for, or None (the API package sets it).
 BEARER_USER = "registry.bearer_user"
 
-#: Endpoints Flask itself adds, and their rule.
-BUILT_IN_RULES = {"static": PUBLIC}
-
-ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.ADMIN: frozenset({"users.manage", "audit.read", "settings.manage", "api.tokens"}),
-    Role.STAFF: frozenset(
-        {
-            "organisations.view",
-            "organisations.edit",
-            "organisations.import",
-            "organisations.export",
-            "contacts.edit",
-            "contacts.personal_data",
-            "representatives.invite",
-            "agreements.view",
-            "agreements.edit",
-            "agreements.approve",
-            # Signing with the agency's certificate (PAdES); administrators hold it as well.
-            "documents.sign",
-            "committees.view",
-            "committees.manage",
-            "proposals.view",
-            "proposals.manage",
-            "proposals.schedule",
-            "letters.view",
-        }
-    ),
-    # A secretary's permission reaches only the committees where they hold a secretary seat.
-    Role.SECRETARY: frozenset({"committees.own", "proposals.view", "proposals.schedule"}),
-    # A representative's permissions reach only their own organisation (checked per record).
-    Role.REPRESENTATIVE: frozenset(
-        {
-            "own_organisation.edit",
-            "contacts.edit",
-            "agreements.own",
-            "committees.member",
-            "proposals.own",
-        }
-    ),
-}
-
-
 #: Methods that read; every other method writes.
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-#: Separates the alternatives of a rule declared with ``any_permission_required``.
-ANY_OF = " | "
-
-
-def role_has(role: Role, permission: str) -> bool:
-    """Whether a role grants a permission (or one of "a | b"); admins hold every permission."""
-    if ANY_OF in permission:
-        return any(role_has(role, name) for name in permission.split(ANY_OF))
-    return role is Role.ADMIN or permission in ROLE_PERMISSIONS.get(role, frozenset())
-
-
-def _declare(rule: str) -> Callable:
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            return view(*args, **kwargs)
-
-        wrapped.access_rule = rule
-        return wrapped
-
-    return decorator
-
-
-def public(view: Callable) -> Callable:
-    """Declare a view open to everyone."""
-    return _declare(PUBLIC)(view)
-
-
-def signed_in(view: Callable) -> Callable:
-    """Declare a view open to any signed-in user."""
-    return _declare(SIGNED_IN)(view)
-
-
-def permission_required(permission: str) -> Callable:
-    """Declare the named permission a view needs."""
-    return _declare(permission)
-
-
-def any_permission_required(*permissions: str) -> Callable:
-    """Declare several permissions, any one of which opens the view (each then reaches only
-    the records it covers, checked per record by the view)."""
-    return _declare(ANY_OF.join(permissions))
-
-
-def token_required(*permissions: str) -> Callable:
-    """Declare a view of the JSON API: a bearer token opens it (a session cookie never does),
-    and the token's user needs one of the permissions (each then reaches only the records it
-    covers, checked per record by the view)."""
-    return _declare(TOKEN + ANY_OF.join(permissions))
 
 
 def token_user():
     """The user the bearer token of this request acts for (in a ``token_required`` view)."""
     return g.token_user
-
-
-def access_rule(app, endpoint: str) -> str | None:
-    """The rule declared for an endpoint, or None when it has none."""
-    if endpoint in BUILT_IN_RULES:
-        return BUILT_IN_RULES[endpoint]
-    view = app.view_functions.get(endpoint)
-    return getattr(view, "access_rule", None)
 
 
 def enforce():
@@ -174,9 +100,6 @@ def refuse_for_inactive_organisation(user):
     account (sign-out, password, language) is not the organisation's and stays open."""
     if not acts_for_inactive_organisation(user):
         return None
-    from ..errors import render_error
-    from ..i18n import current_language
-
     message = _(
         "%(name)s is inactive in the registry: its records can be read but no longer "
         "changed. Please contact DGTi staff if it should be active again.",
