@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..agreements.models import AgreementState
 from ..formats import REGISTRATION_NUMBER_MAX, REGISTRATION_NUMBER_PATTERN
 from ..organisations.provinces import PROVINCES
-from .forms import MAX_PER_PAGE, MAX_TEXT, PER_PAGE, Param
+from .params import MAX_PER_PAGE, MAX_TEXT, PER_PAGE, Param
 from .queries import (
     AGREEMENT_PARAMS,
     COMMITTEE_PARAMS,

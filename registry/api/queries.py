@@ -25,7 +25,7 @@ from ..organisations.models import Organisation, OrganisationKind, OrganisationS
 from ..organisations.provinces import BY_CODE
 from ..proposals import queries as proposal_queries
 from ..proposals.models import ProposalKind, ProposalStatus
-from .forms import PAGING, Param, domain_args
+from .params import PAGING, Param, domain_args
 
 ORGANISATION_PARAMS = (
     Param(
@@ -135,7 +135,9 @@ PROPOSAL_PARAMS = (
 def organisations(user: User, values: dict) -> sa.Select:
     """Organisations matching the filters: every one for staff, a representative's own only."""
     filters = organisation_queries.Filters.from_args(domain_args(ORGANISATION_PARAMS, values))
-    query = organisation_queries.search(filters)
+    query = organisation_queries.search(
+        filters, mou_parties=agreement_queries.organisation_ids_with_active_agreement()
+    )
     if not user.can("organisations.view"):
         query = query.where(Organisation.id == user.organisation_id)
     return query

@@ -43,8 +43,9 @@ from ..proposals import queries as proposal_queries
 from ..proposals.forms import chosen_id
 from ..web import confirmed_action
 from . import openapi, queries, serializers, services
-from .forms import PER_PAGE, BadParameter, TokenForm, read_args
+from .forms import TokenForm
 from .models import ApiToken
+from .params import PER_PAGE, BadParameter, read_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 admin_bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")

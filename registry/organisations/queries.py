@@ -78,8 +78,13 @@ def _registration_number(text: str | None) -> str:
     return text.upper()
 
 
-def search(filters: Filters) -> sa.Select:
+def search(filters: Filters, *, mou_parties: sa.Select | None = None) -> sa.Select:
     """Organisations matching the filters, in the order asked for.
+
+    ``mou_parties`` selects the ids of the organisations party to an agreement in force
+    (``agreements.queries.organisation_ids_with_active_agreement``); the "mou" filter needs
+    it, and the caller, which sits above both, hands it over (agreements build on
+    organisations, so organisations never look agreements up themselves).
 
     The search text matches anywhere inside the Thai name, the English name, the
     acronym, or the written name ("ดร.สมชาย ใจดี") of one of the organisation's people
@@ -89,10 +94,11 @@ def search(filters: Filters) -> sa.Select:
     one pass over the organisations answers it; every condition is part of the one
     statement, so a page costs the same number of queries whatever its size.
     """
-    return sa.select(Organisation).where(*_conditions(filters)).order_by(*_order(filters))
+    conditions = _conditions(filters, mou_parties)
+    return sa.select(Organisation).where(*conditions).order_by(*_order(filters))
 
 
-def _conditions(filters: Filters) -> list:
+def _conditions(filters: Filters, mou_parties: sa.Select | None) -> list:
     conditions = []
     if filters.q:
         # Both sides case-folded; a trigram index serves it on either database.
@@ -115,10 +121,9 @@ def _conditions(filters: Filters) -> list:
     if filters.registration_number:
         conditions.append(Organisation.registration_number == filters.registration_number)
     if filters.mou == "active":
-        # Agreements build on organisations, so they are looked up only when asked for.
-        from ..agreements.queries import organisation_ids_with_active_agreement
-
-        conditions.append(Organisation.id.in_(organisation_ids_with_active_agreement()))
+        if mou_parties is None:
+            raise TypeError("the filter for an MOU in force needs mou_parties")
+        conditions.append(Organisation.id.in_(mou_parties))
     return conditions
 
 
@@ -131,8 +136,9 @@ def _order(filters: Filters) -> tuple:
 # --- the export ------------------------------------------------------------------------
 
 
-def export_rows(filters: Filters) -> list[sa.Row]:
-    """Every organisation the list finds (all pages, same order), with its current contacts.
+def export_rows(filters: Filters, *, mou_parties: sa.Select | None = None) -> list[sa.Row]:
+    """Every organisation the list finds (all pages, same order), with its current contacts
+    (``mou_parties`` as for ``search``).
 
     Current contacts are those still active and not erased; they are counted in one
     grouped subquery, so the export is one statement however many rows it has.
@@ -160,7 +166,7 @@ def export_rows(filters: Filters) -> list[sa.Row]:
         )
         .select_from(Organisation)
         .outerjoin(counts, counts.c.organisation_id == Organisation.id)
-        .where(*_conditions(filters))
+        .where(*_conditions(filters, mou_parties))
         .order_by(*_order(filters))
     )
     return list(db.session.execute(query))
@@ -199,9 +205,12 @@ def export_summary(filters: Filters, file_format: str, rows: int) -> str:
     return "; ".join(parts)[:300]
 
 
-def export_file(filters: Filters, file_format: str) -> tuple[bytes, int]:
-    """The export as a CSV or XLSX file, and how many organisations it holds."""
-    rows = export_rows(filters)
+def export_file(
+    filters: Filters, file_format: str, *, mou_parties: sa.Select | None = None
+) -> tuple[bytes, int]:
+    """The export as a CSV or XLSX file, and how many organisations it holds (``mou_parties``
+    as for ``search``)."""
+    rows = export_rows(filters, mou_parties=mou_parties)
     return tabular.write(file_format, export_columns(), rows, _("Organisations")), len(rows)
 
 

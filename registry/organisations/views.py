@@ -22,6 +22,7 @@ from flask_wtf.file import FileRequired
 from markupsafe import Markup
 
 from .. import audit, cache, submissions, tabular
+from ..agreements.queries import organisation_ids_with_active_agreement
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
 from ..auth.views import begin_session
@@ -55,7 +56,8 @@ PER_PAGE = 25
 def index():
     """List organisations, with the search box, filters and sort order."""
     filters = queries.Filters.from_args(request.args)
-    page = paginate(queries.search(filters), per_page=PER_PAGE)
+    query = queries.search(filters, mou_parties=organisation_ids_with_active_agreement())
+    page = paginate(query, per_page=PER_PAGE)
     return render_template(
         "organisations/index.html", page=page, filters=filters, provinces=sorted_provinces
     )
@@ -78,7 +80,8 @@ def export_xlsx():
 def _export(file_format: str):
     """Write the file, then log the bulk read of partner data (a read, but it is logged)."""
     filters = queries.Filters.from_args(request.args)
-    data, rows = queries.export_file(filters, file_format)
+    parties = organisation_ids_with_active_agreement()
+    data, rows = queries.export_file(filters, file_format, mou_parties=parties)
     summary = queries.export_summary(filters, file_format, rows)
     audit.record_event(current_user, "exported", record_type="organisations", label=summary)
     db.session.commit()
