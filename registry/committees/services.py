@@ -19,7 +19,7 @@ from ..auth.models import Role, User
 from ..db import db
 from ..i18n import format_date
 from ..organisations.models import Contact, Organisation, name_key
-from ..rules import RuleError
+from ..rules import RuleError, clean_text, plausible_date
 from .models import (
     NEEDS_PARENT,
     SECRETARIAT,
@@ -46,10 +46,6 @@ COMMITTEE_FIELDS = (
     "quorum_number",
 )
 
-#: The earliest and latest years (CE) a date may carry: catches a Buddhist-Era year typed
-#: as if it were CE (2567 → year 2567 CE) and other slips.
-EARLIEST_YEAR, LATEST_YEAR = 1950, 2150
-
 
 class CommitteeError(RuleError):
     """A change to a committee or a seat that the rules refuse."""
@@ -60,24 +56,9 @@ def today() -> date:
     return datetime.now(BANGKOK).date()
 
 
-def _clean(value):
-    if isinstance(value, str):
-        value = " ".join(value.split()) if "\n" not in value else value.strip()
-        return value or None
-    return value
-
-
-def _plausible(day: date | None, field: str) -> None:
-    if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-        raise CommitteeError(
-            _("Enter a date between the years %(first)s and %(last)s (Buddhist Era).",
-              first=EARLIEST_YEAR + 543, last=LATEST_YEAR + 543),
-            field,
-        )  # fmt: skip
-
-
-def _lock(committee: Committee) -> None:
-    """Hold the committee row until the commit, so seat rules are checked one at a time."""
+def lock_committee(committee: Committee) -> None:
+    """Hold the committee row until the commit, so the rules of its seats and of its meetings
+    are checked one change at a time."""
     if committee.id is not None:
         db.session.execute(
             sa.select(Committee.id).where(Committee.id == committee.id).with_for_update()
@@ -89,7 +70,7 @@ def _lock(committee: Committee) -> None:
 
 def committee_values(details: dict, committee: Committee | None = None) -> dict:
     """A committee's fields normalised and checked; raises CommitteeError at the first fault."""
-    values = {key: _clean(details.get(key)) for key in COMMITTEE_FIELDS}
+    values = {key: clean_text(details.get(key)) for key in COMMITTEE_FIELDS}
     if not values["name_th"]:
         raise CommitteeError(_("Enter the committee's name in Thai."), "name_th")
     same = db.session.scalar(
@@ -107,7 +88,7 @@ def committee_values(details: dict, committee: Committee | None = None) -> dict:
         raise CommitteeError(_("Choose what kind of committee this is."), "kind")
     values["parent_id"] = _parent_id(values, committee)
     for field in ("order_date", "established_on"):
-        _plausible(values[field], field)
+        plausible_date(values[field], field, CommitteeError)
     if values["established_on"] is None:
         raise CommitteeError(_("Enter the day the committee was established."), "established_on")
     if committee is not None:
@@ -188,7 +169,7 @@ def update_committee(
             )
         current = {key: getattr(committee, key) for key in COMMITTEE_FIELDS}
         values = committee_values(current | details, committee)
-        _lock(committee)
+        lock_committee(committee)
         with audit.change(committee, actor, "updated"):
             for key, value in values.items():
                 setattr(committee, key, value)
@@ -205,7 +186,7 @@ def dissolve_committee(
 ) -> None:
     """Dissolve a committee: the seats still held end that day; the record and history stay.
     ``lock_version``: the version the form was read at; one older is refused."""
-    reason = _clean(reason)
+    reason = clean_text(reason)
     with versions.saving(committee, lock_version):
         if not committee.active:
             raise CommitteeError(_("This committee has already been dissolved."))
@@ -213,7 +194,7 @@ def dissolve_committee(
 
 
 def _dissolve(committee: Committee, actor, dissolved_on: date, reason: str | None) -> None:
-    _plausible(dissolved_on, "dissolved_on")
+    plausible_date(dissolved_on, "dissolved_on", CommitteeError)
     if dissolved_on is None:
         raise CommitteeError(_("Enter the day the committee was dissolved."), "dissolved_on")
     if dissolved_on < committee.established_on:
@@ -226,7 +207,7 @@ def _dissolve(committee: Committee, actor, dissolved_on: date, reason: str | Non
         raise CommitteeError(
             _("Dissolve its subcommittees and working groups first."), "dissolved_on"
         )
-    _lock(committee)
+    lock_committee(committee)
     for seat in committee.memberships:
         if seat.ended_on is not None and seat.ended_on <= dissolved_on:
             continue
@@ -310,8 +291,8 @@ def _appointed(
     )
     if organisation is None:
         raise CommitteeError(_("Choose the organisation the person represents."), "organisation_id")
-    _plausible(term_start, "term_start")
-    _plausible(term_end, "term_end")
+    plausible_date(term_start, "term_start", CommitteeError)
+    plausible_date(term_end, "term_end", CommitteeError)
     if term_start is None:
         raise CommitteeError(_("Enter the first day of the term."), "term_start")
     if term_start < committee.established_on:
@@ -323,7 +304,7 @@ def _appointed(
     if term_end is not None and term_end < term_start:
         raise CommitteeError(_("The term cannot end before it starts."), "term_end")
     account = _checked_account(user_id, role)
-    _lock(committee)
+    lock_committee(committee)
     _check_overlaps(committee, contact.id, role, term_start, term_end)
     seat = Membership(
         committee=committee,
@@ -332,7 +313,7 @@ def _appointed(
         organisation=organisation,
         term_start=term_start,
         term_end=term_end,
-        appointed_by=_clean(appointed_by),
+        appointed_by=clean_text(appointed_by),
         user_id=account,
     )
     with audit.change(seat, actor, "appointed"):
@@ -372,18 +353,18 @@ def end_membership(
 ) -> None:
     """End a seat early; it stays in the committee's history. ``lock_version``: the version
     the form was read at; one older is refused."""
-    reason = _clean(reason)
+    reason = clean_text(reason)
     with versions.saving(seat, lock_version):
         if seat.ended:
             raise CommitteeError(_("This seat has already ended."))
-        _plausible(ended_on, "ended_on")
+        plausible_date(ended_on, "ended_on", CommitteeError)
         if ended_on is None:
             raise CommitteeError(_("Enter the day the seat ended."), "ended_on")
         if ended_on < seat.term_start:
             raise CommitteeError(_("The seat cannot end before its term started."), "ended_on")
         if not reason:
             raise CommitteeError(_("Say why the seat ended."), "reason")
-        _lock(seat.committee)
+        lock_committee(seat.committee)
         with audit.change(seat, actor, "ended"):
             seat.ended_on = ended_on
             seat.end_reason = reason

@@ -23,11 +23,11 @@ from .. import audit, submissions, versions
 from ..audit.services import snapshot
 from ..committees.models import Committee, MemberRole, Membership
 from ..committees.queries import sitting_members
-from ..committees.services import _clean, _lock, _plausible, today
+from ..committees.services import lock_committee, today
 from ..db import db
 from ..formats import is_web_address
 from ..i18n import format_date
-from ..rules import RuleError
+from ..rules import RuleError, clean_text, plausible_date
 from .models import (
     BE_OFFSET,
     COUNTS_FOR_QUORUM,
@@ -98,7 +98,7 @@ def be_year(day: date) -> int:
 
 
 def _text(value) -> str | None:
-    return _clean(value) if isinstance(value, str) else value
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def _ensure_editable(meeting: Meeting) -> None:
@@ -128,7 +128,7 @@ def meeting_values(committee: Committee, details: dict) -> dict:
     _limited(values["venue"], 300, "venue")
     _limited(values["online_link"], 500, "online_link")
     held_on = values["held_on"]
-    _plausible(held_on, "held_on")
+    plausible_date(held_on, "held_on", MeetingError)
     if held_on is None:
         raise MeetingError(_("Enter the day of the meeting."), "held_on")
     if held_on < committee.established_on:
@@ -286,7 +286,7 @@ def schedule(committee: Committee, *, actor, submission: str | None = None, **de
         if not committee.active:
             raise MeetingError(_("This committee has been dissolved; it no longer meets."))
         values = meeting_values(committee, details)
-        _lock(committee)
+        lock_committee(committee)
         year = be_year(values["held_on"])
         meeting = Meeting(committee_id=committee.id, year_be=year, number=0, **values)
         number, renumbered = _number_year(
@@ -316,7 +316,7 @@ def update_meeting(
             raise MeetingError(_("Only a scheduled meeting can be changed."))
         current = {key: getattr(meeting, key) for key in MEETING_FIELDS}
         values = meeting_values(meeting.committee, current | details)
-        _lock(meeting.committee)
+        lock_committee(meeting.committee)
         renumbered: list[Renumbering] = []
         moved = (values["held_on"], values["starts_at"]) != (meeting.held_on, meeting.starts_at)
         with audit.change(meeting, actor, "updated"):
@@ -657,7 +657,7 @@ def refresh_agenda(meeting: Meeting, actor) -> int:
     """Add the minutes to certify and the follow-ups the agenda is missing (no duplicates);
     returns how many items were added."""
     _ensure_editable(meeting)
-    _lock(meeting.committee)
+    lock_committee(meeting.committee)
     added = _fill_from_earlier(meeting, actor)
     db.session.commit()
     return added
@@ -1122,7 +1122,7 @@ def _new_action(item: AgendaItem, *, actor, text, owner, due_on: date | None) ->
         raise MeetingError(_("Enter what is to be done."), "text")
     if not owner:
         raise MeetingError(_("Enter who is to do it."), "owner")
-    _plausible(due_on, "due_on")
+    plausible_date(due_on, "due_on", MeetingError)
     if due_on is not None and due_on < meeting.held_on:
         raise MeetingError(_("The due date cannot be before the meeting."), "due_on")
     action = ActionItem(agenda_item=item, text=text, owner=owner, due_on=due_on)
@@ -1152,7 +1152,7 @@ def mark_action_done(
     with versions.saving(action, lock_version):
         if action.done_on is not None:
             raise MeetingError(_("This action item is already done."))
-        _plausible(done_on, "done_on")
+        plausible_date(done_on, "done_on", MeetingError)
         if done_on is None:
             raise MeetingError(_("Enter the day it was done."), "done_on")
         if done_on < meeting.held_on:
@@ -1193,7 +1193,7 @@ def _new_amendment(meeting: Meeting, *, actor, text) -> MinutesAmendment:
         raise MeetingError(_("Enter the correction."), "text")
     if len(text) > 20000:
         raise MeetingError(_("At most %(max)d characters.", max=20000), "text")
-    _lock(meeting.committee)
+    lock_committee(meeting.committee)
     highest = db.session.scalar(
         sa.select(sa.func.max(MinutesAmendment.number)).where(
             MinutesAmendment.meeting_id == meeting.id
