@@ -519,7 +519,7 @@ def fail_on_second_batch(monkeypatch):
 
     def arm(error: Exception) -> list:
         written = []
-        real = imports._flush_created
+        real = imports.writing._flush_created
 
         def flush(records, actor):
             if written and records:
@@ -527,8 +527,8 @@ def fail_on_second_batch(monkeypatch):
             real(records, actor)
             written.extend(records)
 
-        monkeypatch.setattr(imports, "WRITE_BATCH", 1)
-        monkeypatch.setattr(imports, "_flush_created", flush)
+        monkeypatch.setattr(imports.writing, "WRITE_BATCH", 1)
+        monkeypatch.setattr(imports.writing, "_flush_created", flush)
         return written
 
     return arm
@@ -572,7 +572,7 @@ def test_a_duplicate_only_the_database_sees_is_refused_too(
 ):
     # The last line of defence: the unique index, when the lookups miss a duplicate.
     monkeypatch.setattr(imports._Checker, "_look_up_register", lambda self: None)
-    monkeypatch.setattr(imports, "_refuse_what_the_register_now_holds", lambda groups: None)
+    monkeypatch.setattr(imports.writing, "_refuse_what_the_register_now_holds", lambda groups: None)
     make_organisation(registration_number="1234/2566")
     in_english(client)
     before = counts()
