@@ -143,7 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from .agreements.views import bp as agreements_bp
     from .api.views import admin_bp as api_tokens_bp
     from .api.views import bp as api_bp
-    from .audit.views import bp as audit_bp
+    from .auditlog.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .committees.views import bp as committees_bp
     from .documents.views import bp as documents_bp

@@ -1,4 +1,5 @@
-"""Reading the audit log."""
+"""The audit log's filters: the events an administrator asks for, found by the words the
+page shows (``reading``) as well as by the recorded codes."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from ..audit.models import AuditEvent
 from ..i18n import BANGKOK
 from . import reading
-from .models import AuditEvent
 
 
 def _utc(day, end: bool = False) -> datetime:

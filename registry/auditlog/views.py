@@ -2,11 +2,17 @@
 
 from flask import Blueprint, render_template, request
 
+from ..audit.labels import (
+    ACTION_LABELS,
+    RECORD_LABELS,
+    action_label,
+    record_label,
+    visible_changes,
+)
 from ..auth.permissions import permission_required
 from ..db import paginate
-from . import queries
+from . import search
 from .forms import AuditFilterForm
-from .labels import ACTION_LABELS, RECORD_LABELS, action_label, record_label, visible_changes
 from .reading import EventReader
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -22,7 +28,7 @@ def index():
     them."""
     form = AuditFilterForm(request.args)
     valid = form.validate()
-    query = queries.filtered(form.data if valid else {})
+    query = search.filtered(form.data if valid else {})
     page = paginate(query, per_page=50)
     return render_template(
         "audit/index.html",

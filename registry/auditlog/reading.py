@@ -19,6 +19,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from ..agreements.forms import AgreementForm, SignForm, TerminateForm
+from ..audit.labels import ACTION_LABELS, RECORD_LABELS, record_label, visible_changes
+from ..audit.services import REDACTED
 from ..auth.forms import UserEditForm
 from ..committees.forms import AppointForm, CommitteeEditForm, DissolveForm, EndMembershipForm
 from ..db import db
@@ -37,8 +39,6 @@ from ..proposals.forms import (
     WithdrawForm,
 )
 from ..settings.forms import SettingsForm
-from .labels import ACTION_LABELS, RECORD_LABELS, record_label, visible_changes
-from .services import REDACTED
 
 #: The forms whose labels (and choices) name a record type's fields, as its pages show them
 #: (the first form that names a field gives its label).
