@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context, session
@@ -44,8 +44,18 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    """The two-letter code of the language in use for this request."""
-    return str(babel_locale() or "th")[:2]
+    """The two-letter code of the language in use for this request (worked out once per
+    request and locale: a page asks for it for every date and number it shows)."""
+    ctx = g.get("_flask_babel") if has_request_context() else None
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is None:
+        return str(babel_locale() or "th")[:2]
+    kept = g.get("_language")
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    language = str(locale)[:2]
+    g._language = (locale, language)
+    return language
 
 
 def be_year(year: int) -> int:
@@ -83,7 +93,7 @@ def thai_numerals_enabled() -> bool:
 def to_local(value: datetime) -> datetime:
     """A stored (naive UTC) timestamp as Bangkok time."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(BANGKOK)
 
 
