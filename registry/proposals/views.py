@@ -611,28 +611,32 @@ def agenda(proposal_id: int):
     if request.method == "GET":
         form.title.data = proposal.title
         form.body.data = proposal.summary
-    if form.validate_on_submit():
+
+    def place():
         meeting_id = chosen_id(form.meeting_id.data)
         meeting = db.session.get(Meeting, meeting_id) if meeting_id and meeting_id > 0 else None
-        try:
-            item = services.place_on_agenda(
-                proposal,
-                current_user,
-                meeting=meeting,
-                title=form.title.data,
-                body=form.body.data,
-                submission=form.submission.data,
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "meeting_id")
-        else:
-            flash(
-                _("The proposal is item %(item)s of meeting %(number)s.",
-                  item=item.number_label, number=meeting.number_label),
-                "success",
-            )  # fmt: skip
-            return redirect(_show(proposal, "meetings"))
-    return _page("proposals/agenda.html", form, proposal=proposal)
+        return services.place_on_agenda(
+            proposal,
+            current_user,
+            meeting=meeting,
+            title=form.title.data,
+            body=form.body.data,
+            submission=form.submission.data,
+        )
+
+    return form_page(
+        form,
+        place,
+        template="proposals/agenda.html",
+        done=lambda item: _(
+            "The proposal is item %(item)s of meeting %(number)s.",
+            item=item.number_label,
+            number=item.meeting.number_label,
+        ),
+        then=_show(proposal, "meetings"),
+        place=lambda form, error: _refuse(form, error, "meeting_id"),
+        proposal=proposal,
+    )
 
 
 @bp.route("/<int:proposal_id>/annex", methods=["GET", "POST"])
@@ -644,21 +648,25 @@ def annex(proposal_id: int):
     proposal = queries.proposal_for(current_user, proposal_id)
     form = AnnexForm()
     form.set_agreements(queries.agreement_choices(proposal))
-    if form.validate_on_submit():
+
+    def annex_it():
         agreement_id = chosen_id(form.agreement_id.data)
         agreement = (
             db.session.get(Agreement, agreement_id) if agreement_id and agreement_id > 0 else None
         )
-        try:
-            services.annex_to_agreement(
-                proposal, current_user, agreement=agreement, submission=form.submission.data
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "agreement_id")
-        else:
-            flash(_("The proposal has been annexed to the agreement."), "success")
-            return redirect(_show(proposal, "annexes"))
-    return _page("proposals/annex.html", form, proposal=proposal)
+        services.annex_to_agreement(
+            proposal, current_user, agreement=agreement, submission=form.submission.data
+        )
+
+    return form_page(
+        form,
+        annex_it,
+        template="proposals/annex.html",
+        done=_("The proposal has been annexed to the agreement."),
+        then=_show(proposal, "annexes"),
+        place=lambda form, error: _refuse(form, error, "agreement_id"),
+        proposal=proposal,
+    )
 
 
 @bp.post("/<int:proposal_id>/annex/<int:agreement_id>/remove")
