@@ -66,6 +66,10 @@ ACTION_LABELS = {
     "issued API token": _l("issued an API token"),
     "revoked API token": _l("revoked an API token"),
     "filed letter": _l("filed a letter"),
+    "issued letter": _l("issued a letter"),
+    "mailed letter": _l("mailed a letter"),
+    "signed document": _l("signed electronically"),
+    "accepted signed document": _l("accepted a document signed elsewhere"),
     "filed reviewed draft": _l("filed a reviewed draft"),
     "renumbered": pgettext_l("meeting", "renumbered"),
 }
