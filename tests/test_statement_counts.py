@@ -545,7 +545,7 @@ def representatives_page():
                    organisation=organisation)  # fmt: skip
 
     def grow(w, ctx, k):
-        from registry.organisations import invitations
+        from registry.auth import invitations
 
         for _ in range(k):
             w.user("representative", organisation_id=ctx.organisation)

@@ -18,7 +18,12 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, cache, mail, submissions, versions
+from ..audit.labels import without_internal
+from ..audit.models import AuditEvent
+from ..audit.services import REDACTED, snapshot
 from ..db import db, utcnow
+from ..organisations.models import ERASED_NAME, Contact, Invitation
+from ..organisations.services import personal_data_eraser, personal_data_source
 from ..rules import RuleError
 from .models import LoginAttempt, Role, User, UserSession
 
@@ -460,3 +465,68 @@ def reset_password(user: User, new_password: str, actor) -> None:
             email=user.email,
         ),
     )
+
+
+# --- personal data (PDPA): the accounts made for a contact --------------------------------------
+
+#: The address an erased account is given, so the unique email rule still holds.
+ERASED_EMAIL = "erased-{id}@erased.invalid"
+
+
+def contact_accounts(contact: Contact) -> list[User]:
+    """The sign-in accounts made for a contact person: by invitation, or with their email at
+    their organisation."""
+    invited = sa.select(Invitation.user_id).where(
+        Invitation.contact_id == contact.id, Invitation.user_id.is_not(None)
+    )
+    conditions = [User.id.in_(invited)]
+    if contact.email:
+        conditions.append(
+            sa.and_(User.email == contact.email, User.organisation_id == contact.organisation_id)
+        )
+    return list(db.session.scalars(sa.select(User).where(sa.or_(*conditions))))
+
+
+@personal_data_source
+def accounts_of_contact(contact: Contact) -> tuple[str, list[dict]]:
+    """The person's accounts for an access request, without what is never shown (the password
+    hash, the session version) or internal columns."""
+    return "accounts", [
+        {
+            key: value
+            for key, value in without_internal(snapshot(user)).items()
+            if key not in user.__audit_redact__
+        }
+        for user in contact_accounts(contact)
+    ]
+
+
+@personal_data_eraser
+def erase_contact_accounts(contact: Contact) -> None:
+    """Close and anonymise every account made for a person whose data is erased."""
+    for user in contact_accounts(contact):
+        _erase_account(user)
+
+
+def _erase_account(user: User) -> None:
+    """Close an account and remove the person from it and from its traces in the log."""
+    old_email = user.email
+    new_email = ERASED_EMAIL.format(id=user.id)
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == old_email))
+    db.session.execute(
+        sa.update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_label=new_email)
+    )
+    for event in db.session.scalars(
+        sa.select(AuditEvent).where(
+            AuditEvent.record_type == "users", AuditEvent.record_id == user.id
+        )
+    ):
+        event.changes = {field: [REDACTED, REDACTED] for field in event.changes}
+        event.record_label = ERASED_NAME
+    user.email = new_email
+    user.full_name = ERASED_NAME
+    user.password_hash = None
+    user.active = False
+    user.session_version += 1
+    end_sessions(user)
+    audit.record_event(None, "erased personal data", user, label=ERASED_NAME)

@@ -343,12 +343,15 @@ def reactivate_contact(contact: Contact, actor) -> None:
 # --- personal data (PDPA) ----------------------------------------------------------------
 
 #: Where else a contact's personal data is held. Each capability that keeps data about a
-#: contact (committee seats, for example) registers a function here: it takes the contact
-#: and returns ``(section name, list of plain dicts)`` for the access-request export.
+#: contact (committee seats, the sign-in accounts made for the person, for example) registers
+#: a function here: it takes the contact and returns ``(section name, list of plain dicts)``
+#: for the access-request export.
 PERSONAL_DATA_SOURCES: list[Callable[[Contact], tuple[str, list[dict]]]] = []
-
-#: The address an erased account is given, so the unique email rule still holds.
-ERASED_EMAIL = "erased-{id}@erased.invalid"
+#: Where else a contact's personal data is erased: each capability that keeps it elsewhere
+#: (the accounts package, for the person's sign-in accounts) registers a function that takes
+#: the contact, before its fields are emptied, and erases what it holds, in the same
+#: transaction.
+PERSONAL_DATA_ERASERS: list[Callable[[Contact], None]] = []
 
 
 def personal_data_source(function: Callable) -> Callable:
@@ -358,19 +361,11 @@ def personal_data_source(function: Callable) -> Callable:
     return function
 
 
-def _contact_accounts(contact: Contact) -> list:
-    """The sign-in accounts made for the person: by invitation, or with their email."""
-    from ..auth.models import User
-
-    invited = sa.select(Invitation.user_id).where(
-        Invitation.contact_id == contact.id, Invitation.user_id.is_not(None)
-    )
-    conditions = [User.id.in_(invited)]
-    if contact.email:
-        conditions.append(
-            sa.and_(User.email == contact.email, User.organisation_id == contact.organisation_id)
-        )
-    return list(db.session.scalars(sa.select(User).where(sa.or_(*conditions))))
+def personal_data_eraser(function: Callable) -> Callable:
+    """Register another place that erases a contact's personal data (a decorator)."""
+    if function not in PERSONAL_DATA_ERASERS:
+        PERSONAL_DATA_ERASERS.append(function)
+    return function
 
 
 def _audit_trail(record_type: str, record_ids: list[int]) -> sa.Select:
@@ -386,7 +381,6 @@ def personal_data(contact: Contact, actor) -> dict:
 
     The request itself is audited, and committed.
     """
-    accounts = _contact_accounts(contact)
     data = {
         # (without the internal columns: the version, the sorting and search keys)
         "contact": without_internal(snapshot(contact)),
@@ -400,14 +394,6 @@ def personal_data(contact: Contact, actor) -> dict:
             for invitation in db.session.scalars(
                 sa.select(Invitation).where(Invitation.contact_id == contact.id)
             )
-        ],
-        "accounts": [
-            {
-                key: value
-                for key, value in without_internal(snapshot(user)).items()
-                if key not in user.__audit_redact__
-            }
-            for user in accounts
         ],
         "history": [
             {
@@ -438,7 +424,8 @@ def erase_contact(contact: Contact, actor) -> None:
     if contact.erased:
         raise ContactError(_("This person's data has already been erased."))
     now = utcnow()
-    accounts = _contact_accounts(contact)
+    for erase in PERSONAL_DATA_ERASERS:
+        erase(contact)
     for event in db.session.scalars(_audit_trail("contacts", [contact.id])):
         event.changes = {field: [REDACTED, REDACTED] for field in event.changes}
         event.record_label = ERASED_NAME
@@ -448,8 +435,6 @@ def erase_contact(contact: Contact, actor) -> None:
         invitation.email = ""
         if invitation.accepted_at is None and invitation.revoked_at is None:
             invitation.revoked_at = now
-    for account in accounts:
-        _erase_account(account)
     contact.title = contact.last_name = contact.position = None
     contact.email = contact.phone = contact.consent_date = None
     contact.first_name = ERASED_NAME
@@ -457,26 +442,3 @@ def erase_contact(contact: Contact, actor) -> None:
     contact.erased_at = now
     audit.record_event(actor, "erased personal data", contact, label=ERASED_NAME)
     db.session.commit()
-
-
-def _erase_account(user) -> None:
-    """Close an account and remove the person from it and from its traces in the log."""
-    from ..auth.models import LoginAttempt
-    from ..auth.services import end_sessions
-
-    old_email = user.email
-    new_email = ERASED_EMAIL.format(id=user.id)
-    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == old_email))
-    db.session.execute(
-        sa.update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_label=new_email)
-    )
-    for event in db.session.scalars(_audit_trail("users", [user.id])):
-        event.changes = {field: [REDACTED, REDACTED] for field in event.changes}
-        event.record_label = ERASED_NAME
-    user.email = new_email
-    user.full_name = ERASED_NAME
-    user.password_hash = None
-    user.active = False
-    user.session_version += 1
-    end_sessions(user)
-    audit.record_event(None, "erased personal data", user, label=ERASED_NAME)

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from .. import audit, cache, submissions, tabular
 from ..agreements.queries import organisation_ids_with_active_agreement
+from ..auth import invitations
 from ..auth import services as accounts
 from ..auth.permissions import permission_required, public
 from ..auth.views import begin_session
@@ -30,7 +31,7 @@ from ..db import db, paginate
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..i18n import current_language, thai_numerals_enabled
 from ..web import confirmed_action, edit_page, form_page
-from . import imports, invitations, kept_uploads, queries, services, timeline
+from . import imports, kept_uploads, queries, services, timeline
 from .forms import (
     TITLE_PREFIXES,
     AcceptInvitationForm,

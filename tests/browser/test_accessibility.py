@@ -358,7 +358,7 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 def _prepare(live_server, browser: Browser) -> None:
     """Records the demo data lacks: a generated PDF (for its verification page) and an open
     invitation whose link is known."""
-    from registry.organisations import invitations
+    from registry.auth import invitations
     from registry.organisations.models import Contact
 
     context = browser.new_context(base_url=live_server.url)

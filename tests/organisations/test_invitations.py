@@ -17,10 +17,10 @@ import pytest
 import sqlalchemy as sa
 
 from registry.audit.models import AuditEvent
+from registry.auth import invitations
 from registry.auth import services as accounts
 from registry.auth.models import Role, User
 from registry.db import db, utcnow
-from registry.organisations import invitations
 from registry.organisations.models import (
     Contact,
     Invitation,

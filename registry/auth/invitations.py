@@ -3,6 +3,8 @@ once, expires, and lets the person choose a password and act for their organisat
 
 Only the SHA-256 of the secret in the link is stored, so a copy of the database opens
 no account. Sending a new invitation to a contact withdraws the ones still open.
+
+They live with the accounts they open (accounts build on organisations and their contacts).
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
 from .. import audit, mail, submissions
-from ..auth import services as accounts
-from ..auth.models import Role, User
 from ..db import db, utcnow
+from ..organisations import timeline
+from ..organisations.models import Contact, Invitation, Organisation
 from ..rules import RuleError
-from . import timeline
-from .models import Contact, Invitation, Organisation
+from . import services as accounts
+from .models import Role, User
 
 #: How long a link works when INVITATION_DAYS is not configured.
 DEFAULT_DAYS = 7
