@@ -23,7 +23,7 @@ import re
 import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from email import policy
 from pathlib import Path
 
@@ -335,3 +335,99 @@ def _rows(live_server, statement):
         rows = db.session.execute(statement).all()
         db.session.remove()
     return rows
+
+
+def _minutes_to_certify(live_server) -> tuple[int, int, int]:
+    """A meeting whose minutes are drafted and the later meeting that certifies them, held
+    yesterday with every member present (set up through the services); (earlier, later,
+    item) ids."""
+    from registry.committees.queries import sitting_members
+    from registry.meetings import services
+    from registry.meetings.models import AgendaItem, Meeting, MeetingStatus
+
+    with live_server.app.test_request_context():
+        item = db.session.scalars(
+            sa.select(AgendaItem)
+            .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+            .where(
+                AgendaItem.certifies_meeting_id.is_not(None),
+                Meeting.status == MeetingStatus.SCHEDULED,
+            )
+            .order_by(Meeting.held_on)
+        ).first()
+        assert item is not None, "the demo data has a meeting ahead that certifies minutes"
+        assert item.certifies_meeting.status is MeetingStatus.MINUTES_DRAFTED
+        later = item.meeting
+        services.update_meeting(
+            later, actor=None, held_on=datetime.now(BANGKOK).date() - timedelta(days=1)
+        )
+        seats = sitting_members(later.committee, later.held_on)
+        services.record_attendance(
+            later, actor=None, lines=[{"membership_id": s.id, "kind": "present"} for s in seats]
+        )
+        services.mark_held(later, None, opened_at=time(9, 30), closed_at=time(11, 0))
+        db.session.commit()
+        ids = (item.certifies_meeting_id, later.id, item.id)
+        db.session.remove()
+    return ids
+
+
+def test_the_secretary_certifies_minutes_and_staff_apply_the_reviewers_signature(
+    page: Page, signing_live_server, console_log
+):
+    live_server = signing_live_server
+    th = live_server.th
+    earlier, later, item = _minutes_to_certify(live_server)
+
+    # --- the secretary certifies the minutes at the later meeting -------------------------
+    sign_in(page, SECRETARY_EMAIL, DEMO_PASSWORD)
+    expect(page.get_by_test_id("user-menu")).to_be_visible()
+    page.goto(f"/meetings/{later}")
+    page.locator(f"main a[href$='/meetings/{later}/agenda/{item}/certify']").click()
+    _confirm_next_dialog(page)
+    page.locator("main form[method=post] button[type=submit]").click()
+    expect(page.locator("main .alert-success")).to_be_visible()
+    sign_out(page)
+
+    # --- staff print the certified minutes and sign the reviewer's (the chair's) block ----
+    sign_in(page, STAFF_EMAIL, DEMO_PASSWORD)
+    expect(page.get_by_test_id("user-menu")).to_be_visible()
+    page.goto(f"/meetings/{earlier}")
+    main = page.locator("main")
+    minutes = _download(page, main.locator("a[href*='/minutes.pdf'][href$='variant=th']").first)
+    assert minutes.read_bytes().startswith(b"%PDF-")
+    page.reload()
+    main.locator(f"a[href*='/meetings/{earlier}/minutes/'][href$='/signatures']").first.click()
+    expect(page.locator("main h1")).to_have_text(th("Electronic signatures"))
+    version_id = int(re.search(r"/minutes/(\d+)/signatures$", page.url).group(1))
+    main.locator(f"a[href$='/minutes/{version_id}/sign']").click()
+    block = page.locator("select[name=field]")
+    expect(block.locator("option[value='signature-2']")).to_have_text(th("Minutes reviewed by"))
+    block.select_option("signature-2")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main .alert-success")).to_contain_text(th("The document has been signed."))
+    expect(main.get_by_test_id("signature")).to_have_count(1)
+    signed = _download(page, main.locator(f"a[href$='/minutes/{version_id}/signed']"))
+    report = _pdfsig(signed)
+    assert "Signature is Valid" in report and "Total document signed" in report, report
+    assert "signature-2" in report
+    _picture(signed, "sign-and-send-minutes-signed")
+
+    # --- the certified minutes' public verification page ----------------------------------
+    token = _one(
+        live_server, sa.select(DocumentVersion.public_token).where(DocumentVersion.id == version_id)
+    )
+    sign_out(page)
+    page.goto(f"/verify/{token}")
+    expect(page.get_by_test_id("verify-current")).to_be_visible()
+    expect(page.get_by_test_id("verify-signature-valid")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "sign-and-send-verify-minutes.png"), full_page=True)
+
+    # Signing is a permission of staff, not of the secretary who certified them.
+    sign_in(page, SECRETARY_EMAIL, DEMO_PASSWORD)
+    expect(page.get_by_test_id("user-menu")).to_be_visible()
+    for path in ("signatures", "sign"):
+        answer = page.request.get(f"/meetings/{earlier}/minutes/{version_id}/{path}")
+        assert answer.status == 403, path
+    assert console_log.script_errors() == []
+    assert console_log.csp_violations() == []
