@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from . import audit, backup
 from .agreements import demo as agreement_demo
 from .agreements import reminders as agreement_reminders
+from .api.cli import api_token
 from .auth import demo as auth_demo
 from .auth import services as accounts
 from .auth.models import Role, User
@@ -309,7 +310,5 @@ def export_open_data(folder, base_url):
 
 def init_app(app: Flask) -> None:
     """Add the command group to the app."""
-    from .api.cli import api_token
-
     registry_cli.add_command(api_token)
     app.cli.add_command(registry_cli)

@@ -63,8 +63,8 @@ def test_the_import_contracts_hold():
         ("i18n.py", "from .agreements import models as _domain", "The shared core"),
         # nor does the core audit package (the log's reader, above the domains, does).
         ("audit/labels.py", "from ..meetings import forms as _f", "The shared core"),
-        # the access declarations are core vocabulary: they know no roles.
-        ("access.py", "from .auth import roles as _r", "The shared core"),
+        # the access declarations are vocabulary below the accounts: they know no roles.
+        ("access.py", "from .auth import roles as _r", "No import cycles"),
         # services never import forms (labels come from labels.py).
         ("proposals/services.py", "from .forms import KIND_LABELS as _k", "never import forms"),
         ("meetings/queries.py", "from .. import forms as _f", "never import forms"),
@@ -111,3 +111,56 @@ def test_the_private_helper_check_sees_a_new_one(project):
     path.write_text(path.read_text() + "\nfrom ..agreements.services import _require  # noqa\n")
     found = _private_imports_across_packages(project)
     assert ("registry.proposals.queries", "registry.agreements.services", "_require") in found
+
+
+#: Imports of registry modules made inside a function, outside the app factory (which imports
+#: the blueprints and commands as it builds the app): still to be moved to the top of their
+#: module. The test fails on any other, and on one of these once it is gone.
+KNOWN_FUNCTION_IMPORTS = {
+    ("registry.documents.line_breaking", "registry"),
+    ("registry.documents.line_breaking", "registry.db"),
+    ("registry.documents.rendering", "registry.i18n"),
+    ("registry.documents.signing", "registry.documents.rendering"),
+    ("registry.letters.printing", "registry.db"),
+    ("registry.letters.printing", "registry.letters.models"),
+    ("registry.letters.queries", "registry.committees.queries"),
+    ("registry.letters.queries", "registry.i18n"),
+    ("registry.letters.queries", "registry.meetings.models"),
+    ("registry.letters.services", "registry.agreements"),
+    ("registry.letters.services", "registry.agreements.models"),
+    ("registry.letters.services", "registry.meetings"),
+    ("registry.letters.services", "registry.organisations.models"),
+    ("registry.letters.views", "registry.agreements.models"),
+    ("registry.letters.views", "registry.meetings.queries"),
+}
+
+
+def _function_level_imports(root: Path) -> set[tuple[str, str]]:
+    """(importer, imported module) for every relative import inside a function of a module
+    below registry/ other than the app factory (registry/__init__.py)."""
+    found = set()
+    for path in (root / "registry").rglob("*.py"):
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts == ["registry", "__init__"]:
+            continue
+        package_parts = parts[:-1]
+        importer = ".".join(parts if parts[-1] != "__init__" else parts[:-1])
+        tree = ast.parse(path.read_text(), str(path))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom) and node.level > 0:
+                    base = package_parts[: len(package_parts) - (node.level - 1)]
+                    found.add((importer, ".".join(base + ([node.module] if node.module else []))))
+    return found
+
+
+def test_no_module_hides_an_import_of_the_registry_inside_a_function():
+    assert _function_level_imports(ROOT) == KNOWN_FUNCTION_IMPORTS
+
+
+def test_the_function_import_check_sees_a_new_one(project):
+    path = project / "registry" / "proposals" / "queries.py"
+    path.write_text(path.read_text() + "\n\ndef _late():\n    from ..agreements import models\n")
+    assert ("registry.proposals.queries", "registry.agreements") in _function_level_imports(project)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from ..auth.models import User
 from ..db import db
 from ..organisations.models import Organisation
 from . import services
@@ -199,8 +200,6 @@ def seed(organisations: dict[str, Organisation]) -> list[Agreement]:
     """Create the demo agreements, unless there are agreements already; return those made."""
     if db.session.scalar(sa.select(sa.func.count(Agreement.id))):
         return []
-    from ..auth.models import User
-
     staff = db.session.scalar(sa.select(User).where(User.email == "staff@dgti.example"))
     responsible_id = staff.id if staff is not None else None
     today = services.today()

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from markupsafe import Markup
 
+from ..db import db
 from ..documents import rendering
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
@@ -196,8 +197,6 @@ def describe(record_id: int) -> dict | None:
     """What the public verification page may say of an agreement: what is printed anyway,
     and the hash of what its document would be rendered from now (so a printing made before
     the agreement was last changed, or signed, reads as superseded)."""
-    from ..db import db
-
     agreement = db.session.get(Agreement, record_id)
     if agreement is None:
         return None

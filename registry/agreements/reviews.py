@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .. import audit, submissions, uploads
 from ..db import db, utcnow
 from ..rules import RuleError
-from .models import Agreement
+from .models import Agreement, AgreementStatus
 
 #: The largest reviewed draft accepted.
 MAX_BYTES = 10 * 1024 * 1024
@@ -105,8 +105,6 @@ def upload(
     """File a partner's reviewed draft for the agreement (audited; commits). The file is
     written first and removed again when the record is not saved. Refused for a signed or
     terminated agreement (no longer a draft). Sent twice, it is filed once."""
-    from .models import AgreementStatus
-
     if agreement.status in (AgreementStatus.SIGNED, AgreementStatus.TERMINATED):
         raise ReviewError(_("The agreement is signed: its draft is no longer reviewed."), "file")
     check_docx(data)

@@ -26,6 +26,7 @@ from .. import audit, submissions, uploads, versions
 from ..audit.models import AuditEvent
 from ..audit.services import diff as audit_diff
 from ..audit.services import snapshot as audit_snapshot
+from ..auth.models import Role, User
 from ..db import db, utcnow
 from ..i18n import BANGKOK, be_year, format_date
 from ..organisations.models import Organisation
@@ -319,8 +320,6 @@ def _check(values: dict) -> None:
                 f"witnesses-{index}-organisation_id",
             )
     if values["responsible_id"] is not None:
-        from ..auth.models import Role, User
-
         user = db.session.get(User, values["responsible_id"])
         if user is None or user.role not in (Role.STAFF, Role.ADMIN) or not user.active:
             raise AgreementError(_("Choose an active staff member."), "responsible_id")

@@ -34,6 +34,7 @@ from ..committees.queries import (
 )
 from ..committees.services import today
 from ..db import db
+from ..i18n import current_language
 from ..meetings.models import ActionItem, AgendaItem, Meeting, MeetingStatus
 from ..meetings.queries import visible_meetings
 from ..organisations.models import Organisation, OrganisationKind
@@ -314,8 +315,6 @@ def agreements_timeline() -> tuple[list[Agreement], int]:
 def proposals_by_category(counts: dict) -> list[tuple[int, str, int]]:
     """(category id, name in the reader's language, count), largest first, from the counts
     per category (``Counts.proposals_by_category``; one query: the few categories' names)."""
-    from ..i18n import current_language
-
     categories = db.session.scalars(sa.select(Category).where(Category.id.in_(list(counts))))
     lang = current_language()
     rows = [(c.id, c.display_name(lang), counts[c.id]) for c in categories]

@@ -24,10 +24,11 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import tabular
 from ..agreements.models import Agreement
+from ..committees.queries import secretary_committee_ids
 from ..dates import file_date
 from ..db import contains_text, db, paginate
 from ..formats import query_text
-from ..i18n import BANGKOK, current_language, to_local
+from ..i18n import BANGKOK, current_language, format_date, to_local
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus
 from ..organisations.models import Contact, Organisation, OrganisationStatus, search_key
 from ..organisations.queries import picker_label
@@ -498,11 +499,7 @@ def meeting_choices(user) -> list[tuple[int, str]]:
         .limit(200)
     )
     if not user.can("committees.manage"):
-        from ..committees.queries import secretary_committee_ids
-
         query = query.where(Meeting.committee_id.in_(secretary_committee_ids(user)))
-    from ..i18n import format_date
-
     return [
         (
             meeting.id,

@@ -21,6 +21,7 @@ from .. import audit, submissions, uploads, versions
 from ..agreements.models import Agreement, AgreementStatus
 from ..audit.services import diff, snapshot
 from ..auth.models import Role
+from ..committees.queries import secretary_committee_ids
 from ..committees.services import today
 from ..db import db, utcnow
 from ..i18n import format_date
@@ -155,8 +156,6 @@ def may_schedule(user, meeting: Meeting) -> bool:
         return False
     if user.can("committees.manage"):
         return True
-    from ..committees.queries import secretary_committee_ids
-
     return meeting.committee_id in set(db.session.scalars(secretary_committee_ids(user)))
 
 
