@@ -229,7 +229,8 @@ def test_access_matrix(app, client, sign_in, make_user, endpoint, who):
     if access_rule(app, endpoint).startswith(TOKEN):
         _check_token_access(app, client, make_user, endpoint, who, url, rule)
         return
-    response = client.open(url, method=method)
+    with client.open(url, method=method) as response:  # a file sent is closed after
+        response.get_data()
     location = response.headers.get("Location", "")
     if who in EXPECTED[endpoint]:
         assert response.status_code != 403

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the letter fixtures are imported from tests/letters/conftest.py)
 """One record per intent: a create form submitted twice creates one record, and the second
 answer leads to the first result (``registry.submissions``).
 
@@ -25,7 +26,15 @@ from registry.db import db, utcnow
 from registry.organisations import services as organisations
 from registry.organisations.models import Organisation, OrganisationKind
 from registry.submissions import FormSubmission
-from tests.conftest import add_account, form_token, form_tokens, sign_in_client
+from tests.conftest import (
+    add_account,
+    audit_actions,
+    form_token,
+    form_tokens,
+    sign_in_client,
+    submit_twice,
+)
+from tests.letters.conftest import agreement_id, mailbox  # noqa: F401 (fixtures)
 
 NEW = "/organisations/new"
 FORM = {"name_th": "สมาคมส่งซ้ำ", "kind": "association", "status": "prospect"}
@@ -381,6 +390,9 @@ CREATE_FORMS = {
     "agreements.sign_electronically",
     "agreements.upload_signed",
     "meetings.sign_minutes",
+    "agreements.upload_review",
+    "letters.send_agreement",
+    "letters.issue_meeting_letter",
     "committees.new",
     "committees.appoint",
     "meetings.new",
@@ -436,3 +448,41 @@ def test_every_create_form_refuses_a_malformed_token_with_400(app, client, sign_
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == events_before
         assert db.session.scalar(sa.select(sa.func.count(FormSubmission.id))) == 0
+
+
+def test_a_cover_letter_sent_twice_is_issued_numbered_and_mailed_once(
+    app, client, sign_in, agreement_id, mailbox
+):
+    from registry.letters.models import Letter
+    from tests.conftest import form_fields
+
+    sign_in(Role.STAFF)
+    url = f"/letters/agreement/{agreement_id}/send"
+    fields = form_fields(client, url, having="submission")
+    fields["recipient"] = "นายกสมาคมปัญญาประดิษฐ์ประเทศไทย"
+    first, second = submit_twice(
+        client, url, {k: v for k, v in fields.items() if k != "submission"}
+    )
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Letter.id))) == 1
+    assert len(mailbox()) == 1
+
+
+def test_a_reviewed_draft_sent_twice_is_filed_once(app, client, sign_in, agreement_id):
+    import io
+
+    from registry.agreements.reviews import AgreementReview
+    from tests.agreements.test_word import download
+
+    sign_in(Role.STAFF)
+    word = download(client, agreement_id)
+    url = f"/agreements/{agreement_id}/reviews/new"
+    first, second = submit_twice(
+        client, url, lambda: {"file": (io.BytesIO(word), "ร่างที่ตรวจแก้.docx")}
+    )
+    assert first.status_code == second.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(AgreementReview.id))) == 1
+    assert audit_actions(app, "agreement_reviews") == ["filed reviewed draft"]
