@@ -46,6 +46,9 @@ from registry.committees.models import Committee
 from registry.committees.queries import sitting_members
 from registry.db import db
 from registry.documents.models import DocumentVersion
+from registry.i18n import be_year
+from registry.letters.models import Letter, LetterKind
+from registry.letters.services import today as letters_today
 from registry.meetings import services as meetings
 from registry.meetings.models import (
     ActionItem,
@@ -607,14 +610,15 @@ def expiring_agreements():
     return setup, grow
 
 
-def agreement_page(signed=False, mine=False, path=""):
-    """One agreement: parties, witnesses, amendments, stored PDF versions."""
+def agreement_page(signed=False, mine=False, path="", prefix=None):
+    """One agreement: parties, witnesses, amendments, stored PDF versions (``prefix`` puts
+    the agreement under another address: its cover letter)."""
 
     def setup(w):
         ident = w.agreement(signed=signed)
         with w.app.app_context():
             organisation = db.session.get(Agreement, ident).parties[1].organisation_id
-        url = f"/agreements/mine/{ident}" if mine else f"/agreements/{ident}"
+        url = f"{prefix or ('/agreements/mine/' if mine else '/agreements/')}{ident}"
         return _ns(url=url + path, agreement=ident, organisation=organisation)
 
     def grow(w, ctx, k):
@@ -766,10 +770,11 @@ def meetings_list():
     return setup, grow
 
 
-def meeting_page(path="", mine=False, held=False, certified=False):
+def meeting_page(path="", mine=False, held=False, certified=False, prefix=None):
     """One meeting: seats and attendance, guests, agenda items with proposals and actions.
     ``path`` may name the setup's records: {item} (an item of section 4), {action} (its action
-    item), {certify} (the item certifying the previous meeting's minutes)."""
+    item), {certify} (the item certifying the previous meeting's minutes); ``prefix`` puts the
+    meeting under another address (its invitation letter)."""
 
     def setup(w):
         organisation = w.partner()
@@ -796,8 +801,8 @@ def meeting_page(path="", mine=False, held=False, certified=False):
             if held:
                 meetings.mark_held(record, None, opened_at=time(9, 35), closed_at=time(11, 50))
             ids = {"item": item.id, "action": action.id, "certify": certify}
-        prefix = "/meetings/ours/" if mine else "/meetings/"
-        url = f"{prefix}{meeting}{path.format(**ids)}"
+        start = prefix or ("/meetings/ours/" if mine else "/meetings/")
+        url = f"{start}{meeting}{path.format(**ids)}"
         return _ns(url=url, meeting=meeting, organisation=organisation, committee=committee)
 
     def grow(w, ctx, k):
@@ -944,6 +949,41 @@ def home_page(url="/"):
     return setup, grow
 
 
+def letters_register(url="/letters/"):
+    """Issued letters of this year, each by its own member of staff, to its own
+    organisation, with its stored PDF (the register and its export)."""
+
+    def setup(w):
+        return _ns(url=url)
+
+    def grow(w, ctx, k):
+        year = be_year(letters_today().year)
+        for _ in range(k):
+            n = next(_serial)
+            user = w.user("staff")
+            agreement = w.agreement()
+            (version,) = w.add(document_version("letters", n, 1, user))
+            w.add(
+                Letter(
+                    kind=LetterKind.AGREEMENT_COVER,
+                    record_type="agreements",
+                    record_id=agreement,
+                    organisation_id=w.partner(),
+                    prefix="ทด 0101/",
+                    year=year,
+                    sequence=100000 + n,
+                    issued_on=letters_today(),
+                    recipient=f"นายกสมาคมทดสอบ {n}",
+                    subject=f"ขอส่งร่างบันทึกข้อตกลงความร่วมมือ {n}",
+                    emails=1,
+                    document_version_id=version,
+                    issued_by_id=user,
+                )
+            )
+
+    return setup, grow
+
+
 def categories_page():
     """The proposal categories."""
 
@@ -1055,6 +1095,9 @@ PAGES: list[Page] = [
     Page("proposal page", "proposals.show", "admin", *proposal_page()),
     Page("proposal categories", "proposals.categories", "admin", *categories_page()),
     Page("audit log", "audit.index", "admin", *audit_log()),
+    Page("outgoing-letter register", "letters.index", "admin", *letters_register()),
+    Page("outgoing-letter register CSV", "letters.export_csv", "admin",
+         *letters_register("/letters/export.csv")),
     Page("users admin", "auth.users", "admin", *users_admin()),
     Page("API tokens", "api_tokens.index", "admin", *api_tokens_page()),
     Page("search everything", "search.index", "admin", *search_page(), {"q": "ค้นหา"}),
@@ -1073,6 +1116,12 @@ PAGES: list[Page] = [
     Page("agreement PDF", "agreements.pdf", "admin", *agreement_page(path="/pdf")),
     Page("agenda PDF", "meetings.agenda_pdf", "admin", *meeting_page("/agenda.pdf")),
     Page("minutes PDF", "meetings.minutes_pdf", "admin", *meeting_page("/minutes.pdf", held=True)),
+    Page("agreement Word draft", "agreements.draft_docx", "admin",
+         *agreement_page(path="/draft.docx")),
+    Page("meeting invitation letter, draft", "letters.meeting_preview", "admin",
+         *meeting_page("/preview.pdf", prefix="/letters/meeting/")),
+    one_record("agreement cover letter, draft", "letters.agreement_preview", "admin",
+               *agreement_page(path="/preview.pdf", prefix="/letters/agreement/")),
     # forms whose choices or rows come from the register
     Page("new agreement form", "agreements.new", "admin",
          *choices("/agreements/new", World.partner)),
@@ -1084,6 +1133,10 @@ PAGES: list[Page] = [
                *agreement_page(signed=True, path="/amend")),
     one_record("agreement scan upload form", "agreements.upload_scan", "admin",
                *agreement_page(signed=True, path="/scan/upload")),
+    one_record("reviewed draft upload form", "agreements.upload_review", "admin",
+               *agreement_page(path="/reviews/new")),
+    Page("cover letter form", "letters.send_agreement", "admin",
+         *agreement_page(path="/send", prefix="/letters/agreement/")),
     Page("new committee form", "committees.new", "admin",
          *choices("/committees/new", World.committee)),
     one_record("committee edit form", "committees.edit", "admin", *committee_form("/edit")),
@@ -1274,6 +1327,27 @@ EXCLUDED: dict[str, str] = {
         )
     },
     "api.openapi_description": "a fixed JSON description; no SQL",
+    "home.favicon": "a fixed file, like static; no SQL",
+    # the letters' settings: fixed fields and files
+    "letters.particulars": "the letters' particulars form: a fixed set of fields",
+    "letters.emblem_image": "the uploaded emblem, from storage",
+    "letters.sample": "a fixed sample letter with the particulars as set; no rows",
+    "letters.pdf": "one issued letter, from storage",
+    # reviewed drafts and signed copies: one stored file each
+    "agreements.review_file": "one reviewed draft, from storage",
+    "agreements.mine_review_file": "one reviewed draft, from storage, for a representative",
+    "agreements.signed_copy": "one signed copy of a printing, from storage",
+    "meetings.signed_minutes": "one signed copy of the minutes, from storage",
+    # electronic signatures: the blocks and signatures are read from one stored PDF's file,
+    # not from rows of the register
+    "agreements.signatures": "the signatures in one stored printing, read from its file",
+    "agreements.sign_electronically": "a form on one stored printing; its choices are the "
+    "signature blocks in that file",
+    "agreements.upload_signed": "an upload form on one stored printing; no rows",
+    "meetings.minutes_signatures": "the signatures in one stored printing of the minutes, "
+    "read from its file",
+    "meetings.sign_minutes": "a form on one stored printing of the minutes; its choices are "
+    "the signature blocks in that file",
 }
 
 

@@ -9,10 +9,12 @@ import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import pgettext
+from sqlalchemy.orm import selectinload
 
 from .. import tabular
 from ..auth.models import Role
 from ..db import db
+from ..documents.models import SignedCopy
 from .labels import KIND_LABELS
 from .models import Letter, LetterKind
 from .services import today
@@ -74,7 +76,23 @@ def register(filters: Filters) -> sa.Select:
                 number.ilike(pattern, escape="\\"),
             )
         )
-    return query.order_by(Letter.prefix, Letter.sequence)
+    # The stored PDF and the issuer of every letter listed, in one statement each.
+    return query.options(selectinload(Letter.document), selectinload(Letter.issued_by)).order_by(
+        Letter.prefix, Letter.sequence
+    )
+
+
+def signed_versions(letters) -> set[int]:
+    """The stored PDFs, among those of ``letters``, that carry a signature (one statement
+    for a page of the register rather than one per letter)."""
+    ids = {letter.document_version_id for letter in letters if letter.document_version_id}
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(SignedCopy.version_id).where(SignedCopy.version_id.in_(ids)).distinct()
+        )
+    )
 
 
 def years() -> list[int]:

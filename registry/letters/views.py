@@ -48,6 +48,7 @@ def index():
         filters=filters,
         years=queries.years(),
         kinds=KIND_LABELS,
+        signed_versions=queries.signed_versions(page.items),
         sign_form=ConfirmForm(),
     )
 
