@@ -49,16 +49,16 @@ def test_be_year():
 
 def test_thai_is_the_default_and_english_is_one_click_away(client):
     body = client.get("/sign-in").get_data(as_text=True)
-    assert '<html lang="th">' in body and "เข้าสู่ระบบ" in body
+    assert '<html lang="th" class="no-js">' in body and "เข้าสู่ระบบ" in body
     response = client.post("/language", data={"locale": "en", "next": "/sign-in"})
     assert response.headers["Location"] == "/sign-in"
     body = client.get("/sign-in").get_data(as_text=True)
-    assert '<html lang="en">' in body and "Sign in" in body
+    assert '<html lang="en" class="no-js">' in body and "Sign in" in body
 
 
 def test_an_unknown_language_is_ignored(client):
     client.post("/language", data={"locale": "xx"})
-    assert '<html lang="th">' in client.get("/sign-in").get_data(as_text=True)
+    assert '<html lang="th" class="no-js">' in client.get("/sign-in").get_data(as_text=True)
 
 
 def test_the_language_choice_is_remembered_for_the_user(app, client, sign_in, get_user):
@@ -66,7 +66,7 @@ def test_the_language_choice_is_remembered_for_the_user(app, client, sign_in, ge
     client.post("/language", data={"locale": "en"})
     assert get_user(user_id).locale == "en"
     other_browser = sign_in_client(app.test_client(), get_user(user_id).email)
-    assert '<html lang="en">' in other_browser.get("/").get_data(as_text=True)
+    assert '<html lang="en" class="no-js">' in other_browser.get("/").get_data(as_text=True)
 
 
 def test_thai_numerals_setting_changes_dates_on_pages(client, sign_in):
@@ -85,6 +85,6 @@ def test_a_language_chosen_before_sign_in_survives_sign_in_and_sign_out(
     email = get_user(make_user("secretary")).email
     client.post("/language", data={"locale": "en"})
     sign_in_client(client, email)
-    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="en" class="no-js">' in client.get("/").get_data(as_text=True)
     client.post("/sign-out")
-    assert '<html lang="en">' in client.get("/sign-in").get_data(as_text=True)
+    assert '<html lang="en" class="no-js">' in client.get("/sign-in").get_data(as_text=True)
