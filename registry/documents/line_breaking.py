@@ -41,6 +41,8 @@ from functools import cache, lru_cache
 
 import sqlalchemy as sa
 
+from ..cache import data_version
+from ..db import db
 from ..i18n import ENGLISH_MONTHS, THAI_MONTHS, THAI_MONTHS_SHORT
 
 #: The widest unit kept on one line, in characters that take room (Thai vowels and tone
@@ -544,10 +546,7 @@ def vocabulary() -> Vocabulary:
 
     if not has_app_context():
         return Vocabulary()
-    from .. import cache
-    from ..db import db
-
-    _writes, newest, _at = cache.data_version()
+    _writes, newest, _at = data_version()
     kept = current_app.extensions.setdefault("line_breaking_vocabulary", {})
     found = kept.get("vocabulary")
     if found is not None and time.monotonic() - found[3] < VOCABULARY_MAX_AGE:

@@ -26,7 +26,7 @@ import jinja2
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from ..i18n import BANGKOK, thai_numerals_enabled
+from ..i18n import BANGKOK, thai_digits, thai_numerals_enabled
 from . import text_layer
 from .line_breaking import breaks_inside as breaks_inside  # where Pango breaks a word
 from .line_breaking import keep_words_together
@@ -215,8 +215,6 @@ class Frame:
 
     def digits(self, text) -> str:
         """Numbers as printed in this document: Thai digits when the setting asks for them."""
-        from ..i18n import thai_digits
-
         return thai_digits(str(text)) if self.thai_digits else str(text)
 
 

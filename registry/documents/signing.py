@@ -44,6 +44,7 @@ from ..auth.permissions import role_has
 from ..db import db
 from ..i18n import BANGKOK, format_datetime
 from .models import DocumentVersion, SignedCopy
+from .rendering import _font_configuration, _font_urls, restricted_fetcher
 from .services import DocumentError, _store, file_intact, file_path
 
 log = logging.getLogger(__name__)
@@ -330,8 +331,6 @@ def _appearance_pdf(lines: list[str]) -> bytes:
     """A small PDF page (STAMP_WIDTH x STAMP_HEIGHT) with the signature's words in Sarabun,
     made by WeasyPrint, which shapes Thai (pyHanko's own text stamps cannot)."""
     from weasyprint import HTML
-
-    from .rendering import _font_configuration, _font_urls, restricted_fetcher
 
     fonts = _font_urls()
     body = "".join(f"<p>{escape(line)}</p>" for line in lines)

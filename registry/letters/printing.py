@@ -15,10 +15,12 @@ from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 
 from ..committees.queries import sitting_members
+from ..db import db
 from ..documents import rendering
 from ..documents import services as documents
 from ..i18n import format_date, format_time
 from . import config
+from .models import Letter
 
 #: The template.
 TEMPLATE = "documents/letter.html"
@@ -219,9 +221,6 @@ def content(letter: LetterText) -> dict:
 def describe(record_id: int) -> dict | None:
     """What the public verification page says of a letter: what it prints anyway (its
     number, date and subject)."""
-    from ..db import db
-    from .models import Letter
-
     letter = db.session.get(Letter, record_id)
     if letter is None:
         return None

@@ -13,8 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from .. import tabular
 from ..auth.models import Role
+from ..committees.queries import committee_for
 from ..db import db
 from ..documents.models import SignedCopy
+from ..i18n import be_year
+from ..meetings.models import Meeting
 from .labels import KIND_LABELS
 from .models import Letter, LetterKind
 from .services import today
@@ -35,8 +38,6 @@ class Filters:
     def from_args(cls, args) -> Filters:
         """The filters in ``args``: the year (BE; this year by default), the kind, a text
         searched in the number, recipient and subject."""
-        from ..i18n import be_year
-
         year = be_year(today().year)
         raw = (args.get("year") or "").strip()
         if raw.isdigit() and 2400 <= int(raw) <= 2800:
@@ -97,8 +98,6 @@ def signed_versions(letters) -> set[int]:
 
 def years() -> list[int]:
     """The years that have letters, newest first, with this year always offered."""
-    from ..i18n import be_year
-
     found = set(db.session.scalars(sa.select(Letter.year).distinct()))
     found.add(be_year(today().year))
     return sorted(found, reverse=True)
@@ -116,9 +115,6 @@ def readable_letter_or_404(user, letter_id: int) -> Letter:
             return letter
         abort(404)
     if user.can("committees.own") and letter.record_type == "meetings":
-        from ..committees.queries import committee_for
-        from ..meetings.models import Meeting
-
         meeting = db.session.get(Meeting, letter.record_id)
         if meeting is not None:
             committee_for(user, meeting.committee_id)  # "not found" unless theirs

@@ -22,10 +22,14 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, mail, submissions
+from ..agreements import printing as agreement_printing
+from ..agreements.models import AgreementStatus
 from ..db import db
 from ..documents import services as documents
 from ..documents import signing
 from ..i18n import BANGKOK, be_year
+from ..meetings import invitations
+from ..organisations.models import OrganisationKind
 from ..rules import RuleError
 from . import config, printing
 from .models import Letter, LetterKind
@@ -209,8 +213,6 @@ def issue_meeting_invitation(meeting, actor, submission: str | None = None) -> L
     file, to every member sitting on the day (the meeting's invitations, letter attached).
     Refused, before any number is taken, for a cancelled or past meeting or when no member
     has an email address. Pressed twice, the letter is issued and mailed once."""
-    from ..meetings import invitations
-
     with submissions.once(submission, actor) as claim:
         try:
             invitations.check_sendable(meeting)
@@ -240,16 +242,12 @@ def issue_meeting_invitation(meeting, actor, submission: str | None = None) -> L
 
 def sendable_parties(agreement) -> list:
     """The parties a draft may be sent to: every one but the agency itself."""
-    from ..organisations.models import OrganisationKind
-
     own = (OrganisationKind.OWN_AGENCY, OrganisationKind.OWN_CENTRE)
     return [party for party in agreement.parties if party.organisation.kind not in own]
 
 
 def check_draft_sendable(agreement) -> None:
     """Only a draft or one in review is sent for review (a signed agreement is not a draft)."""
-    from ..agreements.models import AgreementStatus
-
     if agreement.status not in (AgreementStatus.DRAFT, AgreementStatus.IN_REVIEW):
         raise LetterError(_("Only a draft, or an agreement in review, is sent for review."))
     if not sendable_parties(agreement):
@@ -268,8 +266,6 @@ def send_agreement_draft(
     the letter and the draft's PDF (Thai), to ``email``. Refused before any number is taken
     for an agreement past review, a party that is not a partner, a missing recipient or a
     bad address. Pressed twice, the letter is issued and mailed once."""
-    from ..agreements import printing as agreement_printing
-
     check_draft_sendable(agreement)
     party = next((p for p in sendable_parties(agreement) if p.id == party_id), None)
     if party is None:

@@ -11,11 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import submissions
+from ..agreements.models import Agreement
 from ..auth.permissions import any_permission_required, permission_required
 from ..db import db, paginate
 from ..documents import rendering
 from ..documents import services as documents
 from ..forms import ConfirmForm, attach_error
+from ..meetings.queries import meeting_for
 from ..rules import RuleError
 from ..web import edit_page
 from . import config, printing, queries, services
@@ -236,8 +238,6 @@ def _pdf_response(pdf: bytes, stem: str):
 
 
 def _meeting(meeting_id: int):
-    from ..meetings.queries import meeting_for
-
     return meeting_for(current_user, meeting_id)
 
 
@@ -294,8 +294,6 @@ def _agreement_back(saved, agreement_id: int, **_view_args) -> str:
 def send_agreement(agreement_id: int):
     """Send the agreement's draft to a partner with a cover letter: choose the partner, whom
     the letter is addressed to and the address it is mailed to."""
-    from ..agreements.models import Agreement
-
     agreement = db.get_or_404(Agreement, agreement_id)
     back = url_for("agreements.show", agreement_id=agreement.id)
     parties = services.sendable_parties(agreement)
@@ -346,8 +344,6 @@ def send_agreement(agreement_id: int):
 @permission_required("agreements.edit")
 def agreement_preview(agreement_id: int):
     """The cover letter as it would be issued to the first partner (no number, no date)."""
-    from ..agreements.models import Agreement
-
     agreement = db.get_or_404(Agreement, agreement_id)
     parties = services.sendable_parties(agreement)
     if not parties:
