@@ -128,7 +128,7 @@ def _xlsx_cell(sheet, value: Any):
     """A cell; text is always stored as text, never as a formula."""
     if isinstance(value, str):
         text = _CONTROL.sub("", value)
-        return _text_cell(sheet, text) if text.startswith(FORMULA_START) else text
+        return _text_cell(sheet, text) if text.startswith(FORMULA_START) else _lines(text)
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd hh:mm"
@@ -143,13 +143,19 @@ def _xlsx_cell(sheet, value: Any):
 def _text_cell(sheet, text: str, font: Font | None = None):
     """A cell holding text as text: "=..." is not written as a formula, and is marked
     "quote prefix" so Excel keeps it as text even when someone edits the cell."""
-    cell = WriteOnlyCell(sheet, value=_CONTROL.sub("", text))
+    cell = WriteOnlyCell(sheet, value=_lines(_CONTROL.sub("", text)))
     cell.data_type = "s"
     if text.startswith(FORMULA_START):
         cell.quotePrefix = True
     if font is not None:
         cell.font = font
     return cell
+
+
+def _lines(text: str) -> str:
+    """Line breaks as a spreadsheet cell holds them (LF): a carriage return would be kept as
+    a stray character or read back as LF, depending on the XML library that wrote it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _sheet_title(title: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -87,6 +88,16 @@ def test_xlsx_types_cells_and_keeps_formulas_as_text():
     assert sheet["A4"].value is None and sheet["B4"].value == 1.5
     assert sheet["A5"].value == "กขคง"  # control characters would make the file unreadable
     assert not sheet["A2"].quotePrefix
+
+
+def test_xlsx_cells_hold_line_breaks_as_lf_whatever_the_xml_writer():
+    rows = [("ข้อ 1\r\nข้อ 2\rข้อ 3", 1, None), ("\r=1+1", 2, None)]
+    data = tabular.to_xlsx(COLUMNS, rows, "องค์กร")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b"&#13;" not in archive.read("xl/worksheets/sheet1.xml")  # no stray CR kept
+    sheet = _sheet(data)
+    assert sheet["A2"].value == "ข้อ 1\nข้อ 2\nข้อ 3"
+    assert (sheet["A3"].value, sheet["A3"].quotePrefix) == ("\n=1+1", True)  # still text
 
 
 def test_xlsx_column_widths_fit_the_text_within_bounds():

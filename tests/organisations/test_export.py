@@ -182,7 +182,7 @@ def test_formulas_are_neutralised(staff_client, make_organisation, field, value)
     assert rows[1][column] == "'" + value  # a spreadsheet shows it as text
     sheet = _xlsx(staff_client, q="=" if field == "name_th" else "สูตรอันตราย", status="all")
     cell = sheet.cell(row=2, column=column + 1)
-    assert cell.value == value.replace("\r", "\n")  # XML reads a carriage return as a newline
+    assert cell.value == value.replace("\r", "\n")  # a cell's line break is LF, whoever wrote it
     assert cell.data_type == "s"  # stored as text, not as a formula
     assert cell.quotePrefix
 
