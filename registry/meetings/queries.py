@@ -4,6 +4,8 @@ and agenda arranged the way the pages and the minutes print them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import abort
@@ -270,23 +272,70 @@ def open_actions(item: AgendaItem) -> list[ActionItem]:
     return [action for action in item.actions if action.open]
 
 
-def previous_and_next(meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
+@dataclass(frozen=True)
+class Neighbour:
+    """A meeting just before or after another, as the meeting page links to it."""
+
+    id: int
+    number: int
+    year_be: int
+    held_on: date
+
+    @property
+    def number_label(self) -> str:
+        """ "3/2569", as ``Meeting.number_label``."""
+        return f"{self.number}/{self.year_be}"
+
+
+def _neighbours() -> sa.CompoundSelect:
+    """The statement of ``previous_and_next``, built once: the committee's meeting just before
+    and the one just after a meeting (``later`` 0 and 1), with the columns of their links.
+    Its values are parameters, so a page spends no time building it again."""
+    this = SimpleNamespace(
+        held_on=sa.bindparam("held_on"),
+        starts_at=sa.bindparam("starts_at"),
+        id=sa.bindparam("meeting_id"),
+    )
+    base = sa.select(Meeting.id, Meeting.number, Meeting.year_be, Meeting.held_on).where(
+        Meeting.committee_id == sa.bindparam("committee_id"), Meeting.id != this.id
+    )
+    earlier = (
+        base.add_columns(sa.literal(0).label("later"))
+        .where(before(this))
+        .order_by(Meeting.held_on.desc(), Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(1)
+        .subquery()
+    )
+    later = (
+        base.add_columns(sa.literal(1).label("later"))
+        .where(sa.not_(before(this)))
+        .order_by(Meeting.held_on, Meeting.starts_at, Meeting.id)
+        .limit(1)
+        .subquery()
+    )
+    return sa.union_all(sa.select(earlier), sa.select(later))
+
+
+_NEIGHBOURS = _neighbours()
+
+
+def previous_and_next(meeting: Meeting) -> tuple[Neighbour | None, Neighbour | None]:
     """The committee's meetings just before and after this one, in date order (day, start
-    time, then the order they were scheduled in: the order that numbers them)."""
-    base = sa.select(Meeting).where(
-        Meeting.committee_id == meeting.committee_id, Meeting.id != meeting.id
+    time, then the order they were scheduled in: the order that numbers them); one statement
+    reading only the columns the page's links show (no meeting objects built)."""
+    found: list[Neighbour | None] = [None, None]
+    rows = db.session.execute(
+        _NEIGHBOURS,
+        {
+            "committee_id": meeting.committee_id,
+            "meeting_id": meeting.id,
+            "held_on": meeting.held_on,
+            "starts_at": meeting.starts_at,
+        },
     )
-    earlier = db.session.scalar(
-        base.where(before(meeting)).order_by(
-            Meeting.held_on.desc(), Meeting.starts_at.desc(), Meeting.id.desc()
-        )
-    )
-    later = db.session.scalar(
-        base.where(sa.not_(before(meeting))).order_by(
-            Meeting.held_on, Meeting.starts_at, Meeting.id
-        )
-    )
-    return earlier, later
+    for *values, is_later in rows:
+        found[is_later] = Neighbour(*values)
+    return found[0], found[1]
 
 
 # --- attendance over time ---------------------------------------------------------------------
