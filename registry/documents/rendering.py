@@ -42,7 +42,7 @@ PDFA_STANDARD = "pdf/a-2u"
 
 #: Changes whenever the shared page layout (templates/documents/base.html) changes in a way
 #: that alters the printed page; part of every content hash, so documents are rendered anew.
-FORM_REVISION = 3
+FORM_REVISION = 4
 
 #: What the renderer may load from a file: fonts and images, never style sheets or HTML.
 _ALLOWED_SUFFIXES = frozenset({".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg", ".jpeg", ".svg"})

@@ -61,9 +61,14 @@ ANCHOR_PREFIX = "signature-"
 
 #: A signature block is half the text column wide (A4, margins 3 cm and 2 cm): 8 cm.
 BLOCK_WIDTH = 8 / 2.54 * 72
-#: The visible signature's size, in points: it lies over the block's line to sign on.
+#: The empty space at the top of every signature block, above its line to sign on, in points
+#: (``.sign-space`` in templates/documents/base.html: 1.45 cm).
+SPACE_HEIGHT = 1.45 / 2.54 * 72
+#: The visible signature's size, in points: it fits inside the block's empty space.
 STAMP_WIDTH = 200.0
-STAMP_HEIGHT = 44.0
+STAMP_HEIGHT = 37.0
+#: The gap kept between the visible signature and the top of its block's empty space.
+_STAMP_GAP = (SPACE_HEIGHT - STAMP_HEIGHT) / 2
 
 #: The room kept in a signature for the signer's CMS data (certificates, timestamp).
 _SIGNATURE_BYTES = 16384
@@ -261,12 +266,12 @@ class Block:
     top: float
 
     def box(self) -> tuple[int, int, int, int]:
-        """The visible signature's rectangle: on the block's line to sign on, over its dots
-        (where a pen would sign), rising above the line rather than hiding the name, and
-        inside the block (never over the next one)."""
-        x1 = self.left + BLOCK_WIDTH - STAMP_WIDTH - 6  # within the block, toward its dots
-        y1 = self.top - 14
-        return (round(x1), round(y1), round(x1 + STAMP_WIDTH), round(y1 + STAMP_HEIGHT))
+        """The visible signature's rectangle: centred in the empty space the block keeps above
+        its line to sign on (the block's top-left is the named destination), so it touches
+        neither the text above the block nor "(Signed)" below, nor the next block."""
+        x1 = self.left + (BLOCK_WIDTH - STAMP_WIDTH) / 2
+        y2 = self.top - _STAMP_GAP
+        return (round(x1), round(y2 - STAMP_HEIGHT), round(x1 + STAMP_WIDTH), round(y2))
 
 
 def _name_tree(node, found: dict) -> None:

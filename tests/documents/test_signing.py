@@ -145,6 +145,56 @@ def _partner_signs(authority, pdf: bytes, field: str, issued=None) -> bytes:
     return output.getvalue()
 
 
+def signature_rects(pdf: bytes) -> dict[str, tuple[int, list[float]]]:
+    """Each signature field of a signed PDF: its page (from 0) and its widget's /Rect."""
+    from pypdf import PdfReader
+
+    found = {}
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+        for annotation in page.get("/Annots") or ():
+            widget = annotation.get_object()
+            if widget.get("/FT") == "/Sig" or widget.get("/Parent", {}).get("/FT") == "/Sig":
+                (x1, x2), (y1, y2) = (
+                    sorted(float(v) for v in widget["/Rect"][axis::2]) for axis in (0, 1)
+                )
+                found[str(widget["/T"])] = (number, [x1, y1, x2, y2])
+    return found
+
+
+def text_under_signatures(pdf: bytes) -> list[str]:
+    """What is wrong with the place of each visible signature of a signed PDF: every line of
+    text (pdfminer's text boxes of the page) that the field's /Rect overlaps or comes within
+    1 pt of, and a field outside its signature block (the named destination, 8 cm wide, above
+    its line to sign on). Empty when every signature sits clear of the text in its block."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer, LTTextLine
+
+    blocks = {block.name: block for block in signing.signature_blocks(pdf)}
+    rects = signature_rects(pdf)
+    assert blocks and set(rects) == set(blocks), (sorted(rects), sorted(blocks))
+    pages = {}
+    problems = []
+    for name, (page, (x1, y1, x2, y2)) in sorted(rects.items()):
+        block = blocks[name]
+        assert block.page == page
+        if page not in pages:
+            (layout,) = extract_pages(io.BytesIO(pdf), page_numbers=[page])
+            pages[page] = [
+                line
+                for box in layout
+                if isinstance(box, LTTextContainer)
+                for line in box
+                if isinstance(line, LTTextLine) and line.get_text().strip()
+            ]
+        if x1 < block.left or x2 > block.left + signing.BLOCK_WIDTH or y2 > block.top:
+            problems.append(f"{name}: {x1, y1, x2, y2} outside its block {block}")
+        for line in pages[page]:
+            lx1, ly1, lx2, ly2 = line.bbox
+            if lx1 < x2 + 1 and x1 - 1 < lx2 and ly1 < y2 + 1 and y1 - 1 < ly2:
+                problems.append(f"{name}: {x1, y1, x2, y2} on {line.get_text().strip()!r}")
+    return problems
+
+
 def test_agency_signature_is_valid_to_pyhanko_and_pdfsig(
     app, configured, printed, staff, tmp_path
 ):
@@ -193,6 +243,15 @@ def test_signature_is_drawn_in_its_block(app, configured, printed, staff, tmp_pa
     assert bx1 - 2 <= x1 * scale and x2 * scale <= bx2 + 2  # only inside the first block's box
     assert page_height - by2 - 2 <= y1 * scale and y2 * scale <= page_height - by1 + 2
     assert x2 * scale < second.left  # the second party's block is untouched
+
+
+def test_visible_signatures_sit_in_their_blocks_clear_of_every_line_of_text(
+    app, configured, printed, staff
+):
+    version_id, _record = printed(words="ทุกฝ่ายได้อ่านและเข้าใจข้อความโดยละเอียดตลอดแล้ว " * 3)
+    _copy_id, pdf = _sign(app, version_id, "signature-parties-1", staff)
+    assert len(signature_rects(pdf)) == 2  # both blocks' fields, the second still empty
+    assert text_under_signatures(pdf) == []
 
 
 def test_two_signatures_in_turn_both_stay_valid(app, configured, printed, staff, tmp_path):

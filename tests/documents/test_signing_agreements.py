@@ -23,6 +23,8 @@ from tests.documents.test_signing import (  # noqa: F401 (fixtures)
     _partner_signs,
     authority,
     configured,
+    signature_rects,
+    text_under_signatures,
 )
 
 
@@ -31,7 +33,7 @@ def approved(app, make_user, make_organisation):
     """An approved agreement (or a draft) whose text gives the place and a day of signing."""
     from registry.organisations.models import OrganisationKind
 
-    def make(signed_on_days: int = -1, approve: bool = True) -> int:
+    def make(signed_on_days: int = -1, approve: bool = True, language: str = "th") -> int:
         own = make_organisation(kind=OrganisationKind.OWN_AGENCY)
         partner = make_organisation()
         creator = make_user(Role.STAFF)
@@ -39,7 +41,7 @@ def approved(app, make_user, make_organisation):
             user = db.session.get(User, creator)
             day = services.today() + timedelta(days=signed_on_days)
             agreement = services.create_agreement(
-                content_for([own, partner], signed_on=day), actor=user
+                content_for([own, partner], signed_on=day, language=language), actor=user
             )
             if approve:
                 services.submit_for_review(agreement, user)
@@ -49,8 +51,8 @@ def approved(app, make_user, make_organisation):
     return make
 
 
-def _print(client, app, agreement_id) -> DocumentVersion:
-    with client.get(f"/agreements/{agreement_id}/pdf?variant=th") as response:
+def _print(client, app, agreement_id, variant="th") -> DocumentVersion:
+    with client.get(f"/agreements/{agreement_id}/pdf?variant={variant}") as response:
         assert response.status_code == 200
     with app.app_context():
         version = db.session.scalars(
@@ -58,6 +60,7 @@ def _print(client, app, agreement_id) -> DocumentVersion:
             .where(
                 DocumentVersion.record_type == "agreements",
                 DocumentVersion.record_id == agreement_id,
+                DocumentVersion.variant == variant,
             )
             .order_by(DocumentVersion.version.desc())
         ).first()
@@ -109,6 +112,26 @@ def test_agency_signs_partner_uploads_and_the_agreement_is_signed(
     verify = client.get(f"/verify/{version.public_token}").get_data(as_text=True)
     assert 'data-testid="verify-current"' in verify
     assert verify.count('data-testid="verify-signature-valid"') == 2
+
+
+@pytest.mark.parametrize("variant", ["th", "en", "bilingual"])
+def test_the_agency_signature_touches_no_text_of_the_agreement(
+    app, client, configured, approved, sign_in, variant
+):
+    agreement_id = approved(language="th" if variant == "th" else "both")
+    sign_in("staff")
+    version = _print(client, app, agreement_id, variant)
+    base = f"/agreements/{agreement_id}/documents/{version.id}"
+    token = form_token(client, f"{base}/sign")
+    with client.post(
+        f"{base}/sign", data={"field": "signature-parties-1", "submission": token}
+    ) as response:
+        assert response.status_code == 302
+    with client.get(f"{base}/signed") as response:
+        signed = response.data
+    # Every block has its field from the first signature: parties' and witnesses' alike.
+    assert {"signature-parties-1", "signature-parties-2"} <= set(signature_rects(signed))
+    assert text_under_signatures(signed) == []
 
 
 def test_a_tampered_upload_is_refused_at_the_field_and_nothing_changes(

@@ -20,6 +20,7 @@ from tests.documents.test_signing import (  # noqa: F401 (fixtures)
     _pdfsig,
     authority,
     configured,
+    text_under_signatures,
 )
 from tests.meetings.conftest import (  # noqa: F401
     DAY,
@@ -76,6 +77,7 @@ def test_certified_minutes_are_signed_in_both_blocks_and_pdfsig_reads_both(
     report = _pdfsig(signed, tmp_path)
     assert report.count("Signature is Valid") == 2
     assert "Total document signed" in report.split("Signature #2")[1]
+    assert text_under_signatures(signed) == []  # both boxes clear of the text around them
     page = client.get(f"{base}/signatures").get_data(as_text=True)
     assert page.count('data-testid="signature"') == 2
 
