@@ -60,6 +60,8 @@ STORED_FILES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "agreements": (("scan_path", "scan_sha256", "scan_size"),),
     "proposal_attachments": (("path", "sha256", "size"),),
     "proposal_endorsements": (("letter_path", "letter_sha256", "letter_size"),),
+    "signed_copies": (("storage_path", "sha256", "size"),),
+    "agreement_reviews": (("storage_path", "sha256", "size"),),
 }
 _CHUNK = 1024 * 1024
 _SIDECAR_LINE = re.compile(r"([0-9a-fA-F]{64}) [ *]?(.*)")
