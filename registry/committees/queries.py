@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask import abort, url_for
@@ -37,21 +38,47 @@ def _seat_order(seat: Membership):
     return (ROLE_RANK[seat.role], seat.term_start, seat.id)
 
 
+def _with_person() -> tuple:
+    """Each seat's person, organisation and account, joined (each seat has one of each)."""
+    return (
+        joinedload(Membership.contact, innerjoin=True),
+        joinedload(Membership.organisation, innerjoin=True),
+        joinedload(Membership.user),
+    )
+
+
+@cache
+def _sitting() -> sa.Select:
+    """The statement of ``sitting_members``, built once (its values are parameters) and on
+    first use (its loader options need every model mapped)."""
+    return (
+        sa.select(Membership)
+        .where(
+            Membership.committee_id == sa.bindparam("committee_id"),
+            sitting_condition(sa.bindparam("on_day", type_=sa.Date)),
+        )
+        .options(*_with_person())
+    )
+
+
+@cache
+def _seats() -> sa.Select:
+    """The statement of ``_with_people``, built once, on first use."""
+    return (
+        sa.select(Membership)
+        .where(Membership.committee_id == sa.bindparam("committee_id"))
+        .options(*_with_person())
+    )
+
+
 def sitting_members(committee: Committee, on_day: date | None = None) -> list[Membership]:
     """The seats held on a day (today by default), chair first, with person, organisation
     and account, in one statement (each seat has one of each, so joined, not three more).
 
     The meetings use this for the attendance list and the quorum.
     """
-    on_day = on_day or today()
     seats = db.session.scalars(
-        sa.select(Membership)
-        .where(Membership.committee_id == committee.id, sitting_condition(on_day))
-        .options(
-            joinedload(Membership.contact, innerjoin=True),
-            joinedload(Membership.organisation, innerjoin=True),
-            joinedload(Membership.user),
-        )
+        _sitting(), {"committee_id": committee.id, "on_day": on_day or today()}
     ).all()
     return sorted(seats, key=_seat_order)
 
@@ -59,15 +86,7 @@ def sitting_members(committee: Committee, on_day: date | None = None) -> list[Me
 def _with_people(committee: Committee) -> list[Membership]:
     """Every seat of the committee, each with its person, organisation and account (one
     query, whatever the number of seats)."""
-    return db.session.scalars(
-        sa.select(Membership)
-        .where(Membership.committee_id == committee.id)
-        .options(
-            joinedload(Membership.contact, innerjoin=True),
-            joinedload(Membership.organisation, innerjoin=True),
-            joinedload(Membership.user),
-        )
-    ).all()
+    return db.session.scalars(_seats(), {"committee_id": committee.id}).all()
 
 
 def past_members(committee: Committee, on_day: date | None = None) -> list[Membership]:

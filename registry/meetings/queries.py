@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -68,13 +69,13 @@ def with_amendments(meeting: Meeting) -> Meeting:
     return meeting
 
 
-def meeting_page(user: User, meeting_id: int) -> Meeting:
-    """``meeting_for`` with what the meeting page shows of the meeting itself loaded at once:
-    its committee and the meeting that certified its minutes (joined), its amendments with who
-    recorded each, and its attendance lines (three statements, whatever their numbers)."""
-    meeting = db.session.scalar(
+@cache
+def _meeting_page() -> sa.Select:
+    """The statement of ``meeting_page``, built once (its one value is a parameter) and on
+    first use (its loader options need every model mapped)."""
+    return (
         sa.select(Meeting)
-        .where(Meeting.id == meeting_id)
+        .where(Meeting.id == sa.bindparam("meeting_id"))
         .options(
             joinedload(Meeting.committee, innerjoin=True),
             joinedload(Meeting.certified_at_meeting),
@@ -82,25 +83,34 @@ def meeting_page(user: User, meeting_id: int) -> Meeting:
             selectinload(Meeting.attendance),
         )
     )
+
+
+def meeting_page(user: User, meeting_id: int) -> Meeting:
+    """``meeting_for`` with what the meeting page shows of the meeting itself loaded at once:
+    its committee and the meeting that certified its minutes (joined), its amendments with who
+    recorded each, and its attendance lines (three statements, whatever their numbers)."""
+    meeting = db.session.scalar(_meeting_page(), {"meeting_id": meeting_id})
     if meeting is None:
         abort(404)
     committee_for(user, meeting.committee_id)  # the committee is at hand: no statement
     return meeting
 
 
+#: The statement of ``document_versions``, built once.
+_DOCUMENT_VERSIONS = (
+    sa.select(DocumentVersion)
+    .where(
+        DocumentVersion.record_type.in_(RECORD_TYPES),
+        DocumentVersion.record_id == sa.bindparam("meeting_id"),
+    )
+    .order_by(DocumentVersion.created_at.desc(), DocumentVersion.id.desc())
+)
+
+
 def document_versions(meeting: Meeting) -> list[DocumentVersion]:
     """Every stored agenda and minutes PDF of the meeting, newest first, in one statement
     (as ``printing.versions`` lists them)."""
-    return list(
-        db.session.scalars(
-            sa.select(DocumentVersion)
-            .where(
-                DocumentVersion.record_type.in_(RECORD_TYPES),
-                DocumentVersion.record_id == meeting.id,
-            )
-            .order_by(DocumentVersion.created_at.desc(), DocumentVersion.id.desc())
-        )
-    )
+    return list(db.session.scalars(_DOCUMENT_VERSIONS, {"meeting_id": meeting.id}))
 
 
 def item_for(user: User, meeting_id: int, item_id: int) -> AgendaItem:
@@ -247,21 +257,27 @@ def attendance_sheet(meeting: Meeting, seats: list[Membership] | None = None) ->
     return sheet
 
 
-def agenda_by_section(meeting: Meeting) -> list[tuple[AgendaSection, list[AgendaItem]]]:
-    """The five sections in order, each with its items (an empty section is listed too)."""
-    items = db.session.scalars(
+@cache
+def _agenda() -> sa.Select:
+    """The statement of ``agenda_by_section``, built once, on first use: the items with the
+    meetings and items they refer to (a few per agenda), then one statement each for their
+    action items and those of the items followed."""
+    return (
         sa.select(AgendaItem)
-        .where(AgendaItem.meeting_id == meeting.id)
+        .where(AgendaItem.meeting_id == sa.bindparam("meeting_id"))
         .order_by(AgendaItem.section, AgendaItem.position, AgendaItem.id)
         .options(
-            # one statement for the items with the meetings and items they refer to (a few
-            # per agenda), and one each for their action items and those of the items followed
             selectinload(AgendaItem.actions),
             joinedload(AgendaItem.certifies_meeting),
             joinedload(AgendaItem.follows_item).joinedload(AgendaItem.meeting),
             joinedload(AgendaItem.follows_item).selectinload(AgendaItem.actions),
         )
-    ).all()
+    )
+
+
+def agenda_by_section(meeting: Meeting) -> list[tuple[AgendaSection, list[AgendaItem]]]:
+    """The five sections in order, each with its items (an empty section is listed too)."""
+    items = db.session.scalars(_agenda(), {"meeting_id": meeting.id}).all()
     return [
         (section, [item for item in items if item.section == section]) for section in AgendaSection
     ]
