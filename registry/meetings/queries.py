@@ -357,31 +357,48 @@ def previous_and_next(meeting: Meeting) -> tuple[Neighbour | None, Neighbour | N
 # --- attendance over time ---------------------------------------------------------------------
 
 
+#: The meetings whose attendance counts: those that took place.
+HELD = (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED, MeetingStatus.MINUTES_CERTIFIED)
+
+
+@cache
+def _attendance_statements() -> tuple[sa.Select, sa.Select]:
+    """The two statements of ``attendance_counts``, built once (their values are parameters)
+    and on first use (the second's loader option needs every model mapped)."""
+    counts = (
+        sa.select(Attendance.membership_id, Attendance.kind, sa.func.count())
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(
+            Meeting.committee_id == sa.bindparam("committee_id"),
+            Meeting.status.in_(HELD),
+            Attendance.membership_id.is_not(None),
+        )
+        .group_by(Attendance.membership_id, Attendance.kind)
+    )
+    seats = (
+        sa.select(Membership)
+        .where(
+            Membership.committee_id == sa.bindparam("committee_id"),
+            sa.or_(
+                Membership.id.in_(sa.bindparam("counted", expanding=True)),
+                sitting_condition(sa.bindparam("on_day", type_=sa.Date)),
+            ),
+        )
+        .options(joinedload(Membership.contact))
+    )
+    return counts, seats
+
+
 def attendance_counts(committee: Committee) -> list[tuple[Membership, dict[AttendanceKind, int]]]:
     """How each seat took part in the committee's meetings held so far: for every seat with
     an attendance line or sitting today, the number of meetings at which it was present,
     sent a substitute or was absent (two queries, whatever the number of meetings)."""
-    held = (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED, MeetingStatus.MINUTES_CERTIFIED)
-    rows = db.session.execute(
-        sa.select(Attendance.membership_id, Attendance.kind, sa.func.count())
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(
-            Meeting.committee_id == committee.id,
-            Meeting.status.in_(held),
-            Attendance.membership_id.is_not(None),
-        )
-        .group_by(Attendance.membership_id, Attendance.kind)
-    ).all()
+    counted, seated = _attendance_statements()
     counts: dict[int, dict[AttendanceKind, int]] = {}
-    for membership_id, kind, number in rows:
+    for membership_id, kind, number in db.session.execute(counted, {"committee_id": committee.id}):
         counts.setdefault(membership_id, {})[kind] = number
     seats = db.session.scalars(
-        sa.select(Membership)
-        .where(
-            Membership.committee_id == committee.id,
-            sa.or_(Membership.id.in_(list(counts)), sitting_condition(today())),
-        )
-        .options(joinedload(Membership.contact))
+        seated, {"committee_id": committee.id, "counted": list(counts), "on_day": today()}
     ).all()
     seats = sorted(seats, key=lambda s: (ROLE_RANK[s.role], s.term_start, s.id))
     return [(seat, counts.get(seat.id, {})) for seat in seats]
