@@ -99,7 +99,17 @@ def _closing_before_sending(app: Flask):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The app on a fresh SQLite database with the demo data, served on 127.0.0.1."""
+    """The app on a fresh SQLite database with the demo data, served on 127.0.0.1, shared
+    by the session's browser tests."""
+    with serving_demo(tmp_path_factory.mktemp("browser")) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serving_demo(folder: Path) -> Iterator[LiveServer]:
+    """The app on a fresh SQLite database in ``folder`` with the demo data, served on
+    127.0.0.1: for a module whose journey needs the demo data as seeded (a module-scoped
+    ``live_server`` fixture of its own), not as earlier journeys left it."""
     # The catalogue the app loads: flask-babel reads the compiled .mo, not the .po.
     translations = PROJECT_ROOT / "registry" / "translations"
     catalogue = translations / "th" / "LC_MESSAGES"
@@ -110,7 +120,6 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         )
     thai = Translations.load(str(translations), ["th"])
 
-    folder = tmp_path_factory.mktemp("browser")
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite3'}",

@@ -25,10 +25,12 @@ from flask import Flask, url_for
 from playwright.sync_api import Browser, Page, expect
 
 from registry import create_app
+from registry.agreements.printing import RECORD_TYPE as AGREEMENT_RECORD_TYPE
 from registry.auth.demo import DEMO_PASSWORD
 from registry.auth.models import Role, User
 from registry.auth.permissions import PUBLIC, SIGNED_IN, access_rule, role_has
 from registry.db import db
+from registry.meetings.models import MINUTES_RECORD_TYPE
 
 pytestmark = pytest.mark.browser
 
@@ -64,10 +66,16 @@ NOT_PAGES = {
     "proposals.endorsement_letter": "a file download (a signed letter)",
     "opendata.download": "a file download (the open-data CSV and JSON files)",
     "home.favicon": "an image (the site's icon)",
+    "agreements.review_file": "a file download (a partner's reviewed Word draft)",
+    "agreements.mine_review_file": "a file download (a partner's reviewed Word draft)",
+    "agreements.signed_copy": "a PDF document (the electronically signed copy)",
+    "meetings.signed_minutes": "a PDF document (the electronically signed minutes)",
+    "letters.pdf": "a PDF document (an issued letter)",
+    "letters.emblem_image": "an image (the agency's emblem)",
 }
 #: Routes left out by their address, and why.
 NOT_PAGE_PATTERNS = [
-    (re.compile(r"\.(pdf|csv|xlsx|json|ics|zip)$"), "a file download (by its extension)"),
+    (re.compile(r"\.(pdf|csv|xlsx|json|ics|zip|docx)$"), "a file download (by its extension)"),
     (re.compile(r"^/api/"), "the JSON API: no HTML pages"),
 ]
 
@@ -255,6 +263,27 @@ def _records() -> dict[str, Callable[[], dict]]:
     )
     assert version_token is not None, "the setup generates an agreement PDF first"
 
+    def printed(record_type: str, record_id: int):
+        return _id(
+            sa.select(DocumentVersion.id)
+            .where(
+                DocumentVersion.record_type == record_type,
+                DocumentVersion.record_id == record_id,
+                DocumentVersion.final.is_(True),
+            )
+            .order_by(DocumentVersion.id)
+        )
+
+    signed_agreement = agreement(AgreementStatus.SIGNED)
+    agreement_printing = {
+        "agreement_id": signed_agreement,
+        "version_id": printed(AGREEMENT_RECORD_TYPE, signed_agreement),
+    }
+    minutes_printing = {
+        "meeting_id": certified,
+        "version_id": printed(MINUTES_RECORD_TYPE, certified),
+    }
+
     by_argument = {
         "organisation_id": lambda: _id(sa.select(Organisation.id).where(Organisation.id == ours)),
         "agreement_id": lambda: agreement(AgreementStatus.SIGNED),
@@ -298,6 +327,12 @@ def _records() -> dict[str, Callable[[], dict]]:
         },
         "organisations.accept_invitation": {"token": INVITATION_TOKEN},
         "documents.verify": {"token": version_token},
+        "agreements.sign_electronically": agreement_printing,
+        "agreements.signatures": agreement_printing,
+        "agreements.upload_signed": agreement_printing,
+        "meetings.minutes_signatures": minutes_printing,
+        "meetings.sign_minutes": minutes_printing,
+        "letters.send_agreement": {"agreement_id": agreement(AgreementStatus.DRAFT)},
     }
     return by_endpoint, by_argument
 
@@ -356,8 +391,9 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def _prepare(live_server, browser: Browser) -> None:
-    """Records the demo data lacks: a generated PDF (for its verification page) and an open
-    invitation whose link is known."""
+    """Records the demo data lacks: the signed agreement's final PDF and the certified
+    minutes (for the verification and signing pages) and an open invitation whose link is
+    known."""
     from registry.auth import invitations
     from registry.organisations.models import Contact
 
@@ -367,10 +403,18 @@ def _prepare(live_server, browser: Browser) -> None:
         sign_in(page, ACCOUNTS["staff"])
         with live_server.app.app_context():
             from registry.agreements.models import Agreement, AgreementStatus
+            from registry.meetings.models import Meeting, MeetingStatus
 
             signed = _id(sa.select(Agreement.id).where(Agreement.status == AgreementStatus.SIGNED))
+            certified = _id(
+                sa.select(Meeting.id)
+                .where(Meeting.status == MeetingStatus.MINUTES_CERTIFIED)
+                .order_by(Meeting.id)
+            )
             db.session.remove()
         response = context.request.get(f"/agreements/{signed}/pdf")
+        assert response.ok, response.status
+        response = context.request.get(f"/meetings/{certified}/minutes.pdf")
         assert response.ok, response.status
     finally:
         context.close()

@@ -130,7 +130,7 @@ def test_staff_take_an_mou_to_signing_and_the_partner_reads_it(
     expect(page.locator("main .alert-success")).to_contain_text(th("Approved for signing."))
     expect(main.locator("p .badge").first).to_have_text(th("Approved for signing"))
 
-    # --- the draft PDF -------------------------------------------------------------------
+    # --- the PDF of the approved text ---------------------------------------------------
     draft = _download(page, main.locator(f"a[href$='/agreements/{agreement_id}/pdf?variant=th']"))
     assert draft.read_bytes().startswith(b"%PDF-")
     text = pdf_text(draft)
@@ -139,10 +139,14 @@ def test_staff_take_an_mou_to_signing_and_the_partner_reads_it(
     # The day it was produced, in the footer: day, Thai month, Buddhist year.
     produced = f"{today.day} {THAI_MONTHS[today.month - 1]} {be_year(today.year)}"
     assert produced in text or thai_digits(produced) in text, text[-600:]
-    assert comparable(th("Final")) not in comparable(text)  # a draft: the footer does not say final
+    # The approved text is the one to be signed: it prints final, without the draft mark.
+    assert comparable(th("Final")) in comparable(text)
     # The download is listed as the first stored version.
     page.reload()
-    expect(main.locator(f"a[href*='/agreements/{agreement_id}/documents/']")).to_have_count(1)
+    stored = re.compile(rf"/agreements/{agreement_id}/documents/\d+$")
+    links = main.locator(f"a[href*='/agreements/{agreement_id}/documents/']")
+    hrefs = [link.get_attribute("href") for link in links.all()]
+    assert len([href for href in hrefs if stored.search(href)]) == 1, hrefs
 
     # --- signing and the signed scan -----------------------------------------------------
     main.locator(f"a[href$='/agreements/{agreement_id}/sign']").click()

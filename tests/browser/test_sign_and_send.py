@@ -22,6 +22,7 @@ import io
 import re
 import subprocess
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
 from email import policy
@@ -39,7 +40,7 @@ from registry.i18n import BANGKOK
 from registry.organisations.models import Organisation
 from tests.documents.ca import PASSPHRASE, TestAuthority
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, LiveServer, serving_demo
 from .test_agreements_journey import _confirm_next_dialog, _download, pdf_text
 from .test_journeys import STAFF_EMAIL, sign_in, sign_out
 
@@ -48,6 +49,14 @@ pytestmark = pytest.mark.browser
 PARTNER = "TESA"
 PARTNER_MAIL = "mou.tesa@dgti.example"
 SECRETARY_EMAIL = "secretary@dgti.example"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """A server of this module's own, on the demo data as seeded: the journeys here need the
+    demo's minutes still waiting for certification, which earlier journeys may certify."""
+    with serving_demo(tmp_path_factory.mktemp("sign-and-send")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
