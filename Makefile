@@ -184,6 +184,9 @@ bench: system-deps install
 	$(PY) -m bench.documents $(BENCH_DOCUMENTS_ARGS)
 	# The minutes of a meeting with 30 agenda items and 25 attendees, cold and from storage.
 	$(PY) -m bench.minutes
+	# Electronic signing: the time to sign a printed MOU with a throwaway agency certificate,
+	# on top of printing it (bench/results/signing.json).
+	$(PY) -m bench.sign_bench
 	# Proposals: 50,000 with 500,000 endorsements (on PostgreSQL too when one is named).
 	$(PY) -m bench.proposals $(BENCH_PROPOSALS_ARGS)
 	# Each role's home page and the committee attendance picture on the same large register.
