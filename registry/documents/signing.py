@@ -25,10 +25,12 @@ while its certificate was valid.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import logging
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -75,6 +77,18 @@ _SIGNATURE_BYTES = 16384
 
 
 @cache
+def outside_event_loop(call, *args, **kwargs):
+    """``call(*args, **kwargs)`` for pyHanko's synchronous functions, which start an event
+    loop of their own (``asyncio.run``): run in a thread of its own when this thread already
+    runs a loop (an asynchronous server, a browser driver), where they would fail."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call, *args, **kwargs).result()
+
+
 def load_pyhanko() -> None:
     """Import pyHanko once, quietly: at import it touches cryptography's DSA names, which
     warn as deprecated (the registry never uses DSA). Called before any use of pyHanko."""
@@ -478,7 +492,7 @@ def _check(data: bytes, printed: bytes, roots, agency: list | None = None) -> li
                 "file",
             )
         try:
-            status = validate_pdf_signature(embedded, context)
+            status = outside_event_loop(validate_pdf_signature, embedded, context)
         except Exception:  # a malformed signature is a refusal, never a 500
             log.info("signature %s could not be validated", number, exc_info=True)
             raise SigningError(
@@ -687,9 +701,10 @@ def sign_document_version(
     )
     output = io.BytesIO()
     try:
-        signers.PdfSigner(
-            metadata, key, timestamper=timestamper(), stamp_style=style
-        ).sign_pdf(writer, output=output, bytes_reserved=_SIGNATURE_BYTES)
+        signer = signers.PdfSigner(metadata, key, timestamper=timestamper(), stamp_style=style)
+        outside_event_loop(
+            signer.sign_pdf, writer, output=output, bytes_reserved=_SIGNATURE_BYTES
+        )
     except SigningError:
         raise
     except Exception as error:

@@ -151,15 +151,20 @@ def _locked_message(meeting) -> str:
 def _say_renumbered(renumbered: list[services.Renumbering]) -> None:
     """Tell the user which meetings took other numbers to keep the year in date order."""
     if renumbered:
-        flash(
-            _("To keep the numbers in date order, these meetings were renumbered: %(list)s.",
-              list=", ".join(
-                  _("%(old)s is now %(new)s (%(day)s)", old=change.old_label,
-                    new=change.new_label, day=format_date(change.meeting.held_on))
-                  for change in renumbered
-              )),
-            "info",
-        )  # fmt: skip
+        changes = [
+            _(
+                "%(old)s is now %(new)s (%(day)s)",
+                old=change.old_label,
+                new=change.new_label,
+                day=format_date(change.meeting.held_on),
+            )
+            for change in renumbered
+        ]
+        message = _(
+            "To keep the numbers in date order, these meetings were renumbered: %(list)s.",
+            list=", ".join(changes),
+        )
+        flash(message, "info")
 
 
 # --- lists ---------------------------------------------------------------------------------

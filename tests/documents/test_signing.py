@@ -4,6 +4,7 @@ certificate, files signed elsewhere, and what refuses them. A throwaway CA made 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
 
@@ -127,7 +128,10 @@ def _pyhanko_statuses(pdf: bytes, root):
 
     context = ValidationContext(trust_roots=[root], allow_fetching=False)
     reader = PdfFileReader(io.BytesIO(pdf))
-    return [validate_pdf_signature(s, context) for s in reader.embedded_signatures]
+    return [
+        signing.outside_event_loop(validate_pdf_signature, s, context)
+        for s in reader.embedded_signatures
+    ]
 
 
 def _partner_signs(authority, pdf: bytes, field: str, issued=None) -> bytes:
@@ -138,10 +142,11 @@ def _partner_signs(authority, pdf: bytes, field: str, issued=None) -> bytes:
     signer = authority.pyhanko_signer(issued or authority.partner)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     output = io.BytesIO()
-    signers.PdfSigner(
+    pdf_signer = signers.PdfSigner(
         signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES),
         signer,
-    ).sign_pdf(writer, output=output)
+    )
+    signing.outside_event_loop(pdf_signer.sign_pdf, writer, output=output)
     return output.getvalue()
 
 
@@ -434,10 +439,12 @@ def _sign_with(pdf, signer, field):
     from pyhanko.sign import fields, signers
 
     output = io.BytesIO()
-    signers.PdfSigner(
+    pdf_signer = signers.PdfSigner(
         signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES),
         signer,
-    ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=output)
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    signing.outside_event_loop(pdf_signer.sign_pdf, writer, output=output)
     return output.getvalue()
 
 
@@ -522,3 +529,21 @@ def test_upload_with_a_change_after_the_signatures_refused(app, configured, prin
     changed = _add_annotation(signed)
     assert changed.startswith(signed)
     _refused_upload(app, version_id, changed, staff, "แก้ไขหลังลายมือชื่อที่ 1")
+
+
+def test_pyhanko_calls_work_where_an_event_loop_already_runs():
+    """pyHanko's synchronous calls start a loop of their own: where this thread already runs
+    one (an asynchronous server, a browser driver), they run in a thread of their own."""
+
+    def pyhanko_like_call(value):
+        return asyncio.run(asyncio.sleep(0, value))
+
+    async def inside_a_running_loop():
+        coroutine = asyncio.sleep(0)
+        with pytest.raises(RuntimeError):  # what pyHanko's call meets here when run directly
+            asyncio.run(coroutine)
+        coroutine.close()
+        return signing.outside_event_loop(pyhanko_like_call, "signed")
+
+    assert asyncio.run(inside_a_running_loop()) == "signed"
+    assert signing.outside_event_loop(pyhanko_like_call, "plain") == "plain"
