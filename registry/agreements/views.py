@@ -488,5 +488,5 @@ def _share_labels(state) -> None:
     )
 
 
-from . import word_views  # noqa: E402, F401 (the Word draft's and reviewed drafts' routes)
 from . import signing_views  # noqa: E402, F401 (electronic signatures' routes)
+from . import word_views  # noqa: E402, F401 (the Word draft's and reviewed drafts' routes)
