@@ -488,5 +488,8 @@ def _share_labels(state) -> None:
     )
 
 
-from . import signing_views  # noqa: E402, F401 (electronic signatures' routes)
-from . import word_views  # noqa: E402, F401 (the Word draft's and reviewed drafts' routes)
+# Routes kept in modules of their own, registered on this blueprint when they load.
+from . import (  # noqa: E402
+    signing_views,  # noqa: F401 (electronic signatures' routes)
+    word_views,  # noqa: F401 (the Word draft's and reviewed drafts' routes)
+)
