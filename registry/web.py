@@ -38,41 +38,68 @@ def place_refusal(form, error: RuleError, default_field: str | None = None) -> N
         form.refusal = str(error)
 
 
+class PageRefusal(RuleError):
+    """A refusal that answers with a status of its own instead of 422 (sign-in: 401 for a
+    wrong password, 403 for a deactivated account, 429 while throttled), shown above the
+    form."""
+
+    def __init__(self, message: str, status: int, field: str | None = None):
+        super().__init__(message, field)
+        self.status = status
+
+
 def form_page(
     form,
     save: Callable[[], object],
     /,
     *,
     template: str,
-    done: str | Callable[[object], str],
-    then: str | Callable[[object], str],
+    done: str | Callable[[object], str] | None = None,
+    then: str | Callable[[object], str] | None = None,
+    answer: Callable[[object], object] | None = None,
     record=None,
     default_field: str | None = None,
     place: Callable | None = None,
+    reshape: Callable[[], bool] | None = None,
     shown_as: str = "form",
+    shown_with: Callable[[], dict] | None = None,
     **context,
 ):
-    """The one way a form page behaves (create, edit, settings, account...): a GET shows
-    ``form``; a valid POST is saved through ``save()`` (a service call, which claims a create
-    form's one-time token with ``form.submission.data``, see ``registry.submissions``), then
-    goes to ``then`` saying ``done`` (either may be made from what ``save`` returned: the new
-    record's page). Whatever the service refuses leaves nothing in the session:
+    """The one way a form page behaves (create, edit, settings, account, sign-in...): a GET
+    shows ``form``; a valid POST is saved through ``save()`` (a service call, which claims a
+    create form's one-time token with ``form.submission.data``, see ``registry.submissions``),
+    then goes to ``then`` saying ``done`` (either may be made from what ``save`` returned: the
+    new record's page; no ``done``, no message). Whatever the service refuses leaves nothing
+    in the session:
 
     - a form that does not validate, or a ``RuleError``: 422, the refusal at its field
-      (``place(form, error)`` where a page places its own, else ``place_refusal``);
+      (``place(form, error)`` where a page places its own, else ``place_refusal``); a
+      ``PageRefusal`` answers with its own status;
     - for a ``VersionedForm`` (``record`` given): a GET carries the record's version and a
       save from an outdated form (``ConflictError``) answers 409 with what the user typed
-      still in the form, the changes made meanwhile above it, and the current version in it.
+      still in the form, the changes made meanwhile above it, and the current version in it
+      (``form.refuse_as_outdated(error, record)``).
 
     A second submission of a create form is answered before the page by ``submitted_once``
     on the view, or, sent at the same moment, by the ``AlreadySaved`` that ``save`` raises
-    through this helper. The template gets the form (named ``shown_as``: a page of two forms
-    names the one it saves) and ``context``."""
+    through this helper. Options for the pages that need them:
+
+    - ``answer(result)``: the response to a save, in place of the message and the redirect
+      (a secret shown once, on the answer to the form itself);
+    - ``reshape()``: a POST that only changes the form's shape (another row), saying whether
+      it did: the form is shown again (200), nothing validated or saved;
+    - ``shown_with()``: more of the page's context, made only when the page is shown (after
+      a refusal, from the record as it is once the refused save is undone).
+
+    The template gets the form (named ``shown_as``: a page of two forms names the one it
+    saves), ``context`` and what ``shown_with`` gives."""
     versioned = hasattr(form, "read_version")
     status = 200
     if request.method == "GET":
         if versioned:
             form.read_version(record)
+    elif reshape is not None and reshape():
+        pass
     elif form.validate_on_submit():
         try:
             result = save()
@@ -83,12 +110,17 @@ def form_page(
                 status = 409
             else:
                 (place or partial(place_refusal, default_field=default_field))(form, error)
-                status = 422
+                status = error.status if isinstance(error, PageRefusal) else 422
         else:
-            flash(done(result) if callable(done) else done, "success")
+            if answer is not None:
+                return answer(result)
+            if done is not None:
+                flash(done(result) if callable(done) else done, "success")
             return redirect(then(result) if callable(then) else then)
     else:
         status = 422
+    if shown_with is not None:
+        context.update(shown_with())
     return render_template(template, **{shown_as: form}, **context), status
 
 

@@ -30,6 +30,7 @@ from ..db import db
 from ..forms import CreateForm, VersionedForm, strip
 from ..forms import required as _required
 from ..rules import RuleError
+from . import services
 from .labels import KIND_LABELS, LANGUAGE_LABELS, STATUS_LABELS
 from .models import AgreementKind, AgreementLanguage
 
@@ -227,6 +228,14 @@ class AgreementForm(VersionedForm, FlaskForm):
             rows.append_entry()
             rows[-1].form.organisation_id.choices = choices
 
+    def add_row_if_asked(self) -> bool:
+        """Add the party or witness row the user asked for, saying whether they asked (the
+        form is then shown again, nothing saved)."""
+        if not self.adding_row:
+            return False
+        self.add_row()
+        return True
+
     def content(self) -> dict:
         """The form's values as the services take them."""
         skip = {"csrf_token", "lock_version", "base", "parties", "witnesses", "submission"}
@@ -268,6 +277,14 @@ class AgreementForm(VersionedForm, FlaskForm):
                 entry.form.organisation_id.choices = choices
         self.lock_version.data = str(lock_version or "")
         self.base.data = json.dumps(base)
+
+    def refuse_as_outdated(self, error, agreement) -> None:
+        """Show who saved what since the form was opened and the content fields that differ,
+        keeping what the user typed; the version and fingerprint become the agreement's as it
+        is now, so that the next save is made knowingly, against it."""
+        super().refuse_as_outdated(error, agreement)
+        self.conflict_fields = list(getattr(error, "changed", []))
+        self.base.data = json.dumps(services.fingerprint(services.content_of(agreement)))
 
     def base_fingerprint(self) -> dict | None:
         """The fingerprint of the content the form was opened with."""

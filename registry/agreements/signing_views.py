@@ -10,23 +10,22 @@ is recorded with "Record the signing" and its scan; one signed electronically ne
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from flask_login import current_user
 
 from .. import submissions
 from ..auth.permissions import permission_required, role_has
 from ..db import db
-from ..documents import services as documents
-from ..documents import signing
+from ..documents import signing, signing_pages
 from ..documents.forms import SignatureForm, SignedFileForm
 from ..documents.models import DocumentVersion
-from ..forms import attach_error
-from ..rules import RuleError
 from . import printing, services
 from .models import Agreement
 from .views import bp
+
+#: The header of the agreement's signing pages.
+HEADER = "agreements/_header.html"
 
 
 def _this_agreement(_saved, agreement_id: int, **_rest) -> str:
@@ -68,28 +67,19 @@ def _urls(agreement: Agreement, version: DocumentVersion) -> dict[str, str]:
     }
 
 
-def _signing_page(template: str, form, agreement: Agreement, version: DocumentVersion):
-    status = 422 if form.errors else 200
-    page = render_template(
-        template,
-        form=form,
-        agreement=agreement,
-        version=version,
-        signatures=signing.shown_signatures(version),
-        variant=documents.variant_label(version.variant),
-        may_sign=signing.may_sign(current_user),
-        header="agreements/_header.html",
-        urls=_urls(agreement, version),
+def _after_signing(agreement: Agreement, version: DocumentVersion) -> bool:
+    """Record the agreement as signed once every party's block holds a verified signature;
+    whether it now is."""
+    return services.record_electronic_signing(
+        agreement, signing.signed_fields(version), current_user
     )
-    return page, status
 
 
-def _after_signing(agreement: Agreement, version: DocumentVersion, done_message: str):
-    if services.record_electronic_signing(agreement, signing.signed_fields(version), current_user):
-        flash(_("Every party has signed: the agreement is recorded as signed."), "success")
-    else:
-        flash(done_message, "success")
-    return redirect(url_for(".signatures", agreement_id=agreement.id, version_id=version.id))
+def _done(message: str):
+    """The message after a signature: ``message``, or that every party has now signed."""
+    return lambda all_signed: (
+        _("Every party has signed: the agreement is recorded as signed.") if all_signed else message
+    )
 
 
 @bp.get("/<int:agreement_id>/documents/<int:version_id>/signatures")
@@ -99,8 +89,9 @@ def signatures(agreement_id: int, version_id: int):
     agreement, version = _final_printing(agreement_id, version_id)
     form = SignatureForm()
     form.field.choices = _block_choices(agreement, version)
-    page, _status = _signing_page("documents/signatures.html", form, agreement, version)
-    return page
+    return signing_pages.signatures_page(
+        form, version, header=HEADER, urls=_urls(agreement, version), agreement=agreement
+    )
 
 
 @bp.route("/<int:agreement_id>/documents/<int:version_id>/sign", methods=["GET", "POST"])
@@ -113,17 +104,25 @@ def sign_electronically(agreement_id: int, version_id: int):
     agreement, version = _final_printing(agreement_id, version_id)
     form = SignatureForm()
     form.field.choices = _block_choices(agreement, version)
-    if form.validate_on_submit():
-        try:
-            services.check_ready_for_electronic_signing(agreement)
-            signing.sign_document_version(
-                version, form.field.data, current_user, submission=form.submission.data
-            )
-            return _after_signing(agreement, version, _("The document has been signed."))
-        except RuleError as error:
-            db.session.rollback()
-            attach_error(form, error, "field")
-    return _signing_page("documents/sign.html", form, agreement, version)
+
+    def save() -> bool:
+        services.check_ready_for_electronic_signing(agreement)
+        signing.sign_document_version(
+            version, form.field.data, current_user, submission=form.submission.data
+        )
+        return _after_signing(agreement, version)
+
+    return signing_pages.signing_form_page(
+        form,
+        save,
+        version,
+        template="documents/sign.html",
+        done=_done(_("The document has been signed.")),
+        default_field="field",
+        header=HEADER,
+        urls=_urls(agreement, version),
+        agreement=agreement,
+    )
 
 
 @bp.route(
@@ -135,23 +134,27 @@ def upload_signed(agreement_id: int, version_id: int):
     """Check and keep a printing a partner signed in their own software."""
     agreement, version = _final_printing(agreement_id, version_id)
     form = SignedFileForm()
-    if form.validate_on_submit():
+
+    def save() -> bool:
         upload = form.file.data
-        try:
-            services.check_ready_for_electronic_signing(agreement)
-            signing.accept_signed_file(
-                version,
-                upload.read() if upload else b"",
-                current_user,
-                submission=form.submission.data,
-            )
-            return _after_signing(
-                agreement, version, _("The signed file has been checked and kept.")
-            )
-        except RuleError as error:
-            db.session.rollback()
-            attach_error(form, error, "file")
-    return _signing_page("documents/upload_signed.html", form, agreement, version)
+        services.check_ready_for_electronic_signing(agreement)
+        signing.accept_signed_file(
+            version, upload.read() if upload else b"", current_user,
+            submission=form.submission.data,
+        )  # fmt: skip
+        return _after_signing(agreement, version)
+
+    return signing_pages.signing_form_page(
+        form,
+        save,
+        version,
+        template="documents/upload_signed.html",
+        done=_done(_("The signed file has been checked and kept.")),
+        default_field="file",
+        header=HEADER,
+        urls=_urls(agreement, version),
+        agreement=agreement,
+    )
 
 
 @bp.get("/<int:agreement_id>/documents/<int:version_id>/signed")
@@ -159,29 +162,4 @@ def upload_signed(agreement_id: int, version_id: int):
 def signed_copy(agreement_id: int, version_id: int):
     """The newest signed copy of a printing (every signature made so far), as kept."""
     _agreement, version = _final_printing(agreement_id, version_id)
-    copy = signing.newest_copy(version)
-    if copy is None:
-        abort(404)
-    try:
-        signing.copy_bytes(copy)  # checks the SHA-256
-    except RuleError:
-        abort(404)
-    name = printing.file_name(version)
-    suffix = pgettext("file name", "signed copy")
-    response = send_file(
-        signing.copy_path(copy),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name="signed.pdf",  # the header is written below
-        etag=copy.sha256,
-        conditional=True,
-        max_age=0,
-    )
-    response.headers["Content-Disposition"] = documents.content_disposition(
-        documents.DownloadName(
-            name.name.removesuffix(".pdf") + f"-{suffix}.pdf",
-            name.ascii.removesuffix(".pdf") + "-signed.pdf",
-        )
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return signing_pages.send_signed_copy(version, printing.file_name(version))

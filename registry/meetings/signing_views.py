@@ -4,23 +4,22 @@ certificate, and the signed copy. Routes of the meetings blueprint (``views.bp``
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from flask_login import current_user
 
 from .. import submissions
 from ..auth.permissions import permission_required
 from ..db import db
-from ..documents import services as documents
-from ..documents import signing
+from ..documents import signing, signing_pages
 from ..documents.forms import SignatureForm
 from ..documents.models import DocumentVersion
-from ..forms import attach_error
-from ..rules import RuleError
 from . import printing, queries
 from .models import Meeting
 from .views import bp
+
+#: The header of the minutes' signing pages.
+HEADER = "meetings/_header.html"
 
 
 def _this_meeting(_saved, meeting_id: int, **_rest) -> str:
@@ -51,27 +50,15 @@ def _block_choices(version: DocumentVersion) -> list[tuple[str, str]]:
     ]
 
 
-def _page(template: str, form, meeting: Meeting, version: DocumentVersion):
+def _urls(meeting: Meeting, version: DocumentVersion) -> dict[str, str | None]:
     ids = {"meeting_id": meeting.id, "version_id": version.id}
-    page = render_template(
-        template,
-        form=form,
-        meeting=meeting,
-        below=_("Electronic signatures"),
-        version=version,
-        signatures=signing.shown_signatures(version),
-        variant=documents.variant_label(version.variant),
-        may_sign=signing.may_sign(current_user),
-        header="meetings/_header.html",
-        urls={
-            "signatures": url_for(".minutes_signatures", **ids),
-            "sign": url_for(".sign_minutes", **ids),
-            "upload": None,
-            "download": url_for(".signed_minutes", **ids),
-            "back": url_for(".show", meeting_id=meeting.id),
-        },
-    )
-    return page, 422 if form.errors else 200
+    return {
+        "signatures": url_for(".minutes_signatures", **ids),
+        "sign": url_for(".sign_minutes", **ids),
+        "upload": None,
+        "download": url_for(".signed_minutes", **ids),
+        "back": url_for(".show", meeting_id=meeting.id),
+    }
 
 
 @bp.get("/<int:meeting_id>/minutes/<int:version_id>/signatures")
@@ -81,7 +68,10 @@ def minutes_signatures(meeting_id: int, version_id: int):
     meeting, version = _certified_minutes(meeting_id, version_id)
     form = SignatureForm()
     form.field.choices = _block_choices(version)
-    return _page("documents/signatures.html", form, meeting, version)[0]
+    return signing_pages.signatures_page(
+        form, version, header=HEADER, urls=_urls(meeting, version), meeting=meeting,
+        below=_("Electronic signatures"),
+    )  # fmt: skip
 
 
 @bp.route("/<int:meeting_id>/minutes/<int:version_id>/sign", methods=["GET", "POST"])
@@ -92,19 +82,20 @@ def sign_minutes(meeting_id: int, version_id: int):
     meeting, version = _certified_minutes(meeting_id, version_id)
     form = SignatureForm()
     form.field.choices = _block_choices(version)
-    if form.validate_on_submit():
-        try:
-            signing.sign_document_version(
-                version, form.field.data, current_user, submission=form.submission.data
-            )
-        except RuleError as error:
-            db.session.rollback()
-            attach_error(form, error, "field")
-        else:
-            flash(_("The document has been signed."), "success")
-            return redirect(url_for(".minutes_signatures", meeting_id=meeting.id,
-                                    version_id=version.id))  # fmt: skip
-    return _page("documents/sign.html", form, meeting, version)
+    return signing_pages.signing_form_page(
+        form,
+        lambda: signing.sign_document_version(
+            version, form.field.data, current_user, submission=form.submission.data
+        ),
+        version,
+        template="documents/sign.html",
+        done=_("The document has been signed."),
+        default_field="field",
+        header=HEADER,
+        urls=_urls(meeting, version),
+        meeting=meeting,
+        below=_("Electronic signatures"),
+    )
 
 
 @bp.get("/<int:meeting_id>/minutes/<int:version_id>/signed")
@@ -112,29 +103,4 @@ def sign_minutes(meeting_id: int, version_id: int):
 def signed_minutes(meeting_id: int, version_id: int):
     """The newest signed copy of certified minutes, as kept."""
     meeting, version = _certified_minutes(meeting_id, version_id)
-    copy = signing.newest_copy(version)
-    if copy is None:
-        abort(404)
-    try:
-        signing.copy_bytes(copy)  # checks the SHA-256
-    except RuleError:
-        abort(404)
-    name = printing.file_name(meeting, version)
-    suffix = pgettext("file name", "signed copy")
-    response = send_file(
-        signing.copy_path(copy),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name="signed.pdf",  # the header is written below
-        etag=copy.sha256,
-        conditional=True,
-        max_age=0,
-    )
-    response.headers["Content-Disposition"] = documents.content_disposition(
-        documents.DownloadName(
-            name.name.removesuffix(".pdf") + f"-{suffix}.pdf",
-            name.ascii.removesuffix(".pdf") + "-signed.pdf",
-        )
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return signing_pages.send_signed_copy(version, printing.file_name(meeting, version))
