@@ -3,7 +3,7 @@ drafts (upload, list, download). Routes of the agreements blueprint (``views.bp`
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
@@ -15,7 +15,8 @@ from .. import submissions
 from ..auth.permissions import permission_required
 from ..db import db
 from ..documents import services as documents
-from ..forms import CreateForm, attach_error
+from ..forms import CreateForm
+from ..web import form_page
 from . import printing, queries, reviews, word
 from .models import Agreement
 from .views import bp
@@ -69,23 +70,26 @@ def upload_review(agreement_id: int):
     """File the partner's reviewed draft (.docx); a refused file changes nothing (422)."""
     agreement = db.get_or_404(Agreement, agreement_id)
     form = ReviewForm()
-    if form.validate_on_submit():
+
+    def save() -> None:
         upload = form.file.data
-        try:
-            reviews.upload(
-                agreement,
-                upload.read() if upload else b"",
-                upload.filename if upload else None,
-                current_user,
-                submission=form.submission.data,
-            )
-        except reviews.ReviewError as error:
-            attach_error(form, error, "file")
-        else:
-            flash(_("The reviewed draft has been filed."), "success")
-            return redirect(url_for(".show", agreement_id=agreement.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("agreements/review_upload.html", form=form, agreement=agreement), status
+        reviews.upload(
+            agreement,
+            upload.read() if upload else b"",
+            upload.filename if upload else None,
+            current_user,
+            submission=form.submission.data,
+        )
+
+    return form_page(
+        form,
+        save,
+        template="agreements/review_upload.html",
+        done=_("The reviewed draft has been filed."),
+        then=url_for(".show", agreement_id=agreement.id),
+        default_field="file",
+        agreement=agreement,
+    )
 
 
 @bp.get("/<int:agreement_id>/reviews/<int:review_id>")

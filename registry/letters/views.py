@@ -16,10 +16,10 @@ from ..auth.permissions import any_permission_required, permission_required
 from ..db import db, paginate
 from ..documents import rendering
 from ..documents import services as documents
-from ..forms import ConfirmForm, attach_error
+from ..forms import ConfirmForm
 from ..meetings.queries import meeting_for
 from ..rules import RuleError
-from ..web import edit_page
+from ..web import edit_page, form_page
 from . import config, printing, queries, services
 from .forms import CoverLetterForm, EmblemForm, ParticularsForm
 from .labels import KIND_LABELS
@@ -159,29 +159,34 @@ def particulars():
 def upload_emblem():
     """Upload the emblem printed at the top of letters; a refused file changes nothing (422)."""
     form = EmblemForm()
-    if form.validate_on_submit():
+
+    def save() -> None:
         upload = form.emblem.data
-        try:
-            config.upload_emblem(
-                upload.read() if upload else b"", upload.filename if upload else None, current_user
-            )
-        except RuleError as error:
-            db.session.rollback()
-            attach_error(form, error, "emblem")
-        else:
-            flash(_("The emblem has been uploaded."), "success")
-            return redirect(url_for(".particulars"))
-    particulars_form = ParticularsForm(formdata=None, data=asdict(config.particulars()))
-    particulars_form.read_version(config.particulars_row())
-    return render_template(
-        "letters/settings.html",
-        form=particulars_form,
-        emblem_form=form,
-        remove_form=ConfirmForm(),
-        emblem=config.emblem(),
-        height_cm=config.EMBLEM_HEIGHT_CM,
-        back=url_for(".particulars"),
-    ), 422
+        config.upload_emblem(
+            upload.read() if upload else b"", upload.filename if upload else None, current_user
+        )
+
+    def particulars_page() -> dict:
+        particulars_form = ParticularsForm(formdata=None, data=asdict(config.particulars()))
+        particulars_form.read_version(config.particulars_row())
+        return {
+            "form": particulars_form,
+            "remove_form": ConfirmForm(),
+            "emblem": config.emblem(),
+            "height_cm": config.EMBLEM_HEIGHT_CM,
+            "back": url_for(".particulars"),
+        }
+
+    return form_page(
+        form,
+        save,
+        template="letters/settings.html",
+        done=_("The emblem has been uploaded."),
+        then=url_for(".particulars"),
+        default_field="emblem",
+        shown_as="emblem_form",
+        shown_with=particulars_page,
+    )
 
 
 @bp.get("/settings/emblem")
@@ -299,7 +304,6 @@ def send_agreement(agreement_id: int):
     parties = services.sendable_parties(agreement)
     form = CoverLetterForm()
     form.party.choices = [(p.id, p.organisation.name_th) for p in parties]
-    status = 200
     try:
         services.check_draft_sendable(agreement)
     except RuleError as error:
@@ -309,35 +313,31 @@ def send_agreement(agreement_id: int):
         form.party.data = first.id
         form.recipient.data = first.signatory_position or first.organisation.name_th
         form.email.data = first.organisation.email or ""
-    elif request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                letter = services.send_agreement_draft(
-                    agreement,
-                    form.party.data,
-                    form.recipient.data,
-                    form.email.data,
-                    current_user,
-                    form.submission.data,
-                )
-            except RuleError as error:
-                db.session.rollback()
-                attach_error(form, error, "recipient")
-            else:
-                flash(
-                    _("Letter %(number)s issued and mailed with the draft.", number=letter.number),
-                    "success",
-                )
-                _unsigned_warning(letter)
-                return redirect(back)
-    return render_template(
-        "letters/send_agreement.html",
-        form=form,
+
+    def back_saying_if_unsigned(letter) -> str:
+        _unsigned_warning(letter)
+        return back
+
+    return form_page(
+        form,
+        lambda: services.send_agreement_draft(
+            agreement,
+            form.party.data,
+            form.recipient.data,
+            form.email.data,
+            current_user,
+            form.submission.data,
+        ),
+        template="letters/send_agreement.html",
+        done=lambda letter: _(
+            "Letter %(number)s issued and mailed with the draft.", number=letter.number
+        ),
+        then=back_saying_if_unsigned,
+        default_field="recipient",
         agreement=agreement,
         back=back,
         preview=url_for(".agreement_preview", agreement_id=agreement.id),
-    ), status
+    )
 
 
 @bp.get("/agreement/<int:agreement_id>/preview.pdf")
