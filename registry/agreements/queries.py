@@ -120,37 +120,31 @@ def in_force(on: date):
     )
 
 
-def search(filters: Filters, on: date | None = None) -> sa.Select:
-    """Agreements matching the filters, those ending soonest first, then the newest."""
-    on = on or today()
-    query = sa.select(Agreement).options(
-        selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
-        selectinload(Agreement.responsible),
-    )
+def _conditions(filters: Filters, on: date) -> list:
+    """The WHERE conditions of the filters (shared by the list, its export and the API)."""
+    conditions = []
     if filters.status == "active":
-        query = query.where(in_force(on))
+        conditions.append(in_force(on))
     elif filters.status == "expiring":
-        query = query.where(
+        conditions += [
             in_force(on),
             Agreement.status == AgreementStatus.SIGNED,
             Agreement.effective_until <= on + timedelta(days=EXPIRING_DAYS),
-        )
+        ]
     elif filters.status == "expired":
-        query = query.where(
-            Agreement.status == AgreementStatus.SIGNED, Agreement.effective_until < on
-        )
+        conditions += [Agreement.status == AgreementStatus.SIGNED, Agreement.effective_until < on]
     elif filters.status == "terminating":
-        query = query.where(terminating(on))
+        conditions.append(terminating(on))
     elif filters.status == "terminated":
-        query = query.where(terminated(on))
+        conditions.append(terminated(on))
     elif filters.status == "signed":
-        query = query.where(signed(on))
+        conditions.append(signed(on))
     elif filters.status:
-        query = query.where(Agreement.status == AgreementStatus(filters.status))
+        conditions.append(Agreement.status == AgreementStatus(filters.status))
     if filters.kind:
-        query = query.where(Agreement.kind == AgreementKind(filters.kind))
+        conditions.append(Agreement.kind == AgreementKind(filters.kind))
     if filters.partner:
-        query = query.where(
+        conditions.append(
             Agreement.id.in_(
                 sa.select(AgreementParty.agreement_id).where(
                     AgreementParty.organisation_id == filters.partner
@@ -163,7 +157,7 @@ def search(filters: Filters, on: date | None = None) -> sa.Select:
                 Organisation.id, Organisation.search_text, key, sqlite_index=ORGANISATIONS_INDEX
             )
         )
-        query = query.where(
+        conditions.append(
             Agreement.id.in_(
                 sa.select(AgreementParty.agreement_id).where(
                     AgreementParty.organisation_id.in_(named)
@@ -171,20 +165,104 @@ def search(filters: Filters, on: date | None = None) -> sa.Select:
             )
         )
     if filters.expiring_before:
-        query = query.where(
+        conditions += [
             Agreement.status == AgreementStatus.SIGNED,
             Agreement.effective_until.is_not(None),
             Agreement.effective_until <= filters.expiring_before,
-        )
+        ]
     if filters.q:
-        query = query.where(
+        conditions.append(
             sa.or_(
                 Agreement.reference.icontains(filters.q, autoescape=True),
                 Agreement.title_th.icontains(filters.q, autoescape=True),
                 Agreement.title_en.icontains(filters.q, autoescape=True),
             )
         )
-    return query.order_by(Agreement.created_at.desc(), Agreement.id.desc())
+    return conditions
+
+
+#: The list's order: those made last first.
+_NEWEST_FIRST = (Agreement.created_at.desc(), Agreement.id.desc())
+
+
+def search(filters: Filters, on: date | None = None) -> sa.Select:
+    """Agreements matching the filters, the newest first, with their parties (and each
+    party's organisation) and the member of staff responsible loaded (the export, the API)."""
+    return (
+        sa.select(Agreement)
+        .options(
+            selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
+            selectinload(Agreement.responsible),
+        )
+        .where(*_conditions(filters, on or today()))
+        .order_by(*_NEWEST_FIRST)
+    )
+
+
+def search_ids(filters: Filters, on: date | None = None) -> sa.Select:
+    """The ids of the agreements ``search`` finds, in the same order: a page of the list is
+    one page of these, and ``listed`` then reads what the list shows of them."""
+    return (
+        sa.select(Agreement.id).where(*_conditions(filters, on or today())).order_by(*_NEWEST_FIRST)
+    )
+
+
+class Listed:
+    """An agreement as the list shows it: plain values from one row per party, with the
+    names of its parties (acronym, else Thai name) in their order, and the same status,
+    state and first day as ``Agreement`` gives (its own methods, used on these values)."""
+
+    __slots__ = (
+        "id",
+        "reference",
+        "title_th",
+        "status",
+        "signed_on",
+        "effective_from",
+        "effective_until",
+        "terminated_on",
+        "party_names",
+    )
+
+    starts_on = Agreement.starts_on
+    terminating = Agreement.terminating
+    status_on = Agreement.status_on
+    state = Agreement.state
+
+    def __init__(self, row) -> None:
+        for name in Listed.__slots__[:-1]:
+            setattr(self, name, getattr(row, name))
+        self.party_names: list[str] = []
+
+
+#: The statement of ``listed``, built once: what the list shows of each agreement, a row
+#: per party with the party's organisation's names, in the parties' order.
+_LISTED = (
+    sa.select(
+        *(getattr(Agreement, name) for name in Listed.__slots__[:-1]),
+        Organisation.acronym,
+        Organisation.name_th,
+    )
+    .outerjoin(AgreementParty, AgreementParty.agreement_id == Agreement.id)
+    .outerjoin(Organisation, Organisation.id == AgreementParty.organisation_id)
+    .where(Agreement.id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(Agreement.id, AgreementParty.position)
+)
+
+
+def listed(ids: list[int]) -> list[Listed]:
+    """The agreements with these ids, in this order, with what the list shows of each and
+    the names of its parties (one statement; no other column is read)."""
+    if not ids:
+        return []
+    found: dict[int, Listed] = {}
+    for row in db.session.execute(_LISTED, {"ids": ids}):
+        agreement = found.get(row.id)
+        if agreement is None:
+            agreement = found[row.id] = Listed(row)
+        if row.name_th is not None:
+            agreement.party_names.append(row.acronym or row.name_th)
+    return [found[ident] for ident in ids if ident in found]
 
 
 def expiring(within_days: int = EXPIRING_DAYS, on: date | None = None) -> list[Agreement]:

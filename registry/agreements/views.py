@@ -63,12 +63,16 @@ PER_PAGE = 25
 def index():
     """List agreements with the status, kind, partner and expiry filters."""
     filters = queries.Filters.from_args(request.args)
-    page = paginate(queries.search(filters), per_page=PER_PAGE)
+    page = paginate(queries.search_ids(filters), per_page=PER_PAGE)
     return render_template(
         "agreements/index.html",
         page=page,
+        agreements=queries.listed(list(page.items)),
         filters=filters,
         partner=queries.partner_named(filters),
+        # Labels translated once for the page, not once per row.
+        status_labels={status: str(label) for status, label in STATUS_LABELS.items()},
+        state_labels={state: str(label) for state, label in STATE_LABELS.items()},
     )
 
 
