@@ -54,7 +54,7 @@ def index():
 def show(committee_id: int):
     """A committee: mandate, order, quorum, current and past members, subcommittees."""
     committee = queries.committee_for(current_user, committee_id)
-    members = queries.member_lists(committee)
+    members = queries.seat_lists(committee)
     return render_template(
         "committees/show.html",
         committee=committee,
@@ -64,6 +64,7 @@ def show(committee_id: int):
         quorum=committee.quorum_needed(len(members.sitting)),
         may_manage=queries.manages_all(current_user),
         meetings=meeting_panels.meeting_table(committee),
+        attendance_chart=meeting_panels.attendance_chart(committee),
     )
 
 

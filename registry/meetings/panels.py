@@ -1,5 +1,6 @@
 """What a committee's pages show of its meetings beside the seats, made once and kept until
-the next write (``registry.cache``): the table of the committee's meetings.
+the next write (``registry.cache``): the table of the committee's meetings, and the picture of
+its members' attendance.
 
 A committee meets many times (a busy one well over a hundred meetings in a few years); the
 rows are formatted here in one pass, with each label translated once, instead of one
@@ -15,10 +16,15 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import cache
+from ..charts import pictures
 from ..committees.models import Committee
 from ..i18n import current_language, format_date, format_time, thai_numerals_enabled
-from .labels import STATUS_LABELS
-from .queries import committee_meetings
+from .labels import ATTENDANCE_LABELS, STATUS_LABELS
+from .models import AttendanceKind
+from .queries import attendance_rows, committee_meetings
+
+#: The three ways a member takes part, in the order the attendance picture stacks them.
+ATTENDANCE_SERIES = (AttendanceKind.PRESENT, AttendanceKind.SUBSTITUTE, AttendanceKind.ABSENT)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ def meeting_rows(committee: Committee) -> list[MeetingRow]:
         rows.append(
             MeetingRow(
                 id=meeting.id,
-                number=number % {"number": meeting.number_label},
+                number=number % {"number": f"{meeting.number}/{meeting.year_be}"},
                 held_on=format_date(meeting.held_on, lang=lang, use_thai_digits=digits),
                 times=times,
                 venue=meeting.venue,
@@ -91,3 +97,22 @@ def meeting_rows(committee: Committee) -> list[MeetingRow]:
             )
         )
     return rows
+
+
+def attendance_chart(committee: Committee) -> pictures.Chart:
+    """The committee page's picture of its members' attendance at the meetings held, kept
+    until the next write (two statements and the drawing when not kept: it counts over every
+    meeting held); it depends only on the committee and the reader's language and digits."""
+    return cache.remembered(
+        "committees.attendance",
+        (*record_key(committee), *_reader_key()),
+        lambda: _attendance_chart(committee),
+    )
+
+
+def _attendance_chart(committee: Committee) -> pictures.Chart:
+    rows = [
+        (seat.full_name, *(counts.get(kind, 0) for kind in ATTENDANCE_SERIES))
+        for seat, counts in attendance_rows(committee)
+    ]
+    return pictures.attendance(rows, [str(ATTENDANCE_LABELS[k]) for k in ATTENDANCE_SERIES])

@@ -4,7 +4,7 @@ and agenda arranged the way the pages and the minutes print them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from types import SimpleNamespace
 
@@ -13,7 +13,7 @@ from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
-from ..committees.models import ROLE_RANK, Committee, Membership
+from ..committees.models import ROLE_RANK, Committee, MemberRole, Membership
 from ..committees.queries import (
     committee_for,
     manages_all,
@@ -25,6 +25,7 @@ from ..committees.queries import (
 from ..committees.services import today
 from ..db import db
 from ..documents.models import DocumentVersion
+from ..organisations.models import Contact
 from .models import (
     RECORD_TYPES,
     ActionItem,
@@ -192,21 +193,31 @@ def visible_meetings(user: User) -> sa.Select:
     )
 
 
-def committee_meetings(committee: Committee) -> list[Meeting]:
-    """A committee's meetings, the same order as the list (for the committee page)."""
-    upcoming = Meeting.held_on >= today()
-    return list(
-        db.session.scalars(
-            sa.select(Meeting)
-            .where(Meeting.committee_id == committee.id)
-            .order_by(
-                upcoming.desc(),
-                sa.case((upcoming, Meeting.held_on)),
-                Meeting.held_on.desc(),
-                Meeting.id.desc(),
-            )
+@cache
+def _committee_meetings() -> sa.Select:
+    """The statement of ``committee_meetings``, built once (its values are parameters)."""
+    upcoming = Meeting.held_on >= sa.bindparam("today", type_=sa.Date)
+    return (
+        sa.select(
+            Meeting.id, Meeting.number, Meeting.year_be, Meeting.held_on, Meeting.starts_at,
+            Meeting.ends_at, Meeting.venue, Meeting.electronic, Meeting.status,
+        )  # fmt: skip
+        .where(Meeting.committee_id == sa.bindparam("committee_id"))
+        .order_by(
+            upcoming.desc(),
+            sa.case((upcoming, Meeting.held_on)),
+            Meeting.held_on.desc(),
+            Meeting.id.desc(),
         )
     )
+
+
+def committee_meetings(committee: Committee) -> list[sa.Row]:
+    """A committee's meetings, the same order as the list (for the committee page): rows of
+    the columns its table shows (id, number, year_be, held_on, starts_at, ends_at, venue,
+    electronic, status), no meeting objects built."""
+    params = {"committee_id": committee.id, "today": today()}
+    return list(db.session.execute(_committee_meetings(), params))
 
 
 # --- one meeting, arranged ------------------------------------------------------------------
@@ -359,6 +370,55 @@ def previous_and_next(meeting: Meeting) -> tuple[Neighbour | None, Neighbour | N
 
 #: The meetings whose attendance counts: those that took place.
 HELD = (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED, MeetingStatus.MINUTES_CERTIFIED)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberName:
+    """A seat as the attendance picture names it: its order (role, first day, id) and the
+    person's name, written as ``Contact.full_name`` writes it, from one plain row."""
+
+    id: int
+    role: MemberRole
+    term_start: date
+    title: str | None
+    first_name: str
+    last_name: str | None
+    erased_at: datetime | None
+
+    full_name = Contact.full_name
+
+
+@cache
+def _attendance_rows() -> sa.Select:
+    """The seats' statement of ``attendance_rows``, built once: ``MemberName``'s columns of
+    the seats counted or sitting on a day (the values are parameters)."""
+    return (
+        sa.select(
+            Membership.id, Membership.role, Membership.term_start, Contact.title,
+            Contact.first_name, Contact.last_name, Contact.erased_at,
+        )  # fmt: skip
+        .join(Contact, Contact.id == Membership.contact_id)
+        .where(
+            Membership.committee_id == sa.bindparam("committee_id"),
+            sa.or_(
+                Membership.id.in_(sa.bindparam("counted", expanding=True)),
+                sitting_condition(sa.bindparam("on_day", type_=sa.Date)),
+            ),
+        )
+    )
+
+
+def attendance_rows(committee: Committee) -> list[tuple[MemberName, dict[AttendanceKind, int]]]:
+    """``attendance_counts`` as plain rows: each seat's order and person's name instead of
+    the seat and person objects (two statements, no objects built), for the picture."""
+    counted = _attendance_statements()[0]
+    counts: dict[int, dict[AttendanceKind, int]] = {}
+    for membership_id, kind, number in db.session.execute(counted, {"committee_id": committee.id}):
+        counts.setdefault(membership_id, {})[kind] = number
+    params = {"committee_id": committee.id, "counted": list(counts), "on_day": today()}
+    seats = [MemberName(*row) for row in db.session.execute(_attendance_rows(), params)]
+    seats.sort(key=lambda s: (ROLE_RANK[s.role], s.term_start, s.id))
+    return [(seat, counts.get(seat.id, {})) for seat in seats]
 
 
 @cache
