@@ -35,6 +35,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -86,7 +87,8 @@ class Turn:
 def turns(pages: dict[str, tuple[str, list[str]]], batch: int) -> list[Turn]:
     """The run's turns: each kind's pages cut into groups of ``batch``, the kinds taken in
     rotation (one group of each kind, then the next group of each ...), so that every kind
-    is spread over the whole run; the version that goes first swaps at every turn."""
+    is spread over the whole run; the version that goes first swaps at each turn of a kind
+    and from one kind to the next."""
     if batch < 1:
         raise ValueError("a turn holds at least one page")
     groups = {
@@ -95,9 +97,9 @@ def turns(pages: dict[str, tuple[str, list[str]]], batch: int) -> list[Turn]:
     }
     planned: list[Turn] = []
     for index in range(max((len(g) for g in groups.values()), default=0)):
-        for kind, kind_groups in groups.items():
+        for position, (kind, kind_groups) in enumerate(groups.items()):
             if index < len(kind_groups):
-                first = SIDES[len(planned) % 2]
+                first = SIDES[(index + position) % 2]
                 planned.append(Turn(kind, pages[kind][0], kind_groups[index], first))
     return planned
 
@@ -109,17 +111,20 @@ def order(turn: Turn) -> tuple[str, str]:
 
 @dataclass
 class Tally:
-    """Per kind and version, each page's CPU ms, statements and size; the failures."""
+    """Per kind and version, each page's CPU ms, statements and size; the failures; every
+    page in the order asked (version, kind, address)."""
 
     cpu: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     sql: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     size: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    asked: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, kind: str, side: str, results: Iterable[dict]) -> None:
-        """Count one version's answers to one turn."""
+        """Count one version's answers to one turn, in the order they were asked."""
         for result in results:
             key = (kind, side)
+            self.asked.append((side, kind, result["url"]))
             self.cpu.setdefault(key, []).append(result["cpu_ms"])
             self.sql.setdefault(key, []).append(result["sql"])
             self.size.setdefault(key, []).append(result["bytes"])
@@ -281,8 +286,9 @@ class Worker:
         if self.process.poll() is None:
             with contextlib.suppress(OSError, RuntimeError):
                 self.ask("quit")
+        with contextlib.suppress(OSError):  # a worker that stopped: its pipe is broken
             self.process.stdin.close()
-            self.process.wait(timeout=30)
+        self.process.wait(timeout=30)
         self.process.stdout.close()
 
 
@@ -318,6 +324,12 @@ def _all_turns(health, rest, batch) -> Iterator[Turn]:
     yield from health_turns
 
 
+def kinds(value: str) -> list[str]:
+    """The kinds of page named in ``--kinds``: separated by commas, a comma followed by a
+    space being part of a name ("home, staff,search" is two kinds)."""
+    return [kind.strip() for kind in re.split(r",(?! )", value) if kind.strip()]
+
+
 def _commit(checkout: Path) -> str:
     try:
         head = subprocess.run(  # noqa: S603
@@ -345,7 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batch", type=int, default=2, help="pages per turn")
     parser.add_argument("--bare", type=int, default=40, help="bare endpoint requests")
-    parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
+    parser.add_argument(
+        "--kinds", default="", help='kinds separated by commas ("home, staff" is one kind)'
+    )
     parser.add_argument("--json", default="", help="a file for every measurement")
     args = parser.parse_args(argv)
     if args.records < 2 or args.batch < 1 or args.bare < 1:
@@ -359,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     with app.app_context():
         pages = plan(args.records)
     if args.kinds:
-        wanted = set(args.kinds.split(","))
+        wanted = set(kinds(args.kinds))
         unknown = wanted - set(pages)
         if unknown:
             parser.error(f"unknown kinds: {', '.join(sorted(unknown))}")
@@ -393,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
                     "commits": {side: _commit(getattr(args, side)) for side in SIDES},
                     "load": [load_before, load_after],
                     "cpu_ms": {f"{k} | {s}": v for (k, s), v in tally.cpu.items()},
+                    "asked": tally.asked,
                 },
                 ensure_ascii=False,
                 indent=1,
