@@ -102,11 +102,6 @@ def _shown_at(anchor: str) -> Callable[..., str]:
     return lambda _saved, proposal_id: url_for(".show", proposal_id=proposal_id, _anchor=anchor)
 
 
-def _page(template: str, form, status: int | None = None, **context):
-    code = status or (422 if form.errors else 200)
-    return render_template(template, form=form, **context), code
-
-
 def _refuse(form, error: services.ProposalError, default_field: str) -> None:
     """Undo what the refused change left in the session and show why at the field; a
     representative reaching for another association's records is told "not found"."""
@@ -116,6 +111,21 @@ def _refuse(form, error: services.ProposalError, default_field: str) -> None:
     target = getattr(form, error.field or "", None)
     field = error.field if target is not None and target.type != "HiddenField" else default_field
     attach_error(form, services.ProposalError(str(error), field), default_field)
+
+
+def _proposal_form(form, save, template: str, done: str, then: str, default_field: str, **context):
+    """A form about a proposal (``form_page``): saved, to ``then`` saying ``done``; refused,
+    the reason at its field (else at ``default_field``), 422, nothing kept; another
+    association's record reached for: not found."""
+    return form_page(
+        form,
+        save,
+        template=template,
+        done=done,
+        then=then,
+        place=lambda form, error: _refuse(form, error, default_field),
+        **context,
+    )
 
 
 def _button(action, done: str, back: str):
@@ -427,23 +437,22 @@ def attachment_new(proposal_id: int):
         flash(_("Files can be added only while the proposal may be changed."), "warning")
         return redirect(_show(proposal))
     form = AttachmentForm()
-    if form.validate_on_submit():
+
+    def save() -> None:
         upload = form.file.data
-        try:
-            services.add_attachment(
-                proposal,
-                current_user,
-                data=upload.read() if upload else b"",
-                filename=upload.filename if upload else None,
-                public=form.public.data,
-                submission=form.submission.data,
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "file")
-        else:
-            flash(_("The file has been added."), "success")
-            return redirect(_show(proposal, "attachments"))
-    return _page("proposals/attachment.html", form, proposal=proposal)
+        services.add_attachment(
+            proposal,
+            current_user,
+            data=upload.read() if upload else b"",
+            filename=upload.filename if upload else None,
+            public=form.public.data,
+            submission=form.submission.data,
+        )
+
+    return _proposal_form(
+        form, save, "proposals/attachment.html", _("The file has been added."),
+        _show(proposal, "attachments"), "file", proposal=proposal,
+    )  # fmt: skip
 
 
 @bp.get("/<int:proposal_id>/attachments/<int:attachment_id>")
@@ -493,26 +502,26 @@ def endorse(proposal_id: int):
     form = EndorseForm()
     if request.method == "GET":
         form.organisation_id.data = str(own)
-    if form.validate_on_submit():
+
+    def save() -> None:
         if chosen_id(form.organisation_id.data) != own:
             abort(404)  # the form was altered to speak for another association
         letter = form.letter.data
-        try:
-            services.endorse(
-                proposal,
-                current_user,
-                organisation_id=own,
-                statement=form.statement.data,
-                letter=letter.read() if letter else None,
-                letter_filename=letter.filename if letter else None,
-                submission=form.submission.data,
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "statement")
-        else:
-            flash(_("Your association's endorsement has been recorded."), "success")
-            return redirect(_show(proposal, "endorsements"))
-    return _page("proposals/endorse.html", form, proposal=proposal, staff=False)
+        services.endorse(
+            proposal,
+            current_user,
+            organisation_id=own,
+            statement=form.statement.data,
+            letter=letter.read() if letter else None,
+            letter_filename=letter.filename if letter else None,
+            submission=form.submission.data,
+        )
+
+    return _proposal_form(
+        form, save, "proposals/endorse.html",
+        _("Your association's endorsement has been recorded."),
+        _show(proposal, "endorsements"), "statement", proposal=proposal, staff=False,
+    )  # fmt: skip
 
 
 @bp.route("/<int:proposal_id>/endorsements/record", methods=["GET", "POST"])
@@ -527,25 +536,24 @@ def endorsement_record(proposal_id: int):
         return redirect(_show(proposal))
     form = RecordEndorsementForm()
     form.set_organisations(queries.endorsing_organisation_choices(proposal))
-    if form.validate_on_submit():
+
+    def save() -> None:
         letter = form.letter.data
-        try:
-            services.endorse(
-                proposal,
-                current_user,
-                organisation_id=chosen_id(form.organisation_id.data),
-                statement=form.statement.data,
-                letter=letter.read() if letter else None,
-                letter_filename=letter.filename if letter else None,
-                endorsed_on=form.endorsed_on.data,
-                submission=form.submission.data,
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "organisation_id")
-        else:
-            flash(_("The endorsement has been recorded."), "success")
-            return redirect(_show(proposal, "endorsements"))
-    return _page("proposals/endorse.html", form, proposal=proposal, staff=True)
+        services.endorse(
+            proposal,
+            current_user,
+            organisation_id=chosen_id(form.organisation_id.data),
+            statement=form.statement.data,
+            letter=letter.read() if letter else None,
+            letter_filename=letter.filename if letter else None,
+            endorsed_on=form.endorsed_on.data,
+            submission=form.submission.data,
+        )
+
+    return _proposal_form(
+        form, save, "proposals/endorse.html", _("The endorsement has been recorded."),
+        _show(proposal, "endorsements"), "organisation_id", proposal=proposal, staff=True,
+    )  # fmt: skip
 
 
 @bp.route("/<int:proposal_id>/endorsements/<int:endorsement_id>/withdraw", methods=["GET", "POST"])
@@ -563,18 +571,17 @@ def endorsement_withdraw(proposal_id: int, endorsement_id: int):
         flash(_("This endorsement can no longer be withdrawn."), "warning")
         return redirect(_show(proposal, "endorsements"))
     form = WithdrawEndorsementForm()
-    if form.validate_on_submit():
-        try:
-            services.withdraw_endorsement(
-                endorsement, current_user, reason=form.withdrawal_reason.data
-            )
-        except services.ProposalError as error:
-            _refuse(form, error, "withdrawal_reason")
-        else:
-            flash(_("The endorsement has been withdrawn."), "success")
-            return redirect(_show(proposal, "endorsements"))
-    return _page(
-        "proposals/withdraw_endorsement.html", form, proposal=proposal, endorsement=endorsement
+    return _proposal_form(
+        form,
+        lambda: services.withdraw_endorsement(
+            endorsement, current_user, reason=form.withdrawal_reason.data
+        ),
+        "proposals/withdraw_endorsement.html",
+        _("The endorsement has been withdrawn."),
+        _show(proposal, "endorsements"),
+        "withdrawal_reason",
+        proposal=proposal,
+        endorsement=endorsement,
     )
 
 
