@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy.orm import Bundle
 
 from .. import tabular
 from ..dates import file_date
@@ -96,6 +97,28 @@ def search(filters: Filters, *, mou_parties: sa.Select | None = None) -> sa.Sele
     """
     conditions = _conditions(filters, mou_parties)
     return sa.select(Organisation).where(*conditions).order_by(*_order(filters))
+
+
+#: What a row of the list shows, read as one plain row per organisation (no ORM object, and
+#: none of the long columns: notes, address, search text); one "column", so that a page of
+#: them is read as a page of any statement is.
+LISTED = Bundle(
+    "organisation",
+    Organisation.id,
+    Organisation.name_th,
+    Organisation.name_en,
+    Organisation.acronym,
+    Organisation.kind,
+    Organisation.status,
+    Organisation.province,
+    Organisation.updated_at,
+)
+
+
+def listed(filters: Filters, *, mou_parties: sa.Select | None = None) -> sa.Select:
+    """As ``search``, but each organisation as the list shows it (``LISTED``): the same
+    conditions and order, a row instead of a loaded record."""
+    return sa.select(LISTED).where(*_conditions(filters, mou_parties)).order_by(*_order(filters))
 
 
 def _conditions(filters: Filters, mou_parties: sa.Select | None) -> list:

@@ -3,6 +3,7 @@ deactivate and reactivate."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 from flask import (
@@ -57,11 +58,17 @@ PER_PAGE = 25
 def index():
     """List organisations, with the search box, filters and sort order."""
     filters = queries.Filters.from_args(request.args)
-    query = queries.search(filters, mou_parties=organisation_ids_with_active_agreement())
+    query = queries.listed(filters, mou_parties=organisation_ids_with_active_agreement())
     page = paginate(query, per_page=PER_PAGE)
     return render_template(
-        "organisations/index.html", page=page, filters=filters, provinces=sorted_provinces
+        "organisations/index.html", page=page, filters=filters, provinces=_sorted_provinces
     )
+
+
+@functools.cache
+def _sorted_provinces(lang: str) -> tuple:
+    """The provinces in the order of the list's filter, sorted once per language."""
+    return tuple(sorted_provinces(lang))
 
 
 @bp.get("/export.csv")
@@ -110,12 +117,16 @@ def _timeline(organisation: Organisation) -> Markup:
     labels and dates are in the reader's language and digits, and whether a committee seat
     links to its committee depends on the reader's role: all of these are in the key."""
 
+    lang, digits = current_language(), thai_numerals_enabled()
+
     def build() -> Markup:
         entries = timeline.entries(organisation)
-        html = render_template("organisations/_timeline.html", timeline=entries)
+        html = render_template(
+            "organisations/_timeline.html", timeline=entries, lang=lang, digits=digits
+        )
         return Markup(html)  # noqa: S704 (an autoescaped template's output)
 
-    key = (organisation.id, current_language(), thai_numerals_enabled(), current_user.role.value)
+    key = (organisation.id, lang, digits, current_user.role.value)
     return cache.remembered("organisations.timeline", key, build)
 
 
