@@ -256,18 +256,55 @@ def listed(ids: list[int]) -> list[Proposal]:
     return [found[ident] for ident in ids if ident in found]
 
 
+_PROPOSALS = Proposal.__table__.c
+_ORGANISATIONS = Organisation.__table__.c
+
+#: The statement of ``list_rows``, built once, on the tables' columns.
+_LIST_ROWS = (
+    sa.select(
+        _PROPOSALS.id,
+        _PROPOSALS.kind,
+        _PROPOSALS.title,
+        _PROPOSALS.organisation_id,
+        _PROPOSALS.category_id,
+        _PROPOSALS.status,
+        _PROPOSALS.endorsement_count,
+        _PROPOSALS.created_at,
+        _ORGANISATIONS.name_th.label("organisation_name"),
+    )
+    .join_from(
+        Proposal.__table__, Organisation.__table__, _ORGANISATIONS.id == _PROPOSALS.organisation_id
+    )
+    .where(_PROPOSALS.id.in_(sa.bindparam("ids", expanding=True)))
+)
+
+
+def list_rows(ids: list[int]) -> list[sa.Row]:
+    """What the list shows of the proposals with these ids, in this order, as plain rows
+    (their submitting organisation's Thai name as ``organisation_name``; the category by
+    ``category_id``, see ``list_categories``): one statement, built once."""
+    if not ids:
+        return []
+    found = {row.id: row for row in db.session.execute(_LIST_ROWS, {"ids": ids})}
+    return [found[ident] for ident in ids if ident in found]
+
+
+#: The statement of ``filter_organisations``, built once, on the tables' columns (plain
+#: rows: no ORM entity to set up for a list of names).
+_FILTER_ORGANISATIONS = (
+    sa.select(_ORGANISATIONS.id, _ORGANISATIONS.name_th)
+    .where(_ORGANISATIONS.status != OrganisationStatus.INACTIVE)
+    .order_by(_ORGANISATIONS.sort_key, _ORGANISATIONS.id)
+    .limit(FILTER_ORGANISATIONS)
+)
+
+
 def filter_organisations(filters: Filters) -> list[tuple[int, str]]:
     """The organisations the list's filters offer: current partners by Thai name (at most
     FILTER_ORGANISATIONS), and always the ones chosen now."""
-    rows = db.session.execute(
-        sa.select(Organisation.id, Organisation.name_th)
-        .where(Organisation.status != OrganisationStatus.INACTIVE)
-        .order_by(Organisation.sort_key, Organisation.id)
-        .limit(FILTER_ORGANISATIONS)
-    ).all()
-    choices = [(row.id, row.name_th) for row in rows]
+    choices: list = db.session.execute(_FILTER_ORGANISATIONS).all()
     chosen = {int(v) for v in (filters.organisation, filters.endorsed_by) if v}
-    missing = chosen - {ident for ident, _name in choices}
+    missing = chosen - {ident for ident, _name in choices} if chosen else set()
     if missing:
         choices += [
             (row.id, row.name_th)
@@ -288,6 +325,16 @@ def category_choices(include: Category | None = None, lang: str | None = None):
         for category in all_categories()
         if category.active or category is include
     ]
+
+
+def list_categories(lang: str | None = None) -> tuple[list[tuple[int, str]], dict[int, str]]:
+    """For the list, from one statement: the category filter's choices (as
+    ``category_choices``) and every category's name in the reader's language, by id (a
+    listed proposal may be in a category no longer in use)."""
+    lang = lang or current_language()
+    categories = all_categories()
+    names = {category.id: category.display_name(lang) for category in categories}
+    return [(c.id, names[c.id]) for c in categories if c.active], names
 
 
 def all_categories() -> list[Category]:

@@ -172,14 +172,16 @@ def index():
     page = paginate(queries.search_ids(filters), per_page=PER_PAGE)
     organisations = [(str(int(ident)), escape(name)) for ident, name in
                      queries.filter_organisations(filters)]  # fmt: skip
+    categories, category_names = queries.list_categories()
     return render_template(
         "proposals/index.html",
         page=page,
-        proposals=queries.listed(list(page.items)),
+        proposals=queries.list_rows(list(page.items)),
         filters=filters,
         submitted_by=_options(organisations, filters.organisation),
         endorsed_by=_options(organisations, filters.endorsed_by),
-        categories=queries.category_choices(),
+        categories=categories,
+        category_names=category_names,
         # Labels translated once for the page, not once per row.
         kind_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
         status_labels={status: str(label) for status, label in STATUS_LABELS.items()},
