@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .access import SIGNED_IN
+from .i18n import current_language
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,62 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
-def visible_items(group: str) -> list[NavItem]:
-    """The entries of a menu group that the signed-in user may open."""
-    if not current_user.is_authenticated:
-        return []
-    return [
-        item
-        for item in NAV_ITEMS
+@dataclass(frozen=True)
+class MenuEntry:
+    """A menu link as a page shows it: its label in the reader's language and its address."""
+
+    endpoint: str
+    label: str
+    href: str
+
+
+#: The ``app.extensions`` key of the menus and addresses built so far (see ``visible_items`` and
+#: ``fixed_url``): each is the same for every request of a language and a script root.
+_KEPT = "registry_navigation"
+
+
+def _kept() -> dict:
+    kept = current_app.extensions.get(_KEPT)
+    if kept is None:
+        kept = current_app.extensions[_KEPT] = {}
+    return kept
+
+
+def visible_items(group: str) -> tuple[MenuEntry, ...]:
+    """The entries of a menu group that the signed-in user may open, with their labels and
+    addresses. Which entries a user sees is decided per request; the entries themselves are
+    made once per language and script root and kept for the life of the process."""
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return ()
+    shown = tuple(
+        index
+        for index, item in enumerate(NAV_ITEMS)
         if item.group == group
-        and (item.permission == SIGNED_IN or current_user.can(item.permission))
-        and (not item.for_organisation or current_user.organisation_id is not None)
-    ]
+        and (item.permission == SIGNED_IN or user.can(item.permission))
+        and (not item.for_organisation or user.organisation_id is not None)
+    )
+    key = ("menu", shown, current_language(), request.script_root)
+    kept = _kept()
+    entries = kept.get(key)
+    if entries is None:
+        entries = kept[key] = tuple(
+            MenuEntry(
+                NAV_ITEMS[i].endpoint, str(NAV_ITEMS[i].label), url_for(NAV_ITEMS[i].endpoint)
+            )
+            for i in shown
+        )
+    return entries
+
+
+def fixed_url(endpoint: str, filename: str | None = None) -> str:
+    """The address of a page that takes no values, or of a static file (``filename``), as
+    ``url_for`` builds it, built once per script root: the header and footer show the same
+    dozen of them on every page."""
+    key = ("address", endpoint, filename, request.script_root)
+    kept = _kept()
+    href = kept.get(key)
+    if href is None:
+        values = {} if filename is None else {"filename": filename}
+        href = kept[key] = url_for(endpoint, **values)
+    return href

@@ -107,24 +107,36 @@ def renewal_due(session) -> bool:
     return signed_at is not None and datetime.now(UTC) - signed_at >= SESSION_RENEWED_AFTER
 
 
+#: The headers every answer carries unless its view set its own.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 def add_security_headers(response):
     """Headers on every response: CSP without inline script, no framing, no sniffing; and
     ``Cache-Control: no-store`` on every private answer (see ``is_private``), so that no
-    browser or proxy keeps a copy of a signed-in page, a download or an API answer."""
+    browser or proxy keeps a copy of a signed-in page, a download or an API answer. A header
+    the view set itself is kept. (The names present are read once: werkzeug answers each
+    look-up of a missing header by raising an exception inside.)"""
     headers = response.headers
+    present: dict[str, str] = {}
+    for name, value in headers:
+        present.setdefault(name.lower(), value)
     if is_private(response):
-        kept = headers.get("Cache-Control", "")
+        kept = present.get("cache-control", "")
         if "no-store" not in kept:
             headers["Cache-Control"] = (
                 "private, " + PRIVATE_CACHE_CONTROL if "private" in kept else PRIVATE_CACHE_CONTROL
             )
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    for name, value in (*SECURITY_HEADERS, _HSTS) if request.is_secure else SECURITY_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 
