@@ -49,6 +49,7 @@ from bench.dataset.seed import BENCH_PASSWORD
 from bench.page_cost import ROLES, plan
 from registry import create_app
 from registry.config import PROJECT_ROOT
+from registry.db import db
 
 #: The two versions, in the order of the table's columns.
 SIDES = ("before", "after")
@@ -372,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.after_url, "TEMPLATE_CACHE_DIR": ""})
     with app.app_context():
         pages = plan(args.records)
+        db.session.remove()
+        db.engine.dispose()  # the planning's connections closed before the workers start
     if args.kinds:
         wanted = set(kinds(args.kinds))
         unknown = wanted - set(pages)
