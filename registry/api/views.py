@@ -38,10 +38,10 @@ from ..auth.permissions import (
 )
 from ..db import db, paginate
 from ..errors import ERROR_RENDERERS, MESSAGES
-from ..forms import ConfirmForm, attach_error
+from ..forms import ConfirmForm
 from ..proposals import queries as proposal_queries
 from ..proposals.forms import chosen_id
-from ..web import confirmed_action
+from ..web import confirmed_action, form_page
 from . import openapi, queries, serializers, services
 from .forms import TokenForm
 from .models import ApiToken
@@ -329,28 +329,29 @@ def new():
     however often the form is sent)."""
     form = TokenForm()
     form.user_id.choices = _account_choices()
-    if form.validate_on_submit():
+
+    def save() -> tuple[ApiToken, str]:
         ident = chosen_id(form.user_id.data)
         user = db.session.get(User, ident) if ident and ident > 0 else None
-        try:
-            token, secret = services.issue_token(
-                user,
-                form.name.data,
-                form.expires_on.data,
-                current_user,
-                submission=form.submission.data,
-            )
-        except services.ApiTokenError as error:
-            db.session.rollback()
-            attach_error(form, error, "name")
-        else:
-            response = current_app.make_response(
-                render_template("api/issued.html", token=token, secret=secret)
-            )
-            response.headers["Cache-Control"] = "no-store"
-            return response
-    status = 422 if request.method == "POST" else 200
-    return render_template("api/new.html", form=form), status
+        return services.issue_token(
+            user, form.name.data, form.expires_on.data, current_user,
+            submission=form.submission.data,
+        )  # fmt: skip
+
+    return form_page(
+        form, save, template="api/new.html", answer=_secret_shown_once, default_field="name"
+    )
+
+
+def _secret_shown_once(issued: tuple[ApiToken, str]):
+    """The answer to the issuing form: the token with its secret, which is never kept or
+    shown again (and never cached)."""
+    token, secret = issued
+    response = current_app.make_response(
+        render_template("api/issued.html", token=token, secret=secret)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @admin_bp.post("/<int:token_id>/revoke")

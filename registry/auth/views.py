@@ -13,7 +13,7 @@ from ..db import db, paginate
 from ..forms import ConfirmForm, attach_error
 from ..organisations.models import Organisation
 from ..security import renewal_due, safe_next
-from ..web import confirmed_action, edit_page, form_page
+from ..web import PageRefusal, confirmed_action, edit_page, form_page
 from . import services
 from .forms import ChangePasswordForm, NewUserForm, ResetPasswordForm, SignInForm, UserEditForm
 from .labels import ROLE_LABELS
@@ -61,17 +61,19 @@ def sign_in():
     form = SignInForm(next=request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data) or url_for("home.index"))
-    status = 200
-    if form.validate_on_submit():
+
+    def save() -> None:
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr)
-        if result.user:
-            begin_session(result.user, result.session_key)
-            return redirect(safe_next(form.next.data) or url_for("home.index"))
-        flash(result.error, "danger")
-        status = result.status
-    elif form.errors:
-        status = 422
-    return render_template("auth/sign_in.html", form=form), status
+        if not result.user:  # the try is recorded; the same words for every wrong account
+            raise PageRefusal(result.error, result.status)
+        begin_session(result.user, result.session_key)
+
+    return form_page(
+        form,
+        save,
+        template="auth/sign_in.html",
+        then=lambda _signed_in: safe_next(form.next.data) or url_for("home.index"),
+    )
 
 
 @bp.post("/sign-out")
