@@ -121,7 +121,8 @@ def form_page(
         status = 422
     if shown_with is not None:
         context.update(shown_with())
-    return render_template(template, **{shown_as: form}, **context), status
+    context[shown_as] = form
+    return render_template(template, **context), status
 
 
 def edit_page(
