@@ -130,7 +130,8 @@ class Tally:
             self.sql.setdefault(key, []).append(result["sql"])
             self.size.setdefault(key, []).append(result["bytes"])
             if result["status"] != 200:
-                self.failures.append(f"{side} {kind} {result['url']}: {result['status']}")
+                error = f" ({result['error']})" if result.get("error") else ""
+                self.failures.append(f"{side} {kind} {result['url']}: {result['status']}{error}")
 
 
 @dataclass(frozen=True)

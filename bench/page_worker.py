@@ -12,7 +12,8 @@ the app prints goes to stderr):
   reader, signed in through the sign-in form;
 - ``{"op": "get", "requests": [[role, url], ...]}``: each page asked in turn; per page its
   CPU milliseconds (``time.process_time`` around the test client's call, after a
-  ``gc.collect()``), status, SQL statements (``X-SQL-Statements``) and size in bytes;
+  ``gc.collect()``), status, SQL statements (``X-SQL-Statements``) and size in bytes (a page
+  whose view raises is answered as a 500 with the error, and the worker goes on);
 - ``{"op": "freeze"}``: the objects made so far set aside from the garbage collector, as a
   gunicorn worker does after its warm-up;
 - ``{"op": "quit"}``.
@@ -53,7 +54,12 @@ def timed_get(client, url: str) -> dict:
     """Ask for ``url``; its CPU milliseconds in this process, status, statements, bytes."""
     gc.collect()
     began = time.process_time()
-    answer = client.get(url)
+    try:
+        answer = client.get(url)
+    except Exception as error:  # noqa: BLE001 (a page that fails is reported, not fatal)
+        spent = (time.process_time() - began) * 1000
+        return {"url": url, "cpu_ms": spent, "status": 500, "sql": -1, "bytes": 0,
+                "error": f"{type(error).__name__}: {error}"}  # fmt: skip
     body = answer.get_data()
     answer.close()
     spent = (time.process_time() - began) * 1000

@@ -96,11 +96,17 @@ def test_an_answer_other_than_200_is_a_failure_and_the_order_asked_is_kept():
     tally = ba.Tally()
     tally.add("search", "after", [_result("/search?q=a", 3.0), _result("/x", 3.0, status=500)])
     tally.add("search", "before", [_result("/search?q=a", 4.0)])
-    assert tally.failures == ["after search /x: 500"]
+    broken = _result("/y", 1.0, status=500) | {"error": "UndefinedError: no such attribute"}
+    tally.add("search", "before", [broken])
+    assert tally.failures == [
+        "after search /x: 500",
+        "before search /y: 500 (UndefinedError: no such attribute)",
+    ]
     assert tally.asked == [
         ("after", "search", "/search?q=a"),
         ("after", "search", "/x"),
         ("before", "search", "/search?q=a"),
+        ("before", "search", "/y"),
     ]
 
 
