@@ -3,6 +3,9 @@ them (``registry.charts.pictures``), as the template's context."""
 
 from __future__ import annotations
 
+from flask import render_template
+from markupsafe import Markup
+
 from .. import cache
 from ..agreements.labels import STATE_LABELS
 from ..agreements.labels import STATUS_LABELS as AGREEMENT_STATUS_LABELS
@@ -41,7 +44,9 @@ TIMELINE_STATE_LABELS = {state.value: label for state, label in STATE_LABELS.ite
 def staff(user: User) -> dict:
     """Staff and admins: figures, what waits for them, what changed, and the pictures."""
     return {
-        **cache.remembered("home.staff", (current_language(),), _staff_figures),
+        **cache.remembered(
+            "home.staff", (current_language(), thai_numerals_enabled()), _staff_figures
+        ),
         "expiring": queries.expiring_agreements(),
         "in_review": queries.agreements_in_review(),
         "meetings": queries.upcoming_meetings(user),
@@ -53,28 +58,32 @@ def staff(user: User) -> dict:
 def _staff_figures() -> dict:
     """The counts and pictures of the whole registry: the same for every staff member, and
     the costliest part of the page (they count every record), so kept until the next write
-    (``registry.cache``)."""
+    (``registry.cache``). The pictures are kept rendered (``home/_staff_pictures.html``): in
+    the reader's language and digits, which are in the key."""
     counts = queries.counts()
     timeline, more = queries.agreements_timeline()
+    charts = _staff_charts(counts, timeline, more)
+    pictures_html = render_template("home/_staff_pictures.html", charts=charts)
     return {
         "counts": counts,
-        "charts": {
-            "timeline": pictures.agreement_timeline(
-                timeline, today(), TIMELINE_STATE_LABELS, more=more
-            ),
-            "agreement_states": pictures.agreements_by_state(
-                counts.agreements, AGREEMENT_CHART_LABELS
-            ),
-            "partner_kinds": pictures.agreements_by_partner_kind(
-                queries.agreements_by_partner_kind(), PARTNER_KIND_LABELS
-            ),
-            "proposal_states": pictures.proposals_by_status(
-                counts.proposals, PROPOSAL_STATUS_LABELS
-            ),
-            "categories": pictures.proposals_by_category(
-                queries.proposals_by_category(counts.proposals_by_category)
-            ),
-        },
+        "pictures": Markup(pictures_html),  # noqa: S704 (an autoescaped template's output)
+    }
+
+
+def _staff_charts(counts: queries.Counts, timeline: list, more: int) -> dict:
+    """The five pictures of the staff home, from the counted figures."""
+    return {
+        "timeline": pictures.agreement_timeline(
+            timeline, today(), TIMELINE_STATE_LABELS, more=more
+        ),
+        "agreement_states": pictures.agreements_by_state(counts.agreements, AGREEMENT_CHART_LABELS),
+        "partner_kinds": pictures.agreements_by_partner_kind(
+            queries.agreements_by_partner_kind(), PARTNER_KIND_LABELS
+        ),
+        "proposal_states": pictures.proposals_by_status(counts.proposals, PROPOSAL_STATUS_LABELS),
+        "categories": pictures.proposals_by_category(
+            queries.proposals_by_category(counts.proposals_by_category)
+        ),
     }
 
 

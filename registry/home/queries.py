@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -178,10 +179,9 @@ class Expiring:
         return sum(len(agreements) for agreements in self.soonest.values())
 
 
-def expiring_agreements(on: date | None = None) -> Expiring:
-    """The home page's summary of ``agreements.queries.expiring_by_threshold``, bounded
-    (two queries: the count per band, the soonest few)."""
-    on = on or today()
+@lru_cache(maxsize=2)
+def _expiring(on: date) -> tuple[sa.Select, sa.Select]:
+    """The two statements of ``expiring_agreements`` for a day, built once a day."""
     # The end date's range is written out (not left to ``in_force``'s "no end or not yet
     # ended"), so the database reads the few agreements ending soon from its end-date index.
     ending = sa.and_(
@@ -193,27 +193,52 @@ def expiring_agreements(on: date | None = None) -> Expiring:
         (Agreement.effective_until <= on + timedelta(days=60), 60),
         else_=90,
     ).label("band")
-    counts = _grouped(sa.select(band, sa.func.count()).where(ending).group_by(band))
+    return (
+        sa.select(band, sa.func.count()).where(ending).group_by(band),
+        sa.select(Agreement)
+        .where(ending)
+        .order_by(Agreement.effective_until, Agreement.id)
+        .limit(SHOWN),
+    )
+
+
+def expiring_agreements(on: date | None = None) -> Expiring:
+    """The home page's summary of ``agreements.queries.expiring_by_threshold``, bounded
+    (two queries: the count per band, the soonest few)."""
+    on = on or today()
+    per_band, first = _expiring(on)
+    counts = _grouped(per_band)
     soonest: dict[int, list[Agreement]] = {30: [], 60: [], 90: []}
-    for agreement in db.session.scalars(
-        sa.select(Agreement).where(ending).order_by(Agreement.effective_until, Agreement.id)
-        .limit(SHOWN)
-    ):  # fmt: skip
+    for agreement in db.session.scalars(first):
         left = (agreement.effective_until - on).days
         soonest[30 if left <= 30 else 60 if left <= 60 else 90].append(agreement)
     return Expiring({days: counts.get(days, 0) for days in (30, 60, 90)}, soonest)
 
 
+#: The statements of the staff panels that depend on nothing but the register: built once.
+_IN_REVIEW = (
+    sa.select(Agreement)
+    .where(Agreement.status == AgreementStatus.IN_REVIEW)
+    .order_by(Agreement.updated_at, Agreement.id)
+    .limit(SHOWN)
+)
+_TO_SCREEN = (
+    sa.select(Proposal)
+    .where(Proposal.status == ProposalStatus.SUBMITTED)
+    .order_by(Proposal.created_at, Proposal.id)
+    .options(joinedload(Proposal.organisation))
+    .limit(SHOWN)
+)
+_LATEST_EVENTS = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+_ACTIVITY = {
+    True: _LATEST_EVENTS.limit(SHOWN),
+    False: _LATEST_EVENTS.where(AuditEvent.record_type.in_(STAFF_ACTIVITY)).limit(SHOWN),
+}
+
+
 def agreements_in_review() -> list[Agreement]:
     """Drafts sent for review, the longest waiting first (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(Agreement)
-            .where(Agreement.status == AgreementStatus.IN_REVIEW)
-            .order_by(Agreement.updated_at, Agreement.id)
-            .limit(SHOWN)
-        )
-    )
+    return list(db.session.scalars(_IN_REVIEW))
 
 
 def upcoming_meetings(user: User, on: date | None = None) -> list[Meeting]:
@@ -228,15 +253,7 @@ def upcoming_meetings(user: User, on: date | None = None) -> list[Meeting]:
 
 def proposals_to_screen() -> list[Proposal]:
     """Proposals submitted and not yet screened, the longest waiting first (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(Proposal)
-            .where(Proposal.status == ProposalStatus.SUBMITTED)
-            .order_by(Proposal.created_at, Proposal.id)
-            .options(joinedload(Proposal.organisation))
-            .limit(SHOWN)
-        )
-    )
+    return list(db.session.scalars(_TO_SCREEN))
 
 
 @dataclass(frozen=True)
@@ -252,11 +269,8 @@ def recent_activity(user: User) -> list[Activity]:
     to the registry's own records for other staff (one query)."""
     from flask import url_for
 
-    query = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if not user.can("audit.read"):
-        query = query.where(AuditEvent.record_type.in_(STAFF_ACTIVITY))
     found = []
-    for event in db.session.scalars(query.limit(SHOWN)):
+    for event in db.session.scalars(_ACTIVITY[bool(user.can("audit.read"))]):
         href = None
         if event.record_type in RECORD_PAGES and event.record_id is not None:
             endpoint, name = RECORD_PAGES[event.record_type]
@@ -410,35 +424,44 @@ def own_agreements(user: User) -> list[Agreement]:
     )
 
 
+#: The association's proposals and endorsements in force: built once, the association a
+#: bound parameter.
+_OWN_PROPOSAL = Proposal.organisation_id == sa.bindparam("organisation_id")
+_OWN_PROPOSAL_COUNT = sa.select(sa.func.count(Proposal.id)).where(_OWN_PROPOSAL)
+_OWN_PROPOSALS = (
+    sa.select(Proposal)
+    .where(_OWN_PROPOSAL)
+    .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    .options(joinedload(Proposal.category))
+    .limit(SHOWN)
+)
+_OWN_ENDORSEMENT = sa.and_(
+    Endorsement.organisation_id == sa.bindparam("organisation_id"),
+    Endorsement.withdrawn_at.is_(None),
+)
+_OWN_ENDORSEMENT_COUNT = sa.select(sa.func.count(Endorsement.id)).where(_OWN_ENDORSEMENT)
+_OWN_ENDORSEMENTS = (
+    sa.select(Endorsement)
+    .where(_OWN_ENDORSEMENT)
+    .order_by(Endorsement.endorsed_on.desc(), Endorsement.id.desc())
+    .options(joinedload(Endorsement.proposal))
+    .limit(SHOWN)
+)
+
+
 def own_proposals(user: User) -> tuple[list[Proposal], int]:
     """The association's latest proposals and how many it has submitted (two queries)."""
-    mine = Proposal.organisation_id == user.organisation_id
-    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(mine))
-    shown = db.session.scalars(
-        sa.select(Proposal)
-        .where(mine)
-        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
-        .options(joinedload(Proposal.category))
-        .limit(SHOWN)
-    ).all()
-    return list(shown), total
+    values = {"organisation_id": user.organisation_id}
+    total = db.session.scalar(_OWN_PROPOSAL_COUNT, values)
+    return list(db.session.scalars(_OWN_PROPOSALS, values)), total
 
 
 def own_endorsements(user: User) -> tuple[list[Endorsement], int]:
     """The association's endorsements in force, latest first, with the proposals, and how
     many it has given (two queries)."""
-    mine = sa.and_(
-        Endorsement.organisation_id == user.organisation_id, Endorsement.withdrawn_at.is_(None)
-    )
-    total = db.session.scalar(sa.select(sa.func.count(Endorsement.id)).where(mine))
-    shown = db.session.scalars(
-        sa.select(Endorsement)
-        .where(mine)
-        .order_by(Endorsement.endorsed_on.desc(), Endorsement.id.desc())
-        .options(joinedload(Endorsement.proposal))
-        .limit(SHOWN)
-    ).all()
-    return list(shown), total
+    values = {"organisation_id": user.organisation_id}
+    total = db.session.scalar(_OWN_ENDORSEMENT_COUNT, values)
+    return list(db.session.scalars(_OWN_ENDORSEMENTS, values)), total
 
 
 def own_seats(user: User, on: date | None = None) -> list[Membership]:
