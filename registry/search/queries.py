@@ -288,6 +288,25 @@ def _index_ids(index: str, key: str) -> sa.Select:
     )
 
 
+def _address(endpoint: str, name: str) -> Callable[[int], str]:
+    """The address of one record of ``endpoint`` from its id (``name`` in the URL): the first
+    hit's is built, the next ones append their id to the same beginning, rather than a
+    ``url_for`` per hit (a rule that does not end with the id is built for every hit)."""
+    prefix = ""
+
+    def address(record_id: int) -> str:
+        nonlocal prefix
+        if prefix:
+            return f"{prefix}{record_id}"
+        url = url_for(endpoint, **{name: record_id})
+        tail = f"/{record_id}"
+        if url.endswith(tail):
+            prefix = url[: len(url) - len(tail) + 1]
+        return url
+
+    return address
+
+
 # --- each kind -----------------------------------------------------------------------------
 
 
@@ -307,8 +326,10 @@ def _organisations(user, query: Query, window: int) -> _Source | None:
             Organisation.search_text, Organisation.id, ORGANISATIONS_INDEX, query.key, window
         )
 
+        address = _address("organisations.show", "organisation_id")
+
         def link(row):
-            return url_for("organisations.show", organisation_id=row.id)
+            return address(row.id)
 
         list_url = url_for("organisations.index", q=query.text, status="all")
     elif user.can("own_organisation.edit") and user.organisation_id is not None:
@@ -386,12 +407,12 @@ def _contacts(user, query: Query, window: int) -> _Source | None:
         .where(Contact.erased_at.is_(None), condition, *([scope] if scope is not None else []))
         .order_by(Contact.id.desc())
     )
-    lang = current_language()
+    lang, address = current_language(), _address("organisations.contact", "contact_id")
 
     def hit(row) -> Hit:
         organisation = row.name_en if lang == "en" and row.name_en else row.name_th
         return Hit(
-            url_for("organisations.contact", contact_id=row.id),
+            address(row.id),
             Contact.full_name.fget(row),  # the model's way of writing a name, on the row
             [part for part in (row.position, organisation, row.email) if part],
             [] if row.active else [(_("Former contact"), "secondary")],
@@ -446,7 +467,7 @@ def _agreements(user, query: Query, _window: int) -> _Source | None:
         endpoint, list_url = "agreements.mine_show", None
     else:
         return None
-    lang, on = current_language(), today()
+    lang, on, address = current_language(), today(), _address(endpoint, "agreement_id")
 
     def hit(row) -> Hit:
         english = lang == "en" and bool(row.title_en)
@@ -462,7 +483,7 @@ def _agreements(user, query: Query, _window: int) -> _Source | None:
         if state in _STATE_COLOURS:
             badges.append((str(AGREEMENT_STATES[state]), _STATE_COLOURS[state]))
         return Hit(
-            url_for(endpoint, agreement_id=row.id),
+            address(row.id),
             row.title_en if english else row.title_th,
             [row.reference, str(AGREEMENT_KINDS[row.kind])],
             badges,
@@ -493,12 +514,12 @@ def _proposals(user, query: Query, window: int) -> _Source | None:
         .where(condition)
         .order_by(Proposal.id.desc())
     )
-    lang = current_language()
+    lang, address = current_language(), _address("proposals.show", "proposal_id")
 
     def hit(row) -> Hit:
         organisation = row.name_en if lang == "en" and row.name_en else row.name_th
         return Hit(
-            url_for("proposals.show", proposal_id=row.id),
+            address(row.id),
             row.title,
             [organisation, str(PROPOSAL_KINDS[row.kind])],
             [(str(PROPOSAL_STATUSES[row.status]), PROPOSAL_COLOURS[row.status])],
@@ -541,7 +562,7 @@ def _committees(user, query: Query, _window: int) -> _Source | None:
         .where(condition, *([Committee.id.in_(ids)] if ids is not None else []))
         .order_by(Committee.dissolved_on.is_not(None), Committee.id.desc())
     )
-    lang = current_language()
+    lang, address = current_language(), _address(endpoint, "committee_id")
 
     def hit(row) -> Hit:
         english = lang == "en" and bool(row.name_en)
@@ -549,7 +570,7 @@ def _committees(user, query: Query, _window: int) -> _Source | None:
         if row.order_number:
             details.append(_("Order %(number)s", number=row.order_number))
         return Hit(
-            url_for(endpoint, committee_id=row.id),
+            address(row.id),
             row.name_en if english else row.name_th,
             details,
             [(_("Dissolved"), "secondary")] if row.dissolved_on else [],
@@ -602,14 +623,14 @@ def _meetings(user, query: Query, _window: int) -> _Source | None:
         .where(condition, *([Meeting.committee_id.in_(ids)] if ids is not None else []))
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
     )
-    lang = current_language()
+    lang, address = current_language(), _address(endpoint, "meeting_id")
 
     def hit(row) -> Hit:
         committee = row.name_en if lang == "en" and row.name_en else row.name_th
         label = _("Meeting no. %(number)s", number=f"{row.number}/{row.year_be}")
         details = [format_date(row.held_on)] + ([row.venue] if row.venue else [])
         return Hit(
-            url_for(endpoint, meeting_id=row.id),
+            address(row.id),
             f"{label} · {committee}",
             details,
             [(str(MEETING_STATUSES[row.status]), _MEETING_COLOURS[row.status])],
