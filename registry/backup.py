@@ -39,7 +39,6 @@ from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -162,6 +161,8 @@ def _decode(column: sa.Column, value):
 
 
 def _revision(connection) -> str | None:
+    from alembic.migration import MigrationContext  # Alembic: for backups, not for serving
+
     return MigrationContext.configure(connection).get_current_revision()
 
 

@@ -16,13 +16,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from openpyxl.styles import Font
 
 #: The file formats written, with their media types.
 MEDIA_TYPES = {
@@ -106,6 +105,11 @@ def _width(column: Column, values: list[Any]) -> float:
 
 def to_xlsx(columns: Sequence[Column], rows: Iterable[Any], title: str = "Sheet") -> bytes:
     """The table as an XLSX workbook: bold frozen header row, filter buttons, fitted widths."""
+    # openpyxl is loaded by the first spreadsheet asked for, not by every server process.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     cells = _cells(columns, rows)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(title))
@@ -126,6 +130,8 @@ def to_xlsx(columns: Sequence[Column], rows: Iterable[Any], title: str = "Sheet"
 
 def _xlsx_cell(sheet, value: Any):
     """A cell; text is always stored as text, never as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
     if isinstance(value, str):
         text = _CONTROL.sub("", value)
         return _text_cell(sheet, text) if text.startswith(FORMULA_START) else _lines(text)
@@ -143,6 +149,8 @@ def _xlsx_cell(sheet, value: Any):
 def _text_cell(sheet, text: str, font: Font | None = None):
     """A cell holding text as text: "=..." is not written as a formula, and is marked
     "quote prefix" so Excel keeps it as text even when someone edits the cell."""
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=_lines(_CONTROL.sub("", text)))
     cell.data_type = "s"
     if text.startswith(FORMULA_START):

@@ -30,8 +30,6 @@ from pathlib import PurePosixPath
 from xml.parsers import expat
 
 from flask_babel import gettext as _
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from ..rules import RuleError
 
@@ -312,6 +310,9 @@ def _normal(path: PurePosixPath) -> str:
 
 def _workbook(archive, budget: _Budget) -> tuple[str, str | None, str | None, datetime]:
     """The first worksheet's part, the shared strings' and styles' parts, and the epoch."""
+    # openpyxl is loaded by the first workbook read, not by every server process.
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
     main = _relationships(archive, "", budget)
     workbook = next((path for kind, path in main.values() if kind.endswith(_MAIN)),
                     "xl/workbook.xml")  # fmt: skip
@@ -343,6 +344,8 @@ def _workbook(archive, budget: _Budget) -> tuple[str, str | None, str | None, da
 
 def _date_styles(archive, name: str | None, budget: _Budget) -> tuple[set[int], set[int]]:
     """The cell styles whose number format is a date, and those that are a duration."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
     if not name or name not in archive.NameToInfo:
         return set(), set()
     formats = dict(BUILTIN_FORMATS)
@@ -609,6 +612,8 @@ class _Sheet:
             raise _unreadable() from None
         style = int(self.cell_style) if (self.cell_style or "").isdigit() else 0
         if style in self.dates:
+            from openpyxl.utils.datetime import from_excel
+
             try:
                 return from_excel(value, self.epoch, timedelta=style in self.durations)
             except (OverflowError, ValueError):

@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from openpyxl.utils import get_column_letter
 
 from ...db import db
 from .. import services
@@ -42,6 +41,14 @@ from .reading import ImportRefused, Table, cell_text
 REPORT_LIMIT = 1000
 
 Progress = Callable[[str, list], Iterable]
+
+
+def get_column_letter(index: int) -> str:
+    """The spreadsheet letters of column ``index`` (1 is A), as openpyxl names them (loaded
+    by the first import checked, not by every server process)."""
+    from openpyxl.utils import get_column_letter as letter
+
+    return letter(index)
 
 
 def _no_progress(_label: str, items: list) -> Iterable:

@@ -6,10 +6,7 @@ import codecs
 import csv
 import io
 
-import openpyxl
 from flask_babel import force_locale
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ...i18n import current_language
 from ..labels import KIND_LABELS, PDPA_BASIS_LABELS, STATUS_LABELS
@@ -66,6 +63,11 @@ def template_csv(lang: str | None = None) -> bytes:
 
 def template_xlsx(lang: str | None = None) -> bytes:
     """An XLSX template with the column names, one example row, and text-formatted numbers."""
+    # openpyxl is loaded by the first template asked for, not by every server process.
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     lang = lang or current_language()
     workbook = openpyxl.Workbook()
     sheet = workbook.active
