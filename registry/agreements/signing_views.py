@@ -82,6 +82,22 @@ def _done(message: str):
     )
 
 
+def _signing_form(form, save, agreement, version, template: str, done: str, field: str):
+    """A form that signs the printing or files a signed copy (``signing_pages``): saved,
+    back to its signatures saying ``done`` (or that every party has now signed)."""
+    return signing_pages.signing_form_page(
+        form,
+        save,
+        version,
+        template=template,
+        done=_done(done),
+        default_field=field,
+        header=HEADER,
+        urls=_urls(agreement, version),
+        agreement=agreement,
+    )
+
+
 @bp.get("/<int:agreement_id>/documents/<int:version_id>/signatures")
 @permission_required("agreements.view")
 def signatures(agreement_id: int, version_id: int):
@@ -112,17 +128,10 @@ def sign_electronically(agreement_id: int, version_id: int):
         )
         return _after_signing(agreement, version)
 
-    return signing_pages.signing_form_page(
-        form,
-        save,
-        version,
-        template="documents/sign.html",
-        done=_done(_("The document has been signed.")),
-        default_field="field",
-        header=HEADER,
-        urls=_urls(agreement, version),
-        agreement=agreement,
-    )
+    return _signing_form(
+        form, save, agreement, version, "documents/sign.html",
+        _("The document has been signed."), "field",
+    )  # fmt: skip
 
 
 @bp.route(
@@ -144,17 +153,10 @@ def upload_signed(agreement_id: int, version_id: int):
         )  # fmt: skip
         return _after_signing(agreement, version)
 
-    return signing_pages.signing_form_page(
-        form,
-        save,
-        version,
-        template="documents/upload_signed.html",
-        done=_done(_("The signed file has been checked and kept.")),
-        default_field="file",
-        header=HEADER,
-        urls=_urls(agreement, version),
-        agreement=agreement,
-    )
+    return _signing_form(
+        form, save, agreement, version, "documents/upload_signed.html",
+        _("The signed file has been checked and kept."), "file",
+    )  # fmt: skip
 
 
 @bp.get("/<int:agreement_id>/documents/<int:version_id>/signed")
