@@ -22,7 +22,7 @@ from registry.organisations.forms import NewOrganisationForm
 from registry.organisations.models import Organisation, OrganisationKind
 from registry.rules import RuleError
 from registry.settings import services as settings
-from registry.web import form_page
+from registry.web import PageRefusal, form_page
 from tests.committees.test_pages import COMMITTEE
 from tests.conftest import (
     PASSWORD,
@@ -289,3 +289,113 @@ def test_the_password_page_refuses_a_wrong_current_password_at_its_field_and_cha
         account = db.session.get(User, user)
         assert accounts.verify_password(account, PASSWORD)
     assert audit_actions(app, "users", user).count("changed password") == 0
+
+
+# --- the helper's options, for the pages that need them -------------------------------------
+
+
+def test_an_answer_replaces_the_redirect_and_the_message(app, db_session):
+    from flask import get_flashed_messages
+
+    with _post(app, NEW_ORGANISATION):
+        form = NewOrganisationForm()
+        answered = form_page(
+            form, lambda: "secret-1", template="organisations/form.html",
+            answer=lambda secret: (f"shown once: {secret}", 201),
+        )  # fmt: skip
+        assert answered == ("shown once: secret-1", 201)
+        assert get_flashed_messages() == []
+
+
+def test_a_reshaping_post_shows_the_form_again_unsaved_and_unvalidated(app, db_session):
+    saved = []
+    with _post(app, {"kind": "association"}):  # would not validate: no Thai name
+        form = NewOrganisationForm()
+        page, status = form_page(
+            form, lambda: saved.append(1), template="organisations/form.html", done="-",
+            then="/", reshape=lambda: True, organisation=None,
+        )  # fmt: skip
+        assert (status, form.errors, saved) == (200, {}, [])
+        assert field_error(page, "name_th") is None
+
+
+def test_the_shown_context_is_made_after_a_refusal_is_undone_and_never_after_a_save(
+    app, db_session
+):
+    seen = []
+
+    def shown() -> dict:
+        seen.append(organisations_named(app, "สมาคมที่ถูกปฏิเสธ"))
+        return {"organisation": None}
+
+    def refused_save():
+        db.session.add(Organisation(name_th="สมาคมที่ถูกปฏิเสธ", kind=OrganisationKind.ASSOCIATION))
+        db.session.flush()
+        raise RuleError("ปฏิเสธ", "name_th")
+
+    with _post(app, NEW_ORGANISATION):
+        _page, status = form_page(
+            NewOrganisationForm(), refused_save, template="organisations/form.html", done="-",
+            then="/", shown_with=shown,
+        )  # fmt: skip
+    assert (status, seen) == (422, [[]])
+    with _post(app, NEW_ORGANISATION):
+        response = form_page(
+            NewOrganisationForm(), lambda: None, template="organisations/form.html", done="-",
+            then="/", shown_with=shown,
+        )  # fmt: skip
+    assert response.status_code == 302 and len(seen) == 1
+
+
+def test_a_page_refusal_answers_with_its_own_status_above_the_form(app, db_session):
+    def refuse():
+        raise PageRefusal("ลองใหม่ภายหลัง", 429)
+
+    with _post(app, NEW_ORGANISATION):
+        form = NewOrganisationForm()
+        _page, status = form_page(
+            form, refuse, template="organisations/form.html", done="-", then="/",
+            organisation=None,
+        )  # fmt: skip
+        assert (status, form.refusal, form.errors) == (429, "ลองใหม่ภายหลัง", {})
+
+
+# --- sign-in and the token page -------------------------------------------------------------
+
+
+def test_a_refused_sign_in_is_said_above_the_form_in_thai_with_401(client, make_user, get_user):
+    email = get_user(make_user("staff")).email
+    refused = client.post("/sign-in", data={"email": email, "password": "not-the-password"})
+    assert refused.status_code == 401
+    html = refused.get_data(as_text=True)
+    alert = re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>\s*<form', html)
+    assert alert and "อีเมลหรือรหัสผ่านไม่ถูกต้อง" in alert.group(1)
+
+
+def test_the_token_page_refuses_bad_values_at_their_field_and_issues_one_token_however_often_sent(
+    app, client, sign_in
+):
+    from registry.api.models import ApiToken
+
+    admin = sign_in(Role.ADMIN)
+
+    def tokens() -> int:
+        with app.app_context():
+            return db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken))
+
+    refused = client.post(
+        "/admin/api-tokens/new",
+        data={"user_id": str(admin), "name": "", "expires_on": "31/02/2570",
+              "submission": form_token(client, "/admin/api-tokens/new")},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert field_error(html, "name") == "กรุณากรอกข้อมูลในช่องนี้"
+    assert field_error(html, "expires_on")
+    assert tokens() == 0
+    first, second = submit_twice(
+        client, "/admin/api-tokens/new", {"user_id": str(admin), "name": "ระบบรายงาน"}
+    )
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
+    assert second.status_code == 302
+    assert tokens() == 1

@@ -189,3 +189,27 @@ def test_moving_the_meeting_drops_lines_of_seats_not_held_that_day(
     call(services.update_meeting, Meeting, meeting, actor=None, held_on=date(2025, 3, 25))
     assert seats.members[0] not in _lines(app, meeting)
     assert len(_lines(app, meeting)) == 4
+
+
+def test_refusals_on_the_attendance_page_are_said_in_thai_at_their_field_with_both_forms_shown(
+    app, client, sign_in, board, schedule, count
+):
+    sign_in(Role.STAFF)
+    seats = board()
+    meeting = schedule(seats.committee)
+    url = f"/meetings/{meeting}/attendance"
+    kinds = {seats.members[0]: {"kind": "substitute", "substitute_name": ""}}
+    with client.post(url, data=_form(seats.seats, kinds)) as refused:
+        html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    error = html.split('id="seats-1-substitute_name-error">', 1)[1].split("</div>", 1)[0]
+    assert error.strip() == "โปรดระบุชื่อผู้มาประชุมแทน"
+    assert 'name="name"' in html  # the guest form is shown beside it
+    with client.post(f"/meetings/{meeting}/guests", data={"name": "  "}) as refused:
+        html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert html.split('id="name-error">', 1)[1].split("</div>", 1)[0].strip() == (
+        "กรุณากรอกข้อมูลในช่องนี้"
+    )
+    assert 'name="seats-0-membership_id"' in html  # the seats are shown beside it
+    assert count(Attendance) == 0
