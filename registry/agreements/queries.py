@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from flask import abort
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..dates import DateInputError, parse_date
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
 from ..db import contains_text, db
+from ..documents.models import DocumentVersion
 from ..formats import query_text
 from ..organisations.models import Organisation, search_key
 from .models import (
@@ -21,6 +24,7 @@ from .models import (
     AgreementParty,
     AgreementStatus,
 )
+from .printing import RECORD_TYPE
 from .services import today
 
 #: Status filter values beyond the statuses: what the dates say of signed agreements
@@ -329,10 +333,48 @@ def representative_agreement_or_404(user, agreement_id: int) -> Agreement:
         visible_to_representative(user).where(Agreement.id == agreement_id)
     )
     if agreement is None or user.organisation_id is None:
-        from flask import abort
-
         abort(404)
     return agreement
+
+
+@cache
+def _agreement_page() -> sa.Select:
+    """The statement of ``agreement_page``, built once (its one value is a parameter) and on
+    first use (its loader options need every model mapped)."""
+    return (
+        sa.select(Agreement)
+        .where(Agreement.id == sa.bindparam("agreement_id"))
+        .options(joinedload(Agreement.parties))
+    )
+
+
+def agreement_page(agreement_id: int) -> Agreement:
+    """The agreement with its parties and their organisations joined (one statement fewer
+    than loading them on first use); else "not found". Its clauses, witnesses and amendments
+    load on first use, a statement each: for one agreement that is cheaper than eager
+    loading them."""
+    result = db.session.execute(_agreement_page(), {"agreement_id": agreement_id})
+    agreement = result.unique().scalar_one_or_none()
+    if agreement is None:
+        abort(404)
+    return agreement
+
+
+#: The statement of ``document_versions``, built once.
+_DOCUMENT_VERSIONS = (
+    sa.select(DocumentVersion)
+    .where(
+        DocumentVersion.record_type == RECORD_TYPE,
+        DocumentVersion.record_id == sa.bindparam("agreement_id"),
+    )
+    .order_by(DocumentVersion.version.desc())
+)
+
+
+def document_versions(agreement: Agreement) -> list[DocumentVersion]:
+    """Every stored PDF of the agreement, newest first (as ``printing.versions``), in one
+    statement built once."""
+    return list(db.session.scalars(_DOCUMENT_VERSIONS, {"agreement_id": agreement.id}))
 
 
 def partner_named(filters: Filters) -> Organisation | None:

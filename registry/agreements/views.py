@@ -102,7 +102,7 @@ def expiring():
 @permission_required("agreements.view")
 def show(agreement_id: int):
     """Show an agreement: parties, clauses, status and the steps allowed now."""
-    agreement = db.get_or_404(Agreement, agreement_id)
+    agreement = queries.agreement_page(agreement_id)
     return render_template(
         "agreements/show.html",
         agreement=agreement,
@@ -112,7 +112,7 @@ def show(agreement_id: int):
         renew_form=CreateConfirmForm(),
         scan_form=ScanForm(),
         amendment_form=AmendmentForm(),
-        versions=_versions(agreement),
+        versions=queries.document_versions(agreement),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from flask import abort
@@ -76,20 +77,27 @@ def reads_in_full(user, proposal: Proposal) -> bool:
     return reads_all(user) or services.owns(user, proposal)
 
 
-def proposal_for(user, proposal_id: int) -> Proposal:
-    """A proposal the user may open (every signed-in user with a proposals permission may
-    read at least its public part); otherwise "not found"."""
-    if not (reads_all(user) or user.can("proposals.own")):
-        abort(404)
-    proposal = db.session.scalar(
+@cache
+def _proposal() -> sa.Select:
+    """The statement of ``proposal_for``, built once (its one value is a parameter) and on
+    first use (its loader options need every model mapped)."""
+    return (
         sa.select(Proposal)
-        .where(Proposal.id == proposal_id)
+        .where(Proposal.id == sa.bindparam("proposal_id"))
         .options(
             joinedload(Proposal.organisation),
             joinedload(Proposal.category),
             joinedload(Proposal.contact),
         )
     )
+
+
+def proposal_for(user, proposal_id: int) -> Proposal:
+    """A proposal the user may open (every signed-in user with a proposals permission may
+    read at least its public part); otherwise "not found"."""
+    if not (reads_all(user) or user.can("proposals.own")):
+        abort(404)
+    proposal = db.session.scalar(_proposal(), {"proposal_id": proposal_id})
     if proposal is None:
         abort(404)
     return proposal
@@ -419,14 +427,13 @@ def endorsements(proposal: Proposal, *, every: bool = False) -> list[Endorsement
     return list(db.session.scalars(query))
 
 
-def endorsements_page(proposal: Proposal) -> SelectPagination:
-    """One page (``?page=``) of the proposal's endorsements for its page, in the order of
-    ``endorsements``: ``ENDORSEMENTS_PER_PAGE`` at most, with their organisations' names in a
-    second statement (only those shown), and a count when the page is full."""
+@cache
+def _endorsements_page() -> sa.Select:
+    """``endorsements_page``'s statement but for the proposal, built once, on first use (its
+    loader options need every model mapped); each page adds only the proposal's id."""
     names = (Organisation.name_th, Organisation.name_en, Organisation.acronym)
-    query = (
+    return (
         sa.select(Endorsement)
-        .where(Endorsement.proposal_id == proposal.id)
         .options(selectinload(Endorsement.organisation).load_only(*names))
         .order_by(
             Endorsement.withdrawn_at.is_not(None),
@@ -434,6 +441,13 @@ def endorsements_page(proposal: Proposal) -> SelectPagination:
             Endorsement.id.desc(),
         )
     )
+
+
+def endorsements_page(proposal: Proposal) -> SelectPagination:
+    """One page (``?page=``) of the proposal's endorsements for its page, in the order of
+    ``endorsements``: ``ENDORSEMENTS_PER_PAGE`` at most, with their organisations' names in a
+    second statement (only those shown), and a count when the page is full."""
+    query = _endorsements_page().where(Endorsement.proposal_id == proposal.id)
     return paginate(query, per_page=ENDORSEMENTS_PER_PAGE, within_page=True)
 
 
@@ -444,55 +458,74 @@ def endorsement_total(proposal: Proposal) -> int:
     )
 
 
-def history(proposal: Proposal) -> list[StatusChange]:
-    """The proposal's status changes, oldest first, with who made them."""
-    return list(
-        db.session.scalars(
-            sa.select(StatusChange)
-            .where(StatusChange.proposal_id == proposal.id)
-            .options(joinedload(StatusChange.actor))
-            .order_by(StatusChange.id)
-        )
+@cache
+def _history() -> sa.Select:
+    """The statement of ``history``, built once, on first use."""
+    return (
+        sa.select(StatusChange)
+        .where(StatusChange.proposal_id == sa.bindparam("proposal_id"))
+        .options(joinedload(StatusChange.actor))
+        .order_by(StatusChange.id)
     )
 
 
-def agenda_items(proposal: Proposal, *, certified_only: bool = False) -> list[AgendaItem]:
-    """The agenda items that put the proposal to a meeting, earliest meeting first, with the
-    meeting and its committee (only meetings whose minutes are certified, when asked)."""
+def history(proposal: Proposal) -> list[StatusChange]:
+    """The proposal's status changes, oldest first, with who made them."""
+    return list(db.session.scalars(_history(), {"proposal_id": proposal.id}))
+
+
+@cache
+def _agenda_items(certified_only: bool) -> sa.Select:
+    """The statements of ``agenda_items`` (every meeting, or the certified ones), each
+    built once, on first use."""
     query = (
         sa.select(AgendaItem)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(AgendaItem.proposal_id == proposal.id)
+        .where(AgendaItem.proposal_id == sa.bindparam("proposal_id"))
         .options(joinedload(AgendaItem.meeting).joinedload(Meeting.committee))
         .order_by(Meeting.held_on, AgendaItem.id)
     )
     if certified_only:
         query = query.where(Meeting.status == MeetingStatus.MINUTES_CERTIFIED)
-    return list(db.session.scalars(query))
+    return query
+
+
+def agenda_items(proposal: Proposal, *, certified_only: bool = False) -> list[AgendaItem]:
+    """The agenda items that put the proposal to a meeting, earliest meeting first, with the
+    meeting and its committee (only meetings whose minutes are certified, when asked)."""
+    return list(db.session.scalars(_agenda_items(certified_only), {"proposal_id": proposal.id}))
+
+
+@cache
+def _annexes() -> sa.Select:
+    """The statement of ``annexes``, built once, on first use."""
+    return (
+        sa.select(AgreementAnnex)
+        .where(AgreementAnnex.proposal_id == sa.bindparam("proposal_id"))
+        .options(joinedload(AgreementAnnex.agreement))
+        .order_by(AgreementAnnex.created_at)
+    )
 
 
 def annexes(proposal: Proposal) -> list[AgreementAnnex]:
     """The agreements the proposal is annexed to, with each agreement."""
-    return list(
-        db.session.scalars(
-            sa.select(AgreementAnnex)
-            .where(AgreementAnnex.proposal_id == proposal.id)
-            .options(joinedload(AgreementAnnex.agreement))
-            .order_by(AgreementAnnex.created_at)
-        )
+    return list(db.session.scalars(_annexes(), {"proposal_id": proposal.id}))
+
+
+@cache
+def _agreement_annexes() -> sa.Select:
+    """The statement of ``agreement_annexes``, built once, on first use."""
+    return (
+        sa.select(AgreementAnnex)
+        .where(AgreementAnnex.agreement_id == sa.bindparam("agreement_id"))
+        .options(joinedload(AgreementAnnex.proposal).joinedload(Proposal.organisation))
+        .order_by(AgreementAnnex.created_at)
     )
 
 
 def agreement_annexes(agreement: Agreement) -> list[AgreementAnnex]:
     """The proposals annexed to an agreement (for the agreement's page)."""
-    return list(
-        db.session.scalars(
-            sa.select(AgreementAnnex)
-            .where(AgreementAnnex.agreement_id == agreement.id)
-            .options(joinedload(AgreementAnnex.proposal).joinedload(Proposal.organisation))
-            .order_by(AgreementAnnex.created_at)
-        )
-    )
+    return list(db.session.scalars(_agreement_annexes(), {"agreement_id": agreement.id}))
 
 
 def annex_or_404(proposal: Proposal, agreement_id: int) -> AgreementAnnex:
