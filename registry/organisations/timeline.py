@@ -18,8 +18,8 @@ fixed number of queries. Entries may carry a date or a datetime (UTC).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import url_for
@@ -35,9 +35,15 @@ from .models import Contact, Organisation
 LIMIT = 100
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One thing that happened to or with an organisation."""
+#: Thailand has kept UTC+7 since 1 April 1920: a day from the next on begins at 17.00 UTC the
+#: day before, with no time-zone lookup.
+_FIXED_OFFSET_SINCE = date(1920, 4, 2)
+_OFFSET = timedelta(hours=7)
+
+
+class Entry(NamedTuple):
+    """One thing that happened to or with an organisation (a named tuple: a page builds
+    dozens to hundreds of them)."""
 
     #: When (a datetime in UTC, or a calendar date).
     at: date | datetime
@@ -55,9 +61,12 @@ class Entry:
     def sort_key(self) -> datetime:
         """When, as a naive UTC datetime, so dates and datetimes sort together: a date is a
         day in Thailand, which begins at 17.00 UTC the day before."""
-        if isinstance(self.at, datetime):
-            return self.at
-        start = datetime.combine(self.at, time.min, tzinfo=BANGKOK)
+        at = self.at
+        if isinstance(at, datetime):
+            return at
+        if at >= _FIXED_OFFSET_SINCE:
+            return datetime(at.year, at.month, at.day) - _OFFSET
+        start = datetime.combine(at, time.min, tzinfo=BANGKOK)
         return start.astimezone(UTC).replace(tzinfo=None)
 
     @property
