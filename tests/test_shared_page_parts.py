@@ -9,8 +9,10 @@ from flask_babel import force_locale
 from jinja2 import Environment
 from markupsafe import Markup
 
-from registry import i18n
+from registry import audit, i18n
 from registry.auth.roles import Role
+from registry.db import db
+from registry.organisations.models import Organisation
 from registry.security import CONTENT_SECURITY_POLICY, add_security_headers
 
 #: Templates that translate every way a page can: plain, with values (escaped), with "%%",
@@ -153,3 +155,35 @@ def test_a_private_answer_is_never_kept_whatever_its_view_said(app):
         assert answer.headers.getlist("Cache-Control") == ["no-store"]
         answer = add_security_headers(Response("x", headers={"Cache-Control": "no-store"}))
         assert answer.headers.getlist("Cache-Control") == ["no-store"]
+
+
+def _account_menu(html: str) -> str:
+    start = html.index('data-testid="user-menu"')
+    return html[start : html.index("</span>", start)]
+
+
+def test_the_header_names_a_representatives_organisation_without_asking_for_it(
+    app, client, sign_in, make_organisation, statements
+):
+    organisation_id = make_organisation("สมาคมหัวหน้าเพจ", name_en="Header Association")
+    sign_in(Role.REPRESENTATIVE, organisation_id=organisation_id)
+    client.get("/account/password").close()
+    with statements() as seen, client.get("/account/password") as response:
+        html = response.get_data(as_text=True)
+    assert "· สมาคมหัวหน้าเพจ" in _account_menu(html)
+    assert not [s for s in seen if "FROM organisations" in s], seen
+
+    with app.app_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        organisation.name_th = "สมาคมชื่อใหม่"
+        audit.record_event(None, "renamed (test)", record_type="organisations")
+        db.session.commit()
+    assert "· สมาคมชื่อใหม่" in _account_menu(client.get("/account/password").get_data(True))
+    client.post("/language", data={"locale": "en", "next": "/"})
+    assert "· Header Association" in _account_menu(client.get("/").get_data(as_text=True))
+
+
+def test_staff_without_an_organisation_see_their_role_alone(client, sign_in):
+    sign_in(Role.STAFF)
+    menu = _account_menu(client.get("/account/password").get_data(as_text=True))
+    assert "·" not in menu and "เจ้าหน้าที่" in menu

@@ -71,6 +71,21 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
         """The session identity: the id and the session version, so old sessions lapse."""
         return f"{self.id}:{self.session_version}"
 
+    #: The Thai and English names of the organisation, read with the signed-in account (see
+    #: ``auth.services.signed_in_user``); not a column.
+    kept_organisation_names = None
+
+    def organisation_name(self, lang: str = "th") -> str:
+        """The name of the organisation the user acts for in the reader's language (Thai
+        when it has no English name), "" without one: from what was read with the signed-in
+        account, so that the header of every page asks the database nothing for it."""
+        if self.organisation_id is None:
+            return ""
+        if self.kept_organisation_names is None:
+            return self.organisation.display_name(lang)
+        name_th, name_en = self.kept_organisation_names
+        return (name_en if lang == "en" and name_en else name_th) or ""
+
     def can(self, permission: str) -> bool:
         """Whether the user's role grants the named permission."""
         return self.active and role_has(self.role, permission)

@@ -22,7 +22,7 @@ from ..audit.labels import without_internal
 from ..audit.models import AuditEvent
 from ..audit.services import REDACTED, snapshot
 from ..db import db, utcnow
-from ..organisations.models import ERASED_NAME, Contact, Invitation
+from ..organisations.models import ERASED_NAME, Contact, Invitation, Organisation
 from ..organisations.services import personal_data_eraser, personal_data_source
 from ..rules import RuleError
 from .models import LoginAttempt, Role, User, UserSession
@@ -111,25 +111,44 @@ def signed_in_user(user_id: int, session_key: str | None = None) -> User | None:
     (``session_key``, the key its cookie holds); None when either has gone. A bearer
     token's account (the API) has no session: it is asked for without a key.
 
-    The account's columns and the session's being open are read in one statement, kept
-    until the next write (``cache.remembered``: ending a session writes an audit event), and
-    the account is attached to this request's session without a query: once kept, knowing
-    the reader asks the database only for the version of the data. The password
-    hash is not kept; it, and a representative's organisation, load when asked for."""
+    The account's columns, the names of the organisation it acts for and the session's being
+    open are read in one statement, kept until the next write (``cache.remembered``: ending a
+    session writes an audit event), and the account is attached to this request's session
+    without a query: once kept, knowing the reader asks the database only for the version
+    of the data. The password hash is not kept; it, and a representative's organisation,
+    load when asked for (the header shows the organisation's name from what was kept, see
+    ``User.organisation_name``)."""
     key_hash = None if session_key is None else session_key_hash(session_key)
-    columns = cache.remembered(
+    kept = cache.remembered(
         "signed-in account", (user_id, key_hash), lambda: _account_columns(user_id, key_hash)
     )
-    if columns is None:
+    if kept is None:
         return None
-    account = User(**columns)
+    columns, organisation_names = kept
+    # Made from its stored values as a load would (no validators, no change history), then
+    # attached as it is; merged only when this session already holds the account.
+    account = User()
+    for key, value in columns.items():
+        set_committed_value(account, key, value)
+    account.kept_organisation_names = organisation_names
     make_transient_to_detached(account)
-    return db.session.merge(account, load=False)
+    session = db.session()
+    if sa.inspect(account).key in session.identity_map:
+        return session.merge(account, load=False)
+    session.add(account)
+    return account
 
 
-def _account_columns(user_id: int, key_hash: str | None) -> dict | None:
+def _account_columns(user_id: int, key_hash: str | None) -> tuple[dict, tuple] | None:
+    """The account's columns (all but the password hash) and the Thai and English names of
+    its organisation (None, None without one), or None."""
     kept = [c for c in User.__table__.columns if c.key != "password_hash"]
-    query = sa.select(*kept).where(User.id == user_id)
+    query = (
+        sa.select(*kept, Organisation.name_th, Organisation.name_en)
+        .select_from(User)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.id == user_id)
+    )
     if key_hash is not None:
         query = query.where(
             sa.exists().where(
@@ -139,7 +158,10 @@ def _account_columns(user_id: int, key_hash: str | None) -> dict | None:
             )
         )
     row = db.session.execute(query).one_or_none()
-    return None if row is None else row._asdict()
+    if row is None:
+        return None
+    *values, name_th, name_en = row
+    return dict(zip((c.key for c in kept), values, strict=True)), (name_th, name_en)
 
 
 # --- sessions ----------------------------------------------------------------------
