@@ -464,36 +464,41 @@ def own_endorsements(user: User) -> tuple[list[Endorsement], int]:
     return list(db.session.scalars(_OWN_ENDORSEMENTS, values)), total
 
 
+@lru_cache(maxsize=2)
+def _own_seats_and_meetings(on: date) -> tuple[sa.Select, sa.Select]:
+    """The statements of ``own_seats`` and ``own_next_meetings`` for a day, built once a day
+    (the association a bound parameter)."""
+    association = sa.bindparam("organisation_id")
+    seats = (
+        sa.select(Membership)
+        .where(Membership.organisation_id == association, sitting_condition(on))
+        .join(Membership.committee)
+        .order_by(Committee.sort_key, Committee.id, Membership.role, Membership.id)
+        .options(contains_eager(Membership.committee), joinedload(Membership.contact))
+    )
+    meetings = (
+        sa.select(Meeting)
+        .where(
+            Meeting.committee_id.in_(organisation_committee_ids(association, on)),
+            Meeting.held_on >= on,
+            Meeting.status == MeetingStatus.SCHEDULED,
+        )
+        .order_by(Meeting.held_on, Meeting.starts_at, Meeting.id)
+        .options(joinedload(Meeting.committee))
+        .limit(SHOWN)
+    )
+    return seats, meetings
+
+
 def own_seats(user: User, on: date | None = None) -> list[Membership]:
     """The seats the association holds today (the organisation represented), with the
     committee and the person (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(Membership)
-            .where(
-                Membership.organisation_id == user.organisation_id,
-                sitting_condition(on or today()),
-            )
-            .join(Membership.committee)
-            .order_by(Committee.sort_key, Committee.id, Membership.role, Membership.id)
-            .options(contains_eager(Membership.committee), joinedload(Membership.contact))
-        )
-    )
+    statement = _own_seats_and_meetings(on or today())[0]
+    return list(db.session.scalars(statement, {"organisation_id": user.organisation_id}))
 
 
 def own_next_meetings(user: User, on: date | None = None) -> list[Meeting]:
     """The next scheduled meetings of the committees where the association sits (one
     query)."""
-    return list(
-        db.session.scalars(
-            sa.select(Meeting)
-            .where(
-                Meeting.committee_id.in_(organisation_committee_ids(user.organisation_id)),
-                Meeting.held_on >= (on or today()),
-                Meeting.status == MeetingStatus.SCHEDULED,
-            )
-            .order_by(Meeting.held_on, Meeting.starts_at, Meeting.id)
-            .options(joinedload(Meeting.committee))
-            .limit(SHOWN)
-        )
-    )
+    statement = _own_seats_and_meetings(on or today())[1]
+    return list(db.session.scalars(statement, {"organisation_id": user.organisation_id}))
