@@ -22,9 +22,9 @@ from ..auth.permissions import permission_required
 from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
-from ..forms import ConfirmForm, CreateConfirmForm, attach_error
+from ..forms import ConfirmForm, CreateConfirmForm
 from ..i18n import format_date
-from ..web import confirmed_action
+from ..web import confirmed_action, edit_page, form_page
 from . import (
     export,
     printing,
@@ -135,22 +135,21 @@ def new():
     if request.method == "GET":
         form.responsible_id.data = str(current_user.id)
         form.copies.data, form.notice_days.data = 2, 30
-    elif form.adding_row:
-        form.add_row()
-    elif form.validate_on_submit():
-        try:
-            agreement = services.create_agreement(
-                form.content(), actor=current_user, submission=form.submission.data
-            )
-        except services.AgreementError as error:
-            form.place_error(error)
-        else:
-            flash(
-                _("The draft agreement %(ref)s has been created.", ref=agreement.reference),
-                "success",
-            )
-            return redirect(url_for(".show", agreement_id=agreement.id))
-    return _form_page(form, None)
+    return form_page(
+        form,
+        lambda: services.create_agreement(
+            form.content(), actor=current_user, submission=form.submission.data
+        ),
+        template="agreements/form.html",
+        done=lambda agreement: _(
+            "The draft agreement %(ref)s has been created.", ref=agreement.reference
+        ),
+        then=lambda agreement: url_for(".show", agreement_id=agreement.id),
+        place=AgreementForm.place_error,
+        reshape=form.add_row_if_asked,
+        agreement=None,
+        current={},
+    )
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -162,54 +161,26 @@ def edit(agreement_id: int):
         flash(_("Only a draft can be edited."), "warning")
         return redirect(url_for(".show", agreement_id=agreement.id))
     form = AgreementForm(organisations=queries.partner_choices())
-    status = 200
     if request.method == "GET":
-        _fill(form, agreement)
-    elif form.adding_row:
-        form.add_row()
-    elif form.validate_on_submit():
-        try:
-            services.update_agreement(
-                agreement,
-                form.content(),
-                actor=current_user,
-                lock_version=form.submitted_lock_version(),
-                base=form.base_fingerprint(),
-            )
-        except services.ConflictError as error:
-            # Who saved what since (the panel every edit page shows), and what is there now;
-            # the next save is made knowingly, against it.
-            form.refuse_as_outdated(error, agreement)
-            form.conflict_fields = error.changed
-            form.base.data = _fingerprint_json(agreement)
-            status = 409
-        except services.AgreementError as error:
-            form.place_error(error)
-        else:
-            flash(_("The agreement has been saved."), "success")
-            return redirect(url_for(".show", agreement_id=agreement.id))
-    return _form_page(form, agreement, status)
-
-
-def _fill(form: AgreementForm, agreement: Agreement) -> None:
-    content = services.content_of(agreement)
-    form.fill(content, agreement.lock_version, services.fingerprint(content))
-
-
-def _fingerprint_json(agreement: Agreement) -> str:
-    import json
-
-    return json.dumps(services.fingerprint(services.content_of(agreement)))
-
-
-def _form_page(form: AgreementForm, agreement: Agreement | None, status: int = 200):
-    refused = form.refused or form.errors
-    if status == 200 and request.method == "POST" and not form.adding_row and refused:
-        status = 422
-    current = services.content_of(agreement) if agreement is not None else {}
-    return (
-        render_template("agreements/form.html", form=form, agreement=agreement, current=current),
-        status,
+        content = services.content_of(agreement)
+        form.fill(content, agreement.lock_version, services.fingerprint(content))
+    return edit_page(
+        form,
+        agreement,
+        lambda version: services.update_agreement(
+            agreement,
+            form.content(),
+            actor=current_user,
+            lock_version=version,
+            base=form.base_fingerprint(),
+        ),
+        template="agreements/form.html",
+        done=_("The agreement has been saved."),
+        back=url_for(".show", agreement_id=agreement.id),
+        place=AgreementForm.place_error,
+        reshape=form.add_row_if_asked,
+        agreement=agreement,
+        shown_with=lambda: {"current": services.content_of(agreement)},
     )
 
 
@@ -268,23 +239,22 @@ def sign(agreement_id: int):
     if request.method == "GET":
         form.signed_on.data = agreement.signed_on
         form.signing_place.data = agreement.signing_place
-    elif form.validate_on_submit():
+
+    def save() -> None:
         upload = form.scan.data
-        try:
-            services.sign(
-                agreement,
-                current_user,
-                signed_on=form.signed_on.data,
-                signing_place=form.signing_place.data,
-                scan=upload.read() if upload else None,
-                scan_filename=upload.filename if upload else None,
-            )
-        except services.AgreementError as error:
-            attach_error(form, error, "signed_on")
-        else:
-            flash(_("The agreement is recorded as signed."), "success")
-            return redirect(url_for(".show", agreement_id=agreement.id))
-    return _page("agreements/sign.html", form, agreement)
+        services.sign(
+            agreement,
+            current_user,
+            signed_on=form.signed_on.data,
+            signing_place=form.signing_place.data,
+            scan=upload.read() if upload else None,
+            scan_filename=upload.filename if upload else None,
+        )
+
+    return _agreement_form(
+        form, agreement, save, "agreements/sign.html", _("The agreement is recorded as signed."),
+        "signed_on",
+    )  # fmt: skip
 
 
 @bp.route("/<int:agreement_id>/terminate", methods=["GET", "POST"])
@@ -293,29 +263,30 @@ def terminate(agreement_id: int):
     """End a signed agreement early."""
     agreement = db.get_or_404(Agreement, agreement_id)
     form = TerminateForm()
-    if form.validate_on_submit():
-        try:
-            services.terminate(
-                agreement,
-                current_user,
-                terminated_on=form.terminated_on.data,
-                notice_on=form.notice_on.data,
-                reason=form.reason.data,
+
+    def done(_result) -> str:
+        if agreement.terminating(services.today()):
+            return _(
+                "The termination is recorded: the agreement stays in force until it takes "
+                "effect on %(day)s.",
+                day=format_date(agreement.terminated_on),
             )
-        except services.AgreementError as error:
-            db.session.rollback()
-            attach_error(form, error, "terminated_on")
-        else:
-            if agreement.terminating(services.today()):
-                flash(
-                    _("The termination is recorded: the agreement stays in force until it "
-                      "takes effect on %(day)s.", day=format_date(agreement.terminated_on)),
-                    "success",
-                )  # fmt: skip
-            else:
-                flash(_("The agreement is recorded as terminated."), "success")
-            return redirect(url_for(".show", agreement_id=agreement.id))
-    return _page("agreements/terminate.html", form, agreement)
+        return _("The agreement is recorded as terminated.")
+
+    return _agreement_form(
+        form,
+        agreement,
+        lambda: services.terminate(
+            agreement,
+            current_user,
+            terminated_on=form.terminated_on.data,
+            notice_on=form.notice_on.data,
+            reason=form.reason.data,
+        ),
+        "agreements/terminate.html",
+        done,
+        "terminated_on",
+    )
 
 
 @bp.route("/<int:agreement_id>/amend", methods=["GET", "POST"])
@@ -325,21 +296,20 @@ def amend(agreement_id: int):
     """Record an amendment agreed after signing (once, however often the form is sent)."""
     agreement = db.get_or_404(Agreement, agreement_id)
     form = AmendmentForm()
-    if form.validate_on_submit():
-        try:
-            services.record_amendment(
-                agreement,
-                current_user,
-                made_on=form.made_on.data,
-                text=form.text.data,
-                submission=form.submission.data,
-            )
-        except services.AgreementError as error:
-            attach_error(form, error, "text")
-        else:
-            flash(_("The amendment has been recorded."), "success")
-            return redirect(url_for(".show", agreement_id=agreement.id))
-    return _page("agreements/amend.html", form, agreement)
+    return _agreement_form(
+        form,
+        agreement,
+        lambda: services.record_amendment(
+            agreement,
+            current_user,
+            made_on=form.made_on.data,
+            text=form.text.data,
+            submission=form.submission.data,
+        ),
+        "agreements/amend.html",
+        _("The amendment has been recorded."),
+        "text",
+    )
 
 
 @bp.route("/<int:agreement_id>/scan/upload", methods=["GET", "POST"])
@@ -349,27 +319,35 @@ def upload_scan(agreement_id: int):
     """File the scanned signed copy (once, however often the form is sent)."""
     agreement = db.get_or_404(Agreement, agreement_id)
     form = ScanForm()
-    if form.validate_on_submit():
+
+    def save() -> None:
         upload = form.scan.data
-        try:
-            services.upload_scan(
-                agreement,
-                current_user,
-                upload.read() if upload else b"",
-                upload.filename if upload else None,
-                submission=form.submission.data,
-            )
-        except services.AgreementError as error:
-            attach_error(form, error, "scan")
-        else:
-            flash(_("The signed copy has been filed."), "success")
-            return redirect(url_for(".show", agreement_id=agreement.id))
-    return _page("agreements/scan.html", form, agreement)
+        services.upload_scan(
+            agreement,
+            current_user,
+            upload.read() if upload else b"",
+            upload.filename if upload else None,
+            submission=form.submission.data,
+        )
+
+    return _agreement_form(
+        form, agreement, save, "agreements/scan.html", _("The signed copy has been filed."),
+        "scan",
+    )  # fmt: skip
 
 
-def _page(template: str, form, agreement: Agreement):
-    status = 422 if form.errors else 200
-    return render_template(template, form=form, agreement=agreement), status
+def _agreement_form(form, agreement: Agreement, save, template: str, done, default_field: str):
+    """A form on one agreement (``form_page``): saved, back to the agreement; refused, the
+    reason at its field (else at ``default_field``), 422."""
+    return form_page(
+        form,
+        save,
+        template=template,
+        done=done,
+        then=url_for(".show", agreement_id=agreement.id),
+        default_field=default_field,
+        agreement=agreement,
+    )
 
 
 @bp.get("/<int:agreement_id>/scan")
