@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -43,6 +44,12 @@ class SignInResult:
     session_key: str | None = None
 
 
+#: One password hashed or checked at a time in a process: each takes the hasher's working
+#: memory while it runs (64 MiB with Argon2's default parameters), and sign-ins answered at
+#: once by a server worker's threads would otherwise add theirs up (four: 256 MiB).
+_hashing = threading.Lock()
+
+
 def _hasher() -> PasswordHasher:
     if current_app.config.get("PASSWORD_HASH_FAST"):
         return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -51,7 +58,8 @@ def _hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     """An Argon2id hash of the password."""
-    return _hasher().hash(password)
+    with _hashing:
+        return _hasher().hash(password)
 
 
 def verify_password(user: User | None, password: str) -> bool:
@@ -63,11 +71,13 @@ def password_matches(stored_hash: str | None, password: str) -> bool:
     """Whether the password matches a stored hash; takes as long when there is none."""
     hasher = _hasher()
     if not stored_hash:
-        with contextlib.suppress(VerificationError):
-            hasher.verify(_dummy_hash(), password)
+        dummy = _dummy_hash()
+        with _hashing, contextlib.suppress(VerificationError):
+            hasher.verify(dummy, password)
         return False
     try:
-        hasher.verify(stored_hash, password)
+        with _hashing:
+            hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
     return True
@@ -79,7 +89,7 @@ _DUMMY: dict[bool, str] = {}
 def _dummy_hash() -> str:
     fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
     if fast not in _DUMMY:
-        _DUMMY[fast] = _hasher().hash("no such account")
+        _DUMMY[fast] = hash_password("no such account")
     return _DUMMY[fast]
 
 

@@ -157,3 +157,42 @@ def test_the_request_hook_gives_memory_back_every_so_many_requests(gunicorn_conf
     for _ in range(2 * gunicorn_conf.TRIM_EVERY_REQUESTS + 1):
         gunicorn_conf.post_request(None, None, {}, None)
     assert len(calls) == 2
+
+
+def test_sign_ins_at_once_in_one_worker_hold_one_password_check_s_memory_at_a_time(tmp_path):
+    """Argon2's default parameters take 64 MiB per check while it runs; four threads checking
+    at once would hold 256 MiB, one at a time holds 64."""
+    script = """
+import threading
+from registry import create_app
+from registry.auth import services
+app = create_app()
+assert not app.config.get("PASSWORD_HASH_FAST")
+
+def peak_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+
+with app.app_context():
+    stored = services.hash_password("correct horse battery")
+    services.password_matches(None, "warm")  # the stand-in hash for unknown accounts
+before = peak_mb()
+answers = []
+
+def sign_in(password):
+    with app.app_context():
+        answers.append(services.password_matches(stored, password))
+
+threads = [threading.Thread(target=sign_in, args=(p,))
+           for p in ("correct horse battery", "wrong", "correct horse battery", "wrong")]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(sorted(answers), peak_mb() - before)
+"""
+    finished = run_in_fresh_interpreter(script, tmp_path)
+    answers, grew_mb = finished.stdout.splitlines()[-1].rsplit(" ", 1)
+    assert answers == "[False, False, True, True]"
+    assert float(grew_mb) < 100  # one check's 64 MiB at most, never two at once
