@@ -93,34 +93,41 @@ class Filters:
         return {key: value for key, value in values.items() if value}
 
 
+#: The tables' columns: conditions and plain-row statements on them need no ORM set-up per
+#: request (an ORM select of ``Agreement`` takes them as they are).
+_AGREEMENTS = Agreement.__table__.c
+_PARTIES = AgreementParty.__table__.c
+_ORGANISATIONS = Organisation.__table__.c
+
+
 def terminating(on: date):
     """The condition for an agreement whose recorded termination takes effect after a day
     (``Agreement.terminating``): still signed and in force that day."""
-    return sa.and_(Agreement.status == AgreementStatus.TERMINATED, Agreement.terminated_on > on)
+    return sa.and_(_AGREEMENTS.status == AgreementStatus.TERMINATED, _AGREEMENTS.terminated_on > on)
 
 
 def terminated(on: date):
     """The condition for an agreement whose termination has taken effect by a day."""
     return sa.and_(
-        Agreement.status == AgreementStatus.TERMINATED,
-        sa.or_(Agreement.terminated_on.is_(None), Agreement.terminated_on <= on),
+        _AGREEMENTS.status == AgreementStatus.TERMINATED,
+        sa.or_(_AGREEMENTS.terminated_on.is_(None), _AGREEMENTS.terminated_on <= on),
     )
 
 
 def signed(on: date):
     """The condition for an agreement shown as signed on a day (``Agreement.status_on``):
     signed, or terminated from a later day."""
-    return sa.or_(Agreement.status == AgreementStatus.SIGNED, terminating(on))
+    return sa.or_(_AGREEMENTS.status == AgreementStatus.SIGNED, terminating(on))
 
 
 def in_force(on: date):
     """The condition for an agreement signed, started and not yet ended on a day (one whose
     termination takes effect later is still in force)."""
-    start = sa.func.coalesce(Agreement.effective_from, Agreement.signed_on)
+    start = sa.func.coalesce(_AGREEMENTS.effective_from, _AGREEMENTS.signed_on)
     return sa.and_(
         signed(on),
         sa.or_(start.is_(None), start <= on),
-        sa.or_(Agreement.effective_until.is_(None), Agreement.effective_until >= on),
+        sa.or_(_AGREEMENTS.effective_until.is_(None), _AGREEMENTS.effective_until >= on),
     )
 
 
@@ -132,11 +139,14 @@ def _conditions(filters: Filters, on: date) -> list:
     elif filters.status == "expiring":
         conditions += [
             in_force(on),
-            Agreement.status == AgreementStatus.SIGNED,
-            Agreement.effective_until <= on + timedelta(days=EXPIRING_DAYS),
+            _AGREEMENTS.status == AgreementStatus.SIGNED,
+            _AGREEMENTS.effective_until <= on + timedelta(days=EXPIRING_DAYS),
         ]
     elif filters.status == "expired":
-        conditions += [Agreement.status == AgreementStatus.SIGNED, Agreement.effective_until < on]
+        conditions += [
+            _AGREEMENTS.status == AgreementStatus.SIGNED,
+            _AGREEMENTS.effective_until < on,
+        ]
     elif filters.status == "terminating":
         conditions.append(terminating(on))
     elif filters.status == "terminated":
@@ -144,49 +154,45 @@ def _conditions(filters: Filters, on: date) -> list:
     elif filters.status == "signed":
         conditions.append(signed(on))
     elif filters.status:
-        conditions.append(Agreement.status == AgreementStatus(filters.status))
+        conditions.append(_AGREEMENTS.status == AgreementStatus(filters.status))
     if filters.kind:
-        conditions.append(Agreement.kind == AgreementKind(filters.kind))
+        conditions.append(_AGREEMENTS.kind == AgreementKind(filters.kind))
     if filters.partner:
         conditions.append(
-            Agreement.id.in_(
-                sa.select(AgreementParty.agreement_id).where(
-                    AgreementParty.organisation_id == filters.partner
-                )
+            _AGREEMENTS.id.in_(
+                sa.select(_PARTIES.agreement_id).where(_PARTIES.organisation_id == filters.partner)
             )
         )
     if filters.partner_name and (key := search_key(filters.partner_name)):
-        named = sa.select(Organisation.id).where(
+        named = sa.select(_ORGANISATIONS.id).where(
             contains_text(
-                Organisation.id, Organisation.search_text, key, sqlite_index=ORGANISATIONS_INDEX
+                _ORGANISATIONS.id, _ORGANISATIONS.search_text, key, sqlite_index=ORGANISATIONS_INDEX
             )
         )
         conditions.append(
-            Agreement.id.in_(
-                sa.select(AgreementParty.agreement_id).where(
-                    AgreementParty.organisation_id.in_(named)
-                )
+            _AGREEMENTS.id.in_(
+                sa.select(_PARTIES.agreement_id).where(_PARTIES.organisation_id.in_(named))
             )
         )
     if filters.expiring_before:
         conditions += [
-            Agreement.status == AgreementStatus.SIGNED,
-            Agreement.effective_until.is_not(None),
-            Agreement.effective_until <= filters.expiring_before,
+            _AGREEMENTS.status == AgreementStatus.SIGNED,
+            _AGREEMENTS.effective_until.is_not(None),
+            _AGREEMENTS.effective_until <= filters.expiring_before,
         ]
     if filters.q:
         conditions.append(
             sa.or_(
-                Agreement.reference.icontains(filters.q, autoescape=True),
-                Agreement.title_th.icontains(filters.q, autoescape=True),
-                Agreement.title_en.icontains(filters.q, autoescape=True),
+                _AGREEMENTS.reference.icontains(filters.q, autoescape=True),
+                _AGREEMENTS.title_th.icontains(filters.q, autoescape=True),
+                _AGREEMENTS.title_en.icontains(filters.q, autoescape=True),
             )
         )
     return conditions
 
 
 #: The list's order: those made last first.
-_NEWEST_FIRST = (Agreement.created_at.desc(), Agreement.id.desc())
+_NEWEST_FIRST = (_AGREEMENTS.created_at.desc(), _AGREEMENTS.id.desc())
 
 
 def search(filters: Filters, on: date | None = None) -> sa.Select:
@@ -207,7 +213,9 @@ def search_ids(filters: Filters, on: date | None = None) -> sa.Select:
     """The ids of the agreements ``search`` finds, in the same order: a page of the list is
     one page of these, and ``listed`` then reads what the list shows of them."""
     return (
-        sa.select(Agreement.id).where(*_conditions(filters, on or today())).order_by(*_NEWEST_FIRST)
+        sa.select(_AGREEMENTS.id)
+        .where(*_conditions(filters, on or today()))
+        .order_by(*_NEWEST_FIRST)
     )
 
 
@@ -243,14 +251,15 @@ class Listed:
 #: per party with the party's organisation's names, in the parties' order.
 _LISTED = (
     sa.select(
-        *(getattr(Agreement, name) for name in Listed.__slots__[:-1]),
-        Organisation.acronym,
-        Organisation.name_th,
+        *(_AGREEMENTS[name] for name in Listed.__slots__[:-1]),
+        _ORGANISATIONS.acronym,
+        _ORGANISATIONS.name_th,
     )
-    .outerjoin(AgreementParty, AgreementParty.agreement_id == Agreement.id)
-    .outerjoin(Organisation, Organisation.id == AgreementParty.organisation_id)
-    .where(Agreement.id.in_(sa.bindparam("ids", expanding=True)))
-    .order_by(Agreement.id, AgreementParty.position)
+    .select_from(Agreement.__table__)
+    .outerjoin(AgreementParty.__table__, _PARTIES.agreement_id == _AGREEMENTS.id)
+    .outerjoin(Organisation.__table__, _ORGANISATIONS.id == _PARTIES.organisation_id)
+    .where(_AGREEMENTS.id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(_AGREEMENTS.id, _PARTIES.position)
 )
 
 

@@ -171,34 +171,41 @@ class Filters:
         return {key: value for key, value in asdict(self).items() if value != defaults[key]}
 
 
+#: The tables' columns: conditions and plain-row statements on them need no ORM set-up per
+#: request (an ORM select of ``Proposal`` takes them as they are).
+_PROPOSALS = Proposal.__table__.c
+_ORGANISATIONS = Organisation.__table__.c
+_ENDORSEMENTS = Endorsement.__table__.c
+
+
 def _conditions(filters: Filters) -> list:
     conditions = []
     if filters.q:
         conditions.append(
             contains_text(
-                Proposal.id,
-                Proposal.search_text,
+                _PROPOSALS.id,
+                _PROPOSALS.search_text,
                 search_key(filters.q),
                 sqlite_index=SQLITE_SEARCH_TABLE,
             )
         )
     if filters.status == OPEN:
         # IN, not NOT IN: the status index then counts the matches without a full scan.
-        conditions.append(Proposal.status.in_([s for s in ProposalStatus if s not in CLOSED]))
+        conditions.append(_PROPOSALS.status.in_([s for s in ProposalStatus if s not in CLOSED]))
     elif filters.status:
-        conditions.append(Proposal.status == ProposalStatus(filters.status))
+        conditions.append(_PROPOSALS.status == ProposalStatus(filters.status))
     if filters.kind:
-        conditions.append(Proposal.kind == ProposalKind(filters.kind))
+        conditions.append(_PROPOSALS.kind == ProposalKind(filters.kind))
     if filters.category:
-        conditions.append(Proposal.category_id == int(filters.category))
+        conditions.append(_PROPOSALS.category_id == int(filters.category))
     if filters.organisation:
-        conditions.append(Proposal.organisation_id == int(filters.organisation))
+        conditions.append(_PROPOSALS.organisation_id == int(filters.organisation))
     if filters.endorsed_by:
         conditions.append(
-            Proposal.id.in_(
-                sa.select(Endorsement.proposal_id).where(
-                    Endorsement.organisation_id == int(filters.endorsed_by),
-                    Endorsement.withdrawn_at.is_(None),
+            _PROPOSALS.id.in_(
+                sa.select(_ENDORSEMENTS.proposal_id).where(
+                    _ENDORSEMENTS.organisation_id == int(filters.endorsed_by),
+                    _ENDORSEMENTS.withdrawn_at.is_(None),
                 )
             )
         )
@@ -207,10 +214,10 @@ def _conditions(filters: Filters) -> list:
 
 def _order(filters: Filters) -> tuple:
     if filters.sort == "endorsements":
-        return Proposal.endorsement_count.desc(), Proposal.id.desc()
+        return _PROPOSALS.endorsement_count.desc(), _PROPOSALS.id.desc()
     if filters.sort == "oldest":
-        return Proposal.created_at, Proposal.id
-    return Proposal.created_at.desc(), Proposal.id.desc()
+        return _PROPOSALS.created_at, _PROPOSALS.id
+    return _PROPOSALS.created_at.desc(), _PROPOSALS.id.desc()
 
 
 def search(filters: Filters) -> sa.Select:
@@ -233,7 +240,7 @@ def search_ids(filters: Filters) -> sa.Select:
     """The ids of the proposals ``search`` finds, in the same order: a page of the list is
     one page of these (read from the order's index, however deep the page) and then
     ``listed`` loads its rows, so a page costs the same statements whatever its size."""
-    return sa.select(Proposal.id).where(*_conditions(filters)).order_by(*_order(filters))
+    return sa.select(_PROPOSALS.id).where(*_conditions(filters)).order_by(*_order(filters))
 
 
 def listed(ids: list[int]) -> list[Proposal]:
@@ -263,9 +270,6 @@ def listed(ids: list[int]) -> list[Proposal]:
     found = {proposal.id: proposal for proposal in rows}
     return [found[ident] for ident in ids if ident in found]
 
-
-_PROPOSALS = Proposal.__table__.c
-_ORGANISATIONS = Organisation.__table__.c
 
 #: The statement of ``list_rows``, built once, on the tables' columns.
 _LIST_ROWS = (
@@ -335,14 +339,23 @@ def category_choices(include: Category | None = None, lang: str | None = None):
     ]
 
 
+_CATEGORIES = Category.__table__.c
+#: The statement of ``list_categories``, built once: plain rows of what it needs.
+_LIST_CATEGORIES = sa.select(
+    _CATEGORIES.id, _CATEGORIES.code, _CATEGORIES.name_th, _CATEGORIES.name_en, _CATEGORIES.active
+)
+
+
 def list_categories(lang: str | None = None) -> tuple[list[tuple[int, str]], dict[int, str]]:
     """For the list, from one statement: the category filter's choices (as
-    ``category_choices``) and every category's name in the reader's language, by id (a
-    listed proposal may be in a category no longer in use)."""
+    ``category_choices``: those in use, in ``all_categories``' order) and every category's
+    name in the reader's language, by id (a listed proposal may be in a category no longer
+    in use)."""
     lang = lang or current_language()
-    categories = all_categories()
-    names = {category.id: category.display_name(lang) for category in categories}
-    return [(c.id, names[c.id]) for c in categories if c.active], names
+    rows = db.session.execute(_LIST_CATEGORIES).all()
+    rows.sort(key=lambda c: (c.code == "other", c.code is None, c.id))
+    names = {row.id: Category.display_name(row, lang) for row in rows}
+    return [(row.id, names[row.id]) for row in rows if row.active], names
 
 
 def all_categories() -> list[Category]:
