@@ -34,7 +34,7 @@ def sitting_condition(on_day: date):
     )
 
 
-def _seat_order(seat: Membership | SeatRow):
+def _seat_order(seat: Membership | SeatRow | SittingSeat):
     return (ROLE_RANK[seat.role], seat.term_start, seat.id)
 
 
@@ -80,6 +80,70 @@ def sitting_members(committee: Committee, on_day: date | None = None) -> list[Me
     seats = db.session.scalars(
         _sitting(), {"committee_id": committee.id, "on_day": on_day or today()}
     ).all()
+    return sorted(seats, key=_seat_order)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """A seat's person as a page names them, written as ``Contact.full_name`` writes it."""
+
+    title: str | None
+    first_name: str
+    last_name: str | None
+    erased_at: datetime | None
+
+    full_name = Contact.full_name
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationName:
+    """The organisation a seat's person sits for, by its Thai name."""
+
+    name_th: str
+
+
+@dataclass(frozen=True, slots=True)
+class SittingSeat:
+    """A seat held on a day as the meeting page lists it (``seat.contact.full_name``,
+    ``seat.title_th``, ``seat.organisation.name_th``, as a ``Membership`` reads), from one
+    plain row: no seat, person or organisation objects built."""
+
+    id: int
+    role: MemberRole
+    term_start: date
+    contact: PersonName
+    organisation: OrganisationName
+
+    title_th = Membership.title_th
+
+
+@cache
+def _sitting_seats() -> sa.Select:
+    """The statement of ``sitting_seats``, built once (its values are parameters)."""
+    return (
+        sa.select(
+            Membership.id, Membership.role, Membership.term_start, Contact.title,
+            Contact.first_name, Contact.last_name, Contact.erased_at, Organisation.name_th,
+        )  # fmt: skip
+        .join(Contact, Contact.id == Membership.contact_id)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .where(
+            Membership.committee_id == sa.bindparam("committee_id"),
+            sitting_condition(sa.bindparam("on_day", type_=sa.Date)),
+        )
+    )
+
+
+def sitting_seats(committee: Committee, on_day: date | None = None) -> list[SittingSeat]:
+    """``sitting_members`` as plain rows, for the meeting page's attendance and quorum: the
+    same seats in the same order (chair first), in one statement that builds no objects."""
+    params = {"committee_id": committee.id, "on_day": on_day or today()}
+    seats = [
+        SittingSeat(seat_id, role, start, PersonName(*person), OrganisationName(organisation))
+        for seat_id, role, start, *person, organisation in db.session.execute(
+            _sitting_seats(), params
+        )
+    ]
     return sorted(seats, key=_seat_order)
 
 

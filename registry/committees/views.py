@@ -241,7 +241,7 @@ def mine_show(committee_id: int):
     return render_template(
         "committees/mine_show.html",
         committee=committee,
-        sitting=queries.sitting_members(committee),
+        sitting=queries.sitting_seats(committee),
         meetings=meeting_panels.meeting_table(committee, "meetings.mine_show"),
     )
 

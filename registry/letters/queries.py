@@ -4,6 +4,7 @@ letter, and the register as CSV."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask import abort
@@ -145,3 +146,38 @@ def columns() -> list[tabular.Column]:
 def register_csv(filters: Filters) -> bytes:
     """The filtered register as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
     return tabular.to_csv(columns(), db.session.scalars(register(filters)).all())
+
+
+# --- the letters on a record's page -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedLetter:
+    """A letter as a record's page lists it, read as one plain row: its number (written as
+    ``Letter.number`` writes it), the day it was issued and how many it was mailed to."""
+
+    id: int
+    prefix: str
+    sequence: int
+    issued_on: date
+    emails: int
+
+    number = Letter.number
+
+
+#: The statement of ``issued_about``, built once (its values are parameters).
+_ISSUED_ABOUT = (
+    sa.select(Letter.id, Letter.prefix, Letter.sequence, Letter.issued_on, Letter.emails)
+    .where(
+        Letter.record_type == sa.bindparam("record_type"),
+        Letter.record_id == sa.bindparam("record_id"),
+    )
+    .order_by(Letter.id.desc())
+)
+
+
+def issued_about(record_type: str, record_id: int) -> list[IssuedLetter]:
+    """The letters issued about a record, newest first (as ``services.letters_about``), as
+    plain rows of what its page lists: one statement, no letter objects built."""
+    rows = db.session.execute(_ISSUED_ABOUT, {"record_type": record_type, "record_id": record_id})
+    return [IssuedLetter(*row) for row in rows]

@@ -9,6 +9,7 @@ template macro and several translations per meeting, and the table is kept rende
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import render_template
@@ -29,7 +30,8 @@ ATTENDANCE_SERIES = (AttendanceKind.PRESENT, AttendanceKind.SUBSTITUTE, Attendan
 
 @dataclass(frozen=True)
 class MeetingRow:
-    """One meeting of the committee page's table, every text ready to print."""
+    """One meeting of a table of meetings (the committee page's, the meetings list), every
+    text ready to print."""
 
     id: int
     number: str
@@ -40,6 +42,8 @@ class MeetingRow:
     #: The status value (it picks the badge's colour) and its label.
     status: str
     status_label: str
+    #: The committee's name (the meetings list's column; the committee page has none).
+    committee: str | None = None
 
 
 def record_key(committee: Committee) -> tuple:
@@ -76,11 +80,18 @@ def _render_table(committee: Committee, endpoint: str) -> Markup:
 def meeting_rows(committee: Committee) -> list[MeetingRow]:
     """The committee's meetings in the order of the meetings list (upcoming first, soonest
     first; then the rest, latest first), formatted for the reader (one query)."""
+    return formatted(committee_meetings(committee))
+
+
+def formatted(meetings: Iterable) -> list[MeetingRow]:
+    """Meetings (rows or objects with id, number, year_be, held_on, starts_at, ends_at, venue,
+    electronic, status, and for the list committee_name) formatted for the reader, each
+    label translated once for all of them."""
     lang, digits = _reader_key()
     number = _("Meeting no. %(number)s")
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}
     rows = []
-    for meeting in committee_meetings(committee):
+    for meeting in meetings:
         times = format_time(meeting.starts_at, lang, digits)
         if meeting.ends_at:
             times += " – " + format_time(meeting.ends_at, lang, digits)
@@ -94,6 +105,7 @@ def meeting_rows(committee: Committee) -> list[MeetingRow]:
                 electronic=meeting.electronic,
                 status=meeting.status.value,
                 status_label=labels[meeting.status],
+                committee=getattr(meeting, "committee_name", None),
             )
         )
     return rows

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Bundle, aliased, joinedload, selectinload
 
 from ..auth.models import User
 from ..committees.models import ROLE_RANK, Committee, MemberRole, Membership
@@ -36,6 +36,7 @@ from .models import (
     Meeting,
     MeetingStatus,
     MinutesAmendment,
+    Outcome,
 )
 from .services import before
 
@@ -176,21 +177,58 @@ def _visible_committee_ids(user: User) -> sa.Select | None:
     return sa.select(Committee.id).where(sa.false())
 
 
-def visible_meetings(user: User) -> sa.Select:
-    """The meetings the user may see: upcoming first (soonest first), then the past ones
-    (latest first)."""
-    query = sa.select(Meeting).options(selectinload(Meeting.committee))
+def _in_scope(query: sa.Select, user: User) -> sa.Select:
+    """The statement limited to the meetings of the committees the user may list."""
     committees = _visible_committee_ids(user)
     if committees is not None:
         query = query.where(Meeting.committee_id.in_(committees))
-    upcoming = Meeting.held_on >= today()
-    return query.order_by(
+    return query
+
+
+def _list_order(on_day: date) -> tuple:
+    """The list's order: upcoming first (soonest first), then the past ones (latest first)."""
+    upcoming = Meeting.held_on >= on_day
+    return (
         upcoming.desc(),
         sa.case((upcoming, Meeting.held_on)),
         Meeting.held_on.desc(),
         Meeting.starts_at,
         Meeting.id.desc(),
     )
+
+
+def visible_meetings(user: User) -> sa.Select:
+    """The meetings the user may see: upcoming first (soonest first), then the past ones
+    (latest first)."""
+    query = sa.select(Meeting).options(selectinload(Meeting.committee))
+    return _in_scope(query, user).order_by(*_list_order(today()))
+
+
+#: What the meetings list shows of a meeting, read as one row (``ListRow``): no meeting or
+#: committee object is built.
+LIST_ROW = Bundle(
+    "meeting", Meeting.id, Meeting.number, Meeting.year_be, Meeting.held_on, Meeting.starts_at,
+    Meeting.ends_at, Meeting.venue, Meeting.electronic, Meeting.status,
+    Committee.name_th.label("committee_name"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=2)
+def _meeting_list(on_day: date) -> sa.Select:
+    """The statement of ``meeting_list`` for every meeting, built once a day (the day is in
+    the order)."""
+    return (
+        sa.select(LIST_ROW)
+        .join(Committee, Committee.id == Meeting.committee_id)
+        .order_by(*_list_order(on_day))
+    )
+
+
+def meeting_list(user: User) -> sa.Select:
+    """``visible_meetings`` as the list shows them: one ``LIST_ROW`` per meeting (id, number,
+    year_be, held_on, starts_at, ends_at, venue, electronic, status and committee_name), in
+    the same order, with the same scope."""
+    return _in_scope(_meeting_list(today()), user)
 
 
 @cache
@@ -289,6 +327,131 @@ def _agenda() -> sa.Select:
 def agenda_by_section(meeting: Meeting) -> list[tuple[AgendaSection, list[AgendaItem]]]:
     """The five sections in order, each with its items (an empty section is listed too)."""
     items = db.session.scalars(_agenda(), {"meeting_id": meeting.id}).all()
+    return [
+        (section, [item for item in items if item.section == section]) for section in AgendaSection
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """An action item as the meeting pages list it, read as one plain row."""
+
+    id: int
+    agenda_item_id: int
+    text: str
+    owner: str
+    due_on: date | None
+    done_on: date | None
+
+    open = ActionItem.open
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingNumber:
+    """The meeting an agenda item refers to: the one whose minutes it certifies (with its
+    status and where its minutes were certified) or the one of the item it follows up."""
+
+    id: int
+    number: int
+    year_be: int
+    status: MeetingStatus | None = None
+    certified_at_meeting_id: int | None = None
+
+    number_label = Meeting.number_label
+
+
+@dataclass(frozen=True, slots=True)
+class FollowedItem:
+    """The earlier meeting's item whose open action items an item follows up."""
+
+    id: int
+    section: int
+    position: int
+    meeting_id: int
+    meeting: MeetingNumber
+    actions: list[ActionRow]
+
+    number_label = AgendaItem.number_label
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """An agenda item as the meeting pages show it (``meetings/_agenda.html``), read as plain
+    rows: the same names as ``AgendaItem``'s, its number and votes worked out the same way."""
+
+    id: int
+    section: int
+    position: int
+    title: str
+    body: str | None
+    resolution: str | None
+    outcome: Outcome | None
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstain: int | None
+    certifies_meeting: MeetingNumber | None
+    follows_item: FollowedItem | None
+    actions: list[ActionRow]
+
+    number_label = AgendaItem.number_label
+    has_votes = AgendaItem.has_votes
+
+
+@cache
+def _agenda_rows() -> tuple[sa.Select, sa.Select]:
+    """The two statements of ``agenda_rows``, built once: the items, each with the meeting
+    whose minutes it certifies and the item it follows up (with that item's meeting), in one
+    row; then the action items of those items."""
+    certified = aliased(Meeting)
+    followed = aliased(AgendaItem)
+    followed_meeting = aliased(Meeting)
+    items = (
+        sa.select(
+            AgendaItem.id, AgendaItem.section, AgendaItem.position, AgendaItem.title,
+            AgendaItem.body, AgendaItem.resolution, AgendaItem.outcome, AgendaItem.votes_for,
+            AgendaItem.votes_against, AgendaItem.votes_abstain,
+            certified.id, certified.number, certified.year_be, certified.status,
+            certified.certified_at_meeting_id,
+            followed.id, followed.section, followed.position, followed.meeting_id,
+            followed_meeting.number, followed_meeting.year_be,
+        )  # fmt: skip
+        .outerjoin(certified, certified.id == AgendaItem.certifies_meeting_id)
+        .outerjoin(followed, followed.id == AgendaItem.follows_item_id)
+        .outerjoin(followed_meeting, followed_meeting.id == followed.meeting_id)
+        .where(AgendaItem.meeting_id == sa.bindparam("meeting_id"))
+        .order_by(AgendaItem.section, AgendaItem.position, AgendaItem.id)
+    )
+    actions = (
+        sa.select(
+            ActionItem.id, ActionItem.agenda_item_id, ActionItem.text, ActionItem.owner,
+            ActionItem.due_on, ActionItem.done_on,
+        )  # fmt: skip
+        .where(ActionItem.agenda_item_id.in_(sa.bindparam("item_ids", expanding=True)))
+        .order_by(ActionItem.id)
+    )
+    return items, actions
+
+
+def agenda_rows(meeting: Meeting) -> list[tuple[AgendaSection, list[ItemRow]]]:
+    """``agenda_by_section`` as plain rows (``ItemRow``), for the meeting pages: the same
+    sections, items, referred meetings and action items, in two statements (one when the
+    agenda is empty) that build no objects."""
+    items_statement, actions_statement = _agenda_rows()
+    found = db.session.execute(items_statement, {"meeting_id": meeting.id}).all()
+    actions: dict[int, list[ActionRow]] = {}
+    if found:
+        ids = [row[0] for row in found] + [row[15] for row in found if row[15] is not None]
+        for values in db.session.execute(actions_statement, {"item_ids": ids}):
+            action = ActionRow(*values)
+            actions.setdefault(action.agenda_item_id, []).append(action)
+    items = []
+    for row in found:
+        certifies = MeetingNumber(*row[10:15]) if row[10] is not None else None
+        follows = None
+        if row[15] is not None:
+            number = MeetingNumber(row[18], row[19], row[20])
+            follows = FollowedItem(*row[15:19], number, actions.get(row[15], []))
+        items.append(ItemRow(*row[:10], certifies, follows, actions.get(row[0], [])))
     return [
         (section, [item for item in items if item.section == section]) for section in AgendaSection
     ]

@@ -26,16 +26,17 @@ from flask_login import current_user
 
 from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
-from ..committees.queries import committee_for
+from ..committees.queries import committee_for, sitting_seats
 from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..i18n import format_date
+from ..letters import queries as letter_queries
 from ..rules import RuleError
 from ..versions import ConflictError
 from ..web import edit_page, form_page
-from . import invitations, models, printing, queries, services
+from . import invitations, models, panels, printing, queries, services
 from .forms import (
     ActionForm,
     AmendmentForm,
@@ -174,8 +175,13 @@ def _say_renumbered(renumbered: list[services.Renumbering]) -> None:
 @any_permission_required(*SEES)
 def index():
     """The meetings the user may see, upcoming first."""
-    page = paginate(queries.visible_meetings(current_user), per_page=queries.PER_PAGE)
-    return render_template("meetings/index.html", page=page, manages=queries.manages(current_user))
+    page = paginate(queries.meeting_list(current_user), per_page=queries.PER_PAGE)
+    return render_template(
+        "meetings/index.html",
+        page=page,
+        rows=panels.formatted(page.items),
+        manages=queries.manages(current_user),
+    )
 
 
 # --- scheduling ---------------------------------------------------------------------------
@@ -219,7 +225,7 @@ def show(meeting_id: int):
     """A meeting: particulars, quorum, attendance, the agenda with resolutions and action
     items, certification and amendments, and the steps allowed now."""
     meeting = queries.meeting_page(current_user, meeting_id)
-    seats = queries.sitting_members(meeting.committee, meeting.held_on)
+    seats = sitting_seats(meeting.committee, meeting.held_on)
     previous, following = queries.previous_and_next(meeting)
     return render_template(
         "meetings/show.html",
@@ -227,13 +233,14 @@ def show(meeting_id: int):
         committee=meeting.committee,
         sheet=queries.attendance_sheet(meeting, seats),
         quorum=services.quorum(meeting, seats),
-        sections=queries.agenda_by_section(meeting),
+        sections=queries.agenda_rows(meeting),
         previous=previous,
         following=following,
         stored=queries.document_versions(meeting),
         confirm_form=ConfirmForm(),
         invite_form=CreateConfirmForm(),
         letter_form=CreateConfirmForm(),
+        issued_letters=letter_queries.issued_about("meetings", meeting.id),
         resend_invitations=invitations.agenda_changed_since_sent(meeting),
     )
 
@@ -794,7 +801,7 @@ def mine_show(meeting_id: int):
         committee=meeting.committee,
         certified=certified,
         sheet=queries.attendance_sheet(meeting) if certified else None,
-        sections=queries.agenda_by_section(meeting) if certified else [],
+        sections=queries.agenda_rows(meeting) if certified else [],
     )
 
 

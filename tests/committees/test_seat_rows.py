@@ -89,3 +89,35 @@ def test_the_committee_page_shows_the_person_their_account_and_the_ended_seat(
     assert "สมชาย" in sitting and "นายกสมาคม" in sitting
     assert "นางสาวเลขา ทำงาน" in sitting and "สมหญิง" in sitting
     assert "สมศักดิ์" in past and "ลาออก" in past and "สมศักดิ์" not in sitting
+
+
+def test_the_sitting_seats_match_the_sitting_members_on_a_day(
+    app, make_committee, make_contact, appoint
+):
+    committee_id = make_committee()
+    appoint(committee_id, make_contact(position="กรรมการผู้จัดการ"), "member")
+    appoint(committee_id, make_contact(title=None), "chair")
+    appoint(committee_id, make_contact(), "secretary")
+    appoint(committee_id, make_contact(), "member", term_start=START, term_end=date(2024, 3, 1))
+    appoint(committee_id, make_contact(), "vice_chair", term_start=date(2024, 2, 1))
+    erased = make_contact()
+    appoint(committee_id, erased, "member")
+    with app.app_context():
+        organisations.erase_contact(db.session.get(Contact, erased), None)
+        db.session.commit()
+
+    with app.app_context():
+        committee = db.session.get(Committee, committee_id)
+        for day in (START, date(2024, 2, 15), date(2024, 6, 1)):
+            seats = queries.sitting_seats(committee, day)
+            members = queries.sitting_members(committee, day)
+            assert [
+                (s.id, s.role, s.title_th, s.contact.full_name, s.organisation.name_th)
+                for s in seats
+            ] == [
+                (m.id, m.role, m.title_th, m.contact.full_name, m.organisation.name_th)
+                for m in members
+            ], day
+        assert [s.role.value for s in queries.sitting_seats(committee, date(2024, 2, 15))] == [
+            "chair", "vice_chair", "member", "member", "member", "secretary",
+        ]  # fmt: skip
