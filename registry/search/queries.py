@@ -191,22 +191,112 @@ class Group:
 
 @dataclass(frozen=True)
 class _Source:
-    """How to search one kind for one user: the statement (without its limit), how a row
-    becomes a hit, and the kind's own list filtered by the query, when there is one."""
+    """How to search one kind for one user: how to build the statement (without its limit),
+    how a row becomes a hit, and the kind's own list filtered by the query, when there is one.
 
-    statement: sa.Select
+    The statement holds the searched text and the user's association as bound parameters
+    (``_values``); ``shape`` names everything else it depends on (the database, the length,
+    case and script of the text, the kind of scope), so that one statement serves every
+    search of that shape and is built once (``None``: a scope of one user's own, built for
+    each search)."""
+
+    build: Callable[[], sa.Select]
     hit: Callable[[sa.Row], Hit]
     list_url: str | None = None
+    shape: tuple | None = None
+
+
+class _Param(str):
+    """A text searched for, as a statement holds it: its value, for the choices the
+    statement's shape depends on (length, case, script), and the name of the bound parameter
+    that carries it (``_values``)."""
+
+    name: str
+
+    def __new__(cls, value: str, name: str) -> _Param:
+        text = super().__new__(cls, value)
+        text.name = name
+        return text
+
+
+def _params(query: Query) -> tuple[_Param, _Param]:
+    """The query's two forms as bound parameters: ``key`` and ``plain`` (see ``Query``)."""
+    return _Param(query.key, "key"), _Param(query.plain, "plain")
+
+
+def _shape(query: Query) -> tuple:
+    """What a statement depends on besides the values it is given: the database, whether
+    the text is too short for a trigram, has a letter with a case, is all ASCII, and names a
+    meeting."""
+    plain = query.plain
+    return (
+        _dialect(),
+        query.short,
+        plain.upper() != plain,
+        plain.isascii(),
+        query.meeting_number() is not None,
+    )
+
+
+def _like_pattern(text: str) -> str:
+    """``text`` anywhere, as a LIKE pattern escaped with "/" (as SQLAlchemy's
+    ``contains(autoescape=True)`` escapes it): % and _ match themselves."""
+    return "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+def _folded_pattern(text: str) -> str:
+    """``text`` anywhere, as a LIKE pattern with PostgreSQL's escape character (\\)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _values(query: Query, window: int, user) -> dict:
+    """The values of a search's bound parameters (a statement reads those it holds)."""
+    number = query.meeting_number()
+    values = {
+        "window": window,
+        "organisation_id": getattr(user, "organisation_id", None),
+        "recent": RECENT,
+        "short_scope": SHORT_SCOPE,
+    }
+    for name, text in (("key", query.key), ("plain", query.plain)):
+        values[name] = text
+        values[f"{name}_like"] = _like_pattern(text)
+        values[f"{name}_folded"] = _folded_pattern(text)
+    values["phrase"] = '"' + query.key.replace('"', '""') + '"'
+    if number is not None:
+        values["number"], values["year"] = number
+    return values
+
+
+#: Statements built once, by kind, shape and limit (see ``_Source``).
+_BUILT: dict[tuple, sa.Select] = {}
+
+
+def _limited(kind: str, source: _Source, limit: int) -> sa.Select:
+    """The source's statement cut to ``limit`` rows: built once for its shape."""
+    if source.shape is None:
+        return source.build().limit(limit)
+    key = (kind, source.shape, limit)
+    statement = _BUILT.get(key)
+    if statement is None:
+        statement = _BUILT[key] = source.build().limit(limit)
+    return statement
 
 
 # --- matching text -------------------------------------------------------------------------
+
+#: How many matches of a kind are wanted (a bound parameter: ``_values``).
+_WINDOW = sa.bindparam("window", type_=sa.Integer)
+#: ``RECENT`` and ``SHORT_SCOPE``, read at each search.
+_RECENT = sa.bindparam("recent", type_=sa.Integer)
+_SHORT_SCOPE = sa.bindparam("short_scope", type_=sa.Integer)
 
 
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _contains(text, key: str, *, folded: bool = False) -> sa.ColumnElement[bool]:
+def _contains(text, key: _Param, *, folded: bool = False) -> sa.ColumnElement[bool]:
     """``text`` holds ``key`` anywhere, ignoring case (``folded``: the column is already
     lower case). As on SQLite, whose LIKE this is, only Latin letters A-Z have a case, and
     % and _ in the key match themselves. PostgreSQL reads the column with ``strpos``,
@@ -216,17 +306,17 @@ def _contains(text, key: str, *, folded: bool = False) -> sa.ColumnElement[bool]
     if _dialect() == "postgresql":
         if key.upper() != key and not folded:
             text = sa.func.lower(sa.collate(text, "C"))
-        return sa.func.strpos(text, key) > 0
-    return text.contains(key, autoescape=True)
+        return sa.func.strpos(text, sa.bindparam(key.name, type_=sa.String)) > 0
+    return text.like(sa.bindparam(f"{key.name}_like", type_=sa.String), escape="/")
 
 
-def _any_contains(columns, key: str) -> sa.ColumnElement[bool]:
+def _any_contains(columns, key: _Param) -> sa.ColumnElement[bool]:
     """One of the columns holds ``key`` (one comparison each: no text is built for the row,
     and the first that matches ends it)."""
     return sa.or_(*(_contains(column, key) for column in columns))
 
 
-def _indexed(column, id_column, index: str, key: str, window: int) -> sa.ColumnElement[bool]:
+def _indexed(column, id_column, index: str, key: _Param) -> sa.ColumnElement[bool]:
     """A ``search_text`` column holds ``key``, for a kind whose first ``window`` matches
     (newest first) are wanted: on SQLite, for three characters or more, the newest matches
     in its FTS5 trigram index; on PostgreSQL, the newest ``RECENT`` records read directly,
@@ -234,18 +324,16 @@ def _indexed(column, id_column, index: str, key: str, window: int) -> sa.ColumnE
     ``_contains``."""
     if len(key) >= TRIGRAM:
         if _dialect() == "sqlite":
-            newest = _index_ids(index, key).order_by(sa.text("rowid DESC")).limit(window)
+            newest = _index_ids(index).order_by(sa.text("rowid DESC")).limit(_WINDOW)
             return id_column.in_(newest)
         if _dialect() == "postgresql":
-            holds = sa.func.strpos(column, key) > 0
-            newest = _recent_then_indexed(
-                id_column, folded_column(column.table), holds, key, window
-            )
+            holds = sa.func.strpos(column, sa.bindparam(key.name, type_=sa.String)) > 0
+            newest = _recent_then_indexed(id_column, folded_column(column.table), holds, key)
             return id_column.in_(newest)
     return _contains(column, key, folded=True)
 
 
-def _recent_then_indexed(id_column, folded, holds, key: str, window: int) -> sa.Select:
+def _recent_then_indexed(id_column, folded, holds, key: _Param) -> sa.Select:
     """PostgreSQL: the ids of the newest ``window`` records that meet ``holds`` (their text
     holds ``key``), whose folded copy of that text is ``folded``.
 
@@ -254,37 +342,36 @@ def _recent_then_indexed(id_column, folded, holds, key: str, window: int) -> sa.
     folded text (migrations 0012 and 0013), each candidate checked on the text itself. So
     a common word costs a few thousand comparisons and a rare one an index lookup, where
     either plan alone is slow for the other (a planner cannot tell them apart)."""
-    floor = sa.select(sa.func.max(id_column) - RECENT).scalar_subquery()
+    floor = sa.select(sa.func.max(id_column) - _RECENT).scalar_subquery()
     recent = sa.select(id_column).where(id_column > floor, holds)
     older = sa.select(id_column).where(id_column <= floor, _folded_like(folded, key), holds)
     newest_first = (
-        recent.order_by(id_column.desc()).limit(window),
-        older.order_by(id_column.desc()).limit(window),
+        recent.order_by(id_column.desc()).limit(_WINDOW),
+        older.order_by(id_column.desc()).limit(_WINDOW),
     )
     both = sa.union_all(*(part.subquery().select() for part in newest_first)).subquery()
-    return sa.select(both.c[0]).limit(window)
+    return sa.select(both.c[0]).limit(_WINDOW)
 
 
-def _folded_like(folded, key: str) -> sa.ColumnElement[bool]:
+def _folded_like(folded, key: _Param) -> sa.ColumnElement[bool]:
     """PostgreSQL: a folded copy (``search_folded``) may hold ``key``: what its trigram index
     finds, to be checked on the text itself (the folding merges characters)."""
-    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = sa.bindparam(f"{key.name}_folded", type_=sa.String)
     return folded.like(sa.func.search_fold(pattern))
 
 
-def _newest(id_column, count: int) -> sa.ColumnElement[bool]:
-    """The record is among the newest ``count`` of its kind."""
-    return id_column > sa.select(sa.func.max(id_column) - count).scalar_subquery()
+def _newest(id_column) -> sa.ColumnElement[bool]:
+    """The record is among the newest ``SHORT_SCOPE`` of its kind."""
+    return id_column > sa.select(sa.func.max(id_column) - _SHORT_SCOPE).scalar_subquery()
 
 
-def _index_ids(index: str, key: str) -> sa.Select:
-    """The rowids of an FTS5 trigram index whose text holds ``key`` (matched as one phrase,
-    so quotes and operators in it are only text)."""
-    phrase = '"' + key.replace('"', '""') + '"'
+def _index_ids(index: str) -> sa.Select:
+    """The rowids of an FTS5 trigram index whose text holds the key (the ``phrase`` value:
+    matched as one phrase, so quotes and operators in it are only text)."""
     return (
         sa.select(sa.literal_column("rowid"))
         .select_from(sa.table(index))
-        .where(sa.literal_column(index).op("MATCH")(phrase))
+        .where(sa.literal_column(index).op("MATCH")(sa.bindparam("phrase", type_=sa.String)))
     )
 
 
@@ -310,8 +397,9 @@ def _address(endpoint: str, name: str) -> Callable[[int], str]:
 # --- each kind -----------------------------------------------------------------------------
 
 
-def _organisations(user, query: Query, window: int) -> _Source | None:
+def _organisations(user, query: Query) -> _Source | None:
     """Staff every organisation (its list's search); a representative only their own."""
+    key, _plain = _params(query)
     columns = (
         Organisation.id,
         Organisation.name_th,
@@ -322,9 +410,10 @@ def _organisations(user, query: Query, window: int) -> _Source | None:
     )
     lang = current_language()
     if user.can("organisations.view"):
-        condition = _indexed(
-            Organisation.search_text, Organisation.id, ORGANISATIONS_INDEX, query.key, window
-        )
+        scope = "all"
+
+        def condition():
+            return _indexed(Organisation.search_text, Organisation.id, ORGANISATIONS_INDEX, key)
 
         address = _address("organisations.show", "organisation_id")
 
@@ -333,10 +422,13 @@ def _organisations(user, query: Query, window: int) -> _Source | None:
 
         list_url = url_for("organisations.index", q=query.text, status="all")
     elif user.can("own_organisation.edit") and user.organisation_id is not None:
-        condition = sa.and_(
-            Organisation.id == user.organisation_id,
-            _contains(Organisation.search_text, query.key, folded=True),
-        )
+        scope = "own"
+
+        def condition():
+            return sa.and_(
+                Organisation.id == sa.bindparam("organisation_id"),
+                _contains(Organisation.search_text, key, folded=True),
+            )
 
         def link(_row):
             return url_for("organisations.mine")
@@ -356,57 +448,63 @@ def _organisations(user, query: Query, window: int) -> _Source | None:
             "en" if english else None,
         )
 
-    statement = sa.select(*columns).where(condition).order_by(Organisation.id.desc())
-    return _Source(statement, hit, list_url)
+    def build() -> sa.Select:
+        return sa.select(*columns).where(condition()).order_by(Organisation.id.desc())
+
+    return _Source(build, hit, list_url, (scope, *_shape(query)))
 
 
-def _contacts(user, query: Query, window: int) -> _Source | None:
+def _contacts(user, query: Query) -> _Source | None:
     """People by written name, position or email: staff everyone's, a representative their
     own organisation's (as the contact pages allow); never an erased person."""
     if user.can("organisations.view") and user.can("contacts.edit"):
-        scope = None
+        own = False
     elif user.can("contacts.edit") and user.organisation_id is not None:
-        scope = Contact.organisation_id == user.organisation_id
+        own = True
     else:
         return None
-    name = sa.func.coalesce(Contact.title, "") + Contact.first_name + " "
-    name = name + sa.func.coalesce(Contact.last_name, "")
-    by_name = _contains(name, query.plain)
-    if scope is None and not query.short and _dialect() == "sqlite":
-        # An organisation's search text holds its people's written names: the
-        # organisations its FTS5 index finds narrow the names to compare (not for one or
-        # two characters: those read the newest contacts' names).
-        named = _index_ids(ORGANISATIONS_INDEX, query.key)
-        by_name = sa.and_(Contact.organisation_id.in_(named), by_name)
-    alternatives = [by_name, _contains(Contact.position, query.plain)]
-    if query.plain.isascii():  # addresses are Latin letters, kept in lower case
-        alternatives.append(_contains(Contact.email, query.plain, folded=True))
-    condition = sa.or_(*alternatives)
-    if scope is None and not query.short and _dialect() == "postgresql":
-        # Through the trigram index of the contacts' folded names, positions and addresses
-        # (migration 0013), newest first, each candidate checked on the text itself.
-        folded = folded_column(Contact.__table__)
-        newest = _recent_then_indexed(Contact.id, folded, condition, query.plain, window)
-        condition = Contact.id.in_(newest)
-    if query.short and scope is None:
-        condition = sa.and_(_newest(Contact.id, SHORT_SCOPE), condition)
-    statement = (
-        sa.select(
-            Contact.id,
-            Contact.title,
-            Contact.first_name,
-            Contact.last_name,
-            Contact.position,
-            Contact.email,
-            Contact.active,
-            Contact.erased_at,
-            Organisation.name_th,
-            Organisation.name_en,
+    key, plain = _params(query)
+
+    def build() -> sa.Select:
+        scope = Contact.organisation_id == sa.bindparam("organisation_id") if own else None
+        name = sa.func.coalesce(Contact.title, "") + Contact.first_name + " "
+        name = name + sa.func.coalesce(Contact.last_name, "")
+        by_name = _contains(name, plain)
+        if scope is None and not query.short and _dialect() == "sqlite":
+            # An organisation's search text holds its people's written names: the
+            # organisations its FTS5 index finds narrow the names to compare (not for one or
+            # two characters: those read the newest contacts' names).
+            named = _index_ids(ORGANISATIONS_INDEX)
+            by_name = sa.and_(Contact.organisation_id.in_(named), by_name)
+        alternatives = [by_name, _contains(Contact.position, plain)]
+        if plain.isascii():  # addresses are Latin letters, kept in lower case
+            alternatives.append(_contains(Contact.email, plain, folded=True))
+        condition = sa.or_(*alternatives)
+        if scope is None and not query.short and _dialect() == "postgresql":
+            # Through the trigram index of the contacts' folded names, positions and
+            # addresses (migration 0013), newest first, each candidate checked on the text.
+            folded = folded_column(Contact.__table__)
+            condition = Contact.id.in_(_recent_then_indexed(Contact.id, folded, condition, plain))
+        if query.short and scope is None:
+            condition = sa.and_(_newest(Contact.id), condition)
+        return (
+            sa.select(
+                Contact.id,
+                Contact.title,
+                Contact.first_name,
+                Contact.last_name,
+                Contact.position,
+                Contact.email,
+                Contact.active,
+                Contact.erased_at,
+                Organisation.name_th,
+                Organisation.name_en,
+            )
+            .join(Organisation, Organisation.id == Contact.organisation_id)
+            .where(Contact.erased_at.is_(None), condition, *([scope] if own else []))
+            .order_by(Contact.id.desc())
         )
-        .join(Organisation, Organisation.id == Contact.organisation_id)
-        .where(Contact.erased_at.is_(None), condition, *([scope] if scope is not None else []))
-        .order_by(Contact.id.desc())
-    )
+
     lang, address = current_language(), _address("organisations.contact", "contact_id")
 
     def hit(row) -> Hit:
@@ -418,7 +516,7 @@ def _contacts(user, query: Query, window: int) -> _Source | None:
             [] if row.active else [(_("Former contact"), "secondary")],
         )
 
-    return _Source(statement, hit)
+    return _Source(build, hit, shape=("own" if own else "all", *_shape(query)))
 
 
 #: The Bootstrap colour of each agreement status badge, and of the states that the dates
@@ -439,7 +537,7 @@ _STATE_COLOURS = {
 }
 
 
-def _agreements(user, query: Query, _window: int) -> _Source | None:
+def _agreements(user, query: Query) -> _Source | None:
     """By reference or title, as the agreement list searches: staff every agreement, a
     representative their organisation's once approved."""
     columns = (
@@ -454,17 +552,26 @@ def _agreements(user, query: Query, _window: int) -> _Source | None:
         Agreement.effective_until,
         Agreement.terminated_on,
     )
-    condition = _any_contains(
-        (Agreement.reference, Agreement.title_th, Agreement.title_en), query.plain
-    )
-    statement = sa.select(*columns).where(condition).order_by(Agreement.id.desc())
+    _key, plain = _params(query)
+
+    def matching() -> sa.Select:
+        condition = _any_contains(
+            (Agreement.reference, Agreement.title_th, Agreement.title_en), plain
+        )
+        return sa.select(*columns).where(condition).order_by(Agreement.id.desc())
+
     if user.can("agreements.view"):
         endpoint = "agreements.show"
         list_url = url_for("agreements.index", q=query.text)
+        build, shape = matching, ("all", *_shape(query))
     elif user.can("agreements.own") and user.organisation_id is not None:
-        visible = visible_to_representative(user).with_only_columns(Agreement.id).order_by(None)
-        statement = statement.where(Agreement.id.in_(visible))
-        endpoint, list_url = "agreements.mine_show", None
+        # the representative's scope is their own: built for each search
+
+        def build() -> sa.Select:
+            visible = visible_to_representative(user).with_only_columns(Agreement.id)
+            return matching().where(Agreement.id.in_(visible.order_by(None)))
+
+        endpoint, list_url, shape = "agreements.mine_show", None, None
     else:
         return None
     lang, on, address = current_language(), today(), _address(endpoint, "agreement_id")
@@ -490,30 +597,34 @@ def _agreements(user, query: Query, _window: int) -> _Source | None:
             "en" if english else None,
         )
 
-    return _Source(statement, hit, list_url)
+    return _Source(build, hit, list_url, shape)
 
 
-def _proposals(user, query: Query, window: int) -> _Source | None:
+def _proposals(user, query: Query) -> _Source | None:
     """By title, summary or submitting organisation, as the proposal list searches; every
     user who may open the list sees every proposal's title and status there."""
     if not (user.can("proposals.view") or user.can("proposals.own")):
         return None
-    condition = _indexed(Proposal.search_text, Proposal.id, PROPOSALS_INDEX, query.key, window)
-    if query.short:
-        condition = sa.and_(_newest(Proposal.id, SHORT_SCOPE), condition)
-    statement = (
-        sa.select(
-            Proposal.id,
-            Proposal.title,
-            Proposal.kind,
-            Proposal.status,
-            Organisation.name_th,
-            Organisation.name_en,
+    key, _plain = _params(query)
+
+    def build() -> sa.Select:
+        condition = _indexed(Proposal.search_text, Proposal.id, PROPOSALS_INDEX, key)
+        if query.short:
+            condition = sa.and_(_newest(Proposal.id), condition)
+        return (
+            sa.select(
+                Proposal.id,
+                Proposal.title,
+                Proposal.kind,
+                Proposal.status,
+                Organisation.name_th,
+                Organisation.name_en,
+            )
+            .join(Organisation, Organisation.id == Proposal.organisation_id)
+            .where(condition)
+            .order_by(Proposal.id.desc())
         )
-        .join(Organisation, Organisation.id == Proposal.organisation_id)
-        .where(condition)
-        .order_by(Proposal.id.desc())
-    )
+
     lang, address = current_language(), _address("proposals.show", "proposal_id")
 
     def hit(row) -> Hit:
@@ -525,7 +636,7 @@ def _proposals(user, query: Query, window: int) -> _Source | None:
             [(str(PROPOSAL_STATUSES[row.status]), PROPOSAL_COLOURS[row.status])],
         )
 
-    return _Source(statement, hit, url_for("proposals.index", q=query.text))
+    return _Source(build, hit, url_for("proposals.index", q=query.text), _shape(query))
 
 
 def _committee_scope(user) -> tuple[sa.Select | None, str, str] | None:
@@ -541,27 +652,33 @@ def _committee_scope(user) -> tuple[sa.Select | None, str, str] | None:
     return None
 
 
-def _committees(user, query: Query, _window: int) -> _Source | None:
+def _committees(user, query: Query) -> _Source | None:
     """By name or appointment order number."""
     scope = _committee_scope(user)
     if scope is None:
         return None
     ids, endpoint, _meeting_endpoint = scope
-    condition = _any_contains(
-        (Committee.name_th, Committee.name_en, Committee.order_number), query.plain
-    )
-    statement = (
-        sa.select(
-            Committee.id,
-            Committee.kind,
-            Committee.name_th,
-            Committee.name_en,
-            Committee.order_number,
-            Committee.dissolved_on,
+    _key, plain = _params(query)
+
+    def build() -> sa.Select:
+        condition = _any_contains(
+            (Committee.name_th, Committee.name_en, Committee.order_number), plain
         )
-        .where(condition, *([Committee.id.in_(ids)] if ids is not None else []))
-        .order_by(Committee.dissolved_on.is_not(None), Committee.id.desc())
-    )
+        return (
+            sa.select(
+                Committee.id,
+                Committee.kind,
+                Committee.name_th,
+                Committee.name_en,
+                Committee.order_number,
+                Committee.dissolved_on,
+            )
+            .where(condition, *([Committee.id.in_(ids)] if ids is not None else []))
+            .order_by(Committee.dissolved_on.is_not(None), Committee.id.desc())
+        )
+
+    # a scope of the user's own committees is built for each search
+    shape = ("all", *_shape(query)) if ids is None else None
     lang, address = current_language(), _address(endpoint, "committee_id")
 
     def hit(row) -> Hit:
@@ -577,7 +694,7 @@ def _committees(user, query: Query, _window: int) -> _Source | None:
             "en" if english else None,
         )
 
-    return _Source(statement, hit)
+    return _Source(build, hit, shape=shape)
 
 
 #: The Bootstrap colour of each meeting status badge (as the meeting pages colour them).
@@ -590,39 +707,44 @@ _MEETING_COLOURS = {
 }
 
 
-def _meetings(user, query: Query, _window: int) -> _Source | None:
+def _meetings(user, query: Query) -> _Source | None:
     """By number (ครั้งที่ 3/2569), committee name or venue; the latest first."""
     scope = _committee_scope(user)
     if scope is None:
         return None
     ids, _committee_endpoint, endpoint = scope
-    # A committee's names are compared once, not once for each of its meetings.
-    named = sa.select(Committee.id).where(
-        _any_contains((Committee.name_th, Committee.name_en), query.plain)
-    )
-    condition = sa.or_(
-        Meeting.committee_id.in_(named), _any_contains((Meeting.venue,), query.plain)
-    )
-    number = query.meeting_number()
-    if number is not None:
-        condition = sa.or_(
-            condition, sa.and_(Meeting.number == number[0], Meeting.year_be == number[1])
+    _key, plain = _params(query)
+
+    def build() -> sa.Select:
+        # A committee's names are compared once, not once for each of its meetings.
+        named = sa.select(Committee.id).where(
+            _any_contains((Committee.name_th, Committee.name_en), plain)
         )
-    statement = (
-        sa.select(
-            Meeting.id,
-            Meeting.number,
-            Meeting.year_be,
-            Meeting.held_on,
-            Meeting.venue,
-            Meeting.status,
-            Committee.name_th,
-            Committee.name_en,
+        condition = sa.or_(Meeting.committee_id.in_(named), _any_contains((Meeting.venue,), plain))
+        if query.meeting_number() is not None:
+            number = sa.and_(
+                Meeting.number == sa.bindparam("number", type_=sa.Integer),
+                Meeting.year_be == sa.bindparam("year", type_=sa.Integer),
+            )
+            condition = sa.or_(condition, number)
+        return (
+            sa.select(
+                Meeting.id,
+                Meeting.number,
+                Meeting.year_be,
+                Meeting.held_on,
+                Meeting.venue,
+                Meeting.status,
+                Committee.name_th,
+                Committee.name_en,
+            )
+            .join(Committee, Committee.id == Meeting.committee_id)
+            .where(condition, *([Meeting.committee_id.in_(ids)] if ids is not None else []))
+            .order_by(Meeting.held_on.desc(), Meeting.id.desc())
         )
-        .join(Committee, Committee.id == Meeting.committee_id)
-        .where(condition, *([Meeting.committee_id.in_(ids)] if ids is not None else []))
-        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
-    )
+
+    # a scope of the user's own committees is built for each search
+    shape = ("all", *_shape(query)) if ids is None else None
     lang, address = current_language(), _address(endpoint, "meeting_id")
 
     def hit(row) -> Hit:
@@ -636,7 +758,7 @@ def _meetings(user, query: Query, _window: int) -> _Source | None:
             [(str(MEETING_STATUSES[row.status]), _MEETING_COLOURS[row.status])],
         )
 
-    return _Source(statement, hit)
+    return _Source(build, hit, shape=shape)
 
 
 _SOURCES = {
@@ -655,7 +777,7 @@ _SOURCES = {
 def visible_kinds(user) -> list[str]:
     """The names of the kinds of record the user may find (no query is sent to know it)."""
     query = Query.parse("-")
-    return [str(label) for label, build in _SOURCES.values() if build(user, query, 1) is not None]
+    return [str(label) for label, build in _SOURCES.values() if build(user, query) is not None]
 
 
 def search(user, query: Query) -> list[Group]:
@@ -664,12 +786,13 @@ def search(user, query: Query) -> list[Group]:
     if not query:
         return []
     groups = []
+    values = _values(query, COUNTED + 1, user)
     for kind in KINDS:
         label, build = _SOURCES[kind]
-        source = build(user, query, COUNTED + 1)
+        source = build(user, query)
         if source is None:
             continue
-        rows = db.session.execute(source.statement.limit(COUNTED + 1)).all()
+        rows = db.session.execute(_limited(kind, source, COUNTED + 1), values).all()
         found = len(rows) if len(rows) <= COUNTED else None
         groups.append(
             Group(
@@ -690,10 +813,11 @@ def search_kind(user, query: Query, kind: str, page: int) -> Group | None:
         return None
     label, build = _SOURCES[kind]
     offset = (page - 1) * PER_PAGE
-    source = build(user, query, offset + PER_PAGE + 1)
+    source = build(user, query)
     if source is None:
         return None
-    rows = db.session.execute(source.statement.offset(offset).limit(PER_PAGE + 1)).all()
+    statement = source.build().offset(offset).limit(PER_PAGE + 1)
+    rows = db.session.execute(statement, _values(query, offset + PER_PAGE + 1, user)).all()
     return Group(
         kind,
         str(label),
