@@ -174,10 +174,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_templates(app: Flask) -> None:
     from .auth.labels import ROLE_LABELS
-    from .navigation import fixed_url, visible_items
+    from .navigation import address_book, visible_items
 
     app.jinja_env.globals.update(
-        nav_items=visible_items, fixed_url=fixed_url, ROLE_LABELS=ROLE_LABELS
+        nav_items=visible_items, fixed_url=address_book(app), ROLE_LABELS=ROLE_LABELS
     )
     _keep_compiled_templates(app)
 

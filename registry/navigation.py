@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request, url_for
@@ -56,8 +57,8 @@ class MenuEntry:
     href: str
 
 
-#: The ``app.extensions`` key of the menus and addresses built so far (see ``visible_items`` and
-#: ``fixed_url``): each is the same for every request of a language and a script root.
+#: The ``app.extensions`` key of the menus built so far (see ``visible_items``): each is the
+#: same for every request of a language and a script root.
 _KEPT = "registry_navigation"
 
 
@@ -95,14 +96,19 @@ def visible_items(group: str) -> tuple[MenuEntry, ...]:
     return entries
 
 
-def fixed_url(endpoint: str, filename: str | None = None) -> str:
-    """The address of a page that takes no values, or of a static file (``filename``), as
-    ``url_for`` builds it, built once per script root: the header and footer show the same
-    dozen of them on every page."""
-    key = ("address", endpoint, filename, request.script_root)
-    kept = _kept()
-    href = kept.get(key)
-    if href is None:
-        values = {} if filename is None else {"filename": filename}
-        href = kept[key] = url_for(endpoint, **values)
-    return href
+def address_book(app) -> Callable[..., str]:
+    """The app's ``fixed_url(endpoint, filename=None)`` for templates: the address of a page
+    that takes no values, or of a static file (``filename``), as ``url_for`` builds it, built
+    once per script root and kept with the app: the header and footer show the same dozen
+    and more of them on every page."""
+    kept: dict[tuple, str] = {}
+
+    def fixed_url(endpoint: str, filename: str | None = None) -> str:
+        key = (endpoint, filename, request.script_root)
+        href = kept.get(key)
+        if href is None:
+            values = {} if filename is None else {"filename": filename}
+            href = kept[key] = url_for(endpoint, **values)
+        return href
+
+    return fixed_url

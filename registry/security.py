@@ -62,12 +62,27 @@ def refuse_untrusted_host():
 SESSION_RENEWED_AFTER = timedelta(minutes=1)
 
 
+#: The ``app.extensions`` key of the session cookie's serializer and the keys it signs with.
+_SERIALIZER = "registry_session_serializer"
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """The signed-cookie session, marked Secure whenever the request came over HTTPS.
 
     An unchanged session's cookie is renewed once it is ``SESSION_RENEWED_AFTER`` old, not on
     every answer (signing, compressing and sending it is work no answer needs more often).
     The idle limit is then kept within that minute."""
+
+    def get_signing_serializer(self, app):
+        """As Flask's, but made once per app and set of keys, not on every request (it holds
+        no state between uses)."""
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept = app.extensions.get(_SERIALIZER)
+        if kept is not None and kept[0] == keys:
+            return kept[1]
+        serializer = super().get_signing_serializer(app)
+        app.extensions[_SERIALIZER] = (keys, serializer)
+        return serializer
 
     def get_cookie_secure(self, app) -> bool:
         """Secure when configured, or when this request is HTTPS."""
