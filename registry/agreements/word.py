@@ -13,29 +13,48 @@ restyled to Sarabun, so the navigation pane shows the outline.
 from __future__ import annotations
 
 import io
+from functools import cache
+from types import SimpleNamespace
 
-from docx import Document
-from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..i18n import format_date, thai_digits, thai_numerals_enabled
 from .models import Agreement
 
-#: The font and size of every paragraph (the government standard).
+#: The font of every paragraph (the government standard).
 FONT = "Sarabun"
-SIZE = Pt(16)
-#: The title's size (the PDF's 21 pt).
-TITLE_SIZE = Pt(21)
-#: The first-line indent of body paragraphs, and the clauses' and sub-clauses' indents.
-INDENT = Cm(2.5)
-SUB_INDENT = Cm(3.5)
 #: The media type of a .docx file.
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@cache
+def _docx() -> SimpleNamespace:
+    """python-docx's parts used here and the lengths made with them: loaded by the first
+    Word file made, not by every server process (the library holds some 3 MB)."""
+    from docx import Document
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
+    return SimpleNamespace(
+        Document=Document,
+        WD_SECTION=WD_SECTION,
+        WD_ALIGN_PARAGRAPH=WD_ALIGN_PARAGRAPH,
+        OxmlElement=OxmlElement,
+        qn=qn,
+        Cm=Cm,
+        Pt=Pt,
+        RGBColor=RGBColor,
+        # every paragraph's size (the government standard), the title's (the PDF's 21 pt)
+        SIZE=Pt(16),
+        TITLE_SIZE=Pt(21),
+        # the first-line indent of body paragraphs, and the clauses' and sub-clauses'
+        INDENT=Cm(2.5),
+        SUB_INDENT=Cm(3.5),
+    )
 
 
 # --- fonts and languages -------------------------------------------------------------------
@@ -43,56 +62,57 @@ MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docum
 
 def _set_fonts(r_pr, lang: str) -> None:
     """Sarabun for every script, 16 pt for complex scripts too, and the language tags."""
-    fonts = r_pr.find(qn("w:rFonts"))
+    fonts = r_pr.find(_docx().qn("w:rFonts"))
     if fonts is None:
-        fonts = OxmlElement("w:rFonts")
+        fonts = _docx().OxmlElement("w:rFonts")
         r_pr.insert(0, fonts)
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), FONT)
-    size_cs = r_pr.find(qn("w:szCs"))
+        fonts.set(_docx().qn(attribute), FONT)
+    size_cs = r_pr.find(_docx().qn("w:szCs"))
     if size_cs is None:
-        size_cs = OxmlElement("w:szCs")
+        size_cs = _docx().OxmlElement("w:szCs")
         r_pr.append(size_cs)
-    size_cs.set(qn("w:val"), str(int(SIZE.pt * 2)))
-    language = r_pr.find(qn("w:lang"))
+    size_cs.set(_docx().qn("w:val"), str(int(_docx().SIZE.pt * 2)))
+    language = r_pr.find(_docx().qn("w:lang"))
     if language is None:
-        language = OxmlElement("w:lang")
+        language = _docx().OxmlElement("w:lang")
         r_pr.append(language)
-    language.set(qn("w:val"), "en-GB" if lang == "en" else "th-TH")
-    language.set(qn("w:bidi"), "th-TH")
-    language.set(qn("w:eastAsia"), "th-TH")
+    language.set(_docx().qn("w:val"), "en-GB" if lang == "en" else "th-TH")
+    language.set(_docx().qn("w:bidi"), "th-TH")
+    language.set(_docx().qn("w:eastAsia"), "th-TH")
 
 
-def _style_fonts(style, lang: str, size=SIZE, bold: bool | None = None) -> None:
+def _style_fonts(style, lang: str, size=None, bold: bool | None = None) -> None:
+    size = size or _docx().SIZE
     style.font.name = FONT
     style.font.size = size
     if bold is not None:
         style.font.bold = bold
-    style.font.color.rgb = RGBColor(0, 0, 0)
+    style.font.color.rgb = _docx().RGBColor(0, 0, 0)
     _set_fonts(style.element.get_or_add_rPr(), lang)
-    size_cs = style.element.get_or_add_rPr().find(qn("w:szCs"))
-    size_cs.set(qn("w:val"), str(int(size.pt * 2)))
+    size_cs = style.element.get_or_add_rPr().find(_docx().qn("w:szCs"))
+    size_cs.set(_docx().qn("w:val"), str(int(size.pt * 2)))
 
 
 def _new_document(lang: str):
-    document = Document()
+    document = _docx().Document()
     section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.5)
+    section.page_height, section.page_width = _docx().Cm(29.7), _docx().Cm(21.0)
+    section.left_margin, section.right_margin = _docx().Cm(3), _docx().Cm(2)
+    section.top_margin, section.bottom_margin = _docx().Cm(2.5), _docx().Cm(2.5)
     styles = document.styles
     _style_fonts(styles["Normal"], lang)
-    styles["Normal"].paragraph_format.space_after = Pt(0)
+    styles["Normal"].paragraph_format.space_after = _docx().Pt(0)
     styles["Normal"].paragraph_format.line_spacing = 1.0
-    _style_fonts(styles["Title"], lang, TITLE_SIZE, bold=True)
-    _style_fonts(styles["Heading 1"], lang, SIZE, bold=True)
+    _style_fonts(styles["Title"], lang, _docx().TITLE_SIZE, bold=True)
+    _style_fonts(styles["Heading 1"], lang, _docx().SIZE, bold=True)
     for name in ("Title", "Heading 1"):
-        styles[name].paragraph_format.space_before = Pt(6)
-        styles[name].paragraph_format.space_after = Pt(3)
+        styles[name].paragraph_format.space_before = _docx().Pt(6)
+        styles[name].paragraph_format.space_after = _docx().Pt(3)
     # The document's default run properties: what a partner types in later is Sarabun too.
-    defaults = document.styles.element.find(qn("w:docDefaults"))
+    defaults = document.styles.element.find(_docx().qn("w:docDefaults"))
     if defaults is not None:
-        r_pr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        r_pr = defaults.find(_docx().qn("w:rPrDefault") + "/" + _docx().qn("w:rPr"))
         if r_pr is not None:
             _set_fonts(r_pr, lang)
     return document
@@ -130,11 +150,13 @@ class _Writer:
     def heading(self, text: str, *, center: bool = False):
         paragraph = self.paragraph(text, style="Heading 1", bold=True)
         if center:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.alignment = _docx().WD_ALIGN_PARAGRAPH.CENTER
         return paragraph
 
     def body(self, text: str):
-        return self.paragraph(text, first_line=INDENT, align=WD_ALIGN_PARAGRAPH.THAI_JUSTIFY)
+        return self.paragraph(
+            text, first_line=_docx().INDENT, align=_docx().WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
+        )
 
 
 def _day(value, lang: str) -> str:
@@ -160,7 +182,7 @@ def _body(w: _Writer, agreement: Agreement) -> None:
     )
     everyone = _("both parties") if len(parties) == 2 else _("all parties")
     title = (agreement.title_en or agreement.title_th) if en else agreement.title_th
-    center = WD_ALIGN_PARAGRAPH.CENTER
+    center = _docx().WD_ALIGN_PARAGRAPH.CENTER
 
     w.paragraph(document, style="Title", align=center, bold=True)
     w.paragraph(_("on %(title)s", title=title), align=center, bold=True)
@@ -201,7 +223,7 @@ def _body(w: _Writer, agreement: Agreement) -> None:
             )
             + " "
             + (_("of the other part.") if last else _("of the one part;")),
-            first_line=INDENT,
+            first_line=_docx().INDENT,
         )
     w.body(
         _(
@@ -229,10 +251,10 @@ def _body(w: _Writer, agreement: Agreement) -> None:
     clauses = agreement.clause_tree
     for outer, (top, subs) in enumerate(clauses, 1):
         text = top.text_en if en and top.text_en else top.text_th
-        w.paragraph(f"{_('Clause %(n)s', n=w.n(outer))} {text}", first_line=INDENT)
+        w.paragraph(f"{_('Clause %(n)s', n=w.n(outer))} {text}", first_line=_docx().INDENT)
         for inner, sub in enumerate(subs, 1):
             text = sub.text_en if en and sub.text_en else sub.text_th
-            w.paragraph(f"{w.n(outer)}.{w.n(inner)} {text}", first_line=SUB_INDENT)
+            w.paragraph(f"{w.n(outer)}.{w.n(inner)} {text}", first_line=_docx().SUB_INDENT)
 
     number = len(clauses) + 1
     w.heading(_("Clause %(n)s Responsibilities", n=w.n(number)))
@@ -251,9 +273,11 @@ def _body(w: _Writer, agreement: Agreement) -> None:
                 short=short,
             )
         )
-        w.paragraph(f"{w.n(number)}.{w.n(index)} {lead}", first_line=SUB_INDENT)
+        w.paragraph(f"{w.n(number)}.{w.n(index)} {lead}", first_line=_docx().SUB_INDENT)
         for item_number, item in enumerate(items, 1):
-            w.paragraph(f"({w.n(item_number)}) {item}", indent=Cm(3.5), first_line=Cm(-0.9))
+            w.paragraph(
+                f"({w.n(item_number)}) {item}", indent=_docx().Cm(3.5), first_line=_docx().Cm(-0.9)
+            )
 
     number += 1
     w.heading(_("Clause %(n)s Duration", n=w.n(number)))
@@ -394,7 +418,7 @@ def _signatures(w: _Writer, agreement: Agreement, en: bool) -> None:
             paragraph = cell.paragraphs[0] if line_index == 0 else cell.add_paragraph()
             run = paragraph.add_run(line)
             _set_fonts(run._element.get_or_add_rPr(), w.lang)
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.alignment = _docx().WD_ALIGN_PARAGRAPH.CENTER
 
 
 def docx(agreement: Agreement, lang: str = "th") -> bytes:
@@ -406,7 +430,7 @@ def docx(agreement: Agreement, lang: str = "th") -> bytes:
     document = _new_document(parts[0])
     for index, part in enumerate(parts):
         if index:
-            document.add_section(WD_SECTION.NEW_PAGE)
+            document.add_section(_docx().WD_SECTION.NEW_PAGE)
         with force_locale(part):
             _body(_Writer(document, part), agreement)
     properties = document.core_properties

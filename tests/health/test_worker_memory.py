@@ -1,6 +1,7 @@
 """What a server worker holds: the libraries only rare routes and commands use are loaded by
-their first use, not by every worker (Alembic with Flask-Migrate, openpyxl), and gunicorn's
-hooks keep the C allocator to a few arenas and give freed memory back to the system."""
+their first use, not by every worker (Alembic with Flask-Migrate, openpyxl, python-docx), and
+gunicorn's hooks keep the C allocator to a few arenas and give freed memory back to the
+system."""
 
 from __future__ import annotations
 
@@ -31,14 +32,15 @@ def gunicorn_conf():
     return module
 
 
-def test_a_server_process_loads_neither_alembic_nor_openpyxl(tmp_path):
+def test_a_server_process_loads_neither_alembic_nor_openpyxl_nor_python_docx(tmp_path):
     script = """
 import json, sys
 import wsgi
 with wsgi.app.test_client() as client:
     assert client.get("/health").status_code == 200
     assert client.get("/sign-in").status_code == 200
-print(json.dumps(sorted(m for m in ("alembic", "flask_migrate", "openpyxl") if m in sys.modules)))
+loaded = ("alembic", "flask_migrate", "openpyxl", "docx")
+print(json.dumps(sorted(m for m in loaded if m in sys.modules)))
 """
     finished = run_in_fresh_interpreter(script, tmp_path)
     assert json.loads(finished.stdout.splitlines()[-1]) == []
