@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import tabular
 from ..agreements.models import Agreement
+from ..auth.models import User
 from ..committees.queries import secretary_committee_ids
 from ..dates import file_date
 from ..db import contains_text, db, paginate
@@ -471,20 +472,29 @@ def endorsement_total(proposal: Proposal) -> int:
     )
 
 
-@cache
-def _history() -> sa.Select:
-    """The statement of ``history``, built once, on first use."""
-    return (
-        sa.select(StatusChange)
-        .where(StatusChange.proposal_id == sa.bindparam("proposal_id"))
-        .options(joinedload(StatusChange.actor))
-        .order_by(StatusChange.id)
+_CHANGES = StatusChange.__table__.c
+_USERS = User.__table__.c
+#: The statement of ``history``, built once.
+_HISTORY = (
+    sa.select(
+        _CHANGES.at,
+        _CHANGES.from_status,
+        _CHANGES.to_status,
+        _CHANGES.reason,
+        _CHANGES.actor_id,
+        _USERS.full_name.label("actor_name"),
     )
+    .select_from(StatusChange.__table__)
+    .outerjoin(User.__table__, _USERS.id == _CHANGES.actor_id)
+    .where(_CHANGES.proposal_id == sa.bindparam("proposal_id"))
+    .order_by(_CHANGES.id)
+)
 
 
-def history(proposal: Proposal) -> list[StatusChange]:
-    """The proposal's status changes, oldest first, with who made them."""
-    return list(db.session.scalars(_history(), {"proposal_id": proposal.id}))
+def history(proposal: Proposal) -> list[sa.Row]:
+    """The proposal's status changes, oldest first, as plain rows: when (``at``), from and to
+    which status, why, and who made each (``actor_id``, and ``actor_name``)."""
+    return db.session.execute(_HISTORY, {"proposal_id": proposal.id}).all()
 
 
 @cache
@@ -509,20 +519,24 @@ def agenda_items(proposal: Proposal, *, certified_only: bool = False) -> list[Ag
     return list(db.session.scalars(_agenda_items(certified_only), {"proposal_id": proposal.id}))
 
 
-@cache
-def _annexes() -> sa.Select:
-    """The statement of ``annexes``, built once, on first use."""
-    return (
-        sa.select(AgreementAnnex)
-        .where(AgreementAnnex.proposal_id == sa.bindparam("proposal_id"))
-        .options(joinedload(AgreementAnnex.agreement))
-        .order_by(AgreementAnnex.created_at)
+_ANNEXES = AgreementAnnex.__table__.c
+_AGREEMENTS = Agreement.__table__.c
+#: The statement of ``annexes``, built once.
+_ANNEXES_OF_PROPOSAL = (
+    sa.select(
+        _ANNEXES.agreement_id, _AGREEMENTS.reference, _AGREEMENTS.title_th, _AGREEMENTS.status
     )
+    .select_from(AgreementAnnex.__table__)
+    .join(Agreement.__table__, _AGREEMENTS.id == _ANNEXES.agreement_id)
+    .where(_ANNEXES.proposal_id == sa.bindparam("proposal_id"))
+    .order_by(_ANNEXES.created_at)
+)
 
 
-def annexes(proposal: Proposal) -> list[AgreementAnnex]:
-    """The agreements the proposal is annexed to, with each agreement."""
-    return list(db.session.scalars(_annexes(), {"proposal_id": proposal.id}))
+def annexes(proposal: Proposal) -> list[sa.Row]:
+    """The agreements the proposal is annexed to, as plain rows: each agreement's id
+    (``agreement_id``), reference, Thai title and status."""
+    return db.session.execute(_ANNEXES_OF_PROPOSAL, {"proposal_id": proposal.id}).all()
 
 
 @cache

@@ -1,0 +1,91 @@
+"""The agreements list's rows, read as plain values (``queries.listed``): each row names its
+parties in their order, shows today's status and state and the period in force, and links to
+the agreement; a page costs the same statements whatever its parties."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from registry.agreements import services
+from registry.agreements.models import Agreement, AgreementStatus
+from registry.auth.models import User
+from registry.db import db
+
+
+def _row(html: str, title: str) -> str:
+    """The table row of the agreement with this title."""
+    found = re.search(
+        r"<tr>((?:(?!</tr>).)*" + re.escape(title) + r"(?:(?!</tr>).)*)</tr>", html, re.S
+    )
+    assert found, f"no row for {title}"
+    return " ".join(found.group(1).split())
+
+
+def _list(client, **query) -> str:
+    with client.get("/agreements/", query_string=query) as response:
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+
+def test_each_row_names_its_parties_in_order_by_acronym_else_thai_name(
+    app, client, sign_in_en, make_agreement, make_organisation
+):
+    own = make_organisation("กรมทดสอบแถวรายการ", acronym="DGX")
+    unnamed = make_organisation("สมาคมไม่มีอักษรย่อทดสอบ", acronym=None)
+    named = make_organisation("สมาคมมีอักษรย่อทดสอบ", acronym="TAX&Y")
+    ident = make_agreement(organisation_ids=[own, unnamed, named], title_th="บันทึกสามภาคีทดสอบ")
+    sign_in_en("staff")
+
+    row = _row(_list(client), "บันทึกสามภาคีทดสอบ")
+    assert "<td>DGX, สมาคมไม่มีอักษรย่อทดสอบ, TAX&amp;Y</td>" in row  # escaped, in order
+    with app.app_context():
+        reference = db.session.get(Agreement, ident).reference
+    assert f'<a href="/agreements/{ident}">{reference}</a>' in row
+    assert "Draft" in row and "From the date of signing – open-ended" in row
+
+
+def test_each_row_shows_today_s_status_state_and_period(
+    app, client, sign_in_en, make_agreement, staff_user
+):
+    today = services.today()
+    make_agreement(AgreementStatus.SIGNED, title_th="บันทึกมีผลทดสอบ")
+    ending = today + timedelta(days=20)
+    make_agreement(AgreementStatus.SIGNED, title_th="บันทึกใกล้สิ้นสุดทดสอบ", effective_until=ending)
+    ahead = make_agreement(AgreementStatus.SIGNED, title_th="บันทึกแจ้งยุติล่วงหน้าทดสอบ")
+    with app.app_context():
+        services.terminate(
+            db.session.get(Agreement, ahead),
+            db.session.get(User, staff_user),
+            terminated_on=today + timedelta(days=40),
+            reason="ครบตามหนังสือแจ้ง",
+        )
+    sign_in_en("staff")
+    html = _list(client)
+
+    row = _row(html, "บันทึกมีผลทดสอบ")
+    assert '<span class="badge text-bg-success">Signed</span>' in row
+    assert '<span class="badge text-bg-success">In force</span>' in row
+    row = _row(html, "บันทึกใกล้สิ้นสุดทดสอบ")
+    assert '<span class="badge text-bg-warning">Expiring soon</span>' in row
+    assert "– open-ended" not in row
+    # A termination that takes effect later: still signed, and the day it ends.
+    row = _row(html, "บันทึกแจ้งยุติล่วงหน้าทดสอบ")
+    assert '<span class="badge text-bg-success">Signed</span>' in row
+    assert '<span class="badge text-bg-warning">Terminating on' in row
+    assert "Terminated" not in row
+
+
+def test_a_page_costs_the_same_statements_whatever_its_parties(
+    client, sign_in_en, make_agreement, make_organisation, statements
+):
+    sign_in_en("staff")
+    counts = []
+    for parties in (2, 4):
+        ids = [make_organisation(f"ภาคีทดสอบจำนวน {parties} {n}") for n in range(parties)]
+        make_agreement(organisation_ids=ids, title_th=f"บันทึก {parties} ภาคีทดสอบ")
+        with statements() as seen, client.get("/agreements/") as response:
+            assert response.status_code == 200
+            assert f"บันทึก {parties} ภาคีทดสอบ" in response.get_data(as_text=True)
+        counts.append(len(seen))
+    assert counts[0] == counts[1]
