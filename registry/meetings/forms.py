@@ -174,10 +174,14 @@ class AttendanceForm(VersionedForm, FlaskForm):
             )
         return lines
 
-    def refuse_as_outdated(self, error, lines_by_seat: dict) -> None:
+    def read_version(self, meeting) -> None:
+        """Nothing to carry for the form: each line carries its own version, shown with it."""
+
+    def refuse_as_outdated(self, error, meeting) -> None:
         """Show the lines changed since the form was read, keeping what the user typed, and
-        carry each line's version as it is now (``lines_by_seat``: seat id to line)."""
+        carry each line's version as it is now (the meeting's attendance lines)."""
         self.show_conflict(error)
+        lines_by_seat = {line.membership_id: line for line in meeting.attendance}
         for entry in self.seats:
             raw = (entry.membership_id.data or "").strip()
             line = lines_by_seat.get(int(raw)) if raw.isdigit() and len(raw) < 10 else None

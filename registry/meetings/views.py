@@ -34,7 +34,6 @@ from ..forms import ConfirmForm, CreateConfirmForm, attach_error
 from ..i18n import format_date
 from ..letters import queries as letter_queries
 from ..rules import RuleError
-from ..versions import ConflictError
 from ..web import edit_page, form_page
 from . import invitations, models, panels, printing, queries, services
 from .forms import (
@@ -430,25 +429,16 @@ def attendance(meeting_id: int):
         form = AttendanceForm(data={"seats": [_seat_data(entry) for entry in sheet.seats]})
     else:
         form = AttendanceForm()
-    status = 422 if request.method == "POST" else 200
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.record_attendance(meeting, actor=current_user, lines=form.lines())
-        except ConflictError as conflict:
-            db.session.rollback()
-            lines = {line.membership_id: line for line in meeting.attendance}
-            form.refuse_as_outdated(conflict, lines)
-            status = 409
-        except services.AttendanceError as error:
-            db.session.rollback()
-            _place_seat_error(form, error)
-        except RuleError as error:
-            db.session.rollback()
-            form.refusal = str(error)
-        else:
-            flash(_("The attendance has been saved."), "success")
-            return redirect(url_for(".attendance", meeting_id=meeting.id))
-    return _attendance_page(meeting, seats, form, GuestForm(formdata=None), status)
+    return form_page(
+        form,
+        lambda: services.record_attendance(meeting, actor=current_user, lines=form.lines()),
+        template="meetings/attendance.html",
+        done=_("The attendance has been saved."),
+        then=url_for(".attendance", meeting_id=meeting.id),
+        record=meeting,
+        place=_place_seat_error,
+        shown_with=lambda: _attendance_context(meeting, seats, form, GuestForm(formdata=None)),
+    )
 
 
 def _seat_data(entry: queries.SeatLine) -> dict:
@@ -463,29 +453,30 @@ def _seat_data(entry: queries.SeatLine) -> dict:
     }
 
 
-def _place_seat_error(form: AttendanceForm, error: services.AttendanceError) -> None:
-    entry = form.entry_for(error.membership_id)
-    if entry is None:
+def _place_seat_error(form: AttendanceForm, error: RuleError) -> None:
+    """A refusal of one line at its field in that line; any other above the form."""
+    entry = form.entry_for(getattr(error, "membership_id", None))
+    if not isinstance(error, services.AttendanceError) or entry is None:
         form.refusal = str(error)
         return
     attach_error(entry, error, SEAT_FIELDS.get(error.field or "", error.field or "kind"))
 
 
-def _attendance_page(meeting, seats, form, guest_form, status: int):
+def _attendance_context(meeting, seats, form, guest_form) -> dict:
+    """The attendance page around its two forms: each seat's line, the sheet, the quorum."""
     seat_by_id = {str(seat.id): seat for seat in seats}
     rows = [
         (entry, seat_by_id.get((entry.membership_id.data or "").strip())) for entry in form.seats
     ]
-    return render_template(
-        "meetings/attendance.html",
-        meeting=meeting,
-        form=form,
-        rows=rows,
-        guest_form=guest_form,
-        sheet=queries.attendance_sheet(meeting, seats),
-        quorum=services.quorum(meeting, seats),
-        confirm_form=ConfirmForm(),
-    ), status
+    return {
+        "meeting": meeting,
+        "form": form,
+        "rows": rows,
+        "guest_form": guest_form,
+        "sheet": queries.attendance_sheet(meeting, seats),
+        "quorum": services.quorum(meeting, seats),
+        "confirm_form": ConfirmForm(),
+    }
 
 
 @bp.post("/<int:meeting_id>/guests")
@@ -495,28 +486,32 @@ def guest_add(meeting_id: int):
     """Add a guest (ผู้เข้าร่วมประชุม), once however often the form is sent."""
     meeting = queries.meeting_for(current_user, meeting_id)
     form = GuestForm()
-    if form.validate_on_submit():
-        try:
-            services.add_guest(
-                meeting,
-                actor=current_user,
-                name=form.name.data,
-                position=form.position.data,
-                organisation_name=form.organisation_name.data,
-                submission=form.submission.data,
-            )
-        except RuleError as error:
-            db.session.rollback()
-            _place(form, error, "name")
-        else:
-            flash(_("The guest has been added."), "success")
-            return redirect(url_for(".attendance", meeting_id=meeting.id))
-    seats = queries.sitting_members(meeting.committee, meeting.held_on)
-    sheet = queries.attendance_sheet(meeting, seats)
-    seat_form = AttendanceForm(
-        formdata=None, data={"seats": [_seat_data(entry) for entry in sheet.seats]}
+
+    def attendance_page() -> dict:
+        seats = queries.sitting_members(meeting.committee, meeting.held_on)
+        sheet = queries.attendance_sheet(meeting, seats)
+        seat_form = AttendanceForm(
+            formdata=None, data={"seats": [_seat_data(entry) for entry in sheet.seats]}
+        )
+        return _attendance_context(meeting, seats, seat_form, form)
+
+    return form_page(
+        form,
+        lambda: services.add_guest(
+            meeting,
+            actor=current_user,
+            name=form.name.data,
+            position=form.position.data,
+            organisation_name=form.organisation_name.data,
+            submission=form.submission.data,
+        ),
+        template="meetings/attendance.html",
+        done=_("The guest has been added."),
+        then=url_for(".attendance", meeting_id=meeting.id),
+        place=lambda form, error: _place(form, error, "name"),
+        shown_as="guest_form",
+        shown_with=attendance_page,
     )
-    return _attendance_page(meeting, seats, seat_form, form, 422)
 
 
 @bp.post("/<int:meeting_id>/guests/<int:attendance_id>/remove")
