@@ -35,14 +35,7 @@ def _this_agreement(_saved, agreement_id: int, **_rest) -> str:
 def _final_printing(agreement_id: int, version_id: int) -> tuple[Agreement, DocumentVersion]:
     """The agreement and one of its final printings, or 404."""
     agreement = db.get_or_404(Agreement, agreement_id)
-    version = db.get_or_404(DocumentVersion, version_id)
-    if (
-        version.record_type != printing.RECORD_TYPE
-        or version.record_id != agreement.id
-        or not version.final
-    ):
-        abort(404)
-    return agreement, version
+    return agreement, signing_pages.final_printing(printing.RECORD_TYPE, agreement.id, version_id)
 
 
 def _block_choices(agreement: Agreement, version: DocumentVersion) -> list[tuple[str, str]]:

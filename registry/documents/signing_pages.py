@@ -11,10 +11,20 @@ from flask import abort, render_template, send_file
 from flask_babel import pgettext
 from flask_login import current_user
 
+from ..db import db
 from ..rules import RuleError
 from ..web import form_page
 from . import services, signing
 from .models import DocumentVersion
+
+
+def final_printing(record_type: str, record_id: int, version_id: int) -> DocumentVersion:
+    """A final printing of the record (``record_type``, ``record_id``), the only kind that is
+    signed; 404 for another record's printing or a draft one."""
+    version = db.get_or_404(DocumentVersion, version_id)
+    if version.record_type != record_type or version.record_id != record_id or not version.final:
+        abort(404)
+    return version
 
 
 def page_context(version: DocumentVersion, header: str, urls: dict[str, str | None]) -> dict:

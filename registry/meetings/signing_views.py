@@ -4,13 +4,12 @@ certificate, and the signed copy. Routes of the meetings blueprint (``views.bp``
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import submissions
 from ..auth.permissions import permission_required
-from ..db import db
 from ..documents import signing, signing_pages
 from ..documents.forms import SignatureForm
 from ..documents.models import DocumentVersion
@@ -29,13 +28,7 @@ def _this_meeting(_saved, meeting_id: int, **_rest) -> str:
 def _certified_minutes(meeting_id: int, version_id: int) -> tuple[Meeting, DocumentVersion]:
     """A meeting the user works with and one of its certified (final) minutes, or 404."""
     meeting = queries.meeting_for(current_user, meeting_id)
-    version = db.get_or_404(DocumentVersion, version_id)
-    if (
-        version.record_type != printing.MINUTES_RECORD_TYPE
-        or version.record_id != meeting.id
-        or not version.final
-    ):
-        abort(404)
+    version = signing_pages.final_printing(printing.MINUTES_RECORD_TYPE, meeting.id, version_id)
     return meeting, version
 
 
