@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context, session
+from flask_babel import Domain, get_translations
 from flask_babel import get_locale as babel_locale
-from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -264,8 +264,29 @@ def template_npgettext(
     return _shown(text, context.eval_ctx.autoescape) % variables
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, as its own but for one thing: the translations of a
+    request's locale, once looked up, are given again from the request (``catalogue``)
+    instead of being found again (the context, the locale, the locale's name, the cache) for
+    every ``gettext`` and every lazy label a page shows."""
+
+    def get_translations(self):
+        """The translations of the locale in force: this request's, when it has them."""
+        if has_request_context():
+            ctx = g.get("_flask_babel")
+            locale = getattr(ctx, "babel_locale", None)
+            if locale is not None:
+                kept = g.get("_catalogue")
+                if kept is not None and kept[0] is locale:
+                    return kept[1]
+        return super().get_translations()
+
+
 def init_app(app) -> None:
-    """Register the date, time and number filters for templates, and their translations."""
+    """Register the date, time and number filters for templates, and their translations
+    (the app's message domain a ``RequestDomain``; call it after ``Babel.init_app``)."""
+    babel = app.extensions["babel"]
+    babel.instance.domain_instance = RequestDomain(domain=babel.default_domain)
     app.jinja_env.install_gettext_callables(
         gettext=lambda text: catalogue().ugettext(text),
         ngettext=lambda singular, plural, n: catalogue().ungettext(singular, plural, n),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Response, render_template_string
-from flask_babel import force_locale
+from flask_babel import force_locale, get_domain, gettext, lazy_gettext
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -187,3 +187,19 @@ def test_staff_without_an_organisation_see_their_role_alone(client, sign_in):
     sign_in(Role.STAFF)
     menu = _account_menu(client.get("/account/password").get_data(as_text=True))
     assert "·" not in menu and "เจ้าหน้าที่" in menu
+
+
+def test_python_translations_follow_the_locale_in_force(app):
+    """``gettext`` and lazy labels answer from the request's kept catalogue, and a mail or
+    a letter in the other language (``force_locale``) still gets its own."""
+    label = lazy_gettext("Home")
+    with app.test_request_context("/"):
+        assert isinstance(get_domain(), i18n.RequestDomain)
+        assert gettext("Home") == str(label) == "หน้าหลัก"
+        assert get_domain().get_translations() is i18n.catalogue()
+        with force_locale("en"):
+            assert gettext("Home") == str(label) == "Home"
+            assert gettext("Page %(n)s of %(total)s", n=1, total=2) == "Page 1 of 2"
+        assert gettext("Home") == str(label) == "หน้าหลัก"
+    with app.app_context():
+        assert gettext("Home") == "หน้าหลัก"
