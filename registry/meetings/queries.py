@@ -81,7 +81,6 @@ def _meeting_page() -> sa.Select:
         .options(
             joinedload(Meeting.committee, innerjoin=True),
             joinedload(Meeting.certified_at_meeting),
-            selectinload(Meeting.amendments).joinedload(MinutesAmendment.created_by),
             selectinload(Meeting.attendance),
         )
     )
@@ -89,13 +88,43 @@ def _meeting_page() -> sa.Select:
 
 def meeting_page(user: User, meeting_id: int) -> Meeting:
     """``meeting_for`` with what the meeting page shows of the meeting itself loaded at once:
-    its committee and the meeting that certified its minutes (joined), its amendments with who
-    recorded each, and its attendance lines (three statements, whatever their numbers)."""
+    its committee and the meeting that certified its minutes (joined) and its attendance
+    lines (two statements, whatever their number; its amendments: ``amendment_rows``)."""
     meeting = db.session.scalar(_meeting_page(), {"meeting_id": meeting_id})
     if meeting is None:
         abort(404)
     committee_for(user, meeting.committee_id)  # the committee is at hand: no statement
     return meeting
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentRow:
+    """An amendment of the minutes as the meeting page lists it, read as one plain row."""
+
+    number: int
+    text: str
+    created_at: datetime
+    #: The name of who recorded it (None: the account is gone).
+    created_by_name: str | None
+
+
+#: The statement of ``amendment_rows``, built once.
+_AMENDMENTS = (
+    sa.select(
+        MinutesAmendment.number, MinutesAmendment.text, MinutesAmendment.created_at,
+        User.full_name,
+    )  # fmt: skip
+    .outerjoin(User, User.id == MinutesAmendment.created_by_id)
+    .where(MinutesAmendment.meeting_id == sa.bindparam("meeting_id"))
+    .order_by(MinutesAmendment.number)
+)
+
+
+def amendment_rows(meeting: Meeting) -> list[AmendmentRow]:
+    """The amendments of the meeting's minutes, in their order, each with who recorded it:
+    one statement, no amendment or account objects built."""
+    rows = db.session.execute(_AMENDMENTS, {"meeting_id": meeting.id})
+    return [AmendmentRow(*row) for row in rows]
 
 
 #: The statement of ``document_versions``, built once.

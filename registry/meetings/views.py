@@ -233,6 +233,7 @@ def show(meeting_id: int):
         sheet=queries.attendance_sheet(meeting, seats),
         quorum=services.quorum(meeting, seats),
         sections=queries.agenda_rows(meeting),
+        amendments=queries.amendment_rows(meeting),
         previous=previous,
         following=following,
         stored=queries.document_versions(meeting),

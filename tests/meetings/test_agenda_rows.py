@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from registry.auth.models import Role, User
 from registry.db import db
 from registry.meetings import queries, services
 from registry.meetings.models import ActionItem, AgendaItem, Meeting
@@ -92,3 +93,36 @@ def test_an_empty_agenda_lists_the_five_sections_in_one_statement(
         (n, []) for n in range(1, 6)
     ]
     assert len(counted) == 1
+
+
+def test_the_meeting_page_lists_each_amendment_with_who_recorded_it_in_order(
+    app, client, sign_in, make_user, board, schedule, hold
+):
+    staff = sign_in(Role.STAFF, full_name="นายบันทึก แก้ไข")
+    seats = board()
+    first = schedule(seats.committee, DAY)
+    hold(first, seats.seats, drafted=True)
+    second = schedule(seats.committee, date(2025, 4, 10))
+    hold(second, seats.seats)
+    with app.app_context():
+        meeting = db.session.get(Meeting, second)
+        certify = next(item for item in meeting.items if item.certifies_meeting_id == first)
+        services.certify_minutes(certify, actor=None)
+        earlier = db.session.get(Meeting, first)
+        services.add_amendment(earlier, actor=db.session.get(User, staff), text="แก้ลำดับที่ 2")
+        services.add_amendment(earlier, actor=None, text="แก้เวลาเลิกประชุม")
+
+    with app.app_context():
+        earlier = db.session.get(Meeting, first)
+        assert [(a.number, a.text, a.created_at, a.created_by_name)
+                for a in queries.amendment_rows(earlier)] == [
+            (a.number, a.text, a.created_at, a.created_by.full_name if a.created_by else None)
+            for a in earlier.amendments
+        ]  # fmt: skip
+    with client.get(f"/meetings/{first}") as response:
+        html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    amendments = html[html.index("แก้ลำดับที่ 2"):]
+    assert "นายบันทึก แก้ไข" in amendments.split("แก้เวลาเลิกประชุม")[0]
+    assert "—" in amendments.split("แก้เวลาเลิกประชุม")[1].split("</div></div>")[0]
