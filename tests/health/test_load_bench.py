@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import xml.dom.minidom
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -194,6 +196,32 @@ def test_memory_is_read_from_proc():
     assert status["VmRSS"] > 1  # MB
     assert status["VmHWM"] >= status["VmRSS"]
     assert load.read_status(2**22 + 12345) == {}  # no such process
+
+
+def test_the_proportional_memory_is_read_from_proc():
+    pss = load.read_pss(os.getpid())
+    assert 1 < pss <= load.read_status(os.getpid())["VmRSS"] + 1  # MB, shared pages shared
+    assert load.read_pss(2**22 + 12345) is None  # no such process
+
+
+def test_the_sampler_keeps_each_worker_s_first_peak_sampled_peak_last_and_pss():
+    server = SimpleNamespace(workers=lambda: [os.getpid()])
+    sampler = load.MemorySampler(server, every=0.01).start()
+    time.sleep(0.05)
+    [(pid, figures)] = sampler.stop().items()
+    assert pid == str(os.getpid())
+    assert figures["first_mb"] <= figures["sampled_peak_mb"] <= figures["peak_mb"]
+    assert 1 < figures["pss_last_mb"] <= figures["peak_mb"] + 1
+    assert figures["growing"] is (figures["grew_mb"] > load.GROWTH_TOLERANCE_MB)
+
+
+def test_a_worker_row_notes_its_sampled_peak_and_pss_beside_the_peak_ever_held():
+    results = _results(ROWS)
+    results["workers"]["101"] |= {"sampled_peak_mb": 148.0, "pss_last_mb": 121.0}
+    [row] = [r for r in load.table_lines([results]) if "worker 101" in r]
+    assert "150MB" in row and "sampled peak 148 MB" in row and "PSS 121 MB" in row
+    [older] = [r for r in load.table_lines([results]) if "worker 102" in r]
+    assert "sampled peak" not in older and "PSS" not in older  # results saved before
 
 
 def test_cpu_time_is_read_from_proc_and_grows_with_work():
