@@ -3,10 +3,10 @@ is gunicorn's default configuration file; options on the command line still appl
 
 Each worker, once it has loaded the app and before it takes requests, warms up the document
 renderer (``registry.documents.rendering.warm_up``: WeasyPrint, Pango, the fonts, the QR code
-maker and the document templates, about a second and some 25 MB per worker, which the first
-PDF would cost anyway), so the first agreement or minutes a worker renders is as fast as the
-next ones. ``DOCUMENTS_WARM_UP=0`` leaves it out. The warm-up runs in the worker, after the
-fork, never in the master: Pango and fontconfig are not to be shared across a fork.
+maker, the Thai dictionary and the document templates, which the first PDF would cost
+anyway), so the first agreement or minutes a worker renders is as fast as the next ones.
+``DOCUMENTS_WARM_UP=0`` leaves it out. The warm-up runs in the worker, after the fork, never
+in the master: Pango and fontconfig are not to be shared across a fork.
 
 Then the worker sets aside the objects it made while starting (the app, its modules, the
 renderer; some 170,000 of them) from Python's garbage collector (``gc.freeze``): they live as
@@ -21,6 +21,11 @@ requests and never comes down. Each worker therefore keeps to ``MALLOC_ARENAS`` 
 gives back the free pages (``malloc_trim``) after its warm-up and then every
 ``TRIM_EVERY_REQUESTS`` requests (a few milliseconds, in the thread that answered). Where
 the C library has no such calls (not glibc), nothing of this happens.
+
+Each worker loads the app itself (``preload_app`` stays off): loaded once in the master, the
+code and data the workers share would count in each worker's resident memory all the same,
+for a small saving in total, and a reload (``kill -HUP``) would keep serving the code the
+master loaded at its start.
 """
 
 from __future__ import annotations
