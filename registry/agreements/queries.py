@@ -346,27 +346,55 @@ def representative_agreement_or_404(user, agreement_id: int) -> Agreement:
     return agreement
 
 
+#: The agreement that renews another (the statement of ``agreement_page`` reads its id and
+#: reference beside the agreement, where ``services.successor_of`` would be one more).
+_SUCCESSORS = Agreement.__table__.alias("successors")
+
+
+def _successor(column: str) -> sa.ScalarSelect:
+    return (
+        sa.select(_SUCCESSORS.c[column])
+        .where(_SUCCESSORS.c.predecessor_id == _AGREEMENTS.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 @cache
 def _agreement_page() -> sa.Select:
     """The statement of ``agreement_page``, built once (its one value is a parameter) and on
     first use (its loader options need every model mapped)."""
     return (
-        sa.select(Agreement)
+        sa.select(
+            Agreement,
+            _successor("id").label("successor_id"),
+            _successor("reference").label("successor_reference"),
+        )
         .where(Agreement.id == sa.bindparam("agreement_id"))
         .options(joinedload(Agreement.parties))
     )
 
 
-def agreement_page(agreement_id: int) -> Agreement:
-    """The agreement with its parties and their organisations joined (one statement fewer
-    than loading them on first use); else "not found". Its clauses, witnesses and amendments
-    load on first use, a statement each: for one agreement that is cheaper than eager
-    loading them."""
+@dataclass(frozen=True)
+class Successor:
+    """The agreement that renews another, as its page links to it."""
+
+    id: int
+    reference: str
+
+
+def agreement_page(agreement_id: int) -> tuple[Agreement, Successor | None]:
+    """The agreement with its parties and their organisations joined, and the agreement that
+    renews it, if any (``services.successor_of``'s, read in the same statement); else "not
+    found". Its clauses, witnesses and amendments load on first use, a statement each: for
+    one agreement that is cheaper than eager loading them."""
     result = db.session.execute(_agreement_page(), {"agreement_id": agreement_id})
-    agreement = result.unique().scalar_one_or_none()
-    if agreement is None:
+    row = result.unique().one_or_none()
+    if row is None:
         abort(404)
-    return agreement
+    agreement, successor_id, successor_reference = row
+    successor = Successor(successor_id, successor_reference) if successor_id else None
+    return agreement, successor
 
 
 #: The statement of ``document_versions``, built once.

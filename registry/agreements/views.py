@@ -102,12 +102,12 @@ def expiring():
 @permission_required("agreements.view")
 def show(agreement_id: int):
     """Show an agreement: parties, clauses, status and the steps allowed now."""
-    agreement = queries.agreement_page(agreement_id)
+    agreement, successor = queries.agreement_page(agreement_id)
     return render_template(
         "agreements/show.html",
         agreement=agreement,
         transitions=services.allowed_transitions(agreement, current_user),
-        successor=services.successor_of(agreement),
+        successor=successor,
         confirm_form=ConfirmForm(),
         renew_form=CreateConfirmForm(),
         scan_form=ScanForm(),

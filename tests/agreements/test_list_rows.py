@@ -89,3 +89,36 @@ def test_a_page_costs_the_same_statements_whatever_its_parties(
             assert f"บันทึก {parties} ภาคีทดสอบ" in response.get_data(as_text=True)
         counts.append(len(seen))
     assert counts[0] == counts[1]
+
+
+def test_the_agreement_page_links_to_its_renewal_and_back(
+    app, client, sign_in_en, make_agreement, staff_user, statements
+):
+    old = make_agreement(AgreementStatus.SIGNED, title_th="บันทึกเดิมที่ต่ออายุทดสอบ")
+    alone = make_agreement(AgreementStatus.SIGNED, title_th="บันทึกที่ยังไม่ต่ออายุทดสอบ")
+    with app.app_context():
+        renewal = services.renew(db.session.get(Agreement, old), db.session.get(User, staff_user))
+        new, references = (
+            renewal.id,
+            {ident: db.session.get(Agreement, ident).reference for ident in (old, renewal.id)},
+        )
+    sign_in_en("staff")
+
+    def page(ident: int) -> tuple[str, int]:
+        with statements() as seen, client.get(f"/agreements/{ident}") as response:
+            assert response.status_code == 200
+            # Looked for on their own: the renewal (and by the renew button's rule).
+            lookups = sum("WHERE agreements.predecessor_id = " in sql for sql in seen)
+            return " ".join(response.get_data(as_text=True).split()), lookups
+
+    page(alone)  # what a process loads once (the account, settings)
+    html, renewed = page(old)
+    assert f'Renewed by <a href="/agreements/{new}">{references[new]}</a>' in html
+    assert "Renews <a" not in html
+    html, _ = page(new)
+    assert f'Renews <a href="/agreements/{old}">{references[old]}</a>' in html
+    assert "Renewed by" not in html
+    html, not_renewed = page(alone)
+    assert "Renewed by" not in html and "Renews <a" not in html
+    # The renewal is read with the agreement: at most the renew button's rule looks again.
+    assert renewed <= 1 and not_renewed <= 1
