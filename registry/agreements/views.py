@@ -404,11 +404,6 @@ def mine_scan(agreement_id: int):
     return _send_scan(queries.representative_agreement_or_404(current_user, agreement_id))
 
 
-def _versions(agreement: Agreement) -> list:
-    """The stored PDFs of the agreement, newest first."""
-    return printing.versions(agreement)
-
-
 # --- the agreement as a PDF --------------------------------------------------------------
 
 
