@@ -60,17 +60,6 @@ def meeting_for(user: User, meeting_id: int) -> Meeting:
     return meeting
 
 
-def with_amendments(meeting: Meeting) -> Meeting:
-    """The meeting with its minutes' amendments and who recorded each loaded: two queries,
-    whatever the number of amendments (the meeting page lists them all)."""
-    db.session.scalars(
-        sa.select(Meeting)
-        .where(Meeting.id == meeting.id)
-        .options(selectinload(Meeting.amendments).joinedload(MinutesAmendment.created_by))
-    ).all()
-    return meeting
-
-
 @cache
 def _meeting_page() -> sa.Select:
     """The statement of ``meeting_page``, built once (its one value is a parameter) and on
