@@ -71,9 +71,11 @@ def thai_digits(text: str) -> str:
 
 
 def _digits(text: str, lang: str, use_thai_digits: bool | None) -> str:
+    if lang != "th":
+        return text
     if use_thai_digits is None:
         use_thai_digits = thai_numerals_enabled()
-    return thai_digits(text) if (lang == "th" and use_thai_digits) else text
+    return thai_digits(text) if use_thai_digits else text
 
 
 #: The app's extension that reads the admin's Thai-digits setting: a function of no
@@ -87,9 +89,10 @@ def thai_numerals_enabled() -> bool:
     app's ``THAI_NUMERALS`` reader)."""
     if not has_request_context():
         return False
-    if "thai_numerals" not in g:
-        g.thai_numerals = bool(current_app.extensions[THAI_NUMERALS]())
-    return g.thai_numerals
+    enabled = g.get("thai_numerals")
+    if enabled is None:
+        enabled = g.thai_numerals = bool(current_app.extensions[THAI_NUMERALS]())
+    return enabled
 
 
 def to_local(value: datetime) -> datetime:
