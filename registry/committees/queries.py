@@ -288,6 +288,17 @@ def secretary_committee_ids(user: User, on_day: date | None = None) -> sa.Select
     )
 
 
+@cache
+def secretary_committee_ids_bound() -> sa.Select:
+    """``secretary_committee_ids`` built once: the account (``user_id``) and the day
+    (``on_day``) are bound parameters given when it runs."""
+    return sa.select(Membership.committee_id).where(
+        Membership.user_id == sa.bindparam("user_id"),
+        Membership.role.in_(SECRETARIAT),
+        sitting_condition(sa.bindparam("on_day", type_=sa.Date)),
+    )
+
+
 def organisation_committee_ids(organisation_id: int, on_day: date | None = None) -> sa.Select:
     """The committees where an organisation holds a sitting seat."""
     return sa.select(Membership.committee_id).where(

@@ -94,11 +94,12 @@ def statistics() -> dict:
 
 def secretary(user: User) -> dict:
     """A secretary: their committees, the next meetings, minutes to certify, overdue actions."""
+    on = today()
     return {
-        "committees": queries.secretary_committees(user),
-        "meetings": queries.upcoming_meetings(user),
-        "to_certify": queries.minutes_to_certify(user),
-        "overdue": queries.overdue_actions(user),
+        "committees": queries.secretary_committees(user, on),
+        "meetings": queries.upcoming_meetings(user, on),
+        "to_certify": queries.minutes_to_certify(user, on),
+        "overdue": queries.overdue_actions(user, on),
     }
 
 

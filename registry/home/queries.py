@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -28,16 +28,16 @@ from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..committees.models import Committee, Membership
 from ..committees.queries import (
+    manages_all,
     organisation_committee_ids,
-    secretary_committee_ids,
+    secretary_committee_ids_bound,
     sitting_condition,
-    visible_committees,
 )
 from ..committees.services import today
 from ..db import db
 from ..i18n import current_language
 from ..meetings.models import ActionItem, AgendaItem, Meeting, MeetingStatus
-from ..meetings.queries import visible_meetings
+from ..meetings.queries import scheduled_from_day, visible_meetings
 from ..organisations.models import Organisation, OrganisationKind
 from ..proposals.models import Category, Endorsement, Proposal, ProposalStatus
 
@@ -241,14 +241,26 @@ def agreements_in_review() -> list[Agreement]:
     return list(db.session.scalars(_IN_REVIEW))
 
 
+@cache
+def _upcoming(scope: str) -> sa.Select:
+    """The statement of ``upcoming_meetings`` for a scope ("all", "secretary"), built once."""
+    return scheduled_from_day(scope).limit(SHOWN)
+
+
 def upcoming_meetings(user: User, on: date | None = None) -> list[Meeting]:
-    """The next scheduled meetings of the committees the user works with, soonest first
-    (two queries: the meetings, their committees)."""
+    """The next scheduled meetings of the committees the user works with, soonest first,
+    with their committees (one query)."""
     on = on or today()
-    query = visible_meetings(user).where(
-        Meeting.held_on >= on, Meeting.status == MeetingStatus.SCHEDULED
-    )
-    return list(db.session.scalars(query.limit(SHOWN)))
+    if manages_all(user):
+        scope = "all"
+    elif user.can("committees.own"):
+        scope = "secretary"
+    else:  # no home page shows this panel to another role: the meetings list's own scope
+        query = visible_meetings(user).where(
+            Meeting.held_on >= on, Meeting.status == MeetingStatus.SCHEDULED
+        )
+        return list(db.session.scalars(query.limit(SHOWN)))
+    return list(db.session.scalars(_upcoming(scope), {"on_day": on, "user_id": user.id}))
 
 
 def proposals_to_screen() -> list[Proposal]:
@@ -362,51 +374,69 @@ def endorsements_per_month(months: int = ENDORSEMENT_MONTHS) -> list[tuple[date,
 # --- secretary -----------------------------------------------------------------------------------
 
 
-def secretary_committees(user: User) -> list[Committee]:
-    """The committees the secretary runs (two queries: the committees, their parents)."""
-    return list(db.session.scalars(visible_committees(user)))
-
-
-def minutes_to_certify(user: User) -> list[Meeting]:
-    """Meetings of the secretary's committees held, whose minutes are not certified yet,
-    oldest first (two queries)."""
-    return list(
-        db.session.scalars(
-            sa.select(Meeting)
-            .where(
-                Meeting.committee_id.in_(secretary_committee_ids(user)),
-                Meeting.status.in_((MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED)),
-            )
-            .order_by(Meeting.held_on, Meeting.id)
-            .options(selectinload(Meeting.committee))
-            .limit(SHOWN)
-        )
+@cache
+def _secretary_panels() -> tuple[sa.Select, sa.Select, sa.Select]:
+    """The statements of the secretary's committees, minutes to certify and overdue actions,
+    built once (on first use: their loader options need every model mapped); the account
+    (``user_id``) and the day (``on_day``) are bound parameters."""
+    runs = secretary_committee_ids_bound()
+    committees = (
+        sa.select(Committee)
+        .where(Committee.id.in_(runs))
+        .order_by(
+            Committee.dissolved_on.is_not(None), Committee.parent_id.is_not(None),
+            Committee.sort_key, Committee.id,
+        )  # fmt: skip
     )
+    to_certify = (
+        sa.select(Meeting)
+        .where(
+            Meeting.committee_id.in_(runs),
+            Meeting.status.in_((MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED)),
+        )
+        .order_by(Meeting.held_on, Meeting.id)
+        .options(joinedload(Meeting.committee, innerjoin=True))
+        .limit(SHOWN)
+    )
+    overdue = (
+        sa.select(ActionItem)
+        .join(ActionItem.agenda_item)
+        .join(AgendaItem.meeting)
+        .where(
+            Meeting.committee_id.in_(runs),
+            ActionItem.due_on < sa.bindparam("on_day", type_=sa.Date),
+            ActionItem.done_on.is_(None),
+        )
+        .order_by(ActionItem.due_on, ActionItem.id)
+        .options(
+            contains_eager(ActionItem.agenda_item)
+            .contains_eager(AgendaItem.meeting)
+            .joinedload(Meeting.committee)
+        )
+        .limit(SHOWN * 2)
+    )
+    return committees, to_certify, overdue
+
+
+def _secretary(user: User, on: date | None) -> dict:
+    return {"user_id": user.id, "on_day": on or today()}
+
+
+def secretary_committees(user: User, on: date | None = None) -> list[Committee]:
+    """The committees the secretary runs, tops first (one query)."""
+    return list(db.session.scalars(_secretary_panels()[0], _secretary(user, on)))
+
+
+def minutes_to_certify(user: User, on: date | None = None) -> list[Meeting]:
+    """Meetings of the secretary's committees held, whose minutes are not certified yet,
+    oldest first, with their committees (one query)."""
+    return list(db.session.scalars(_secretary_panels()[1], _secretary(user, on)))
 
 
 def overdue_actions(user: User, on: date | None = None) -> list[ActionItem]:
     """Action items of the secretary's committees whose due date has passed and that are not
     done, the most overdue first, with their meeting (one query)."""
-    on = on or today()
-    return list(
-        db.session.scalars(
-            sa.select(ActionItem)
-            .join(ActionItem.agenda_item)
-            .join(AgendaItem.meeting)
-            .where(
-                Meeting.committee_id.in_(secretary_committee_ids(user)),
-                ActionItem.due_on < on,
-                ActionItem.done_on.is_(None),
-            )
-            .order_by(ActionItem.due_on, ActionItem.id)
-            .options(
-                contains_eager(ActionItem.agenda_item)
-                .contains_eager(AgendaItem.meeting)
-                .joinedload(Meeting.committee)
-            )
-            .limit(SHOWN * 2)
-        ).unique()
-    )
+    return list(db.session.scalars(_secretary_panels()[2], _secretary(user, on)).unique())
 
 
 # --- representative ------------------------------------------------------------------------------

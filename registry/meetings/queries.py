@@ -19,6 +19,7 @@ from ..committees.queries import (
     manages_all,
     organisation_committee_ids,
     secretary_committee_ids,
+    secretary_committee_ids_bound,
     sitting_condition,
     sitting_members,
 )
@@ -220,6 +221,22 @@ def visible_meetings(user: User) -> sa.Select:
     (latest first)."""
     query = sa.select(Meeting).options(selectinload(Meeting.committee))
     return _in_scope(query, user).order_by(*_list_order(today()))
+
+
+@cache
+def scheduled_from_day(scope: str) -> sa.Select:
+    """The scheduled meetings from a day on (``on_day``), in the list's order, each with its
+    committee joined; built once per scope: "all" (staff), "secretary" (the committees where
+    the account ``user_id`` holds a sitting secretarial seat that day)."""
+    on_day = sa.bindparam("on_day", type_=sa.Date)
+    query = sa.select(Meeting).where(
+        Meeting.held_on >= on_day, Meeting.status == MeetingStatus.SCHEDULED
+    )
+    if scope == "secretary":
+        query = query.where(Meeting.committee_id.in_(secretary_committee_ids_bound()))
+    return query.options(joinedload(Meeting.committee, innerjoin=True)).order_by(
+        *_list_order(on_day)
+    )
 
 
 #: What the meetings list shows of a meeting, read as one row (``ListRow``): no meeting or
