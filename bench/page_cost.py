@@ -130,6 +130,8 @@ def plan(count: int) -> dict[str, tuple[str, list[str]]]:
         "meetings list": ("staff", [f"/meetings/?page={p}" for p in pages]),
         "proposals list": ("staff", proposal_lists),
         "search": ("staff", [f"/search?q={w}" for w in words]),
+        "search, representative": ("representative", [f"/search?q={w}" for w in words]),
+        "search, secretary": ("secretary", [f"/search?q={w}" for w in words]),
         "home, staff": ("staff", ["/"] * count),
         "home, representative": ("representative", ["/"] * count),
         "home, secretary": ("secretary", ["/"] * count),

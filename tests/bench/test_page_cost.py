@@ -57,12 +57,14 @@ def test_kinds_named_by_kinds_and_kind_together_are_measured_in_the_plans_order(
 ):
     status = page_cost.main([
         "--database-url", tiny_register, "--records", "2",
-        "--kinds", "search;organisation page", "--kind", "proposals list, representative",
+        "--kinds", "search;organisation page",
+        "--kind", "proposals list, representative", "--kind", "search, secretary",
     ])  # fmt: skip
     assert status == 0
     assert _measured(capsys.readouterr().out) == [
         "organisation page",
         "search",
+        "search, secretary",
         "proposals list, representative",
     ]
 
