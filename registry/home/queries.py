@@ -23,10 +23,10 @@ from ..agreements.models import (
     AgreementParty,
     AgreementStatus,
 )
-from ..agreements.queries import in_force, visible_to_representative
+from ..agreements.queries import VISIBLE_TO_REPRESENTATIVES, for_organisation, in_force
 from ..audit.models import AuditEvent
 from ..auth.models import User
-from ..committees.models import Committee, Membership
+from ..committees.models import Committee, MemberRole, Membership
 from ..committees.queries import (
     manages_all,
     organisation_committee_ids,
@@ -38,7 +38,7 @@ from ..db import db
 from ..i18n import current_language
 from ..meetings.models import ActionItem, AgendaItem, Meeting, MeetingStatus
 from ..meetings.queries import scheduled_from_day, visible_meetings
-from ..organisations.models import Organisation, OrganisationKind
+from ..organisations.models import Contact, Organisation, OrganisationKind
 from ..proposals.models import Category, Endorsement, Proposal, ProposalStatus
 
 #: Rows each list panel shows (the rest are a link away).
@@ -442,27 +442,35 @@ def overdue_actions(user: User, on: date | None = None) -> list[ActionItem]:
 # --- representative ------------------------------------------------------------------------------
 
 
-def own_agreements(user: User) -> list[Agreement]:
-    """The association's agreements a representative may read (approved and after), newest
-    first, with their parties (two queries)."""
-    return list(
-        db.session.scalars(
-            visible_to_representative(user)
-            .options(selectinload(Agreement.parties).joinedload(AgreementParty.organisation))
-            .limit(50)
-        )
+@cache
+def _own_agreements() -> sa.Select:
+    """The statement of ``own_agreements``, built once (on first use: its loader options need
+    every model mapped), the association a bound parameter."""
+    return (
+        for_organisation(sa.bindparam("organisation_id"), VISIBLE_TO_REPRESENTATIVES)
+        .options(selectinload(Agreement.parties).joinedload(AgreementParty.organisation))
+        .limit(50)
     )
 
 
+def own_agreements(user: User) -> list[Agreement]:
+    """The association's agreements a representative may read (approved and after), newest
+    first, with their parties (two queries)."""
+    values = {"organisation_id": user.organisation_id}
+    return list(db.session.scalars(_own_agreements(), values))
+
+
 #: The association's proposals and endorsements in force: built once, the association a
-#: bound parameter.
+#: bound parameter. The panels show a few columns of each: read as plain rows.
 _OWN_PROPOSAL = Proposal.organisation_id == sa.bindparam("organisation_id")
 _OWN_PROPOSAL_COUNT = sa.select(sa.func.count(Proposal.id)).where(_OWN_PROPOSAL)
 _OWN_PROPOSALS = (
-    sa.select(Proposal)
+    sa.select(
+        Proposal.id, Proposal.title, Proposal.status, Proposal.created_at,
+        Proposal.endorsement_count,
+    )  # fmt: skip
     .where(_OWN_PROPOSAL)
     .order_by(Proposal.created_at.desc(), Proposal.id.desc())
-    .options(joinedload(Proposal.category))
     .limit(SHOWN)
 )
 _OWN_ENDORSEMENT = sa.and_(
@@ -471,27 +479,28 @@ _OWN_ENDORSEMENT = sa.and_(
 )
 _OWN_ENDORSEMENT_COUNT = sa.select(sa.func.count(Endorsement.id)).where(_OWN_ENDORSEMENT)
 _OWN_ENDORSEMENTS = (
-    sa.select(Endorsement)
+    sa.select(Endorsement.proposal_id, Proposal.title, Endorsement.endorsed_on)
+    .join(Proposal, Proposal.id == Endorsement.proposal_id)
     .where(_OWN_ENDORSEMENT)
     .order_by(Endorsement.endorsed_on.desc(), Endorsement.id.desc())
-    .options(joinedload(Endorsement.proposal))
     .limit(SHOWN)
 )
 
 
-def own_proposals(user: User) -> tuple[list[Proposal], int]:
-    """The association's latest proposals and how many it has submitted (two queries)."""
+def own_proposals(user: User) -> tuple[list[sa.Row], int]:
+    """The association's latest proposals (rows of id, title, status, created_at and
+    endorsement_count) and how many it has submitted (two queries)."""
     values = {"organisation_id": user.organisation_id}
     total = db.session.scalar(_OWN_PROPOSAL_COUNT, values)
-    return list(db.session.scalars(_OWN_PROPOSALS, values)), total
+    return list(db.session.execute(_OWN_PROPOSALS, values)), total
 
 
-def own_endorsements(user: User) -> tuple[list[Endorsement], int]:
-    """The association's endorsements in force, latest first, with the proposals, and how
-    many it has given (two queries)."""
+def own_endorsements(user: User) -> tuple[list[sa.Row], int]:
+    """The association's endorsements in force, latest first (rows of proposal_id, the
+    proposal's title and endorsed_on), and how many it has given (two queries)."""
     values = {"organisation_id": user.organisation_id}
     total = db.session.scalar(_OWN_ENDORSEMENT_COUNT, values)
-    return list(db.session.scalars(_OWN_ENDORSEMENTS, values)), total
+    return list(db.session.execute(_OWN_ENDORSEMENTS, values)), total
 
 
 @lru_cache(maxsize=2)
@@ -500,11 +509,14 @@ def _own_seats_and_meetings(on: date) -> tuple[sa.Select, sa.Select]:
     (the association a bound parameter)."""
     association = sa.bindparam("organisation_id")
     seats = (
-        sa.select(Membership)
+        sa.select(
+            Membership.committee_id, Membership.role, Committee.name_th, Contact.title,
+            Contact.first_name, Contact.last_name, Contact.erased_at,
+        )  # fmt: skip
         .where(Membership.organisation_id == association, sitting_condition(on))
-        .join(Membership.committee)
+        .join(Committee, Committee.id == Membership.committee_id)
+        .join(Contact, Contact.id == Membership.contact_id)
         .order_by(Committee.sort_key, Committee.id, Membership.role, Membership.id)
-        .options(contains_eager(Membership.committee), joinedload(Membership.contact))
     )
     meetings = (
         sa.select(Meeting)
@@ -520,11 +532,25 @@ def _own_seats_and_meetings(on: date) -> tuple[sa.Select, sa.Select]:
     return seats, meetings
 
 
-def own_seats(user: User, on: date | None = None) -> list[Membership]:
-    """The seats the association holds today (the organisation represented), with the
-    committee and the person (one query)."""
+@dataclass(frozen=True, slots=True)
+class SeatRow:
+    """A seat of the association as its panel shows it."""
+
+    committee_id: int
+    committee_name: str
+    person: str
+    role: MemberRole
+
+
+def own_seats(user: User, on: date | None = None) -> list[SeatRow]:
+    """The seats the association holds today (the organisation represented): the committee,
+    the person's name and the role (one query of plain rows)."""
     statement = _own_seats_and_meetings(on or today())[0]
-    return list(db.session.scalars(statement, {"organisation_id": user.organisation_id}))
+    full_name = Contact.full_name.fget  # the model's way of writing a name, on the row
+    return [
+        SeatRow(row.committee_id, row.name_th, full_name(row), row.role)
+        for row in db.session.execute(statement, {"organisation_id": user.organisation_id})
+    ]
 
 
 def own_next_meetings(user: User, on: date | None = None) -> list[Meeting]:
