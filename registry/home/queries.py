@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 
 import sqlalchemy as sa
@@ -166,7 +166,8 @@ class Expiring:
     (the agreements' expiring page lists them all)."""
 
     counts: dict[int, int]
-    soonest: dict[int, list[Agreement]]
+    #: rows of id, reference, title_th and effective_until, per band
+    soonest: dict[int, list[sa.Row]]
 
     @property
     def total(self) -> int:
@@ -195,7 +196,7 @@ def _expiring(on: date) -> tuple[sa.Select, sa.Select]:
     ).label("band")
     return (
         sa.select(band, sa.func.count()).where(ending).group_by(band),
-        sa.select(Agreement)
+        sa.select(Agreement.id, Agreement.reference, Agreement.title_th, Agreement.effective_until)
         .where(ending)
         .order_by(Agreement.effective_until, Agreement.id)
         .limit(SHOWN),
@@ -208,37 +209,45 @@ def expiring_agreements(on: date | None = None) -> Expiring:
     on = on or today()
     per_band, first = _expiring(on)
     counts = _grouped(per_band)
-    soonest: dict[int, list[Agreement]] = {30: [], 60: [], 90: []}
-    for agreement in db.session.scalars(first):
+    soonest: dict[int, list[sa.Row]] = {30: [], 60: [], 90: []}
+    for agreement in db.session.execute(first):
         left = (agreement.effective_until - on).days
         soonest[30 if left <= 30 else 60 if left <= 60 else 90].append(agreement)
     return Expiring({days: counts.get(days, 0) for days in (30, 60, 90)}, soonest)
 
 
-#: The statements of the staff panels that depend on nothing but the register: built once.
+#: The statements of the staff panels that depend on nothing but the register: built once,
+#: each reading the few columns its panel shows as plain rows.
 _IN_REVIEW = (
-    sa.select(Agreement)
+    sa.select(Agreement.id, Agreement.reference, Agreement.title_th, Agreement.updated_at)
     .where(Agreement.status == AgreementStatus.IN_REVIEW)
     .order_by(Agreement.updated_at, Agreement.id)
     .limit(SHOWN)
 )
 _TO_SCREEN = (
-    sa.select(Proposal)
+    sa.select(
+        Proposal.id, Proposal.title, Proposal.created_at, Organisation.name_th,
+        Organisation.name_en,
+    )  # fmt: skip
+    .join(Organisation, Organisation.id == Proposal.organisation_id)
     .where(Proposal.status == ProposalStatus.SUBMITTED)
     .order_by(Proposal.created_at, Proposal.id)
-    .options(joinedload(Proposal.organisation))
     .limit(SHOWN)
 )
-_LATEST_EVENTS = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+_LATEST_EVENTS = sa.select(
+    AuditEvent.at, AuditEvent.actor_label, AuditEvent.action, AuditEvent.record_type,
+    AuditEvent.record_id, AuditEvent.record_label,
+).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())  # fmt: skip
 _ACTIVITY = {
     True: _LATEST_EVENTS.limit(SHOWN),
     False: _LATEST_EVENTS.where(AuditEvent.record_type.in_(STAFF_ACTIVITY)).limit(SHOWN),
 }
 
 
-def agreements_in_review() -> list[Agreement]:
-    """Drafts sent for review, the longest waiting first (one query)."""
-    return list(db.session.scalars(_IN_REVIEW))
+def agreements_in_review() -> list[sa.Row]:
+    """Drafts sent for review, the longest waiting first: rows of id, reference, title_th and
+    updated_at (one query)."""
+    return list(db.session.execute(_IN_REVIEW))
 
 
 @cache
@@ -263,16 +272,33 @@ def upcoming_meetings(user: User, on: date | None = None) -> list[Meeting]:
     return list(db.session.scalars(_upcoming(scope), {"on_day": on, "user_id": user.id}))
 
 
-def proposals_to_screen() -> list[Proposal]:
-    """Proposals submitted and not yet screened, the longest waiting first (one query)."""
-    return list(db.session.scalars(_TO_SCREEN))
+@dataclass(frozen=True, slots=True)
+class ToScreen:
+    """A proposal waiting for screening as its panel shows it."""
+
+    id: int
+    title: str
+    created_at: datetime
+    #: The proposing organisation's name in the reader's language.
+    organisation: str
+
+
+def proposals_to_screen() -> list[ToScreen]:
+    """Proposals submitted and not yet screened, the longest waiting first, with their
+    organisations' names in the reader's language (one query)."""
+    lang = current_language()
+    return [
+        ToScreen(row.id, row.title, row.created_at, Organisation.display_name(row, lang))
+        for row in db.session.execute(_TO_SCREEN)
+    ]
 
 
 @dataclass(frozen=True)
 class Activity:
     """One line of recent activity, with the page of its record (when it has one)."""
 
-    event: AuditEvent
+    #: a row of the event's at, actor_label, action, record_type, record_id and record_label
+    event: sa.Row
     href: str | None
 
 
@@ -282,12 +308,16 @@ def recent_activity(user: User) -> list[Activity]:
     from flask import url_for
 
     found = []
-    for event in db.session.scalars(_ACTIVITY[bool(user.can("audit.read"))]):
+    reads_log = bool(user.can("audit.read"))
+    pages: dict[str, str] = {}  # a record page's address but for the id, once per type
+    for event in db.session.execute(_ACTIVITY[reads_log]):
         href = None
         if event.record_type in RECORD_PAGES and event.record_id is not None:
-            endpoint, name = RECORD_PAGES[event.record_type]
-            href = url_for(endpoint, **{name: event.record_id})
-        elif user.can("audit.read") and event.record_type:
+            if event.record_type not in pages:
+                endpoint, name = RECORD_PAGES[event.record_type]
+                pages[event.record_type] = url_for(endpoint, **{name: 0})[:-1]
+            href = f"{pages[event.record_type]}{event.record_id}"
+        elif reads_log and event.record_type:
             href = url_for(
                 "audit.index", record_type=event.record_type, record_id=event.record_id or ""
             )
