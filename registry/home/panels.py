@@ -16,6 +16,7 @@ from ..committees.services import today
 from ..i18n import current_language, thai_numerals_enabled
 from ..meetings.labels import ATTENDANCE_LABELS
 from ..meetings.models import AttendanceKind
+from ..meetings.panels import formatted
 from ..meetings.queries import attendance_counts
 from ..organisations.labels import KIND_LABELS as ORGANISATION_KIND_LABELS
 from ..proposals.labels import STATUS_LABELS as PROPOSAL_STATUS_LABELS
@@ -49,7 +50,7 @@ def staff(user: User) -> dict:
         ),
         "expiring": queries.expiring_agreements(),
         "in_review": queries.agreements_in_review(),
-        "meetings": queries.upcoming_meetings(user),
+        "meetings": formatted(queries.upcoming_meetings(user)),
         "to_screen": queries.proposals_to_screen(),
         "activity": queries.recent_activity(user),
     }
@@ -97,8 +98,8 @@ def secretary(user: User) -> dict:
     on = today()
     return {
         "committees": queries.secretary_committees(user, on),
-        "meetings": queries.upcoming_meetings(user, on),
-        "to_certify": queries.minutes_to_certify(user, on),
+        "meetings": formatted(queries.upcoming_meetings(user, on)),
+        "to_certify": formatted(queries.minutes_to_certify(user, on)),
         "overdue": queries.overdue_actions(user, on),
     }
 
@@ -121,7 +122,7 @@ def representative(user: User) -> dict:
         "endorsements": endorsements,
         "endorsement_total": endorsement_total,
         "seats": queries.own_seats(user, on),
-        "meetings": queries.own_next_meetings(user, on),
+        "meetings": formatted(queries.own_next_meetings(user, on)),
     }
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..agreements.models import (
     EXPIRING_DAYS,
@@ -37,7 +37,7 @@ from ..committees.services import today
 from ..db import db
 from ..i18n import current_language
 from ..meetings.models import ActionItem, AgendaItem, Meeting, MeetingStatus
-from ..meetings.queries import scheduled_from_day, visible_meetings
+from ..meetings.queries import LIST_ROW, meeting_list, scheduled_from_day
 from ..organisations.models import Contact, Organisation, OrganisationKind
 from ..proposals.models import Category, Endorsement, Proposal, ProposalStatus
 
@@ -256,16 +256,17 @@ def _upcoming(scope: str) -> sa.Select:
     return scheduled_from_day(scope).limit(SHOWN)
 
 
-def upcoming_meetings(user: User, on: date | None = None) -> list[Meeting]:
-    """The next scheduled meetings of the committees the user works with, soonest first,
-    with their committees (one query)."""
+def upcoming_meetings(user: User, on: date | None = None) -> list:
+    """The next scheduled meetings of the committees the user works with, soonest first, as
+    the meetings list reads them (``meetings.queries.LIST_ROW``, the committee's name
+    joined; one query)."""
     on = on or today()
     if manages_all(user):
         scope = "all"
     elif user.can("committees.own"):
         scope = "secretary"
     else:  # no home page shows this panel to another role: the meetings list's own scope
-        query = visible_meetings(user).where(
+        query = meeting_list(user).where(
             Meeting.held_on >= on, Meeting.status == MeetingStatus.SCHEDULED
         )
         return list(db.session.scalars(query.limit(SHOWN)))
@@ -411,7 +412,7 @@ def _secretary_panels() -> tuple[sa.Select, sa.Select, sa.Select]:
     (``user_id``) and the day (``on_day``) are bound parameters."""
     runs = secretary_committee_ids_bound()
     committees = (
-        sa.select(Committee)
+        sa.select(Committee.id, Committee.name_th)
         .where(Committee.id.in_(runs))
         .order_by(
             Committee.dissolved_on.is_not(None), Committee.parent_id.is_not(None),
@@ -419,30 +420,30 @@ def _secretary_panels() -> tuple[sa.Select, sa.Select, sa.Select]:
         )  # fmt: skip
     )
     to_certify = (
-        sa.select(Meeting)
+        sa.select(LIST_ROW)
+        .join(Committee, Committee.id == Meeting.committee_id)
         .where(
             Meeting.committee_id.in_(runs),
             Meeting.status.in_((MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED)),
         )
         .order_by(Meeting.held_on, Meeting.id)
-        .options(joinedload(Meeting.committee, innerjoin=True))
         .limit(SHOWN)
     )
     overdue = (
-        sa.select(ActionItem)
-        .join(ActionItem.agenda_item)
-        .join(AgendaItem.meeting)
+        sa.select(
+            ActionItem.text, ActionItem.owner, ActionItem.due_on,
+            AgendaItem.id.label("agenda_item_id"), Meeting.id.label("meeting_id"),
+            Meeting.number, Meeting.year_be, Committee.name_th.label("committee_name"),
+        )  # fmt: skip
+        .join(AgendaItem, AgendaItem.id == ActionItem.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(Committee, Committee.id == Meeting.committee_id)
         .where(
             Meeting.committee_id.in_(runs),
             ActionItem.due_on < sa.bindparam("on_day", type_=sa.Date),
             ActionItem.done_on.is_(None),
         )
         .order_by(ActionItem.due_on, ActionItem.id)
-        .options(
-            contains_eager(ActionItem.agenda_item)
-            .contains_eager(AgendaItem.meeting)
-            .joinedload(Meeting.committee)
-        )
         .limit(SHOWN * 2)
     )
     return committees, to_certify, overdue
@@ -452,21 +453,22 @@ def _secretary(user: User, on: date | None) -> dict:
     return {"user_id": user.id, "on_day": on or today()}
 
 
-def secretary_committees(user: User, on: date | None = None) -> list[Committee]:
-    """The committees the secretary runs, tops first (one query)."""
-    return list(db.session.scalars(_secretary_panels()[0], _secretary(user, on)))
+def secretary_committees(user: User, on: date | None = None) -> list[sa.Row]:
+    """The committees the secretary runs, tops first: rows of id and name_th (one query)."""
+    return list(db.session.execute(_secretary_panels()[0], _secretary(user, on)))
 
 
-def minutes_to_certify(user: User, on: date | None = None) -> list[Meeting]:
+def minutes_to_certify(user: User, on: date | None = None) -> list:
     """Meetings of the secretary's committees held, whose minutes are not certified yet,
-    oldest first, with their committees (one query)."""
+    oldest first, as the meetings list reads them (``LIST_ROW``; one query)."""
     return list(db.session.scalars(_secretary_panels()[1], _secretary(user, on)))
 
 
-def overdue_actions(user: User, on: date | None = None) -> list[ActionItem]:
+def overdue_actions(user: User, on: date | None = None) -> list[sa.Row]:
     """Action items of the secretary's committees whose due date has passed and that are not
-    done, the most overdue first, with their meeting (one query)."""
-    return list(db.session.scalars(_secretary_panels()[2], _secretary(user, on)).unique())
+    done, the most overdue first: rows of text, owner, due_on, agenda_item_id, meeting_id,
+    number, year_be and committee_name (one query)."""
+    return list(db.session.execute(_secretary_panels()[2], _secretary(user, on)))
 
 
 # --- representative ------------------------------------------------------------------------------
@@ -549,14 +551,14 @@ def _own_seats_and_meetings(on: date) -> tuple[sa.Select, sa.Select]:
         .order_by(Committee.sort_key, Committee.id, Membership.role, Membership.id)
     )
     meetings = (
-        sa.select(Meeting)
+        sa.select(LIST_ROW)
+        .join(Committee, Committee.id == Meeting.committee_id)
         .where(
             Meeting.committee_id.in_(organisation_committee_ids(association, on)),
             Meeting.held_on >= on,
             Meeting.status == MeetingStatus.SCHEDULED,
         )
         .order_by(Meeting.held_on, Meeting.starts_at, Meeting.id)
-        .options(joinedload(Meeting.committee))
         .limit(SHOWN)
     )
     return seats, meetings
@@ -583,8 +585,8 @@ def own_seats(user: User, on: date | None = None) -> list[SeatRow]:
     ]
 
 
-def own_next_meetings(user: User, on: date | None = None) -> list[Meeting]:
-    """The next scheduled meetings of the committees where the association sits (one
-    query)."""
+def own_next_meetings(user: User, on: date | None = None) -> list:
+    """The next scheduled meetings of the committees where the association sits, as the
+    meetings list reads them (``LIST_ROW``; one query)."""
     statement = _own_seats_and_meetings(on or today())[1]
     return list(db.session.scalars(statement, {"organisation_id": user.organisation_id}))

@@ -225,18 +225,19 @@ def visible_meetings(user: User) -> sa.Select:
 
 @cache
 def scheduled_from_day(scope: str) -> sa.Select:
-    """The scheduled meetings from a day on (``on_day``), in the list's order, each with its
-    committee joined; built once per scope: "all" (staff), "secretary" (the committees where
-    the account ``user_id`` holds a sitting secretarial seat that day)."""
+    """The scheduled meetings from a day on (``on_day``), in the list's order, as the list
+    reads them (``LIST_ROW``: run with ``scalars``); built once per scope: "all" (staff),
+    "secretary" (the committees where the account ``user_id`` holds a sitting secretarial
+    seat that day)."""
     on_day = sa.bindparam("on_day", type_=sa.Date)
-    query = sa.select(Meeting).where(
-        Meeting.held_on >= on_day, Meeting.status == MeetingStatus.SCHEDULED
+    query = (
+        sa.select(LIST_ROW)
+        .join(Committee, Committee.id == Meeting.committee_id)
+        .where(Meeting.held_on >= on_day, Meeting.status == MeetingStatus.SCHEDULED)
     )
     if scope == "secretary":
         query = query.where(Meeting.committee_id.in_(secretary_committee_ids_bound()))
-    return query.options(joinedload(Meeting.committee, innerjoin=True)).order_by(
-        *_list_order(on_day)
-    )
+    return query.order_by(*_list_order(on_day))
 
 
 #: What the meetings list shows of a meeting, read as one row (``ListRow``): no meeting or
