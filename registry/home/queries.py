@@ -226,9 +226,12 @@ _IN_REVIEW = (
 )
 _TO_SCREEN = (
     sa.select(
-        Proposal.id, Proposal.title, Proposal.created_at, Organisation.name_th,
+        Proposal.id,
+        Proposal.title,
+        Proposal.created_at,
+        Organisation.name_th,
         Organisation.name_en,
-    )  # fmt: skip
+    )
     .join(Organisation, Organisation.id == Proposal.organisation_id)
     .where(Proposal.status == ProposalStatus.SUBMITTED)
     .order_by(Proposal.created_at, Proposal.id)
@@ -415,9 +418,11 @@ def _secretary_panels() -> tuple[sa.Select, sa.Select, sa.Select]:
         sa.select(Committee.id, Committee.name_th)
         .where(Committee.id.in_(runs))
         .order_by(
-            Committee.dissolved_on.is_not(None), Committee.parent_id.is_not(None),
-            Committee.sort_key, Committee.id,
-        )  # fmt: skip
+            Committee.dissolved_on.is_not(None),
+            Committee.parent_id.is_not(None),
+            Committee.sort_key,
+            Committee.id,
+        )
     )
     to_certify = (
         sa.select(LIST_ROW)
@@ -431,10 +436,15 @@ def _secretary_panels() -> tuple[sa.Select, sa.Select, sa.Select]:
     )
     overdue = (
         sa.select(
-            ActionItem.text, ActionItem.owner, ActionItem.due_on,
-            AgendaItem.id.label("agenda_item_id"), Meeting.id.label("meeting_id"),
-            Meeting.number, Meeting.year_be, Committee.name_th.label("committee_name"),
-        )  # fmt: skip
+            ActionItem.text,
+            ActionItem.owner,
+            ActionItem.due_on,
+            AgendaItem.id.label("agenda_item_id"),
+            Meeting.id.label("meeting_id"),
+            Meeting.number,
+            Meeting.year_be,
+            Committee.name_th.label("committee_name"),
+        )
         .join(AgendaItem, AgendaItem.id == ActionItem.agenda_item_id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .join(Committee, Committee.id == Meeting.committee_id)
@@ -498,9 +508,12 @@ _OWN_PROPOSAL = Proposal.organisation_id == sa.bindparam("organisation_id")
 _OWN_PROPOSAL_COUNT = sa.select(sa.func.count(Proposal.id)).where(_OWN_PROPOSAL)
 _OWN_PROPOSALS = (
     sa.select(
-        Proposal.id, Proposal.title, Proposal.status, Proposal.created_at,
+        Proposal.id,
+        Proposal.title,
+        Proposal.status,
+        Proposal.created_at,
         Proposal.endorsement_count,
-    )  # fmt: skip
+    )
     .where(_OWN_PROPOSAL)
     .order_by(Proposal.created_at.desc(), Proposal.id.desc())
     .limit(SHOWN)
@@ -542,9 +555,14 @@ def _own_seats_and_meetings(on: date) -> tuple[sa.Select, sa.Select]:
     association = sa.bindparam("organisation_id")
     seats = (
         sa.select(
-            Membership.committee_id, Membership.role, Committee.name_th, Contact.title,
-            Contact.first_name, Contact.last_name, Contact.erased_at,
-        )  # fmt: skip
+            Membership.committee_id,
+            Membership.role,
+            Committee.name_th,
+            Contact.title,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.erased_at,
+        )
         .where(Membership.organisation_id == association, sitting_condition(on))
         .join(Committee, Committee.id == Membership.committee_id)
         .join(Contact, Contact.id == Membership.contact_id)

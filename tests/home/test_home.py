@@ -7,12 +7,18 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 
+from flask_babel import gettext, pgettext
+
 from registry import cache
 from registry.agreements.models import AgreementStatus
+from registry.committees import services as committee_services
+from registry.committees.models import Membership
 from registry.committees.services import today
 from registry.db import db
+from registry.i18n import format_date, format_time
 from registry.meetings import services as meetings
-from registry.meetings.models import AgendaItem, Meeting
+from registry.meetings.labels import STATUS_LABELS as MEETING_STATUS_LABELS
+from registry.meetings.models import AgendaItem, Meeting, MeetingStatus
 from registry.proposals.models import ProposalStatus
 from tests.conftest import sign_in_client
 
@@ -184,6 +190,62 @@ def test_secretary_home_shows_their_committees_only(
         assert hidden not in html
     assert "คณะกรรมการของเลขานุการ" in _section(html, "committees-heading")
     assert "คณะกรรมการอื่น" not in html
+
+
+def test_secretary_home_lines_name_each_meetings_number_committee_status_and_due_date(
+    app, client, make_user, board, schedule, call, get_user
+):
+    secretary = make_user("secretary")
+    mine = board(secretary_user=secretary, name_th="คณะกรรมการวัดผล")
+    upcoming = schedule(mine.committee, held_on=today() + timedelta(days=5))
+    past = today() - timedelta(days=40)
+    held = _held_meeting(app, call, schedule, mine.committee, mine.seats, past)
+    _action(app, held, "ส่งรายงานผลการศึกษา", past + timedelta(days=10))
+    with app.app_context():
+        numbers = {
+            meeting_id: f"{m.number}/{m.year_be}"
+            for meeting_id in (upcoming, held)
+            for m in [db.session.get(Meeting, meeting_id)]
+        }
+    sign_in_client(client, get_user(secretary).email)
+
+    html = _page(client)
+    with app.test_request_context():
+        held_label = str(MEETING_STATUS_LABELS[MeetingStatus.HELD])
+        meeting_no = gettext("Meeting no. %(number)s", number=numbers[upcoming])
+        due = format_date(past + timedelta(days=10), "short")
+        held_line = pgettext("short date", "Held on %(date)s", date=format_date(past))
+        time_from = format_time(time(13, 30))
+    meetings_panel = _section(html, "meetings-heading")
+    assert meeting_no in meetings_panel and "คณะกรรมการวัดผล" in meetings_panel
+    assert time_from in meetings_panel
+    certify = _section(html, "certify-heading")
+    assert numbers[held] in certify and "คณะกรรมการวัดผล" in certify
+    assert f'<span class="badge text-bg-primary">{held_label}</span>' in certify
+    assert held_line in certify
+    actions = _section(html, "overdue-heading")
+    assert "สมาคม · " in actions and due in actions
+    assert f"{numbers[held]}, คณะกรรมการวัดผล" in actions
+
+
+def test_a_secretary_whose_seat_has_ended_no_longer_sees_that_committee(
+    app, client, make_user, board, schedule, call, get_user
+):
+    secretary = make_user("secretary")
+    mine = board(secretary_user=secretary, name_th="คณะกรรมการที่พ้นตำแหน่งแล้ว")
+    upcoming = schedule(mine.committee, held_on=today() + timedelta(days=5))
+    past = today() - timedelta(days=40)
+    held = _held_meeting(app, call, schedule, mine.committee, mine.seats, past)
+    _action(app, held, "งานค้างของคณะเดิม", past + timedelta(days=10))
+    call(committee_services.end_membership, Membership, mine.secretary, None,
+         ended_on=today(), reason="ลาออก")  # fmt: skip
+    sign_in_client(client, get_user(secretary).email)
+
+    html = _page(client)
+    assert "คณะกรรมการที่พ้นตำแหน่งแล้ว" not in html
+    assert f"/meetings/{upcoming}" not in html and f"/meetings/{held}" not in html
+    assert "งานค้างของคณะเดิม" not in html
+    assert "You hold no secretary seat on a committee yet" in html
 
 
 def _item_of(app, action_id: int) -> int:
