@@ -38,6 +38,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -49,15 +50,11 @@ from ..agreements.labels import KIND_LABELS as AGREEMENT_KINDS
 from ..agreements.labels import STATE_LABELS as AGREEMENT_STATES
 from ..agreements.labels import STATUS_LABELS as AGREEMENT_STATUSES
 from ..agreements.models import Agreement, AgreementState, AgreementStatus
-from ..agreements.queries import visible_to_representative
+from ..agreements.queries import VISIBLE_TO_REPRESENTATIVES, for_organisation
 from ..agreements.services import today
 from ..committees.labels import KIND_LABELS as COMMITTEE_KINDS
-from ..committees.models import Committee
-from ..committees.queries import (
-    manages_all,
-    organisation_committee_ids,
-    secretary_committee_ids,
-)
+from ..committees.models import Committee, Membership
+from ..committees.queries import manages_all, secretary_committee_ids_bound, sitting_condition
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
 from ..db import db, folded_column
 from ..i18n import current_language, format_date
@@ -194,16 +191,15 @@ class _Source:
     """How to search one kind for one user: how to build the statement (without its limit),
     how a row becomes a hit, and the kind's own list filtered by the query, when there is one.
 
-    The statement holds the searched text and the user's association as bound parameters
-    (``_values``); ``shape`` names everything else it depends on (the database, the length,
-    case and script of the text, the kind of scope), so that one statement serves every
-    search of that shape and is built once (``None``: a scope of one user's own, built for
-    each search)."""
+    The statement holds the searched text, the user's account and association and the day as
+    bound parameters (``_values``); ``shape`` names everything else it depends on (the
+    database, the length, case and script of the text, the kind of scope), so that one
+    statement serves every search of that shape and is built once."""
 
     build: Callable[[], sa.Select]
     hit: Callable[[sa.Row], Hit]
     list_url: str | None = None
-    shape: tuple | None = None
+    shape: tuple = ()
 
 
 class _Param(str):
@@ -255,6 +251,8 @@ def _values(query: Query, window: int, user) -> dict:
     values = {
         "window": window,
         "organisation_id": getattr(user, "organisation_id", None),
+        "user_id": getattr(user, "id", None),
+        "on_day": today(),
         "recent": RECENT,
         "short_scope": SHORT_SCOPE,
     }
@@ -274,13 +272,45 @@ _BUILT: dict[tuple, sa.Select] = {}
 
 def _limited(kind: str, source: _Source, limit: int) -> sa.Select:
     """The source's statement cut to ``limit`` rows: built once for its shape."""
-    if source.shape is None:
-        return source.build().limit(limit)
     key = (kind, source.shape, limit)
     statement = _BUILT.get(key)
     if statement is None:
         statement = _BUILT[key] = source.build().limit(limit)
     return statement
+
+
+def _paged(kind: str, source: _Source) -> sa.Select:
+    """The source's statement for a page of one kind: built once for its shape, the page's
+    offset and length bound parameters (``page_offset``, ``page_limit``)."""
+    key = (kind, source.shape, "page")
+    statement = _BUILT.get(key)
+    if statement is None:
+        statement = _BUILT[key] = (
+            source.build()
+            .offset(sa.bindparam("page_offset", type_=sa.Integer))
+            .limit(sa.bindparam("page_limit", type_=sa.Integer))
+        )
+    return statement
+
+
+def _rows(statement: sa.Select, values: dict) -> list[sa.Row]:
+    """The rows of a search statement, read on the session's connection: they are plain
+    values, so the ORM's set-up for each statement (entities, loading) is not needed."""
+    return db.session.connection().execute(statement, values).all()
+
+
+def _translated(labels) -> Callable[[object], str]:
+    """A look-up of ``labels`` (lazy translations by value) that translates each value once
+    for the search that uses it, not once for each hit."""
+    done: dict[object, str] = {}
+
+    def label(value) -> str:
+        text = done.get(value)
+        if text is None:
+            text = done[value] = str(labels[value])
+        return text
+
+    return label
 
 
 # --- matching text -------------------------------------------------------------------------
@@ -437,14 +467,16 @@ def _organisations(user, query: Query) -> _Source | None:
     else:
         return None
 
+    kind_label, status_label = _translated(ORGANISATION_KINDS), _translated(ORGANISATION_STATUSES)
+
     def hit(row) -> Hit:
         english = lang == "en" and bool(row.name_en)
         colour = "secondary" if row.status is OrganisationStatus.INACTIVE else "light"
         return Hit(
             link(row),
             row.name_en if english else row.name_th,
-            [part for part in (row.acronym, str(ORGANISATION_KINDS[row.kind])) if part],
-            [(str(ORGANISATION_STATUSES[row.status]), colour)],
+            [part for part in (row.acronym, kind_label(row.kind)) if part],
+            [(status_label(row.status), colour)],
             "en" if english else None,
         )
 
@@ -565,16 +597,21 @@ def _agreements(user, query: Query) -> _Source | None:
         list_url = url_for("agreements.index", q=query.text)
         build, shape = matching, ("all", *_shape(query))
     elif user.can("agreements.own") and user.organisation_id is not None:
-        # the representative's scope is their own: built for each search
+        # what the representative's association may read, the association a bound parameter
 
         def build() -> sa.Select:
-            visible = visible_to_representative(user).with_only_columns(Agreement.id)
-            return matching().where(Agreement.id.in_(visible.order_by(None)))
+            visible = for_organisation(
+                sa.bindparam("organisation_id", type_=sa.Integer), VISIBLE_TO_REPRESENTATIVES
+            )
+            visible = visible.with_only_columns(Agreement.id).order_by(None)
+            return matching().where(Agreement.id.in_(visible))
 
-        endpoint, list_url, shape = "agreements.mine_show", None, None
+        endpoint, list_url, shape = "agreements.mine_show", None, ("own", *_shape(query))
     else:
         return None
     lang, on, address = current_language(), today(), _address(endpoint, "agreement_id")
+    kind_label = _translated(AGREEMENT_KINDS)
+    status_label, state_label = _translated(AGREEMENT_STATUSES), _translated(AGREEMENT_STATES)
 
     def hit(row) -> Hit:
         english = lang == "en" and bool(row.title_en)
@@ -586,13 +623,13 @@ def _agreements(user, query: Query) -> _Source | None:
         )
         state = Agreement.state(dates, on)  # the model's rule, on the row's dates
         status = Agreement.status_on(dates, on)
-        badges = [(str(AGREEMENT_STATUSES[status]), _AGREEMENT_COLOURS[status])]
+        badges = [(status_label(status), _AGREEMENT_COLOURS[status])]
         if state in _STATE_COLOURS:
-            badges.append((str(AGREEMENT_STATES[state]), _STATE_COLOURS[state]))
+            badges.append((state_label(state), _STATE_COLOURS[state]))
         return Hit(
             address(row.id),
             row.title_en if english else row.title_th,
-            [row.reference, str(AGREEMENT_KINDS[row.kind])],
+            [row.reference, kind_label(row.kind)],
             badges,
             "en" if english else None,
         )
@@ -626,29 +663,43 @@ def _proposals(user, query: Query) -> _Source | None:
         )
 
     lang, address = current_language(), _address("proposals.show", "proposal_id")
+    kind_label, status_label = _translated(PROPOSAL_KINDS), _translated(PROPOSAL_STATUSES)
 
     def hit(row) -> Hit:
         organisation = row.name_en if lang == "en" and row.name_en else row.name_th
         return Hit(
             address(row.id),
             row.title,
-            [organisation, str(PROPOSAL_KINDS[row.kind])],
-            [(str(PROPOSAL_STATUSES[row.status]), PROPOSAL_COLOURS[row.status])],
+            [organisation, kind_label(row.kind)],
+            [(status_label(row.status), PROPOSAL_COLOURS[row.status])],
         )
 
     return _Source(build, hit, url_for("proposals.index", q=query.text), _shape(query))
 
 
-def _committee_scope(user) -> tuple[sa.Select | None, str, str] | None:
+@cache
+def _member_committee_ids() -> sa.Select:
+    """The committees where the user's association holds a sitting seat (as
+    ``committees.queries.organisation_committee_ids``), built once: the association
+    (``organisation_id``) and the day (``on_day``) are bound parameters."""
+    return sa.select(Membership.committee_id).where(
+        Membership.organisation_id == sa.bindparam("organisation_id"),
+        sitting_condition(sa.bindparam("on_day", type_=sa.Date)),
+    )
+
+
+def _committee_scope(user) -> tuple[str, sa.Select | None, str, str] | None:
     """The committees the user works with or sits on, as the committee and meeting pages
-    scope them: (their ids, or None for all; the committee page; the meeting page)."""
+    scope them: (the scope's name; their ids, or None for all, the account, association
+    and day bound parameters; the committee page; the meeting page)."""
     if manages_all(user):
-        return None, "committees.show", "meetings.show"
+        return "all", None, "committees.show", "meetings.show"
     if user.can("committees.own"):
-        return secretary_committee_ids(user), "committees.show", "meetings.show"
+        ids = secretary_committee_ids_bound()
+        return "secretary", ids, "committees.show", "meetings.show"
     if user.can("committees.member") and user.organisation_id is not None:
-        ids = organisation_committee_ids(user.organisation_id)
-        return ids, "committees.mine_show", "meetings.mine_show"
+        ids = _member_committee_ids()
+        return "member", ids, "committees.mine_show", "meetings.mine_show"
     return None
 
 
@@ -657,7 +708,7 @@ def _committees(user, query: Query) -> _Source | None:
     scope = _committee_scope(user)
     if scope is None:
         return None
-    ids, endpoint, _meeting_endpoint = scope
+    scope_name, ids, endpoint, _meeting_endpoint = scope
     _key, plain = _params(query)
 
     def build() -> sa.Select:
@@ -677,13 +728,12 @@ def _committees(user, query: Query) -> _Source | None:
             .order_by(Committee.dissolved_on.is_not(None), Committee.id.desc())
         )
 
-    # a scope of the user's own committees is built for each search
-    shape = ("all", *_shape(query)) if ids is None else None
     lang, address = current_language(), _address(endpoint, "committee_id")
+    kind_label = _translated(COMMITTEE_KINDS)
 
     def hit(row) -> Hit:
         english = lang == "en" and bool(row.name_en)
-        details = [str(COMMITTEE_KINDS[row.kind])]
+        details = [kind_label(row.kind)]
         if row.order_number:
             details.append(_("Order %(number)s", number=row.order_number))
         return Hit(
@@ -694,7 +744,7 @@ def _committees(user, query: Query) -> _Source | None:
             "en" if english else None,
         )
 
-    return _Source(build, hit, shape=shape)
+    return _Source(build, hit, shape=(scope_name, *_shape(query)))
 
 
 #: The Bootstrap colour of each meeting status badge (as the meeting pages colour them).
@@ -712,7 +762,7 @@ def _meetings(user, query: Query) -> _Source | None:
     scope = _committee_scope(user)
     if scope is None:
         return None
-    ids, _committee_endpoint, endpoint = scope
+    scope_name, ids, _committee_endpoint, endpoint = scope
     _key, plain = _params(query)
 
     def build() -> sa.Select:
@@ -743,9 +793,8 @@ def _meetings(user, query: Query) -> _Source | None:
             .order_by(Meeting.held_on.desc(), Meeting.id.desc())
         )
 
-    # a scope of the user's own committees is built for each search
-    shape = ("all", *_shape(query)) if ids is None else None
     lang, address = current_language(), _address(endpoint, "meeting_id")
+    status_label = _translated(MEETING_STATUSES)
 
     def hit(row) -> Hit:
         committee = row.name_en if lang == "en" and row.name_en else row.name_th
@@ -755,10 +804,10 @@ def _meetings(user, query: Query) -> _Source | None:
             address(row.id),
             f"{label} · {committee}",
             details,
-            [(str(MEETING_STATUSES[row.status]), _MEETING_COLOURS[row.status])],
+            [(status_label(row.status), _MEETING_COLOURS[row.status])],
         )
 
-    return _Source(build, hit, shape=shape)
+    return _Source(build, hit, shape=(scope_name, *_shape(query)))
 
 
 _SOURCES = {
@@ -792,7 +841,7 @@ def search(user, query: Query) -> list[Group]:
         source = build(user, query)
         if source is None:
             continue
-        rows = db.session.execute(_limited(kind, source, COUNTED + 1), values).all()
+        rows = _rows(_limited(kind, source, COUNTED + 1), values)
         found = len(rows) if len(rows) <= COUNTED else None
         groups.append(
             Group(
@@ -816,8 +865,9 @@ def search_kind(user, query: Query, kind: str, page: int) -> Group | None:
     source = build(user, query)
     if source is None:
         return None
-    statement = source.build().offset(offset).limit(PER_PAGE + 1)
-    rows = db.session.execute(statement, _values(query, offset + PER_PAGE + 1, user)).all()
+    values = _values(query, offset + PER_PAGE + 1, user)
+    values["page_offset"], values["page_limit"] = offset, PER_PAGE + 1
+    rows = _rows(_paged(kind, source), values)
     return Group(
         kind,
         str(label),

@@ -21,17 +21,18 @@ bp = Blueprint("search", __name__)
 @signed_in
 def index():
     """Search everything the user may see, or one kind of it (``kind``, ``page``)."""
+    user = current_user._get_current_object()  # read once, not through the proxy each time
     query = queries.Query.parse(request.args.get("q"))
     kind = request.args.get("kind", "")
     page = queries.page_number(request.args.get("page"))
-    group = queries.search_kind(current_user, query, kind, page) if kind else None
+    group = queries.search_kind(user, query, kind, page) if kind else None
     return render_template(
         "search/index.html",
         query=query,
         group=group,
         page=page,
-        groups=[] if group is not None else queries.search(current_user, query),
-        kinds=queries.visible_kinds(current_user) if not query else [],
+        groups=[] if group is not None else queries.search(user, query),
+        kinds=queries.visible_kinds(user) if not query else [],
         max_query=queries.MAX_QUERY,
         shown=queries.SHOWN,
         counted=queries.COUNTED,

@@ -1,12 +1,18 @@
-"""A kind's statement is built once for each shape of search and kept: the words and the
-limits are its values, so the same kept statement finds what each search asks for, and %
-and _ in the words still match only themselves."""
+"""A kind's statement is built once for each shape of search and kept: the words, the limits
+and the reader's account, association and day are its values, so the same kept statement
+finds what each search asks for within each reader's own scope, and % and _ in the words
+still match only themselves."""
 
 from __future__ import annotations
 
 import re
 
+from registry.auth.models import User
+from registry.db import db
 from registry.search import queries
+from tests.conftest import sign_in_client
+
+from .conftest import WORD
 
 
 def _committee_links(html: str) -> set[int]:
@@ -31,3 +37,53 @@ def test_one_kept_statement_answers_each_search_with_its_own_words(client, sign_
     assert _committee_links(_search(client, "คณะทำงานร่วม")) >= {percent, letters, other}
     # the same shape of search: no statement was built again
     assert all(queries._BUILT[key] is statement for key, statement in kept.items())
+
+
+def _links(html: str, prefix: str) -> set[int]:
+    return {int(n) for n in re.findall(rf'class="fw-semibold" href="{prefix}(\d+)"', html)}
+
+
+def test_kept_statements_answer_each_reader_with_their_own_scope(
+    app, world, make_user, make_contact, appoint
+):
+    """Two representatives of different associations and two secretaries of different
+    committees search the same words in turn: the statements kept for the first answer the
+    second with their own agreements, committees and meetings, never the first one's."""
+    their_rep = make_user("representative", organisation_id=world.theirs)
+    other_secretary = make_user("secretary")
+    sitter = make_contact(world.theirs, first_name="ผู้แทนนั่งค้นหา")
+    appoint(world.other_committee, sitter, "member", organisation_id=world.theirs)
+    clerk = make_contact(world.dga, first_name="เลขานุการอื่นค้นหา")
+    appoint(world.other_committee, clerk, "secretary", user_id=other_secretary)
+
+    def reader(user_id: int):
+        with app.app_context():
+            email = db.session.get(User, user_id).email
+        return sign_in_client(app.test_client(), email)
+
+    ours = _search(reader(world.rep), WORD)
+    kept = dict(queries._BUILT)
+    theirs = _search(reader(their_rep), WORD)
+    assert set(queries._BUILT) == set(kept)  # no statement built for the second reader
+    # the representatives' scopes are kept statements, not built for each search
+    assert {key[1][0] for key in kept if key[0] in ("agreements", "committees", "meetings")} >= {
+        "own",
+        "member",
+    }
+    assert _links(ours, "/agreements/mine/") == {world.our_approved}
+    assert _links(theirs, "/agreements/mine/") == {world.their_signed}
+    assert _links(ours, "/committees/ours/") == {world.our_committee}
+    # their association's person is also the secretary of the joint committee
+    assert _links(theirs, "/committees/ours/") == {world.our_committee, world.other_committee}
+    assert _links(ours, "/meetings/ours/") == {world.our_meeting}
+    assert _links(theirs, "/meetings/ours/") == {world.our_meeting, world.other_meeting}
+
+    first = _search(reader(world.secretary), WORD)
+    kept = dict(queries._BUILT)
+    second = _search(reader(other_secretary), WORD)
+    assert set(queries._BUILT) == set(kept)
+    assert "secretary" in {key[1][0] for key in kept if key[0] == "committees"}
+    assert _links(first, "/committees/") == {world.our_committee}
+    assert _links(second, "/committees/") == {world.other_committee}
+    assert _links(first, "/meetings/") == {world.our_meeting}
+    assert _links(second, "/meetings/") == {world.other_meeting}
