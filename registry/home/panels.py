@@ -114,9 +114,12 @@ def representative(user: User) -> dict:
     signed = [a for a in agreements if a.status is not AgreementStatus.APPROVED]
     return {
         "agreements": agreements,
+        # drawn only where the page shows it: beside the list of agreements
         "timeline": pictures.agreement_timeline(
             signed, on, TIMELINE_STATE_LABELS, endpoint="agreements.mine_show"
-        ),
+        )
+        if agreements
+        else None,
         "proposals": proposals,
         "proposal_total": proposal_total,
         "endorsements": endorsements,
