@@ -322,6 +322,60 @@ def visible_committees(user: User) -> sa.Select:
     )
 
 
+def visible_committee_ids(user: User) -> sa.Select:
+    """The ids of ``visible_committees``, in the same order: what the committees list pages
+    through (``listed_committees`` then reads what it shows of a page's committees)."""
+    committees = Committee.__table__.c
+    query = sa.select(committees.id)
+    if not manages_all(user):
+        query = query.where(committees.id.in_(secretary_committee_ids(user)))
+    return query.order_by(
+        committees.dissolved_on.is_not(None), committees.parent_id.is_not(None),
+        committees.sort_key, committees.id,
+    )  # fmt: skip
+
+
+@cache
+def _listed_committees() -> sa.Select:
+    """The statement of ``listed_committees``, built once: the committees (``ids``) with
+    their parent's name and the seats held on the day (``on_day``), counted as
+    ``sitting_counts`` counts them."""
+    committees = Committee.__table__.c
+    parents = Committee.__table__.alias("parents")
+    sitting = (
+        sa.select(sa.func.count(Membership.id))
+        .where(
+            Membership.committee_id == committees.id,
+            sitting_condition(sa.bindparam("on_day", type_=sa.Date)),
+        )
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            committees.id,
+            committees.name_th,
+            committees.name_en,
+            committees.kind,
+            committees.dissolved_on,
+            parents.c.name_th.label("parent_name_th"),
+            sitting.label("sitting"),
+        )
+        .select_from(Committee.__table__)
+        .outerjoin(parents, parents.c.id == committees.parent_id)
+        .where(committees.id.in_(sa.bindparam("ids", expanding=True)))
+    )
+
+
+def listed_committees(ids: list[int], on_day: date | None = None) -> list[sa.Row]:
+    """What the committees list shows of these committees, in this order, as plain rows (id,
+    names, kind, dissolved_on, parent_name_th, sitting): one statement, no objects built."""
+    if not ids:
+        return []
+    values = {"ids": ids, "on_day": on_day or today()}
+    found = {row.id: row for row in db.session.connection().execute(_listed_committees(), values)}
+    return [found[ident] for ident in ids if ident in found]
+
+
 def committee_for(user: User, committee_id: int) -> Committee:
     """The committee, when the user may work with it; otherwise "not found" (404)."""
     committee = db.get_or_404(Committee, committee_id)
@@ -424,27 +478,51 @@ def secretary_account_choices() -> list[tuple[int, str]]:
 # --- what committees add to other pages --------------------------------------------------------
 
 
+#: The organisation's seats with what the timeline writes of each: the person's name parts and
+#: the committee's name, in one statement built once (the organisation a bound parameter).
+_SEATS = (
+    sa.select(
+        Membership.committee_id,
+        Membership.role,
+        Membership.term_start,
+        Membership.term_end,
+        Membership.ended_on,
+        Committee.name_th,
+        Contact.title,
+        Contact.first_name,
+        Contact.last_name,
+        Contact.erased_at,
+    )
+    .join(Committee, Committee.id == Membership.committee_id)
+    .join(Contact, Contact.id == Membership.contact_id)
+    .where(Membership.organisation_id == sa.bindparam("organisation_id"))
+    .order_by(Membership.id)
+)
+
+
 @timeline.provider
 def seat_entries(organisation: Organisation) -> Iterable[timeline.Entry]:
-    """Seats the organisation took and ended on committees (one query)."""
-    seats = db.session.scalars(
-        sa.select(Membership)
-        .where(Membership.organisation_id == organisation.id)
-        .options(selectinload(Membership.committee), selectinload(Membership.contact))
-    ).all()
+    """Seats the organisation took and ended on committees (one statement of plain rows)."""
+    seats = db.session.execute(_SEATS, {"organisation_id": organisation.id}).all()
+    if not seats:
+        return
     on = today()
     may_open = current_user.is_authenticated and current_user.can("committees.view")
+    # every committee link is the same address but for the id: built once, not once per seat
+    prefix = url_for("committees.show", committee_id=0)[:-1] if may_open else None
+    taken, ended_label = _("Committee seat taken"), _("Committee seat ended")
+    full_name = Contact.full_name.fget  # the model's way of writing a name, on the row
     for seat in seats:
-        url = url_for("committees.show", committee_id=seat.committee_id) if may_open else None
-        subject = f"{seat.contact.full_name}, {ROLE_TITLES_TH[seat.role]} {seat.committee.name_th}"
-        yield timeline.Entry(seat.term_start, _("Committee seat taken"), subject, url, "committee")
+        url = f"{prefix}{seat.committee_id}" if may_open else None
+        subject = f"{full_name(seat)}, {ROLE_TITLES_TH[seat.role]} {seat.name_th}"
+        yield timeline.Entry(seat.term_start, taken, subject, url, "committee")
         if seat.ended_on is not None and seat.ended_on <= on:
             ended = seat.ended_on if seat.term_end is None else min(seat.ended_on, seat.term_end)
         elif seat.term_end is not None and seat.term_end < on:
             ended = seat.term_end
         else:
             continue
-        yield timeline.Entry(ended, _("Committee seat ended"), subject, url, "committee")
+        yield timeline.Entry(ended, ended_label, subject, url, "committee")
 
 
 @personal_data_source

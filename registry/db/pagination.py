@@ -27,10 +27,21 @@ class _Pagination(SelectPagination):
         # (``registry.cache`` gives it; see ``COUNT_KEEPER``): paging through a long list,
         # or coming back to it, counts it once. The key is the statement itself with its
         # values, so it holds every filter, the reader's scope included.
-        compiled = self._query_args["select"].compile(db.session.get_bind())
-        values = tuple(sorted((name, _hashable(value)) for name, value in compiled.params.items()))
         keep = current_app.extensions[COUNT_KEEPER]
-        return keep("page count", (str(compiled), values), super()._query_count)
+        return keep("page count", _statement_key(self._query_args["select"]), super()._query_count)
+
+
+def _statement_key(select: sa.Select) -> tuple:
+    """A key that tells a statement and its values from any other: SQLAlchemy's own cache key
+    of its shape (the same key, the same SQL) with the values bound in it, in order. Worked
+    out without compiling the statement; one that has no cache key is compiled instead."""
+    cache_key = select._generate_cache_key()  # noqa: SLF001 (SQLAlchemy's public cache key)
+    if cache_key is None:
+        compiled = select.compile(db.session.get_bind())
+        values = tuple(sorted((name, _hashable(value)) for name, value in compiled.params.items()))
+        return ("compiled", str(compiled), values)
+    values = tuple(_hashable(bind.effective_value) for bind in cache_key.bindparams)
+    return ("shape", cache_key.key, values)
 
 
 def _hashable(value):

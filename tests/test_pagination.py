@@ -1,0 +1,84 @@
+"""A list's kept total: counted once per statement and values until the next write, and never
+given to a list of other filters, whether or not the statement has SQLAlchemy's cache key."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from registry.db import db
+from registry.db.pagination import paginate
+from registry.organisations.models import Organisation
+
+
+class _Uncacheable(sa.types.TypeDecorator):
+    """A type SQLAlchemy may not cache statements of: the total is keyed on the SQL instead."""
+
+    impl = sa.Integer
+    cache_ok = False
+
+
+def _named(words: str) -> sa.Select:
+    """Organisations whose Thai name holds ``words``, built afresh (as a list builds it)."""
+    return (
+        sa.select(Organisation)
+        .where(Organisation.name_th.contains(words))
+        .order_by(Organisation.id)
+    )
+
+
+def _total(app, statements, select: sa.Select) -> tuple[int, int]:
+    """The first page's total (one a page) and how many counts were sent to find it."""
+    with app.test_request_context("/?page=1"), statements() as seen:
+        total = paginate(select, per_page=1).total
+        db.session.rollback()
+    return total, len([s for s in seen if "count(" in s.lower()])
+
+
+def test_a_kept_total_is_given_only_to_the_same_statement_with_the_same_values(
+    app, make_organisation, statements
+):
+    for n in range(3):
+        make_organisation(f"สมาคมแบ่งหน้าเอ {n}")
+    for n in range(2):
+        make_organisation(f"สมาคมแบ่งหน้าบี {n}")
+
+    assert _total(app, statements, _named("แบ่งหน้าเอ")) == (3, 1)
+    # same shape, other words: its own count, not the kept 3
+    assert _total(app, statements, _named("แบ่งหน้าบี")) == (2, 1)
+    # each built again: both kept
+    assert _total(app, statements, _named("แบ่งหน้าเอ")) == (3, 0)
+    assert _total(app, statements, _named("แบ่งหน้าบี")) == (2, 0)
+    # another filter on the same words is another statement
+    narrower = _named("แบ่งหน้าเอ").where(Organisation.name_th.contains("เอ 1"))
+    assert _total(app, statements, narrower) == (1, 1)
+
+
+def test_an_in_list_of_other_values_is_counted_again(app, make_organisation, statements):
+    ids = [make_organisation(f"สมาคมรายการ {n}") for n in range(4)]
+
+    def among(chosen: list[int]) -> sa.Select:
+        return sa.select(Organisation).where(Organisation.id.in_(chosen)).order_by(Organisation.id)
+
+    assert _total(app, statements, among(ids[:3])) == (3, 1)
+    assert _total(app, statements, among(ids[1:])) == (3, 1)
+    assert _total(app, statements, among(ids)) == (4, 1)
+    assert _total(app, statements, among(ids[:3])) == (3, 0)
+
+
+def test_a_statement_without_a_cache_key_is_kept_by_its_sql_and_values(
+    app, make_organisation, statements
+):
+    for n in range(3):
+        make_organisation(f"สมาคมไม่แคช {n}")
+
+    def at_least(threshold: int) -> sa.Select:
+        return (
+            _named("ไม่แคช")
+            .where(sa.cast(Organisation.id, _Uncacheable()) >= threshold)
+            .order_by(Organisation.id)
+        )
+
+    assert at_least(0)._generate_cache_key() is None  # noqa: SLF001 (what this test is about)
+    assert _total(app, statements, at_least(0)) == (3, 1)
+    assert _total(app, statements, at_least(0)) == (3, 0)
+    assert _total(app, statements, at_least(10**9))[0] == 0
