@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.file import FileRequired
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import audit, cache, submissions, tabular
 from ..agreements.queries import organisation_ids_with_active_agreement
@@ -60,15 +60,31 @@ def index():
     filters = queries.Filters.from_args(request.args)
     query = queries.listed(filters, mou_parties=organisation_ids_with_active_agreement())
     page = paginate(query, per_page=PER_PAGE)
+    codes, options, province_names = _province_filter(current_language())
+    if filters.province in codes:
+        # the chosen province's option, marked: the only one that differs from list to list
+        at = codes.index(filters.province)
+        options = [*options[:at], options[at].replace('" >', '" selected>', 1), *options[at + 1 :]]
     return render_template(
-        "organisations/index.html", page=page, filters=filters, provinces=_sorted_provinces
+        "organisations/index.html",
+        page=page,
+        filters=filters,
+        province_options=Markup("".join(options)),  # noqa: S704 (escaped in _province_filter)
+        province_names=province_names,
     )
 
 
 @functools.cache
-def _sorted_provinces(lang: str) -> tuple:
-    """The provinces in the order of the list's filter, sorted once per language."""
-    return tuple(sorted_provinces(lang))
+def _province_filter(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
+    """The province filter's options in the reader's language, written once per language:
+    the provinces' codes and options in the filter's (alphabetical) order, none selected,
+    and each code's name for the list's rows."""
+    provinces = sorted_provinces(lang)
+    options = tuple(
+        f'\n      <option value="{escape(p.code)}" >{escape(p.name(lang))}</option>\n      '
+        for p in provinces
+    )
+    return tuple(p.code for p in provinces), options, {p.code: p.name(lang) for p in provinces}
 
 
 @bp.get("/export.csv")
