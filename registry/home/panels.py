@@ -108,8 +108,9 @@ def representative(user: User) -> dict:
     """A representative: their association's agreements (with a timeline), proposals,
     endorsements, committee seats and the next meetings of those committees."""
     agreements = queries.own_agreements(user)
-    proposals, proposal_total = queries.own_proposals(user)
-    endorsements, endorsement_total = queries.own_endorsements(user)
+    proposals = queries.own_proposals(user)
+    endorsements = queries.own_endorsements(user)
+    proposal_total, endorsement_total = queries.own_totals(user)
     on = today()
     signed = [a for a in agreements if a.status is not AgreementStatus.APPROVED]
     return {

@@ -530,22 +530,32 @@ _OWN_ENDORSEMENTS = (
     .order_by(Endorsement.endorsed_on.desc(), Endorsement.id.desc())
     .limit(SHOWN)
 )
+#: Both totals in one statement.
+_OWN_TOTALS = sa.select(
+    _OWN_PROPOSAL_COUNT.scalar_subquery(), _OWN_ENDORSEMENT_COUNT.scalar_subquery()
+)
 
 
-def own_proposals(user: User) -> tuple[list[sa.Row], int]:
-    """The association's latest proposals (rows of id, title, status, created_at and
-    endorsement_count) and how many it has submitted (two queries)."""
+def own_totals(user: User) -> tuple[int, int]:
+    """How many proposals the association has submitted and how many endorsements it has in
+    force (one query)."""
+    proposals, endorsements = db.session.execute(
+        _OWN_TOTALS, {"organisation_id": user.organisation_id}
+    ).one()
+    return proposals, endorsements
+
+
+def own_proposals(user: User) -> list[sa.Row]:
+    """The association's latest proposals: rows of id, title, status, created_at and
+    endorsement_count (one query; how many in all: ``own_totals``)."""
+    return list(db.session.execute(_OWN_PROPOSALS, {"organisation_id": user.organisation_id}))
+
+
+def own_endorsements(user: User) -> list[sa.Row]:
+    """The association's endorsements in force, latest first: rows of proposal_id, the
+    proposal's title and endorsed_on (one query; how many in all: ``own_totals``)."""
     values = {"organisation_id": user.organisation_id}
-    total = db.session.scalar(_OWN_PROPOSAL_COUNT, values)
-    return list(db.session.execute(_OWN_PROPOSALS, values)), total
-
-
-def own_endorsements(user: User) -> tuple[list[sa.Row], int]:
-    """The association's endorsements in force, latest first (rows of proposal_id, the
-    proposal's title and endorsed_on), and how many it has given (two queries)."""
-    values = {"organisation_id": user.organisation_id}
-    total = db.session.scalar(_OWN_ENDORSEMENT_COUNT, values)
-    return list(db.session.execute(_OWN_ENDORSEMENTS, values)), total
+    return list(db.session.execute(_OWN_ENDORSEMENTS, values))
 
 
 @lru_cache(maxsize=2)

@@ -11,15 +11,18 @@ from flask_babel import gettext, pgettext
 
 from registry import cache
 from registry.agreements.models import AgreementStatus
+from registry.auth.models import User
 from registry.committees import services as committee_services
 from registry.committees.models import Membership
 from registry.committees.services import today
 from registry.db import db
+from registry.home.queries import SHOWN
 from registry.i18n import format_date, format_time
 from registry.meetings import services as meetings
 from registry.meetings.labels import STATUS_LABELS as MEETING_STATUS_LABELS
 from registry.meetings.models import AgendaItem, Meeting, MeetingStatus
-from registry.proposals.models import ProposalStatus
+from registry.proposals import services as proposal_services
+from registry.proposals.models import Endorsement, ProposalStatus
 from tests.conftest import sign_in_client
 
 
@@ -314,6 +317,35 @@ def test_representative_home_shows_only_their_association(
         f"/meetings/ours/{other_meeting}" not in html and f"/meetings/{other_meeting}" not in html
     )
     assert "/admin/audit" not in html and "activity-heading" not in html
+
+
+def test_representative_home_counts_all_the_associations_proposals_and_endorsements_in_force(
+    app, client, make_user, get_user, two_organisations, make_organisation, submit, endorse,
+    staff,
+):  # fmt: skip
+    own, partner = two_organisations
+    other = make_organisation()
+    for n in range(SHOWN + 2):
+        submit(partner, title=f"ข้อเสนอที่ {n}")
+    submit(other, title="ข้อเสนอของสมาคมอื่น")
+    for n in range(SHOWN + 1):
+        endorse(submit(other, title=f"ข้อเสนอที่เราสนับสนุน {n}"), partner, staff)
+    withdrawn = endorse(submit(other, title="ข้อเสนอที่ถอนการสนับสนุนแล้ว"), partner, staff)
+    with app.app_context():
+        proposal_services.withdraw_endorsement(
+            db.session.get(Endorsement, withdrawn), db.session.get(User, staff)
+        )
+    rep = make_user("representative", organisation_id=partner)
+    sign_in_client(client, get_user(rep).email)
+
+    html = _page(client)
+    proposals = _section(html, "proposals-heading")
+    assert proposals.count('<li class="mb-2">') == SHOWN
+    assert f"All {SHOWN + 2} proposals" in proposals
+    endorsed = _section(html, "endorsements-heading")
+    assert endorsed.count('<li class="mb-2">') == SHOWN
+    assert f"All {SHOWN + 1} endorsements" in endorsed
+    assert "ข้อเสนอที่ถอนการสนับสนุนแล้ว" not in endorsed
 
 
 def test_a_new_association_reads_friendly_sentences(client, sign_in):
