@@ -44,9 +44,14 @@ PER_PAGE = 25
 def index():
     """The committees, with their kind, parent and the number of sitting members, a page at
     a time (``?page=``: past the end, an empty page; not a number, the first page)."""
-    page = paginate(queries.visible_committees(current_user), per_page=PER_PAGE)
-    counts = queries.sitting_counts(committee_ids=[c.id for c in page.items]) if page.items else {}
-    return render_template("committees/index.html", page=page, counts=counts)
+    page = paginate(queries.visible_committee_ids(current_user), per_page=PER_PAGE)
+    return render_template(
+        "committees/index.html",
+        page=page,
+        committees=queries.listed_committees(list(page.items)),
+        # each kind's name translated once for the page, not once per row
+        kind_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
+    )
 
 
 @bp.get("/<int:committee_id>")
