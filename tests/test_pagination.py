@@ -82,3 +82,27 @@ def test_a_statement_without_a_cache_key_is_kept_by_its_sql_and_values(
     assert _total(app, statements, at_least(0)) == (3, 1)
     assert _total(app, statements, at_least(0)) == (3, 0)
     assert _total(app, statements, at_least(10**9))[0] == 0
+
+
+def test_a_page_of_columns_is_made_row_by_row_and_counted_as_a_page_of_records(
+    app, make_organisation, statements
+):
+    made = [make_organisation(f"สมาคมแถวคอลัมน์ {n}") for n in range(5)]
+    select = (
+        sa.select(Organisation.id, Organisation.name_th)
+        .where(Organisation.name_th.contains("แถวคอลัมน์"))
+        .order_by(Organisation.id)
+    )
+    pages = []
+    for number in (1, 2, 3, 4):
+        with app.test_request_context(f"/?page={number}"):
+            page = paginate(select, per_page=2, make=lambda row: (row.id, row.name_th))
+            pages.append((page.items, page.total, page.pages))
+            db.session.rollback()
+    assert [items for items, _, _ in pages] == [
+        [(made[0], "สมาคมแถวคอลัมน์ 0"), (made[1], "สมาคมแถวคอลัมน์ 1")],
+        [(made[2], "สมาคมแถวคอลัมน์ 2"), (made[3], "สมาคมแถวคอลัมน์ 3")],
+        [(made[4], "สมาคมแถวคอลัมน์ 4")],
+        [],
+    ]
+    assert {(total, count) for _, total, count in pages[:3]} == {(5, 3)}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort, current_app, request
 from flask_sqlalchemy.pagination import SelectPagination
@@ -44,6 +47,16 @@ def _statement_key(select: sa.Select) -> tuple:
     return ("shape", cache_key.key, values)
 
 
+class _RowsPagination(_Pagination):
+    """A page of a statement of columns: each row made by ``make`` into what the page shows,
+    with no record loaded."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        make = self._query_args["make"]
+        return [make(row) for row in self._query_args["session"].execute(select)]
+
+
 def _hashable(value):
     """A statement's value as part of a key (lists, as an IN takes them, become tuples)."""
     if isinstance(value, list | tuple | set | frozenset):
@@ -56,16 +69,33 @@ def _hashable(value):
 MAX_PAGE = 1_000_000
 
 
-def paginate(select: sa.Select, *, per_page: int, within_page: bool = False) -> SelectPagination:
+def paginate(
+    select: sa.Select,
+    *,
+    per_page: int,
+    within_page: bool = False,
+    make: Callable[[sa.Row], Any] | None = None,
+) -> SelectPagination:
     """One page of a statement's rows (``?page=`` from the request; not a number: the
     first; past the end: empty). A page number beyond ``MAX_PAGE`` answers 404 for a list,
     and an empty page for a list ``within_page`` of a record's page (an organisation's
-    contacts, say), which exists whatever its list's page number."""
+    contacts, say), which exists whatever its list's page number. With ``make``, the
+    statement selects columns and each row of the page is ``make(row)`` (no records
+    loaded); without it, the page holds the statement's first column (records)."""
     page = max(request.args.get("page", 1, type=int), 1)
     if page > MAX_PAGE:
         if not within_page:
             abort(404)
         page = MAX_PAGE
+    if make is not None:
+        return _RowsPagination(
+            select=select,
+            session=db.session(),
+            page=page,
+            per_page=per_page,
+            error_out=False,
+            make=make,
+        )
     return _Pagination(
         select=select, session=db.session(), page=page, per_page=per_page, error_out=False
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -250,9 +251,20 @@ def export_filename(file_format: str, now: datetime | None = None) -> str:
 CONTACTS_PER_PAGE = 25
 
 
+class ContactRow(NamedTuple):
+    """A person as the contacts table shows them (a row, not a loaded record)."""
+
+    id: int
+    full_name: str
+    position: str | None
+    email: str | None
+    phone: str | None
+    active: bool
+
+
 def contacts_of(organisation_id: int) -> sa.Select:
     """The organisation's people that are not erased, in the profile's order (current ones
-    first, then by when they were added); paginated by the page."""
+    first, then by when they were added)."""
     return (
         sa.select(Contact)
         .where(Contact.organisation_id == organisation_id, Contact.erased_at.is_(None))
@@ -260,9 +272,34 @@ def contacts_of(organisation_id: int) -> sa.Select:
     )
 
 
+def contact_rows_of(organisation_id: int) -> sa.Select:
+    """``contacts_of`` as the columns of ``ContactRow`` and of the name (what the contacts
+    table shows, no records loaded); paginated by the page."""
+    return (
+        sa.select(
+            Contact.id, Contact.title, Contact.first_name, Contact.last_name, Contact.erased_at,
+            Contact.position, Contact.email, Contact.phone, Contact.active,
+        )  # fmt: skip
+        .where(Contact.organisation_id == organisation_id, Contact.erased_at.is_(None))
+        .order_by(Contact.active.desc(), Contact.id)
+    )
+
+
+def _contact_row(row: sa.Row) -> ContactRow:
+    """The table's person from a row of ``contact_rows_of`` (the name as the model writes it)."""
+    name = Contact.full_name.fget(row)
+    return ContactRow(row.id, name, row.position, row.email, row.phone, row.active)
+
+
 def contacts_page(organisation_id: int) -> SelectPagination:
-    """One page (``?page=``) of the organisation's people: at most ``CONTACTS_PER_PAGE``."""
-    return paginate(contacts_of(organisation_id), per_page=CONTACTS_PER_PAGE, within_page=True)
+    """One page (``?page=``) of the organisation's people as ``ContactRow``: at most
+    ``CONTACTS_PER_PAGE``."""
+    return paginate(
+        contact_rows_of(organisation_id),
+        per_page=CONTACTS_PER_PAGE,
+        within_page=True,
+        make=_contact_row,
+    )
 
 
 # --- people in drop-down lists ---------------------------------------------------------------
