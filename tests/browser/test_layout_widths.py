@@ -193,10 +193,14 @@ def test_the_english_menu_of_an_administrator_fits_too(browser: Browser, live_se
         form.locator("input[name=password]").fill(DEMO_PASSWORD)
         form.locator("button[type=submit]").click()
         expect(page.get_by_test_id("user-menu")).to_be_attached()
+        page.wait_for_load_state("load")  # the menu's script bound before its button is used
         if page.locator("html").get_attribute("lang") != "en":  # the account's saved language
             if width < MENU_BUTTON_BELOW:
-                page.get_by_test_id("menu-button").click()
-            page.locator("nav form[action$='/language'] button[value=en]").click()
+                button = page.get_by_test_id("menu-button")
+                button.click()
+                expect(button).to_have_attribute("aria-expanded", "true")
+            with page.expect_navigation():
+                page.locator("nav form[action$='/language'] button[value=en]").click()
             expect(page.locator("html")).to_have_attribute("lang", "en")
         faults = _check_page(page, "/organisations/", width, f"admin-en-{width}-organisations")
     finally:
@@ -252,6 +256,8 @@ def test_without_script_the_phone_menu_is_open_and_usable(browser: Browser, live
         expect(page.locator(".main-menu a[href='/organisations/']")).to_be_visible()
         page.locator(".main-menu a[href='/organisations/']").click()
         expect(page).to_have_url(re.compile(r"/organisations/$"))
+        page.wait_for_load_state("load")
+        page.evaluate("document.fonts.ready.then(() => true)")  # measured in the page's own font
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     finally:
         context.close()
