@@ -27,8 +27,9 @@ worker around its test client's call) before and after, the ratio of the two med
 address asked of both in the same turn), with the bare endpoint ``/health`` of each and a
 last row over all pages; the statement count and page size beside them.
 The same checkout on both sides (``--before . --before-url <a copy of the register>``) shows
-the method's own noise: on the shared 2-core machine, 20 pages a kind, the ratios of the
-same code came out 0.8–1.25 per kind and 1.0 over all pages. Timings are reported, never
+the method's own noise: on the shared 2-core machine, the ratios of the same code came out
+0.97–1.10 per kind with 40 pages a kind on a quiet machine (0.8–1.25 with 20 under heavy
+load), about 1.0 over all pages. Timings are reported, never
 asserted; exit status 1 when a page does not answer 200, 2 when the registers differ.
 """
 
