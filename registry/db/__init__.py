@@ -1,6 +1,7 @@
 """The database layer every other package builds on: the declarative base and shared mixins
 (``base``), engine set-up for SQLite and PostgreSQL (``engine``), pagination
-(``pagination``) and indexed text search (``search``).
+(``pagination``), indexed text search (``search``) and reading rows of columns for a page
+(``reading``).
 
 Import from here (``from registry.db import db, Base, paginate``): these names are the
 package's public surface, and the modules behind them may move.
@@ -17,6 +18,7 @@ from .base import (
 )
 from .engine import configure_sqlite, drop_closed_connections, read_outside_transaction
 from .pagination import MAX_PAGE, paginate
+from .reading import read
 from .search import (
     FOLDED_COLUMN,
     SQLITE_SEARCH_TABLE,
@@ -45,6 +47,7 @@ __all__ = [
     "folded_column",
     "include_object",
     "paginate",
+    "read",
     "read_outside_transaction",
     "utcnow",
 ]
