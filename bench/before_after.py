@@ -31,6 +31,10 @@ the method's own noise: on the shared 2-core machine, the ratios of the same cod
 0.97–1.10 per kind with 40 pages a kind on a quiet machine (0.8–1.25 with 20 under heavy
 load), about 1.0 over all pages. Timings are reported, never
 asserted; exit status 1 when a page does not answer 200, 2 when the registers differ.
+
+``--asked-twice`` measures the same page asked twice by the same reader instead: each page is
+asked once untimed and then again, timed, and the older version keeps whole pages if it had
+a page cache on by default (as it answered in production); the newer builds the page again.
 """
 
 from __future__ import annotations
@@ -250,15 +254,16 @@ def differences(before_url: str, after_url: str, tables: Iterable[str] = SAME_TA
 class Worker:
     """A page worker process in one checkout, spoken to in JSON lines."""
 
-    def __init__(self, checkout: Path, database_url: str) -> None:
+    def __init__(self, checkout: Path, database_url: str, *, keep_pages: bool = False) -> None:
         environment = {**os.environ, "PYTHONPATH": str(checkout), "PYTHONHASHSEED": "0"}
         environment.pop("DATABASE_URL", None)
         start = (
-            "import runpy, sys; sys.argv = [sys.argv[1], sys.argv[2]]; "
+            "import runpy, sys; sys.argv = sys.argv[1:]; "
             "runpy.run_path(sys.argv[0], run_name='__main__')"
         )
         self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and file)
-            [sys.executable, "-c", start, str(WORKER), database_url],
+            [sys.executable, "-c", start, str(WORKER), database_url]
+            + (["keep-pages"] if keep_pages else []),
             cwd=checkout,
             env=environment,
             stdin=subprocess.PIPE,
@@ -283,9 +288,11 @@ class Worker:
             raise RuntimeError(answer["error"])
         return answer
 
-    def get(self, role: str, urls: Iterable[str]) -> list[dict]:
-        """Each of ``urls`` asked by ``role``, timed in the worker."""
-        return self.ask("get", requests=[[role, url] for url in urls])["results"]
+    def get(self, role: str, urls: Iterable[str], *, twice: bool = False) -> list[dict]:
+        """Each of ``urls`` asked by ``role``, timed in the worker; with ``twice``, each
+        asked once untimed and then again, the second timed."""
+        requests = [[role, url] for url in urls]
+        return self.ask("get", requests=requests, twice=twice)["results"]
 
     def close(self) -> None:
         """Stop the process."""
@@ -299,10 +306,16 @@ class Worker:
 
 
 def measure(
-    workers: dict[str, Worker], pages: dict[str, tuple[str, list[str]]], batch: int, bare: int
+    workers: dict[str, Worker],
+    pages: dict[str, tuple[str, list[str]]],
+    batch: int,
+    bare: int,
+    *,
+    twice: bool = False,
 ) -> Tally:
     """Warm both versions up on each kind's first page, then ask them the rest in
-    alternating turns, and the bare endpoint ``bare`` times each, in alternation too."""
+    alternating turns, and the bare endpoint ``bare`` times each, in alternation too;
+    with ``twice``, each page of the turns asked again and the second answer timed."""
     tally = Tally()
     for worker in workers.values():
         worker.ask("sign_in", accounts=ACCOUNTS, password=BENCH_PASSWORD)
@@ -314,7 +327,8 @@ def measure(
     health = {BARE: ("staff", ["/health"] * bare)}
     for turn in _all_turns(health, rest, batch):
         for side in order(turn):
-            tally.add(turn.kind, side, workers[side].get(turn.role, turn.urls))
+            again = twice and turn.kind != BARE
+            tally.add(turn.kind, side, workers[side].get(turn.role, turn.urls, twice=again))
     return tally
 
 
@@ -367,6 +381,11 @@ def main(argv: list[str] | None = None) -> int:
         "--kinds", default="", help='kinds separated by commas ("home, staff" is one kind)'
     )
     parser.add_argument("--json", default="", help="a file for every measurement")
+    parser.add_argument(
+        "--asked-twice",
+        action="store_true",
+        help="time each page asked a second time, the older version with its page cache",
+    )
     args = parser.parse_args(argv)
     if args.records < 2 or args.batch < 1 or args.bare < 1:
         parser.error("--records needs at least 2, --batch and --bare at least 1")
@@ -390,11 +409,13 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     workers: dict[str, Worker] = {}
     try:
-        workers["before"] = Worker(args.before.resolve(), args.before_url)
+        workers["before"] = Worker(
+            args.before.resolve(), args.before_url, keep_pages=args.asked_twice
+        )
         workers["after"] = Worker(args.after.resolve(), args.after_url)
         for side, worker in workers.items():
             print(f"{side}: {worker.hello['registry']} ({_commit(getattr(args, side))})")
-        tally = measure(workers, pages, args.batch, args.bare)
+        tally = measure(workers, pages, args.batch, args.bare, twice=args.asked_twice)
     finally:
         for worker in workers.values():
             worker.close()
@@ -402,8 +423,9 @@ def main(argv: list[str] | None = None) -> int:
 
     made = rows(tally, [BARE, *pages], overall=ALL)
     print(table(made))
+    asked = "the second of two asks, " if args.asked_twice else ""
     print(
-        f"(CPU ms: median per page, time.process_time in each worker; {args.records - 1} "
+        f"(CPU ms: median per page, {asked}time.process_time in each worker; {args.records - 1} "
         f"pages of each kind after one to warm up, {args.batch} per turn; load average "
         f"{', '.join(f'{v:.2f}' for v in load_before)} → "
         f"{', '.join(f'{v:.2f}' for v in load_after)})"

@@ -4,14 +4,17 @@ It imports whichever ``registry`` comes first on its path (the driver starts it 
 checkout to measure, with that folder first on ``sys.path``), so it uses only the standard
 library and Flask: no other module of ``bench`` and nothing of the product at import time.
 It builds the app with the whole-page cache off (``KEEP_PAGES`` of older versions; versions
-without it ignore the key) and templates compiled in memory only, then answers commands,
+without it ignore the key), or as the version ships it when started with ``keep-pages``
+after the register's URL (to measure the same page asked twice as production answers it),
+and templates compiled in memory only, then answers commands,
 one JSON object a line on stdin, one answer a line on the stdout it started with (anything
 the app prints goes to stderr):
 
 - ``{"op": "sign_in", "accounts": {role: email}, "password": ...}``: a test client per
   reader, signed in through the sign-in form;
-- ``{"op": "get", "requests": [[role, url], ...]}``: each page asked in turn; per page its
-  CPU milliseconds (``time.process_time`` around the test client's call, after a
+- ``{"op": "get", "requests": [[role, url], ...], "twice": false}``: each page asked in
+  turn (with ``"twice": true``, asked once untimed and then again, timed); per page its CPU
+  milliseconds (``time.process_time`` around the test client's call, after a
   ``gc.collect()``), status, SQL statements (``X-SQL-Statements``) and size in bytes (a page
   whose view raises is answered as a 500 with the error, and the worker goes on);
 - ``{"op": "freeze"}``: the objects made so far set aside from the garbage collector, as a
@@ -72,11 +75,21 @@ def timed_get(client, url: str) -> dict:
     }
 
 
-def serve(database_url: str, commands, reply) -> None:
-    """Build the app on ``database_url`` and answer ``commands`` (JSON lines) on ``reply``."""
+def timed_again(client, url: str) -> dict:
+    """Ask for ``url`` once, untimed, then again: the second answer, timed."""
+    client.get(url).close()
+    return timed_get(client, url)
+
+
+def serve(database_url: str, commands, reply, keep_pages: bool = False) -> None:
+    """Build the app on ``database_url`` and answer ``commands`` (JSON lines) on ``reply``;
+    with ``keep_pages``, the whole-page cache as the version has it by default."""
     registry = importlib.import_module("registry")
-    app = registry.create_app({"SQLALCHEMY_DATABASE_URI": database_url, **OVERRIDES})
-    if app.config.get("KEEP_PAGES"):
+    overrides = dict(OVERRIDES)
+    if keep_pages:
+        del overrides["KEEP_PAGES"]
+    app = registry.create_app({"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    if app.config.get("KEEP_PAGES") and not keep_pages:
         raise RuntimeError("the whole-page cache is still on")
     clients: dict = {}
 
@@ -93,7 +106,8 @@ def serve(database_url: str, commands, reply) -> None:
                 clients[role] = sign_in(app, email, command["password"])
             send({"ok": True})
         elif op == "get":
-            send({"results": [timed_get(clients[role], url) for role, url in command["requests"]]})
+            ask = timed_again if command.get("twice") else timed_get
+            send({"results": [ask(clients[role], url) for role, url in command["requests"]]})
         elif op == "freeze":
             gc.collect()
             gc.freeze()
@@ -109,7 +123,7 @@ def main() -> None:
     """Answer on the stdout this process started with; everything else printed to stderr."""
     reply = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    serve(sys.argv[1], sys.stdin, reply)
+    serve(sys.argv[1], sys.stdin, reply, keep_pages=sys.argv[2:] == ["keep-pages"])
 
 
 if __name__ == "__main__":

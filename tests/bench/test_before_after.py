@@ -248,3 +248,46 @@ def test_kinds_are_separated_by_commas_and_a_comma_and_space_is_part_of_a_name()
         "organisation page",
     ]
     assert ba.kinds("") == []
+
+
+_COUNTING_APP = '''
+from flask import Flask, redirect, request
+
+
+def create_app(overrides):
+    app = Flask(__name__)
+    app.config["KEEP_PAGES"] = True  # a version whose page cache is on by default
+    app.config.update(overrides)
+    seen = {}
+
+    @app.route("/sign-in", methods=["GET", "POST"])
+    def sign_in():
+        return redirect("/") if request.method == "POST" else "<form></form>"
+
+    @app.get("/<path:page>")
+    def page(page):
+        seen[page] = seen.get(page, 0) + 1
+        cache = "kept" if app.config["KEEP_PAGES"] else "fresh"
+        return f"{cache} {page} {seen[page]}"
+
+    return app
+'''
+
+
+@pytest.mark.parametrize("keep_pages", [False, True])
+def test_asked_twice_times_the_second_ask_and_keeps_the_older_versions_page_cache(
+    tmp_path, keep_pages
+):
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "__init__.py").write_text(_COUNTING_APP, encoding="utf-8")
+    worker = ba.Worker(tmp_path, "sqlite://", keep_pages=keep_pages)
+    try:
+        worker.ask("sign_in", accounts={"staff": "a@example.org"}, password="x")
+        (again,) = worker.get("staff", ["one"], twice=True)
+        (once,) = worker.get("staff", ["two"])
+    finally:
+        worker.close()
+    cache = "kept" if keep_pages else "fresh"
+    assert again["status"] == once["status"] == 200
+    assert again["bytes"] == len(f"{cache} one 2")  # the second ask of the page is timed
+    assert once["bytes"] == len(f"{cache} two 1")
