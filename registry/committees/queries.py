@@ -16,12 +16,21 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import Role, User
-from ..db import db
+from ..db import db, read
 from ..organisations import timeline
 from ..organisations.models import Contact, Organisation
 from ..organisations.queries import picker_label
 from ..organisations.services import personal_data_source
-from .models import ROLE_RANK, ROLE_TITLES_TH, SECRETARIAT, Committee, MemberRole, Membership
+from .models import (
+    ROLE_RANK,
+    ROLE_TITLES_TH,
+    SECRETARIAT,
+    Committee,
+    CommitteeKind,
+    MemberRole,
+    Membership,
+    QuorumRule,
+)
 from .services import today
 
 
@@ -252,10 +261,10 @@ def _seat_rows() -> sa.Select:
     )
 
 
-def seat_lists(committee: Committee, on_day: date | None = None) -> MemberLists:
+def seat_lists(committee: Committee | CommitteePage, on_day: date | None = None) -> MemberLists:
     """``member_lists`` as plain rows (``SeatRow``), for the committee page: the same three
     lists in the same order, from one statement that builds no objects."""
-    rows = db.session.execute(_seat_rows(), {"committee_id": committee.id})
+    rows = read(_seat_rows(), {"committee_id": committee.id})
     return _three_lists([SeatRow(*row) for row in rows], on_day or today())
 
 
@@ -374,6 +383,118 @@ def listed_committees(ids: list[int], on_day: date | None = None) -> list[sa.Row
     values = {"ids": ids, "on_day": on_day or today()}
     found = {row.id: row for row in db.session.connection().execute(_listed_committees(), values)}
     return [found[ident] for ident in ids if ident in found]
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeLink:
+    """A committee another's page names and links to (its breadcrumb, its subcommittees)."""
+
+    id: int
+    name_th: str
+    kind: CommitteeKind
+    dissolved_on: date | None
+
+    active = Committee.active
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteePage:
+    """A committee as its page shows it, read as plain rows (no committee objects built): its
+    own columns, the committee it reports to, the chain above it (nearest first, as
+    ``Committee.ancestors``) and its subcommittees (as ``Committee.children``)."""
+
+    id: int
+    kind: CommitteeKind
+    parent_id: int | None
+    name_th: str
+    name_en: str | None
+    mandate: str | None
+    order_number: str | None
+    order_date: date | None
+    established_on: date
+    quorum_rule: QuorumRule
+    quorum_number: int | None
+    dissolved_on: date | None
+    dissolution_reason: str | None
+    created_at: datetime
+    parent: CommitteeLink | None
+    lineage: tuple[CommitteeLink, ...]
+    children: tuple[CommitteeLink, ...]
+
+    active = Committee.active
+    quorum_needed = Committee.quorum_needed
+
+    def ancestors(self) -> list[CommitteeLink]:
+        """The parent, its parent and so on, nearest first (as ``Committee.ancestors``)."""
+        return list(self.lineage)
+
+
+#: The columns of ``CommitteePage`` read from the committee's row, in its order.
+_PAGE_COLUMNS = (
+    "id", "kind", "parent_id", "name_th", "name_en", "mandate", "order_number", "order_date",
+    "established_on", "quorum_rule", "quorum_number", "dissolved_on", "dissolution_reason",
+    "created_at",
+)  # fmt: skip
+
+#: How far up the chain of parents the page looks (a chain is a few levels deep; the limit
+#: only stops a loop, should one exist).
+_LINEAGE_LIMIT = 64
+
+
+@cache
+def _committee_page() -> sa.CompoundSelect:
+    """The statement of ``committee_page``, built once (the committee a bound parameter): the
+    committee (depth 0), each committee above it (depth 1, 2 ...) and its subcommittees
+    (depth -1, first, in the order of ``Committee.children``), in one statement."""
+    table = Committee.__table__
+    step = table.alias("step")
+    up = sa.select(table.c.id, table.c.parent_id, sa.literal_column("0").label("depth")).where(
+        table.c.id == sa.bindparam("committee_id")
+    )
+    up = up.cte("lineage", recursive=True)
+    up = up.union_all(
+        sa.select(step.c.id, step.c.parent_id, up.c.depth + sa.literal_column("1")).where(
+            step.c.id == up.c.parent_id, up.c.depth < _LINEAGE_LIMIT
+        )
+    )
+    columns = [table.c[name] for name in _PAGE_COLUMNS] + [table.c.sort_key]
+    chain = sa.select(up.c.depth, *columns).join_from(up, table, table.c.id == up.c.id)
+    children = sa.select(sa.literal_column("-1"), *columns).where(
+        table.c.parent_id == sa.bindparam("committee_id")
+    )
+    return sa.union_all(chain, children).order_by("depth", "sort_key", "id")
+
+
+def committee_page(user: User, committee_id: int) -> CommitteePage:
+    """The committee for its page, when the user may work with it (as ``committee_for``;
+    otherwise "not found"), as plain rows: one statement for staff, one more for a secretary
+    (whose committees they are)."""
+    rows = read(_committee_page(), {"committee_id": committee_id}).all()
+    me = next((row for row in rows if row.depth == 0), None)
+    if me is None:
+        abort(404)
+    if not manages_all(user):
+        params = {"user_id": user.id, "on_day": today()}
+        if committee_id not in set(read(secretary_committee_ids_bound(), params).scalars()):
+            abort(404)
+    lineage: list[CommitteeLink] = []
+    children: list[CommitteeLink] = []
+    parent = None
+    for row in rows:
+        if row.depth == 0:
+            continue
+        link = CommitteeLink(row.id, row.name_th, row.kind, row.dissolved_on)
+        if row.depth < 0:
+            children.append(link)
+            continue
+        if row.depth == 1:
+            parent = link
+        if row.id == committee_id or any(seen.id == row.id for seen in lineage):
+            continue  # a loop: the chain stops where it turns back, as ``ancestors`` does
+        if len(lineage) == row.depth - 1:
+            lineage.append(link)
+    own = [getattr(me, name) for name in _PAGE_COLUMNS]
+    return CommitteePage(*own, parent, tuple(lineage), tuple(children))
 
 
 def committee_for(user: User, committee_id: int) -> Committee:

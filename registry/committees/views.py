@@ -58,7 +58,7 @@ def index():
 @any_permission_required(*WORKS_WITH)
 def show(committee_id: int):
     """A committee: mandate, order, quorum, current and past members, subcommittees."""
-    committee = queries.committee_for(current_user, committee_id)
+    committee = queries.committee_page(current_user, committee_id)
     members = queries.seat_lists(committee)
     return render_template(
         "committees/show.html",
