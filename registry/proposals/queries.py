@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import cache
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import abort
@@ -26,9 +27,10 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from .. import tabular
 from ..agreements.models import Agreement
 from ..auth.models import User
+from ..committees.models import Committee
 from ..committees.queries import secretary_committee_ids
 from ..dates import file_date
-from ..db import contains_text, db, paginate
+from ..db import contains_text, db, paginate, read
 from ..formats import query_text
 from ..i18n import BANGKOK, current_language, format_date, to_local
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus
@@ -441,28 +443,131 @@ def endorsements(proposal: Proposal, *, every: bool = False) -> list[Endorsement
     return list(db.session.scalars(query))
 
 
-@cache
-def _endorsements_page() -> sa.Select:
-    """``endorsements_page``'s statement but for the proposal, built once, on first use (its
-    loader options need every model mapped); each page adds only the proposal's id."""
-    names = (Organisation.name_th, Organisation.name_en, Organisation.acronym)
-    return (
-        sa.select(Endorsement)
-        .options(selectinload(Endorsement.organisation).load_only(*names))
-        .order_by(
-            Endorsement.withdrawn_at.is_not(None),
-            Endorsement.endorsed_on.desc(),
-            Endorsement.id.desc(),
+_CONTACTS = Contact.__table__.c
+
+#: What the proposal page shows of the proposal, of its organisation, category and contact,
+#: and whether the reader's association (``own``; none: NULL) endorses it now: one
+#: statement, built once.
+_PAGE_PROPOSAL = (
+    sa.select(
+        _PROPOSALS.id,
+        _PROPOSALS.kind,
+        _PROPOSALS.title,
+        _PROPOSALS.summary,
+        _PROPOSALS.problem,
+        _PROPOSALS.approach,
+        _PROPOSALS.requested_support,
+        _PROPOSALS.organisation_id,
+        _PROPOSALS.contact_id,
+        _PROPOSALS.status,
+        _PROPOSALS.forwarded_to,
+        _PROPOSALS.endorsement_count,
+        _PROPOSALS.created_at,
+        _ORGANISATIONS.name_th.label("organisation_name"),
+        _CATEGORIES.name_th.label("category_th"),
+        _CATEGORIES.name_en.label("category_en"),
+        _CONTACTS.title.label("contact_title"),
+        _CONTACTS.first_name.label("contact_first_name"),
+        _CONTACTS.last_name.label("contact_last_name"),
+        _CONTACTS.position.label("contact_position"),
+        _CONTACTS.email.label("contact_email"),
+        _CONTACTS.phone.label("contact_phone"),
+        _CONTACTS.erased_at.label("contact_erased_at"),
+        sa.exists()
+        .where(
+            _ENDORSEMENTS.proposal_id == _PROPOSALS.id,
+            _ENDORSEMENTS.organisation_id == sa.bindparam("own", type_=sa.Integer),
+            _ENDORSEMENTS.withdrawn_at.is_(None),
         )
+        .label("mine"),
     )
+    .select_from(Proposal.__table__)
+    .join(Organisation.__table__, _ORGANISATIONS.id == _PROPOSALS.organisation_id)
+    .join(Category.__table__, _CATEGORIES.id == _PROPOSALS.category_id)
+    .outerjoin(Contact.__table__, _CONTACTS.id == _PROPOSALS.contact_id)
+    .where(_PROPOSALS.id == sa.bindparam("proposal_id"))
+)
 
 
-def endorsements_page(proposal: Proposal) -> SelectPagination:
+class ShownProposal:
+    """A proposal as its page shows it, from one row of ``_PAGE_PROPOSAL``: the row's values
+    as attributes, the category's name in the reader's language (``category_name``), the
+    contact's name as ``Contact.full_name`` writes it (``contact_name``) and whether the
+    contact's data is erased (``contact_erased``), and ``closed``, ``endorsable`` and
+    ``editable`` as ``Proposal`` answers them (the services' checks take either)."""
+
+    def __init__(self, row: sa.Row, lang: str):
+        values = row._asdict()
+        self.__dict__.update(values)
+        english = values["category_en"]
+        self.category_name = (english if lang == "en" and english else values["category_th"]) or ""
+        erased_at = values["contact_erased_at"]
+        self.contact_erased = erased_at is not None
+        self.contact_name = Contact.full_name.fget(
+            SimpleNamespace(
+                title=values["contact_title"],
+                first_name=values["contact_first_name"],
+                last_name=values["contact_last_name"],
+                erased_at=erased_at,
+            )
+        )
+
+    closed = Proposal.closed
+    endorsable = Proposal.endorsable
+    editable = Proposal.editable
+
+
+def proposal_page(user, proposal_id: int, own_organisation: int | None) -> ShownProposal:
+    """What the proposal page shows of a proposal the user may open (as ``proposal_for``:
+    otherwise "not found"), with whether ``own_organisation`` endorses it now (``mine``)."""
+    if not (reads_all(user) or user.can("proposals.own")):
+        abort(404)
+    row = read(_PAGE_PROPOSAL, {"proposal_id": proposal_id, "own": own_organisation}).first()
+    if row is None:
+        abort(404)
+    return ShownProposal(row, current_language())
+
+
+#: ``endorsements_page``'s statement but for the proposal, built once: plain rows of what
+#: the page shows of each endorsement, with its organisation's Thai name
+#: (``organisation_name``) and its letter's path (``letter_path``: empty, no letter).
+_PAGE_ENDORSEMENTS = (
+    sa.select(
+        _ENDORSEMENTS.id,
+        _ENDORSEMENTS.organisation_id,
+        _ENDORSEMENTS.statement,
+        _ENDORSEMENTS.endorsed_on,
+        _ENDORSEMENTS.recorded_by_staff,
+        _ENDORSEMENTS.letter_path,
+        _ENDORSEMENTS.letter_size,
+        _ENDORSEMENTS.withdrawn_at,
+        _ENDORSEMENTS.withdrawal_reason,
+        _ORGANISATIONS.name_th.label("organisation_name"),
+    )
+    .join_from(
+        Endorsement.__table__,
+        Organisation.__table__,
+        _ORGANISATIONS.id == _ENDORSEMENTS.organisation_id,
+    )
+    .order_by(
+        _ENDORSEMENTS.withdrawn_at.is_not(None),
+        _ENDORSEMENTS.endorsed_on.desc(),
+        _ENDORSEMENTS.id.desc(),
+    )
+)
+
+
+def _as_is(row: sa.Row) -> sa.Row:
+    return row
+
+
+def endorsements_page(proposal_id: int) -> SelectPagination:
     """One page (``?page=``) of the proposal's endorsements for its page, in the order of
-    ``endorsements``: ``ENDORSEMENTS_PER_PAGE`` at most, with their organisations' names in a
-    second statement (only those shown), and a count when the page is full."""
-    query = _endorsements_page().where(Endorsement.proposal_id == proposal.id)
-    return paginate(query, per_page=ENDORSEMENTS_PER_PAGE, within_page=True)
+    ``endorsements`` (those in force first, newest first), as plain rows (see
+    ``_PAGE_ENDORSEMENTS``): ``ENDORSEMENTS_PER_PAGE`` at most, in one statement, and a
+    count when the page is full."""
+    query = _PAGE_ENDORSEMENTS.where(_ENDORSEMENTS.proposal_id == proposal_id)
+    return paginate(query, per_page=ENDORSEMENTS_PER_PAGE, within_page=True, make=_as_is)
 
 
 def endorsement_total(proposal: Proposal) -> int:
@@ -491,32 +596,65 @@ _HISTORY = (
 )
 
 
-def history(proposal: Proposal) -> list[sa.Row]:
+def history(proposal_id: int) -> list[sa.Row]:
     """The proposal's status changes, oldest first, as plain rows: when (``at``), from and to
     which status, why, and who made each (``actor_id``, and ``actor_name``)."""
-    return db.session.execute(_HISTORY, {"proposal_id": proposal.id}).all()
+    return read(_HISTORY, {"proposal_id": proposal_id}).all()
 
 
-@cache
-def _agenda_items(certified_only: bool) -> sa.Select:
-    """The statements of ``agenda_items`` (every meeting, or the certified ones), each
-    built once, on first use."""
-    query = (
-        sa.select(AgendaItem)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(AgendaItem.proposal_id == sa.bindparam("proposal_id"))
-        .options(joinedload(AgendaItem.meeting).joinedload(Meeting.committee))
-        .order_by(Meeting.held_on, AgendaItem.id)
+_ITEMS = AgendaItem.__table__.c
+_MEETINGS = Meeting.__table__.c
+_COMMITTEES = Committee.__table__.c
+#: The statement of ``agenda_items``, built once: what the page shows of each item, of its
+#: meeting and of the meeting's committee.
+_AGENDA_ITEMS = (
+    sa.select(
+        _ITEMS.meeting_id,
+        _MEETINGS.number.label("meeting_number"),
+        _MEETINGS.year_be.label("meeting_year"),
+        _MEETINGS.held_on,
+        _COMMITTEES.name_th.label("committee_name"),
+        _ITEMS.section,
+        _ITEMS.position,
+        _ITEMS.resolution,
+        _ITEMS.outcome,
     )
-    if certified_only:
-        query = query.where(Meeting.status == MeetingStatus.MINUTES_CERTIFIED)
-    return query
+    .select_from(AgendaItem.__table__)
+    .join(Meeting.__table__, _MEETINGS.id == _ITEMS.meeting_id)
+    .join(Committee.__table__, _COMMITTEES.id == _MEETINGS.committee_id)
+    .where(_ITEMS.proposal_id == sa.bindparam("proposal_id"))
+    .order_by(_MEETINGS.held_on, _ITEMS.id)
+)
+#: The same, of the meetings whose minutes are certified only.
+_CERTIFIED_AGENDA_ITEMS = _AGENDA_ITEMS.where(
+    _MEETINGS.status == MeetingStatus.MINUTES_CERTIFIED
+)
 
 
-def agenda_items(proposal: Proposal, *, certified_only: bool = False) -> list[AgendaItem]:
-    """The agenda items that put the proposal to a meeting, earliest meeting first, with the
-    meeting and its committee (only meetings whose minutes are certified, when asked)."""
-    return list(db.session.scalars(_agenda_items(certified_only), {"proposal_id": proposal.id}))
+def agenda_items(proposal_id: int, *, certified_only: bool = False) -> list[sa.Row]:
+    """The agenda items that put the proposal to a meeting, earliest meeting first (only
+    meetings whose minutes are certified, when asked), as plain rows: the meeting's id
+    (``meeting_id``), number and Buddhist year (``meeting_number``, ``meeting_year``), day
+    (``held_on``) and committee's Thai name (``committee_name``), and the item's
+    ``section``, ``position``, ``resolution`` and ``outcome``."""
+    statement = _CERTIFIED_AGENDA_ITEMS if certified_only else _AGENDA_ITEMS
+    return read(statement, {"proposal_id": proposal_id}).all()
+
+
+_ATTACHMENTS = Attachment.__table__.c
+#: The statement of ``attachments``, built once.
+_ATTACHMENTS_OF_PROPOSAL = (
+    sa.select(_ATTACHMENTS.id, _ATTACHMENTS.filename, _ATTACHMENTS.size, _ATTACHMENTS.public)
+    .where(_ATTACHMENTS.proposal_id == sa.bindparam("proposal_id"))
+    .order_by(_ATTACHMENTS.id)
+)
+
+
+def attachments(proposal_id: int, *, public_only: bool = False) -> list[sa.Row]:
+    """The proposal's files in the order filed (only those made public, when asked), as
+    plain rows: ``id``, ``filename``, ``size`` and ``public``."""
+    rows = read(_ATTACHMENTS_OF_PROPOSAL, {"proposal_id": proposal_id}).all()
+    return [row for row in rows if row.public] if public_only else rows
 
 
 _ANNEXES = AgreementAnnex.__table__.c
@@ -533,10 +671,10 @@ _ANNEXES_OF_PROPOSAL = (
 )
 
 
-def annexes(proposal: Proposal) -> list[sa.Row]:
+def annexes(proposal_id: int) -> list[sa.Row]:
     """The agreements the proposal is annexed to, as plain rows: each agreement's id
     (``agreement_id``), reference, Thai title and status."""
-    return db.session.execute(_ANNEXES_OF_PROPOSAL, {"proposal_id": proposal.id}).all()
+    return read(_ANNEXES_OF_PROPOSAL, {"proposal_id": proposal_id}).all()
 
 
 @cache

@@ -231,51 +231,64 @@ def _export(file_format: str):
 @any_permission_required(*READS)
 def show(proposal_id: int):
     """A proposal: its content, endorsers, and (for those who may) its history, files,
-    meetings and annexes, with the steps the user may take."""
-    proposal = queries.proposal_for(current_user, proposal_id)
-    user = current_user
-    full = queries.reads_in_full(user, proposal)
+    meetings and annexes, with the steps the user may take. Read as plain rows (see
+    ``queries.proposal_page``), each permission asked once."""
+    user = current_user._get_current_object()  # read once, not through the proxy each time
     own_organisation = user.organisation_id if services.represents(
         user, user.organisation_id
     ) else None  # fmt: skip
-    endorsement_pages = queries.endorsements_page(proposal)
+    proposal = queries.proposal_page(user, proposal_id, own_organisation)
+    reads_all = queries.reads_all(user)
+    full = reads_all or services.owns(user, proposal)
+    manages = services.manages(user)
+    endorsement_pages = queries.endorsements_page(proposal.id)
     endorsements = endorsement_pages.items
-    mine = None
-    if own_organisation is not None:
-        mine = services.active_endorsement(proposal, own_organisation)
-    if queries.reads_all(user):
-        items = queries.agenda_items(proposal)
+    if reads_all:
+        items = queries.agenda_items(proposal.id)
     elif full:
-        items = queries.agenda_items(proposal, certified_only=True)
+        items = queries.agenda_items(proposal.id, certified_only=True)
     else:
         items = []
+    attachments = queries.attachments(proposal.id, public_only=not full)
+    annexes = queries.annexes(proposal.id) if reads_all else []
+    may_edit = services.may_edit(user, proposal)
+    open_for_endorsing = not proposal.closed
     return render_template(
         "proposals/show.html",
         proposal=proposal,
         full=full,
         endorsements=endorsements,
         endorsement_pages=endorsement_pages,
-        history=queries.history(proposal) if full else [],
-        attachments=[a for a in proposal.attachments if full or a.public],
+        history=queries.history(proposal.id) if full else [],
+        attachments=attachments,
         agenda_items=items,
-        annexes=queries.annexes(proposal) if queries.reads_all(user) else [],
-        mine=mine,
+        annexes=annexes,
+        mine=proposal.mine,
         own_organisation=own_organisation,
-        manages=services.manages(user),
-        may_edit=services.may_edit(user, proposal),
+        manages=manages,
+        reads_all=reads_all,
+        reads_organisations=user.can("organisations.view"),
+        reads_agreements=bool(annexes) and user.can("agreements.view"),
+        reads_audit=user.can("audit.read"),
+        may_edit=may_edit,
         may_withdraw=services.may_withdraw(user, proposal),
         may_schedule=user.can("proposals.schedule") and not proposal.closed,
         targets=services.allowed_targets(proposal, user),
         # Decided once for the page (a proposal may list a hundred endorsements).
-        letters={e.id for e in endorsements if e.has_letter and queries.may_read_letter(user, e)},
+        letters={
+            e.id
+            for e in endorsements
+            if e.letter_path and (reads_all or services.represents(user, e.organisation_id))
+        },
         withdrawable={
             e.id
             for e in endorsements
-            if e.active
-            and not proposal.closed
-            and (services.manages(user) or services.represents(user, e.organisation_id))
+            if e.withdrawn_at is None
+            and open_for_endorsing
+            and (manages or services.represents(user, e.organisation_id))
         },
-        confirm_form=ConfirmForm(),
+        # The remove buttons' form (its CSRF token), made only when a button is shown.
+        confirm_form=ConfirmForm() if (may_edit and attachments) or (manages and annexes) else None,
         steps=services.ORDER,
         OUTCOME_LABELS=OUTCOME_LABELS,
     )

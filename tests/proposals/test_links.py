@@ -146,9 +146,11 @@ def test_the_resolution_on_the_item_is_the_proposals(app, proposal, meeting, pla
         from registry.proposals import queries
         from registry.proposals.models import Proposal
 
-        (listed,) = queries.agenda_items(db.session.get(Proposal, proposal))
+        (listed,) = queries.agenda_items(db.session.get(Proposal, proposal).id)
         assert listed.resolution.startswith("ที่ประชุมเห็นชอบ")
-        assert listed.meeting.number_label == found.number_label
+        assert f"{listed.meeting_number}/{listed.meeting_year}" == found.number_label
+        assert (listed.section, listed.position) == (item.section, item.position)
+        assert listed.committee_name == found.committee.name_th
 
 
 # --- annexes ----------------------------------------------------------------------------------
