@@ -34,7 +34,7 @@ from ..committees.queries import (
     sitting_condition,
 )
 from ..committees.services import today
-from ..db import db
+from ..db import db, read
 from ..i18n import current_language
 from ..meetings.models import ActionItem, AgendaItem, Meeting, MeetingStatus
 from ..meetings.queries import LIST_ROW, meeting_list, scheduled_from_day
@@ -208,9 +208,9 @@ def expiring_agreements(on: date | None = None) -> Expiring:
     (two queries: the count per band, the soonest few)."""
     on = on or today()
     per_band, first = _expiring(on)
-    counts = _grouped(per_band)
+    counts = dict(read(per_band).all())
     soonest: dict[int, list[sa.Row]] = {30: [], 60: [], 90: []}
-    for agreement in db.session.execute(first):
+    for agreement in read(first):
         left = (agreement.effective_until - on).days
         soonest[30 if left <= 30 else 60 if left <= 60 else 90].append(agreement)
     return Expiring({days: counts.get(days, 0) for days in (30, 60, 90)}, soonest)
@@ -250,7 +250,7 @@ _ACTIVITY = {
 def agreements_in_review() -> list[sa.Row]:
     """Drafts sent for review, the longest waiting first: rows of id, reference, title_th and
     updated_at (one query)."""
-    return list(db.session.execute(_IN_REVIEW))
+    return read(_IN_REVIEW).all()
 
 
 @cache
@@ -273,7 +273,7 @@ def upcoming_meetings(user: User, on: date | None = None) -> list:
             Meeting.held_on >= on, Meeting.status == MeetingStatus.SCHEDULED
         )
         return list(db.session.scalars(query.limit(SHOWN)))
-    return list(db.session.scalars(_upcoming(scope), {"on_day": on, "user_id": user.id}))
+    return read(_upcoming(scope), {"on_day": on, "user_id": user.id}).all()
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,40 +293,15 @@ def proposals_to_screen() -> list[ToScreen]:
     lang = current_language()
     return [
         ToScreen(row.id, row.title, row.created_at, Organisation.display_name(row, lang))
-        for row in db.session.execute(_TO_SCREEN)
+        for row in read(_TO_SCREEN)
     ]
 
 
-@dataclass(frozen=True)
-class Activity:
-    """One line of recent activity, with the page of its record (when it has one)."""
-
-    #: a row of the event's at, actor_label, action, record_type, record_id and record_label
-    event: sa.Row
-    href: str | None
-
-
-def recent_activity(user: User) -> list[Activity]:
+def recent_activity(user: User) -> list[sa.Row]:
     """The latest audit events: everything for those who may read the audit log, the changes
-    to the registry's own records for other staff (one query)."""
-    from flask import url_for
-
-    found = []
-    reads_log = bool(user.can("audit.read"))
-    pages: dict[str, str] = {}  # a record page's address but for the id, once per type
-    for event in db.session.execute(_ACTIVITY[reads_log]):
-        href = None
-        if event.record_type in RECORD_PAGES and event.record_id is not None:
-            if event.record_type not in pages:
-                endpoint, name = RECORD_PAGES[event.record_type]
-                pages[event.record_type] = url_for(endpoint, **{name: 0})[:-1]
-            href = f"{pages[event.record_type]}{event.record_id}"
-        elif reads_log and event.record_type:
-            href = url_for(
-                "audit.index", record_type=event.record_type, record_id=event.record_id or ""
-            )
-        found.append(Activity(event, href))
-    return found
+    to the registry's own records for other staff (one query): rows of at, actor_label,
+    action, record_type, record_id and record_label."""
+    return read(_ACTIVITY[bool(user.can("audit.read"))]).all()
 
 
 def agreements_by_partner_kind() -> dict:
@@ -465,20 +440,20 @@ def _secretary(user: User, on: date | None) -> dict:
 
 def secretary_committees(user: User, on: date | None = None) -> list[sa.Row]:
     """The committees the secretary runs, tops first: rows of id and name_th (one query)."""
-    return list(db.session.execute(_secretary_panels()[0], _secretary(user, on)))
+    return read(_secretary_panels()[0], _secretary(user, on)).all()
 
 
 def minutes_to_certify(user: User, on: date | None = None) -> list:
     """Meetings of the secretary's committees held, whose minutes are not certified yet,
     oldest first, as the meetings list reads them (``LIST_ROW``; one query)."""
-    return list(db.session.scalars(_secretary_panels()[1], _secretary(user, on)))
+    return read(_secretary_panels()[1], _secretary(user, on)).all()
 
 
 def overdue_actions(user: User, on: date | None = None) -> list[sa.Row]:
     """Action items of the secretary's committees whose due date has passed and that are not
     done, the most overdue first: rows of text, owner, due_on, agenda_item_id, meeting_id,
     number, year_be and committee_name (one query)."""
-    return list(db.session.execute(_secretary_panels()[2], _secretary(user, on)))
+    return read(_secretary_panels()[2], _secretary(user, on)).all()
 
 
 # --- representative ------------------------------------------------------------------------------
@@ -539,23 +514,21 @@ _OWN_TOTALS = sa.select(
 def own_totals(user: User) -> tuple[int, int]:
     """How many proposals the association has submitted and how many endorsements it has in
     force (one query)."""
-    proposals, endorsements = db.session.execute(
-        _OWN_TOTALS, {"organisation_id": user.organisation_id}
-    ).one()
+    proposals, endorsements = read(_OWN_TOTALS, {"organisation_id": user.organisation_id}).one()
     return proposals, endorsements
 
 
 def own_proposals(user: User) -> list[sa.Row]:
     """The association's latest proposals: rows of id, title, status, created_at and
     endorsement_count (one query; how many in all: ``own_totals``)."""
-    return list(db.session.execute(_OWN_PROPOSALS, {"organisation_id": user.organisation_id}))
+    return read(_OWN_PROPOSALS, {"organisation_id": user.organisation_id}).all()
 
 
 def own_endorsements(user: User) -> list[sa.Row]:
     """The association's endorsements in force, latest first: rows of proposal_id, the
     proposal's title and endorsed_on (one query; how many in all: ``own_totals``)."""
     values = {"organisation_id": user.organisation_id}
-    return list(db.session.execute(_OWN_ENDORSEMENTS, values))
+    return read(_OWN_ENDORSEMENTS, values).all()
 
 
 @lru_cache(maxsize=2)
@@ -609,7 +582,7 @@ def own_seats(user: User, on: date | None = None) -> list[SeatRow]:
     full_name = Contact.full_name.fget  # the model's way of writing a name, on the row
     return [
         SeatRow(row.committee_id, row.name_th, full_name(row), row.role)
-        for row in db.session.execute(statement, {"organisation_id": user.organisation_id})
+        for row in read(statement, {"organisation_id": user.organisation_id})
     ]
 
 
@@ -617,4 +590,4 @@ def own_next_meetings(user: User, on: date | None = None) -> list:
     """The next scheduled meetings of the committees where the association sits, as the
     meetings list reads them (``LIST_ROW``; one query)."""
     statement = _own_seats_and_meetings(on or today())[1]
-    return list(db.session.scalars(statement, {"organisation_id": user.organisation_id}))
+    return read(statement, {"organisation_id": user.organisation_id}).all()
