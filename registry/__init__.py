@@ -118,6 +118,12 @@ def _init_sign_in(app: Flask) -> None:
         return user
 
 
+#: What a user given a temporary password may open before choosing a new one.
+_OPEN_BEFORE_NEW_PASSWORD = frozenset(
+    {"auth.change_password", "auth.sign_out", "home.set_language", "static"}
+)
+
+
 def _init_access(app: Flask) -> None:
     from flask import redirect, url_for
     from flask_login import current_user
@@ -129,11 +135,11 @@ def _init_access(app: Flask) -> None:
     @app.before_request
     def require_new_password():
         """A user given a temporary password chooses a new one before anything else."""
-        allowed = {"auth.change_password", "auth.sign_out", "home.set_language", "static"}
+        user = current_user._get_current_object()
         if (
-            current_user.is_authenticated
-            and current_user.must_change_password
-            and request.endpoint not in allowed
+            user.is_authenticated
+            and user.must_change_password
+            and request.endpoint not in _OPEN_BEFORE_NEW_PASSWORD
         ):
             return redirect(url_for("auth.change_password"))
         return None

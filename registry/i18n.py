@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_request_context, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, get_translations
 from flask_babel import get_locale as babel_locale
 from flask_login import current_user
@@ -45,9 +46,78 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+class _Reading:
+    """What every page of one request is read in, found once and kept where reading it costs
+    no look-up through Flask's context: the language (its babel ``Locale``, two-letter code
+    and catalogue), the admin's Thai-digits setting and the request's script root. Made empty
+    at the request's start (``begin_reading``), filled when first asked, dropped at its end.
+    The language is given from here only while the locale found is still the one in force:
+    under ``force_locale`` (a mail or a document in the other language) or after
+    ``flask_babel.refresh`` the usual look-up answers."""
+
+    __slots__ = ("babel", "locale", "language", "translations", "thai_digits", "script_root")
+
+    def __init__(self) -> None:
+        self.babel = None  # Flask-Babel's context of the request (``g._flask_babel``)
+        self.locale = None
+        self.language = "th"
+        self.translations = None
+        self.thai_digits: bool | None = None
+        self.script_root: str | None = None
+
+
+_READING: ContextVar[_Reading | None] = ContextVar("registry_reading", default=None)
+
+
+def begin_reading() -> None:
+    """At a request's start: an empty ``_Reading`` for it (filled when first asked)."""
+    _READING.set(_Reading())
+
+
+def end_reading(_error: BaseException | None = None) -> None:
+    """At a request's end: nothing it found is given to what runs after it."""
+    _READING.set(None)
+
+
+def _language_in_force() -> _Reading | None:
+    """This request's ``_Reading`` with its language, locale and catalogue, when the
+    request's own locale is in force (not forced, not refreshed since it was found); else
+    None (outside a request, before ``begin_reading``, under ``force_locale``)."""
+    reading = _READING.get()
+    if reading is None:
+        return None
+    babel = reading.babel
+    if babel is not None and getattr(babel, "babel_locale", None) is reading.locale:
+        return reading
+    locale = babel_locale()  # the locale selector's answer, kept by Flask-Babel on its context
+    ctx = g.get("_flask_babel")
+    if locale is None or ctx is None or getattr(ctx, "forced_babel_locale", None) is not None:
+        return None
+    domain = current_app.extensions["babel"].instance.domain_instance
+    reading.translations = Domain.get_translations(domain)
+    reading.language = str(locale)[:2]
+    reading.locale = locale
+    reading.babel = ctx
+    return reading
+
+
+def script_root() -> str:
+    """The request's script root (the site's path prefix), read once per request."""
+    reading = _READING.get()
+    if reading is None:
+        return request.script_root
+    root = reading.script_root
+    if root is None:
+        root = reading.script_root = request.script_root
+    return root
+
+
 def current_language() -> str:
     """The two-letter code of the language in use for this request (worked out once per
     request and locale: a page asks for it for every date and number it shows)."""
+    reading = _language_in_force()
+    if reading is not None:
+        return reading.language
     ctx = g.get("_flask_babel") if has_request_context() else None
     locale = getattr(ctx, "babel_locale", None)
     if locale is None:
@@ -87,11 +157,16 @@ THAI_NUMERALS = "registry_thai_numerals"
 def thai_numerals_enabled() -> bool:
     """Whether the admin setting asks for Thai digits (read once per request, through the
     app's ``THAI_NUMERALS`` reader)."""
+    reading = _READING.get()
+    if reading is not None and reading.thai_digits is not None:
+        return reading.thai_digits
     if not has_request_context():
         return False
     enabled = g.get("thai_numerals")
     if enabled is None:
         enabled = g.thai_numerals = bool(current_app.extensions[THAI_NUMERALS]())
+    if reading is not None:
+        reading.thai_digits = enabled
     return enabled
 
 
@@ -169,6 +244,9 @@ def catalogue():
     name, the cache); templates translate through this instead, so a page looks its
     catalogue up once however many strings it shows. Keyed on the locale object itself, so
     ``force_locale`` (an e-mail or a document in the other language) gets its own."""
+    reading = _language_in_force()
+    if reading is not None:
+        return reading.translations
     ctx = g.get("_flask_babel") if has_request_context() else None
     locale = getattr(ctx, "babel_locale", None)
     if locale is None:
@@ -275,6 +353,9 @@ class RequestDomain(Domain):
 
     def get_translations(self):
         """The translations of the locale in force: this request's, when it has them."""
+        reading = _language_in_force()
+        if reading is not None:
+            return reading.translations
         if has_request_context():
             ctx = g.get("_flask_babel")
             locale = getattr(ctx, "babel_locale", None)
@@ -290,6 +371,9 @@ def init_app(app) -> None:
     (the app's message domain a ``RequestDomain``; call it after ``Babel.init_app``)."""
     babel = app.extensions["babel"]
     babel.instance.domain_instance = RequestDomain(domain=babel.default_domain)
+    # First of the request's hooks, so that every other one finds the request's own reading.
+    app.before_request_funcs.setdefault(None, []).insert(0, begin_reading)
+    app.teardown_request(end_reading)
     app.jinja_env.install_gettext_callables(
         gettext=lambda text: catalogue().ugettext(text),
         ngettext=lambda singular, plural, n: catalogue().ungettext(singular, plural, n),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .access import SIGNED_IN
-from .i18n import current_language
+from .i18n import current_language, script_root
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def visible_items(group: str) -> tuple[MenuEntry, ...]:
         and (item.permission == SIGNED_IN or user.can(item.permission))
         and (not item.for_organisation or user.organisation_id is not None)
     )
-    key = ("menu", shown, current_language(), request.script_root)
+    key = ("menu", shown, current_language(), script_root())
     kept = _kept()
     entries = kept.get(key)
     if entries is None:
@@ -104,7 +104,7 @@ def address_book(app) -> Callable[..., str]:
     kept: dict[tuple, str] = {}
 
     def fixed_url(endpoint: str, filename: str | None = None) -> str:
-        key = (endpoint, filename, request.script_root)
+        key = (endpoint, filename, script_root())
         href = kept.get(key)
         if href is None:
             values = {} if filename is None else {"filename": filename}

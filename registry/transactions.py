@@ -181,13 +181,27 @@ def _retry_reason(error: sa.exc.DBAPIError, state: _Attempts) -> str | None:
     return reason
 
 
+#: Types of session value that cannot be changed in place: a session holding only these is
+#: kept by a plain copy (the usual one: the account, its session key, the language, the form
+#: token), not a deep one.
+_UNCHANGEABLE = frozenset({str, int, float, bool, bytes, type(None)})
+
+
+def _session_copy(values: dict) -> dict:
+    """A copy of the session's values that nothing done to the session later changes."""
+    if all(type(value) in _UNCHANGEABLE for value in values.values()):
+        return dict(values)
+    return copy.deepcopy(values)
+
+
 class _Request:
     """What a view may change of the request, kept so that a failed attempt can be undone."""
 
     def __init__(self) -> None:
         self.g = dict(vars(g._get_current_object()))
-        self.session = copy.deepcopy(dict(session))
-        self.session_modified = session.modified
+        current = session._get_current_object()
+        self.session = _session_copy(dict(current))
+        self.session_modified = current.modified
 
     def restore(self, state: _Attempts) -> None:
         """Put the request back as the first attempt found it, keeping ``state``."""

@@ -65,23 +65,29 @@ def token_user():
 
 
 def enforce():
-    """Check the declared rule before every request; no rule means no access."""
-    if request.endpoint is None:  # no route: let the 404 / 405 handlers answer
+    """Check the declared rule before every request; no rule means no access. (The request
+    and the signed-in account are each looked up once here, not once per question.)"""
+    endpoint = request.endpoint
+    if endpoint is None:  # no route: let the 404 / 405 handlers answer
         return None
-    rule = access_rule(current_app, request.endpoint)
+    app = current_app._get_current_object()
+    rule = access_rule(app, endpoint)
     if rule is None:
-        current_app.logger.error("endpoint %s declares no access rule", request.endpoint)
+        app.logger.error("endpoint %s declares no access rule", endpoint)
         abort(403)
     if rule == PUBLIC:
         return None
     if rule.startswith(TOKEN):
         return _enforce_token(rule.removeprefix(TOKEN))
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if rule != SIGNED_IN and not current_user.can(rule):
-        abort(404 if hides_records(request.view_args) else 403)
-    if rule != SIGNED_IN and request.method not in READING_METHODS:
-        return refuse_for_inactive_organisation(current_user)
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return app.login_manager.unauthorized()
+    if rule == SIGNED_IN:
+        return None
+    if not user.can(rule):
+        abort(404 if _hides_records(user, request.view_args) else 403)
+    if request.method not in READING_METHODS:
+        return refuse_for_inactive_organisation(user)
     return None
 
 
@@ -127,6 +133,10 @@ def _enforce_token(permission: str):
 def hides_records(view_args: dict | None) -> bool:
     """Whether a refusal should say "not found": a representative asking for a record by its
     id (another organisation's, say) must not learn that the record exists."""
-    return current_user.role is Role.REPRESENTATIVE and any(
+    return _hides_records(current_user._get_current_object(), view_args)
+
+
+def _hides_records(user, view_args: dict | None) -> bool:
+    return user.role is Role.REPRESENTATIVE and any(
         key.endswith("_id") for key in (view_args or {})
     )
