@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
+from ..auth.models import User
 from ..dates import DateInputError, parse_date
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
-from ..db import contains_text, db
+from ..db import contains_text, db, read
 from ..documents.models import DocumentVersion
 from ..formats import query_text
 from ..organisations.models import Organisation, search_key
@@ -23,8 +23,12 @@ from .models import (
     AgreementKind,
     AgreementParty,
     AgreementStatus,
+    Amendment,
+    Clause,
+    Witness,
 )
 from .printing import RECORD_TYPE
+from .reviews import AgreementReview
 from .services import today
 
 #: Status filter values beyond the statuses: what the dates say of signed agreements
@@ -346,9 +350,15 @@ def representative_agreement_or_404(user, agreement_id: int) -> Agreement:
     return agreement
 
 
-#: The agreement that renews another (the statement of ``agreement_page`` reads its id and
-#: reference beside the agreement, where ``services.successor_of`` would be one more).
+# --- the agreement page: plain rows of what it shows ---------------------------------------
+
+#: The agreement that renews another, the agreement it renews, and the accounts it names:
+#: aliases joined beside the agreement in the page's first statement.
 _SUCCESSORS = Agreement.__table__.alias("successors")
+_PREDECESSORS = Agreement.__table__.alias("predecessors")
+_RESPONSIBLE = User.__table__.alias("responsible")
+_SCAN_UPLOADER = User.__table__.alias("scan_uploader")
+_USERS = User.__table__.c
 
 
 def _successor(column: str) -> sa.ScalarSelect:
@@ -360,58 +370,235 @@ def _successor(column: str) -> sa.ScalarSelect:
     )
 
 
-@cache
-def _agreement_page() -> sa.Select:
-    """The statement of ``agreement_page``, built once (its one value is a parameter) and on
-    first use (its loader options need every model mapped)."""
-    return (
-        sa.select(
-            Agreement,
-            _successor("id").label("successor_id"),
-            _successor("reference").label("successor_reference"),
-        )
-        .where(Agreement.id == sa.bindparam("agreement_id"))
-        .options(joinedload(Agreement.parties))
+class PageParty:
+    """A party as the agreement page shows it: its organisation's name in the reader's
+    language, the names the text calls it by, who signs, and its responsibilities."""
+
+    __slots__ = (
+        "id",
+        "organisation_name",
+        "short_name_th",
+        "short_name_en",
+        "signatory_name",
+        "signatory_position",
+        "responsibility_items_th",
     )
 
+    def __init__(self, row, lang: str) -> None:
+        self.id = row.party_id
+        self.organisation_name = (
+            row.name_en if lang == "en" and row.name_en else row.name_th
+        ) or ""
+        self.short_name_th = row.short_name_th
+        self.short_name_en = row.short_name_en
+        self.signatory_name = row.signatory_name
+        self.signatory_position = row.signatory_position
+        self.responsibility_items_th = AgreementParty._items(row.responsibilities_th)
 
-@dataclass(frozen=True)
-class Successor:
-    """The agreement that renews another, as its page links to it."""
+
+#: The agreement's own columns the page shows (and its lifecycle steps need).
+_PAGE_FIELDS = (
+    "id",
+    "kind",
+    "reference",
+    "title_th",
+    "title_en",
+    "language",
+    "signing_place",
+    "signed_on",
+    "effective_from",
+    "effective_until",
+    "copies",
+    "notice_days",
+    "status",
+    "terminated_on",
+    "termination_notice_on",
+    "termination_reason",
+    "objectives_th",
+    "objectives_en",
+    "scan_path",
+    "scan_filename",
+    "scan_sha256",
+    "scan_size",
+    "scan_uploaded_at",
+)
+
+
+class AgreementPage:
+    """An agreement as its page shows it, from plain rows: its own values, its parties, the
+    agreements it renews and that renew it (``id`` and ``reference``, or None), the names of
+    the staff member responsible and of who filed the scan, and the clauses, witnesses and
+    amendments; the status, state and first day as ``Agreement`` gives them (its own
+    methods, used on these values)."""
+
+    __slots__ = (
+        *_PAGE_FIELDS,
+        "parties",
+        "predecessor",
+        "successor",
+        "responsible_name",
+        "scan_uploaded_by_name",
+        "clause_tree",
+        "witnesses",
+        "amendments",
+    )
+
+    starts_on = Agreement.starts_on
+    editable = Agreement.editable
+    has_scan = Agreement.has_scan
+    terminating = Agreement.terminating
+    status_on = Agreement.status_on
+    state = Agreement.state
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """Another agreement as a page links to it."""
 
     id: int
     reference: str
 
 
-def agreement_page(agreement_id: int) -> tuple[Agreement, Successor | None]:
-    """The agreement with its parties and their organisations joined, and the agreement that
-    renews it, if any (``services.successor_of``'s, read in the same statement); else "not
-    found". Its clauses, witnesses and amendments load on first use, a statement each: for
-    one agreement that is cheaper than eager loading them."""
-    result = db.session.execute(_agreement_page(), {"agreement_id": agreement_id})
-    row = result.unique().one_or_none()
-    if row is None:
-        abort(404)
-    agreement, successor_id, successor_reference = row
-    successor = Successor(successor_id, successor_reference) if successor_id else None
-    return agreement, successor
-
-
-#: The statement of ``document_versions``, built once.
-_DOCUMENT_VERSIONS = (
-    sa.select(DocumentVersion)
-    .where(
-        DocumentVersion.record_type == RECORD_TYPE,
-        DocumentVersion.record_id == sa.bindparam("agreement_id"),
+#: The first statement of ``agreement_page``, built once: the agreement, a row per party
+#: (in the parties' order) with its organisation's names, beside the agreements it renews
+#: and that renew it and the names of the accounts it refers to.
+_PAGE = (
+    sa.select(
+        *(_AGREEMENTS[name] for name in _PAGE_FIELDS),
+        _PREDECESSORS.c.id.label("predecessor_id"),
+        _PREDECESSORS.c.reference.label("predecessor_reference"),
+        _successor("id").label("successor_id"),
+        _successor("reference").label("successor_reference"),
+        _RESPONSIBLE.c.full_name.label("responsible_name"),
+        _SCAN_UPLOADER.c.full_name.label("scan_uploaded_by_name"),
+        _PARTIES.id.label("party_id"),
+        _PARTIES.short_name_th,
+        _PARTIES.short_name_en,
+        _PARTIES.signatory_name,
+        _PARTIES.signatory_position,
+        _PARTIES.responsibilities_th,
+        _ORGANISATIONS.name_th,
+        _ORGANISATIONS.name_en,
     )
-    .order_by(DocumentVersion.version.desc())
+    .select_from(Agreement.__table__)
+    .outerjoin(_PREDECESSORS, _PREDECESSORS.c.id == _AGREEMENTS.predecessor_id)
+    .outerjoin(_RESPONSIBLE, _RESPONSIBLE.c.id == _AGREEMENTS.responsible_id)
+    .outerjoin(_SCAN_UPLOADER, _SCAN_UPLOADER.c.id == _AGREEMENTS.scan_uploaded_by_id)
+    .outerjoin(AgreementParty.__table__, _PARTIES.agreement_id == _AGREEMENTS.id)
+    .outerjoin(Organisation.__table__, _ORGANISATIONS.id == _PARTIES.organisation_id)
+    .where(_AGREEMENTS.id == sa.bindparam("agreement_id"))
+    .order_by(_PARTIES.position)
+)
+
+_CLAUSES = Clause.__table__.c
+_WITNESSES = Witness.__table__.c
+_AMENDMENTS = Amendment.__table__.c
+
+#: The clauses, built once: each one's id, the clause it is a sub-clause of, and its text.
+_PAGE_CLAUSES = (
+    sa.select(_CLAUSES.id, _CLAUSES.parent_id, _CLAUSES.text_th)
+    .where(_CLAUSES.agreement_id == sa.bindparam("agreement_id"))
+    .order_by(_CLAUSES.position)
+)
+
+#: The witnesses, built once: name, position and their party (its id and Thai short name).
+_PAGE_WITNESSES = (
+    sa.select(
+        _WITNESSES.name,
+        _WITNESSES.witness_position,
+        _PARTIES.id.label("party_id"),
+        _PARTIES.short_name_th.label("party_short_name_th"),
+    )
+    .select_from(Witness.__table__)
+    .outerjoin(AgreementParty.__table__, _PARTIES.id == _WITNESSES.party_id)
+    .where(_WITNESSES.agreement_id == sa.bindparam("agreement_id"))
+    .order_by(_WITNESSES.position)
+)
+
+#: The amendments, built once: the day each was agreed and its text, in their order.
+_PAGE_AMENDMENTS = (
+    sa.select(_AMENDMENTS.made_on, _AMENDMENTS.text)
+    .where(_AMENDMENTS.agreement_id == sa.bindparam("agreement_id"))
+    .order_by(_AMENDMENTS.number)
 )
 
 
-def document_versions(agreement: Agreement) -> list[DocumentVersion]:
-    """Every stored PDF of the agreement, newest first (as ``printing.versions``), in one
-    statement built once."""
-    return list(db.session.scalars(_DOCUMENT_VERSIONS, {"agreement_id": agreement.id}))
+def agreement_page(agreement_id: int, lang: str) -> AgreementPage:
+    """The agreement as its page shows it (``AgreementPage``; the parties' organisations named
+    in ``lang``), else "not found": one statement for the agreement with its parties, the
+    agreements it renews and that renew it and the accounts it names, then one each for
+    the clauses, the witnesses and the amendments, all plain rows."""
+    values = {"agreement_id": agreement_id}
+    rows = read(_PAGE, values).all()
+    if not rows:
+        abort(404)
+    first = rows[0]
+    page = AgreementPage()
+    for name in _PAGE_FIELDS:
+        setattr(page, name, getattr(first, name))
+    page.parties = [PageParty(row, lang) for row in rows if row.party_id is not None]
+    page.predecessor = (
+        Linked(first.predecessor_id, first.predecessor_reference) if first.predecessor_id else None
+    )
+    page.successor = (
+        Linked(first.successor_id, first.successor_reference) if first.successor_id else None
+    )
+    page.responsible_name = first.responsible_name
+    page.scan_uploaded_by_name = first.scan_uploaded_by_name
+    clauses = read(_PAGE_CLAUSES, values).all()
+    page.clause_tree = [
+        (top, [sub for sub in clauses if sub.parent_id == top.id])
+        for top in clauses
+        if top.parent_id is None
+    ]
+    page.witnesses = read(_PAGE_WITNESSES, values).all()
+    page.amendments = read(_PAGE_AMENDMENTS, values).all()
+    return page
+
+
+_VERSIONS = DocumentVersion.__table__.c
+
+#: The statement of ``document_versions``, built once.
+_DOCUMENT_VERSIONS = (
+    sa.select(
+        _VERSIONS.id, _VERSIONS.version, _VERSIONS.variant, _VERSIONS.created_at, _VERSIONS.final
+    )
+    .where(
+        _VERSIONS.record_type == RECORD_TYPE,
+        _VERSIONS.record_id == sa.bindparam("agreement_id"),
+    )
+    .order_by(_VERSIONS.version.desc())
+)
+
+
+def document_versions(agreement_id: int) -> list[sa.Row]:
+    """Every stored PDF of the agreement, newest first (as ``printing.versions``), as plain
+    rows of what its page lists: id, version, variant, created_at and final."""
+    return read(_DOCUMENT_VERSIONS, {"agreement_id": agreement_id}).all()
+
+
+_REVIEWS = AgreementReview.__table__.c
+
+#: The statement of ``reviews``, built once: each reviewed draft with who filed it.
+_REVIEWS_LISTED = (
+    sa.select(
+        _REVIEWS.id,
+        _REVIEWS.filename,
+        _REVIEWS.size,
+        _REVIEWS.uploaded_at,
+        _USERS.full_name.label("uploaded_by_name"),
+    )
+    .select_from(AgreementReview.__table__)
+    .outerjoin(User.__table__, _USERS.id == _REVIEWS.uploaded_by_id)
+    .where(_REVIEWS.agreement_id == sa.bindparam("agreement_id"))
+    .order_by(_REVIEWS.uploaded_at.desc(), _REVIEWS.id.desc())
+)
+
+
+def reviews(agreement_id: int) -> list[sa.Row]:
+    """The agreement's reviewed drafts, newest first (as ``reviews.reviews_of``), as plain
+    rows: id, filename, size, uploaded_at and the name of who filed it (or None)."""
+    return read(_REVIEWS_LISTED, {"agreement_id": agreement_id}).all()
 
 
 def partner_named(filters: Filters) -> Organisation | None:

@@ -537,14 +537,18 @@ def update_agreement(
 # --- the lifecycle -----------------------------------------------------------------------
 
 
-def allowed_transitions(agreement: Agreement, user) -> list[str]:
-    """The lifecycle steps the user may take now, for the buttons on the page."""
+def allowed_transitions(agreement: Agreement, user, renewed: bool | None = None) -> list[str]:
+    """The lifecycle steps the user may take now, for the buttons on the page. ``renewed``:
+    whether an agreement renews this one, when the caller has read it (else it is read)."""
     return [
         name
         for name, (sources, _target, permission) in TRANSITIONS.items()
         if agreement.status in sources
         and (user is None or user.can(permission))
-        and not (name == "renew" and successor_of(agreement) is not None)
+        and not (
+            name == "renew"
+            and (successor_of(agreement) is not None if renewed is None else renewed)
+        )
         and not (name == "approve" and own_draft(agreement, user))
     ]
 

@@ -22,8 +22,9 @@ from ..auth.permissions import permission_required
 from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
-from ..forms import ConfirmForm, CreateConfirmForm
-from ..i18n import format_date
+from ..forms import CreateConfirmForm
+from ..i18n import current_language, format_date
+from ..letters import queries as letter_queries
 from ..web import confirmed_action, edit_page, form_page
 from . import (
     export,
@@ -101,18 +102,38 @@ def expiring():
 @bp.get("/<int:agreement_id>")
 @permission_required("agreements.view")
 def show(agreement_id: int):
-    """Show an agreement: parties, clauses, status and the steps allowed now."""
-    agreement, successor = queries.agreement_page(agreement_id)
+    """Show an agreement: parties, clauses, status and the steps allowed now (plain rows of
+    what the page shows; each permission asked and each address made once for the page)."""
+    agreement = queries.agreement_page(agreement_id, current_language())
+    transitions = services.allowed_transitions(
+        agreement, current_user, renewed=agreement.successor is not None
+    )
+    index_url = url_for(".index")
+    variants = printing.variants_for(agreement)
+    word_languages = printing.LANGUAGES[agreement.language]
+    versions = queries.document_versions(agreement.id)
+    shown_variants = {*variants, *word_languages, *(version.variant for version in versions)}
     return render_template(
         "agreements/show.html",
         agreement=agreement,
-        transitions=services.allowed_transitions(agreement, current_user),
-        successor=successor,
-        confirm_form=ConfirmForm(),
-        renew_form=CreateConfirmForm(),
-        scan_form=ScanForm(),
-        amendment_form=AmendmentForm(),
-        versions=queries.document_versions(agreement),
+        transitions=transitions,
+        # The page's own address: the agreement's other addresses are made from it.
+        here=f"{index_url}{agreement.id}",
+        index_url=index_url,
+        letters_url=url_for("letters.index"),
+        send_url=url_for("letters.send_agreement", agreement_id=agreement.id),
+        history_url=url_for("audit.index", record_type="agreements", record_id=agreement.id)
+        if current_user.can("audit.read")
+        else None,
+        can_edit=current_user.can("agreements.edit"),
+        # The renewal button's one-time token (as ``CreateConfirmForm`` gives it).
+        renew_token=submissions.new_token() if "renew" in transitions else None,
+        variants=variants,
+        word_languages=word_languages,
+        variant_labels={variant: documents.variant_label(variant) for variant in shown_variants},
+        versions=versions,
+        issued_letters=letter_queries.sent_about("agreements", agreement.id),
+        reviews=queries.reviews(agreement.id),
     )
 
 
