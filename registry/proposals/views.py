@@ -256,6 +256,10 @@ def show(proposal_id: int):
     return render_template(
         "proposals/show.html",
         proposal=proposal,
+        below=None,  # the breadcrumb ends at the proposal
+        # The proposal's address, its pages' made from it (no url_for for each).
+        here=url_for(".show", proposal_id=proposal.id),
+        meetings_url=url_for("meetings.index") if reads_all and items else "",
         full=full,
         endorsements=endorsements,
         endorsement_pages=endorsement_pages,
