@@ -84,6 +84,22 @@ def _counts_chart(
     )
 
 
+def _numbers():
+    """``format_number`` for many numbers of one page: the language and the digits setting
+    looked up once, each number written once."""
+    lang = current_language()
+    thai = lang == "th" and thai_numerals_enabled()
+    written: dict[int, str] = {}
+
+    def write(value: int) -> str:
+        text = written.get(value)
+        if text is None:
+            text = written[value] = thai_digits(f"{value:,}") if thai else f"{value:,}"
+        return text
+
+    return write
+
+
 def _summary(items: Iterable[tuple[str, int]]) -> str:
     """ "label: n, label: n" — the figures in one sentence, for the picture's description."""
     return ", ".join(f"{label} {value:,}" for label, value in items if value)
@@ -281,8 +297,9 @@ def attendance(rows: Sequence[tuple[str, int, int, int]], series: Sequence[str])
         "substitute or were absent; the table below lists the figures.",
         count=len(rows),
     )
+    written = _numbers()
     table_rows = [
-        (Cell(label), *(Cell(number(v), numeric=True) for v in values)) for label, *values in rows
+        (Cell(label), *(Cell(written(v), numeric=True) for v in values)) for label, *values in rows
     ]
     return Chart(
         title,

@@ -75,6 +75,8 @@ def clip(text: str, length: int) -> str:
     """Text cut to ``length`` visible characters with an ellipsis; Thai vowel and tone marks
     above and below a letter take no width, so they are not counted."""
     text = " ".join(str(text).split())
+    if len(text) <= length:
+        return text  # no more visible characters than characters
     seen = 0
     for position, char in enumerate(text):
         if unicodedata.combining(char) or unicodedata.category(char) == "Mn":
@@ -228,7 +230,11 @@ def stacked_bar_chart(
     styles: Sequence[Style] | None = None, label_width: int = 200,
 ) -> Markup:  # fmt: skip
     """Horizontal bars split into series (a legend on top), each part numbered inside it
-    when it is wide enough, the row's total after the bar."""
+    when it is wide enough, the row's total after the bar.
+
+    A chart has a bar per member of a committee: the shapes of a bar are written straight
+    into the canvas (the same markup as ``Canvas.rect`` and ``Canvas.text`` write), each
+    series' fill and pattern attributes once for the chart."""
     styles = list(styles or [style_for(index) for index in range(len(series))])
     row, legend_height = 28, 30
     height = legend_height + 6 + row * max(len(rows), 1) + 6
@@ -239,24 +245,47 @@ def stacked_bar_chart(
     largest = max((sum(r.values) for r in rows), default=0) or 1
     unit = (right - label_width) / largest
     canvas.line(label_width, top, label_width, top + row * max(len(rows), 1), MUTED)
+    # per series: the filled rectangle's colour and stroke, the pattern drawn over it
+    fills = []
+    for style in styles:
+        pattern = None
+        if style.pattern in _PATTERN_SHAPES:
+            pattern = f'fill="url(#{canvas.id}-{style.pattern})"/>'
+        fills.append((style, f'fill="{style.colour}" stroke="{INK}" stroke-width="0.6"/>', pattern))
+    parts = canvas.parts
+    label_x = f"{label_width - 8:.1f}"
+    label_length = label_width // 8
     for index, item in enumerate(rows):
         y = top + index * row
-        canvas.text(label_width - 8, y + 19, clip(item.label, label_width // 8), anchor="end")
+        label = escape(clip(item.label, label_length))
+        parts.append(
+            f'<text x="{label_x}" y="{y + 19:.1f}" text-anchor="end" font-size="13" '
+            f'fill="{INK}">{label}</text>'
+        )
         x = label_width
-        for value, style in zip(item.values, styles, strict=True):
+        for value, (style, filled, pattern) in zip(item.values, fills, strict=True):
             if not value:
                 continue
             width = value * unit
-            canvas.rect(x, y + 5, width, 18, style, stroke=INK, stroke_width="0.6")
+            geometry = (
+                f'<rect x="{x:.1f}" y="{y + 5:.1f}" width="{max(width, 0):.1f}" height="18.0" '
+            )
+            parts.append(geometry + filled)
+            if pattern is not None and width > 0:
+                canvas.patterns.add(style.pattern)
+                parts.append(geometry + pattern)
             if width >= 18:
-                canvas.parts.append(
+                parts.append(
                     f'<rect x="{x + width / 2 - 8:.1f}" y="{y + 7:.1f}" width="16" height="14" '
                     f'rx="3" fill="{style.colour}"/>'
+                    f'<text x="{x + width / 2:.1f}" y="{y + 18.5:.1f}" text-anchor="middle" '
+                    f'font-size="11" fill="#fff" font-weight="bold">{value:,.0f}</text>'
                 )
-                canvas.text(x + width / 2, y + 18.5, _number(value), anchor="middle", size=11,
-                            colour="#fff", bold=True)  # fmt: skip
             x += width
-        canvas.text(x + 6, y + 19, _number(sum(item.values)), bold=True)
+        parts.append(
+            f'<text x="{x + 6:.1f}" y="{y + 19:.1f}" text-anchor="start" font-size="13" '
+            f'fill="{INK}" font-weight="bold">{sum(item.values):,.0f}</text>'
+        )
     return canvas.render()
 
 

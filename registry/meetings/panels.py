@@ -10,7 +10,7 @@ template macro and several translations per meeting, and the table is kept rende
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -28,10 +28,9 @@ from .queries import attendance_rows, committee_meetings
 ATTENDANCE_SERIES = (AttendanceKind.PRESENT, AttendanceKind.SUBSTITUTE, AttendanceKind.ABSENT)
 
 
-@dataclass(frozen=True)
-class MeetingRow:
+class MeetingRow(NamedTuple):
     """One meeting of a table of meetings (the committee page's, the meetings list), every
-    text ready to print."""
+    text ready to print (a named tuple: a table makes one per meeting)."""
 
     id: int
     number: str
@@ -86,26 +85,39 @@ def meeting_rows(committee: Committee) -> list[MeetingRow]:
 def formatted(meetings: Iterable) -> list[MeetingRow]:
     """Meetings (rows or objects with id, number, year_be, held_on, starts_at, ends_at, venue,
     electronic, status, and for the list committee_name) formatted for the reader, each
-    label translated once for all of them."""
+    label translated once for all of them, and each time of day (meetings mostly start and
+    end at a few) written once."""
+    meetings = list(meetings)
+    if not meetings:
+        return []
     lang, digits = _reader_key()
     number = _("Meeting no. %(number)s")
-    labels = {status: str(label) for status, label in STATUS_LABELS.items()}
+    labels = {status: (status.value, str(label)) for status, label in STATUS_LABELS.items()}
+    first = meetings[0]
+    fields = getattr(first, "_fields", None)
+    named = "committee_name" in fields if fields is not None else hasattr(first, "committee_name")
+    times: dict = {}
     rows = []
     for meeting in meetings:
-        times = format_time(meeting.starts_at, lang, digits)
-        if meeting.ends_at:
-            times += " – " + format_time(meeting.ends_at, lang, digits)
+        starts, ends = meeting.starts_at, meeting.ends_at
+        written = times.get((starts, ends))
+        if written is None:
+            written = format_time(starts, lang, digits)
+            if ends:
+                written += " – " + format_time(ends, lang, digits)
+            times[starts, ends] = written
+        status, label = labels[meeting.status]
         rows.append(
             MeetingRow(
-                id=meeting.id,
-                number=number % {"number": f"{meeting.number}/{meeting.year_be}"},
-                held_on=format_date(meeting.held_on, lang=lang, use_thai_digits=digits),
-                times=times,
-                venue=meeting.venue,
-                electronic=meeting.electronic,
-                status=meeting.status.value,
-                status_label=labels[meeting.status],
-                committee=getattr(meeting, "committee_name", None),
+                meeting.id,
+                number % {"number": f"{meeting.number}/{meeting.year_be}"},
+                format_date(meeting.held_on, lang=lang, use_thai_digits=digits),
+                written,
+                meeting.venue,
+                meeting.electronic,
+                status,
+                label,
+                meeting.committee_name if named else None,
             )
         )
     return rows

@@ -24,7 +24,7 @@ from ..committees.queries import (
     sitting_members,
 )
 from ..committees.services import today
-from ..db import db
+from ..db import db, read
 from ..documents.models import DocumentVersion
 from ..organisations.models import Contact
 from .models import (
@@ -291,7 +291,7 @@ def committee_meetings(committee: Committee) -> list[sa.Row]:
     the columns its table shows (id, number, year_be, held_on, starts_at, ends_at, venue,
     electronic, status), no meeting objects built."""
     params = {"committee_id": committee.id, "today": today()}
-    return list(db.session.execute(_committee_meetings(), params))
+    return read(_committee_meetings(), params).all()
 
 
 # --- one meeting, arranged ------------------------------------------------------------------
@@ -612,10 +612,10 @@ def attendance_rows(committee: Committee) -> list[tuple[MemberName, dict[Attenda
     the seat and person objects (two statements, no objects built), for the picture."""
     counted = _attendance_statements()[0]
     counts: dict[int, dict[AttendanceKind, int]] = {}
-    for membership_id, kind, number in db.session.execute(counted, {"committee_id": committee.id}):
+    for membership_id, kind, number in read(counted, {"committee_id": committee.id}):
         counts.setdefault(membership_id, {})[kind] = number
     params = {"committee_id": committee.id, "counted": list(counts), "on_day": today()}
-    seats = [MemberName(*row) for row in db.session.execute(_attendance_rows(), params)]
+    seats = [MemberName(*row) for row in read(_attendance_rows(), params)]
     seats.sort(key=lambda s: (ROLE_RANK[s.role], s.term_start, s.id))
     return [(seat, counts.get(seat.id, {})) for seat in seats]
 
