@@ -11,9 +11,12 @@ from .base import db
 #: and the shadow tables FTS5 keeps beside it all start with this name, and the schema
 #: comparison leaves them alone.
 SQLITE_SEARCH_TABLE = "organisations_search"
+#: The search index of people SQLite has (an FTS5 trigram table of each contact's written
+#: name, position and email, made by migration 0021; its rowid is the contact's id).
+SQLITE_CONTACTS_SEARCH_TABLE = "contacts_search"
 #: Every search index SQLite has (FTS5 tables, each with its shadow tables): the schema
 #: comparison leaves tables whose names start with these alone.
-SQLITE_SEARCH_TABLES = (SQLITE_SEARCH_TABLE, "proposals_search")
+SQLITE_SEARCH_TABLES = (SQLITE_SEARCH_TABLE, "proposals_search", SQLITE_CONTACTS_SEARCH_TABLE)
 
 
 def contains_text(id_column, text_column, key: str, *, sqlite_index: str):

@@ -12,8 +12,8 @@ written without spaces between words, so a word is found inside a longer name, a
 two characters find whatever holds them. Organisations and proposals are looked up in
 their ``search_text`` (an FTS5 trigram index on SQLite for three characters or more); the
 other kinds are small enough (5,000 agreements, 200 committees, 5,000 meetings) or narrowed
-by an index first (contacts: on SQLite through their organisation's search text, on
-PostgreSQL through a trigram index of their own, as organisations and proposals), and are
+by an index first (contacts: through a trigram index of their own, an FTS5 table on SQLite
+and their folded text on PostgreSQL, as organisations and proposals), and are
 read with LIKE on SQLite and ``strpos`` on PostgreSQL. See bench/search.py for the timings.
 
 On PostgreSQL, organisations and proposals are looked up in two parts, newest first: the
@@ -57,6 +57,7 @@ from ..committees.models import Committee, Membership
 from ..committees.queries import manages_all, secretary_committee_ids_bound, sitting_condition
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
 from ..db import db, folded_column
+from ..db.search import SQLITE_CONTACTS_SEARCH_TABLE as CONTACTS_INDEX
 from ..i18n import current_language, format_date
 from ..meetings.labels import STATUS_LABELS as MEETING_STATUSES
 from ..meetings.models import Meeting, MeetingStatus
@@ -261,6 +262,7 @@ def _values(query: Query, window: int, user) -> dict:
         values[f"{name}_like"] = _like_pattern(text)
         values[f"{name}_folded"] = _folded_pattern(text)
     values["phrase"] = '"' + query.key.replace('"', '""') + '"'
+    values["plain_phrase"] = '"' + query.plain.replace('"', '""') + '"'
     if number is not None:
         values["number"], values["year"] = number
     return values
@@ -395,13 +397,14 @@ def _newest(id_column) -> sa.ColumnElement[bool]:
     return id_column > sa.select(sa.func.max(id_column) - _SHORT_SCOPE).scalar_subquery()
 
 
-def _index_ids(index: str) -> sa.Select:
-    """The rowids of an FTS5 trigram index whose text holds the key (the ``phrase`` value:
-    matched as one phrase, so quotes and operators in it are only text)."""
+def _index_ids(index: str, phrase: str = "phrase") -> sa.Select:
+    """The rowids of an FTS5 trigram index whose text holds the key (the ``phrase`` value, or
+    ``plain_phrase`` for the text as typed: matched as one phrase, so quotes and operators in
+    it are only text)."""
     return (
         sa.select(sa.literal_column("rowid"))
         .select_from(sa.table(index))
-        .where(sa.literal_column(index).op("MATCH")(sa.bindparam("phrase", type_=sa.String)))
+        .where(sa.literal_column(index).op("MATCH")(sa.bindparam(phrase, type_=sa.String)))
     )
 
 
@@ -501,17 +504,16 @@ def _contacts(user, query: Query) -> _Source | None:
         scope = Contact.organisation_id == sa.bindparam("organisation_id") if own else None
         name = sa.func.coalesce(Contact.title, "") + Contact.first_name + " "
         name = name + sa.func.coalesce(Contact.last_name, "")
-        by_name = _contains(name, plain)
-        if scope is None and not query.short and _dialect() == "sqlite":
-            # An organisation's search text holds its people's written names: the
-            # organisations its FTS5 index finds narrow the names to compare (not for one or
-            # two characters: those read the newest contacts' names).
-            named = _index_ids(ORGANISATIONS_INDEX)
-            by_name = sa.and_(Contact.organisation_id.in_(named), by_name)
-        alternatives = [by_name, _contains(Contact.position, plain)]
+        alternatives = [_contains(name, plain), _contains(Contact.position, plain)]
         if plain.isascii():  # addresses are Latin letters, kept in lower case
             alternatives.append(_contains(Contact.email, plain, folded=True))
         condition = sa.or_(*alternatives)
+        if scope is None and len(plain) >= TRIGRAM and _dialect() == "sqlite":
+            # The people whose written name, position or email holds the text, as the FTS5
+            # trigram index of contacts finds them (it folds more letters' case than LIKE,
+            # so each is checked with LIKE as well): no comparison with every contact.
+            found = _index_ids(CONTACTS_INDEX, "plain_phrase")
+            condition = sa.and_(Contact.id.in_(found), condition)
         if scope is None and not query.short and _dialect() == "postgresql":
             # Through the trigram index of the contacts' folded names, positions and
             # addresses (migration 0013), newest first, each candidate checked on the text.
@@ -548,7 +550,8 @@ def _contacts(user, query: Query) -> _Source | None:
             [] if row.active else [(_("Former contact"), "secondary")],
         )
 
-    return _Source(build, hit, shape=("own" if own else "all", *_shape(query)))
+    shape = ("own" if own else "all", len(plain) >= TRIGRAM, *_shape(query))
+    return _Source(build, hit, shape=shape)
 
 
 #: The Bootstrap colour of each agreement status badge, and of the states that the dates
