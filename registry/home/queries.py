@@ -23,7 +23,7 @@ from ..agreements.models import (
     AgreementParty,
     AgreementStatus,
 )
-from ..agreements.queries import VISIBLE_TO_REPRESENTATIVES, for_organisation, in_force
+from ..agreements.queries import VISIBLE_TO_REPRESENTATIVES, in_force
 from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..committees.models import Committee, MemberRole, Membership
@@ -59,6 +59,9 @@ RECORD_PAGES = {
     "meetings": ("meetings.show", "meeting_id"),
     "proposals": ("proposals.show", "proposal_id"),
 }
+#: The statuses of an agreement in force (``agreements.queries.in_force``: signed, or
+#: terminated from a later day).
+IN_FORCE_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
 #: Organisation kinds of the DGA/DGTi side (never "partners").
 OWN_KINDS = (OrganisationKind.OWN_AGENCY, OrganisationKind.OWN_CENTRE)
 
@@ -184,10 +187,13 @@ class Expiring:
 def _expiring(on: date) -> tuple[sa.Select, sa.Select]:
     """The two statements of ``expiring_agreements`` for a day, built once a day."""
     # The end date's range is written out (not left to ``in_force``'s "no end or not yet
-    # ended"), so the database reads the few agreements ending soon from its end-date index.
+    # ended") beside each status an agreement in force can have, so that the database reads
+    # the few agreements ending soon from its (status, end date) index, a range per status,
+    # instead of every signed agreement.
+    window = Agreement.effective_until.between(on, on + timedelta(days=EXPIRING_DAYS))
     ending = sa.and_(
         in_force(on),
-        Agreement.effective_until.between(on, on + timedelta(days=EXPIRING_DAYS)),
+        sa.or_(*(sa.and_(Agreement.status == status, window) for status in IN_FORCE_STATUSES)),
     )
     band = sa.case(
         (Agreement.effective_until <= on + timedelta(days=30), 30),
@@ -462,9 +468,17 @@ def overdue_actions(user: User, on: date | None = None) -> list[sa.Row]:
 @cache
 def _own_agreements() -> sa.Select:
     """The statement of ``own_agreements``, built once (on first use: its loader options need
-    every model mapped), the association a bound parameter."""
+    every model mapped), the association a bound parameter. The agreements and their order
+    are ``agreements.queries.for_organisation``'s; they are found from the association's
+    parties (an association is party to a few agreements, read from the parties' index),
+    not by checking every agreement of the register for a party."""
+    parties = sa.select(AgreementParty.agreement_id).where(
+        AgreementParty.organisation_id == sa.bindparam("organisation_id")
+    )
     return (
-        for_organisation(sa.bindparam("organisation_id"), VISIBLE_TO_REPRESENTATIVES)
+        sa.select(Agreement)
+        .where(Agreement.id.in_(parties), Agreement.status.in_(VISIBLE_TO_REPRESENTATIVES))
+        .order_by(Agreement.created_at.desc(), Agreement.id.desc())
         .options(selectinload(Agreement.parties).joinedload(AgreementParty.organisation))
         .limit(50)
     )

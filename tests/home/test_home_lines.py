@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from registry.agreements.models import AgreementStatus
+from registry.agreements import services as agreement_services
+from registry.agreements.models import Agreement, AgreementStatus
+from registry.auth.models import User
 from registry.committees.services import today
+from registry.db import db
 from registry.home.queries import SHOWN
 from registry.i18n import format_date
 from tests.conftest import read_version, sign_in_client
@@ -141,3 +144,52 @@ def test_secretary_lines_escape_the_owner_and_link_the_item(
     assert action
     committees = _section(html, "committees-heading")
     assert f'<a href="/committees/{mine.committee}">คณะกรรมการวัดผล</a>' in committees
+
+
+def test_the_expiring_bands_count_agreements_in_force_whatever_their_status_and_no_other(
+    app, client, sign_in, make_agreement, staff_user
+):
+    """Signed, and terminated from a later day, are in force; a termination already in
+    effect, an agreement that has not started and one that ended are not."""
+    ends = today() + timedelta(days=45)
+    signed = make_agreement(AgreementStatus.SIGNED, effective_until=ends, title_th="ลงนามแล้ว")
+    terminating = make_agreement(
+        AgreementStatus.SIGNED,
+        signed_on=today() - timedelta(days=100),
+        effective_until=ends,
+        title_th="แจ้งยุติล่วงหน้า",
+    )
+    ended = make_agreement(
+        AgreementStatus.SIGNED,
+        signed_on=today() - timedelta(days=100),
+        effective_until=ends,
+        title_th="ยุติแล้ว",
+    )
+    make_agreement(
+        AgreementStatus.SIGNED,
+        effective_from=today() + timedelta(days=5),
+        effective_until=ends,
+        title_th="ยังไม่เริ่ม",
+    )
+    make_agreement(
+        AgreementStatus.SIGNED,
+        signed_on=today() - timedelta(days=100),
+        effective_until=today() - timedelta(days=1),
+        title_th="สิ้นสุดเมื่อวาน",
+    )
+    make_agreement(AgreementStatus.APPROVED, effective_until=ends, title_th="รอลงนาม")
+    with app.app_context():
+        for agreement_id, day in ((terminating, today() + timedelta(days=10)), (ended, today())):
+            agreement_services.terminate(
+                db.session.get(Agreement, agreement_id),
+                db.session.get(User, staff_user),
+                terminated_on=day,
+                reason="ครบตามหนังสือแจ้ง",
+            )
+    sign_in("staff")
+    expiring = _section(_page(client), "expiring-heading")
+    assert f'href="/agreements/{signed}"' in expiring
+    assert f'href="/agreements/{terminating}"' in expiring
+    for title in ("ยุติแล้ว", "ยังไม่เริ่ม", "สิ้นสุดเมื่อวาน", "รอลงนาม"):
+        assert title not in expiring, title
+    assert '<span class="badge text-bg-warning">2</span>' in expiring  # within 60 days
