@@ -3,6 +3,7 @@ redirects."""
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -64,6 +65,13 @@ SESSION_RENEWED_AFTER = timedelta(minutes=1)
 
 #: The ``app.extensions`` key of the session cookie's serializer and the keys it signs with.
 _SERIALIZER = "registry_session_serializer"
+#: The ``app.extensions`` key of the cookies read lately (see ``SessionInterface.read``).
+_READ_COOKIES = "registry_session_cookies"
+#: How many cookies a worker keeps read (it starts again from none beyond that).
+READ_COOKIES_KEPT = 1024
+#: Types of session value that cannot be changed in place: only a session holding nothing
+#: else is kept read (a list of flashed messages, say, would be shared with the next request).
+_UNCHANGEABLE = frozenset({str, int, float, bool, type(None)})
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -71,7 +79,8 @@ class SessionInterface(SecureCookieSessionInterface):
 
     An unchanged session's cookie is renewed once it is ``SESSION_RENEWED_AFTER`` old, not on
     every answer (signing, compressing and sending it is work no answer needs more often).
-    The idle limit is then kept within that minute."""
+    The idle limit is then kept within that minute. A cookie is checked and read once per
+    worker while it stays the same, not on every request (see ``read``)."""
 
     def get_signing_serializer(self, app):
         """As Flask's, but made once per app and set of keys, not on every request (it holds
@@ -82,6 +91,7 @@ class SessionInterface(SecureCookieSessionInterface):
             return kept[1]
         serializer = super().get_signing_serializer(app)
         app.extensions[_SERIALIZER] = (keys, serializer)
+        app.extensions[_READ_COOKIES] = {}  # read with other keys: checked again
         return serializer
 
     def get_cookie_secure(self, app) -> bool:
@@ -96,14 +106,39 @@ class SessionInterface(SecureCookieSessionInterface):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
-        max_age = int(app.permanent_session_lifetime.total_seconds())
-        try:
-            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
-        except BadSignature:
+        found = self.read(app, serializer, value)
+        if found is None:
             return self.session_class()
+        data, signed_at = found
         session = self.session_class(data)
         session.signed_at = signed_at
         return session
+
+    def read(self, app, serializer, value: str) -> tuple[dict, datetime] | None:
+        """The values of a session cookie and when it was signed, or None when its signature
+        is wrong or it is older than the session's lifetime. A cookie whose signature was
+        found good is not checked and decoded again while it is sent unchanged (each page a
+        browser asks for sends the same one until it is renewed): only its age is, on every
+        request, as the serializer would."""
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        read = app.extensions.get(_READ_COOKIES)
+        if read is None:
+            read = app.extensions[_READ_COOKIES] = {}
+        found = read.get(value)
+        if found is not None:
+            data, signed_at, stamp = found
+            if 0 <= int(time.time()) - stamp <= max_age:
+                return data, signed_at
+            return None
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return None
+        if isinstance(data, dict) and all(type(v) in _UNCHANGEABLE for v in data.values()):
+            if len(read) >= READ_COOKIES_KEPT:
+                read.clear()
+            read[value] = (data, signed_at, int(signed_at.timestamp()))
+        return data, signed_at
 
     def should_set_cookie(self, app, session) -> bool:
         """When the session changed, or is permanent and its cookie due for renewal."""

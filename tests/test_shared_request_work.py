@@ -1,0 +1,154 @@
+"""The work every request shares, done once: the language and its catalogue found once per
+request (and the other language still given under ``force_locale``), a session cookie checked
+once per worker while it stays the same (its age still checked on every request), and the
+version of the data read from the ends of two indexes, never by scanning the audit log."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from flask import session
+from flask_babel import force_locale, refresh
+
+from registry import cache, i18n, security
+from registry.db import db
+
+
+def _request(app, path: str = "/"):
+    """A request context with the app's before-request hooks run (as a real request has)."""
+    ctx = app.test_request_context(path)
+    ctx.push()
+    app.preprocess_request()
+    return ctx
+
+
+def test_the_request_language_is_kept_and_a_forced_locale_still_answers_in_its_own(app, db_session):
+    ctx = _request(app)
+    try:
+        assert i18n.current_language() == "th"
+        thai = i18n.catalogue()
+        assert thai.ugettext("Sign out") == "ออกจากระบบ"
+        with force_locale("en"):
+            assert i18n.current_language() == "en"
+            assert i18n.catalogue().ugettext("Sign out") == "Sign out"
+            assert i18n.format_date(date(2026, 12, 28)) == "28 December 2026"
+        assert i18n.format_date(date(2026, 12, 28)) == "28 ธันวาคม 2569"
+        # The request's own language again, from what was kept.
+        assert i18n.current_language() == "th"
+        assert i18n.catalogue() is thai
+    finally:
+        ctx.pop()
+
+
+def test_a_language_changed_within_the_request_is_followed_after_a_refresh(app, db_session):
+    ctx = _request(app)
+    try:
+        assert i18n.current_language() == "th"
+        session["locale"] = "en"
+        refresh()  # what Flask-Babel asks after changing the language within a request
+        assert i18n.current_language() == "en"
+        assert i18n.catalogue().ugettext("Sign out") == "Sign out"
+    finally:
+        ctx.pop()
+
+
+def test_nothing_a_request_found_is_given_after_it_ends(app, client):
+    with client.get("/sign-in") as response:
+        assert response.status_code == 200
+    assert i18n._READING.get() is None
+    with app.test_request_context(), force_locale("en"):
+        assert i18n.current_language() == "en"
+
+
+def test_the_thai_digits_setting_is_read_once_per_request_and_again_by_the_next(app, db_session):
+    answers = iter([True, False])
+    reader = app.extensions[i18n.THAI_NUMERALS]
+    app.extensions[i18n.THAI_NUMERALS] = lambda: next(answers)
+    try:
+        ctx = _request(app)
+        try:
+            assert i18n.format_number(2569) == "๒,๕๖๙"
+            assert i18n.format_number(2569) == "๒,๕๖๙"  # the first answer, kept
+        finally:
+            ctx.pop()
+        ctx = _request(app)
+        try:
+            assert i18n.format_number(2569) == "2,569"
+        finally:
+            ctx.pop()
+    finally:
+        app.extensions[i18n.THAI_NUMERALS] = reader
+
+
+def _cookie(app, client) -> str:
+    return client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+
+
+def test_a_session_cookie_is_checked_once_and_read_again_from_what_was_kept(app, client, sign_in):
+    sign_in("staff")
+    client.get("/organisations/").close()  # the page's form token joins the session
+    value = _cookie(app, client)
+    with client.get("/organisations/") as response:
+        assert response.status_code == 200
+    assert value in app.extensions[security._READ_COOKIES]
+    with client.get("/organisations/") as response:
+        assert response.status_code == 200  # still signed in, from the kept reading
+    assert _cookie(app, client) == value
+
+
+def test_a_kept_cookie_older_than_the_session_lifetime_signs_no_one_in(
+    app, client, sign_in, monkeypatch
+):
+    sign_in("staff")
+    client.get("/organisations/").close()  # the page's form token joins the session
+    with client.get("/organisations/") as response:
+        assert response.status_code == 200
+    assert _cookie(app, client) in app.extensions[security._READ_COOKIES]
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 60
+    monkeypatch.setattr(security, "time", SimpleNamespace(time=lambda: later))
+    with client.get("/organisations/") as response:
+        assert response.status_code == 302
+        assert "/sign-in" in response.headers["Location"]
+
+
+def test_a_cookie_with_a_wrong_signature_is_refused_though_a_good_one_was_kept(
+    app, client, sign_in
+):
+    sign_in("staff")
+    with client.get("/organisations/") as response:
+        assert response.status_code == 200
+    good = _cookie(app, client)
+    forged = good[:-2] + ("AA" if good[-2:] != "AA" else "BB")
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], forged)
+    with client.get("/organisations/") as response:
+        assert response.status_code == 302
+    assert forged not in app.extensions[security._READ_COOKIES]
+
+
+def test_a_session_holding_a_list_is_read_afresh_each_time(app, client, sign_in):
+    """A flashed message is a list in the session: were it kept, the next request would
+    share (and change) the same list."""
+    sign_in("staff")
+    with client.session_transaction() as kept:
+        kept["_flashes"] = [("info", "ข้อความทดสอบ")]
+    value = _cookie(app, client)
+    with client.get("/organisations/") as response:
+        assert "ข้อความทดสอบ" in response.get_data(as_text=True)
+    assert value not in app.extensions[security._READ_COOKIES]
+    with client.get("/organisations/") as response:
+        assert "ข้อความทดสอบ" not in response.get_data(as_text=True)  # shown once
+
+
+def test_the_version_of_the_data_reads_the_ends_of_two_indexes(app, db_session):
+    """Every request asks it: it must not grow with the audit log."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's query plan (PostgreSQL reads each maximum from its index)")
+        plan = db.session.execute(sa.text("EXPLAIN QUERY PLAN " + cache._NEWEST_EVENT)).all()
+    details = [row[-1] for row in plan]
+    assert not [detail for detail in details if detail.startswith("SCAN audit_events")], details
+    assert sum(detail.startswith("SEARCH audit_events") for detail in details) == 2, details
