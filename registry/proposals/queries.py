@@ -300,7 +300,7 @@ def list_rows(ids: list[int]) -> list[sa.Row]:
     ``category_id``, see ``list_categories``): one statement, built once."""
     if not ids:
         return []
-    found = {row.id: row for row in db.session.execute(_LIST_ROWS, {"ids": ids})}
+    found = {row.id: row for row in read(_LIST_ROWS, {"ids": ids})}
     return [found[ident] for ident in ids if ident in found]
 
 
@@ -314,22 +314,22 @@ _FILTER_ORGANISATIONS = (
 )
 
 
-def filter_organisations(filters: Filters) -> list[tuple[int, str]]:
+def filter_organisations() -> list[sa.Row]:
     """The organisations the list's filters offer: current partners by Thai name (at most
-    FILTER_ORGANISATIONS), and always the ones chosen now."""
-    choices: list = db.session.execute(_FILTER_ORGANISATIONS).all()
-    chosen = {int(v) for v in (filters.organisation, filters.endorsed_by) if v}
-    missing = chosen - {ident for ident, _name in choices} if chosen else set()
-    if missing:
-        choices += [
-            (row.id, row.name_th)
-            for row in db.session.execute(
-                sa.select(Organisation.id, Organisation.name_th).where(
-                    Organisation.id.in_(sorted(missing))
-                )
-            )
-        ]
-    return choices
+    FILTER_ORGANISATIONS), as rows of ``id`` and ``name_th`` (see ``organisation_names``
+    for those chosen that are not among them)."""
+    return read(_FILTER_ORGANISATIONS).all()
+
+
+#: The statement of ``organisation_names``, built once.
+_ORGANISATION_NAMES = sa.select(_ORGANISATIONS.id, _ORGANISATIONS.name_th).where(
+    _ORGANISATIONS.id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
+def organisation_names(ids: list[int]) -> list[sa.Row]:
+    """The organisations with these ids, as rows of ``id`` and ``name_th`` (in no order)."""
+    return read(_ORGANISATION_NAMES, {"ids": ids}).all()
 
 
 def category_choices(include: Category | None = None, lang: str | None = None):
@@ -355,7 +355,7 @@ def list_categories(lang: str | None = None) -> tuple[list[tuple[int, str]], dic
     name in the reader's language, by id (a listed proposal may be in a category no longer
     in use)."""
     lang = lang or current_language()
-    rows = db.session.execute(_LIST_CATEGORIES).all()
+    rows = read(_LIST_CATEGORIES).all()
     rows.sort(key=lambda c: (c.code == "other", c.code is None, c.id))
     names = {row.id: Category.display_name(row, lang) for row in rows}
     return [(row.id, names[row.id]) for row in rows if row.active], names

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from .. import audit, submissions, tabular, uploads
+from .. import audit, cache, submissions, tabular, uploads
 from ..agreements.models import Agreement
 from ..auth.permissions import any_permission_required, permission_required
 from ..db import db, paginate
@@ -168,37 +168,69 @@ def _send_pdf(relative: str | None, filename: str, etag: str | None):
 @any_permission_required(*READS)
 def index():
     """List proposals with the search box, filters and sort order."""
+    user = current_user._get_current_object()  # read once, not through the proxy each time
     filters = queries.Filters.from_args(request.args)
     page = paginate(queries.search_ids(filters), per_page=PER_PAGE)
-    organisations = [(str(int(ident)), escape(name)) for ident, name in
-                     queries.filter_organisations(filters)]  # fmt: skip
-    categories, category_names = queries.list_categories()
+    submitted_by, endorsed_by = _organisation_options(filters)
+    lang = current_language()
+    categories, category_names = cache.remembered(
+        "proposals.list categories", (lang,), lambda: queries.list_categories(lang)
+    )
     return render_template(
         "proposals/index.html",
         page=page,
         proposals=queries.list_rows(list(page.items)),
         filters=filters,
-        submitted_by=_options(organisations, filters.organisation),
-        endorsed_by=_options(organisations, filters.endorsed_by),
+        submitted_by=submitted_by,
+        endorsed_by=endorsed_by,
         categories=categories,
         category_names=category_names,
         # Labels translated once for the page, not once per row.
         kind_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
         status_labels={status: str(label) for status, label in STATUS_LABELS.items()},
-        may_submit=current_user.can("proposals.manage")
-        or services.represents(current_user, current_user.organisation_id),
+        may_submit=user.can("proposals.manage")
+        or services.represents(user, user.organisation_id),
+        manages=user.can("proposals.manage"),
+        # A representative's own links (their association's proposals, those it endorses).
+        own_organisation=user.organisation_id if not queries.reads_all(user) else None,
+        # A proposal's page is the list's address plus its id (no url_for for each row).
+        list_url=url_for(".index"),
     )
 
 
-def _options(choices: list[tuple[str, str]], selected: str) -> Markup:
-    """The <option> elements of an organisation filter, from (id, escaped name) pairs.
-    Written here rather than in the template: with hundreds of organisations, a template
-    loop is most of the page's time."""
-    parts = [
-        f'<option value="{ident}"{" selected" if ident == selected else ""}>{name}</option>'
-        for ident, name in choices
-    ]
-    return Markup("".join(parts))  # noqa: S704 (every name is escaped, every id is a number)
+def _all_organisation_options() -> tuple[str, frozenset[int]]:
+    """The <option> elements of the organisations the filters offer, none chosen, and their
+    ids. Written here rather than in the template: with hundreds of organisations, a
+    template loop is most of the page's time."""
+    rows = queries.filter_organisations()
+    html = "".join(f'<option value="{int(row.id)}">{escape(row.name_th)}</option>' for row in rows)
+    return html, frozenset(row.id for row in rows)
+
+
+def _organisation_options(filters: queries.Filters) -> tuple[Markup, Markup]:
+    """The options of the "submitted by" and "endorsed by" filters, each with its chosen
+    organisation marked (one chosen that is not among those offered is added at the end).
+    The options offered are kept until the next write (``cache.remembered``)."""
+    html, offered = cache.remembered(
+        "proposals.filter organisations", (), _all_organisation_options
+    )
+    chosen = [int(v) for v in (filters.organisation, filters.endorsed_by) if v]
+    missing = sorted({ident for ident in chosen if ident not in offered})
+    if missing:
+        # In the order the statement finds them, as before.
+        html += "".join(
+            f'<option value="{int(row.id)}">{escape(row.name_th)}</option>'
+            for row in queries.organisation_names(missing)
+        )
+    return _selected(html, filters.organisation), _selected(html, filters.endorsed_by)
+
+
+def _selected(options: str, chosen: str) -> Markup:
+    """The options with the one whose value is ``chosen`` (digits, or empty) marked."""
+    if chosen:
+        option = f'<option value="{chosen}"'
+        options = options.replace(f"{option}>", f"{option} selected>", 1)
+    return Markup(options)  # noqa: S704 (every name is escaped, every id is a number)
 
 
 @bp.get("/export.csv")
