@@ -494,40 +494,79 @@ _CLAUSES = Clause.__table__.c
 _WITNESSES = Witness.__table__.c
 _AMENDMENTS = Amendment.__table__.c
 
-#: The clauses, built once: each one's id, the clause it is a sub-clause of, and its text.
-_PAGE_CLAUSES = (
-    sa.select(_CLAUSES.id, _CLAUSES.parent_id, _CLAUSES.text_th)
-    .where(_CLAUSES.agreement_id == sa.bindparam("agreement_id"))
-    .order_by(_CLAUSES.position)
-)
 
-#: The witnesses, built once: name, position and their party (its id and Thai short name).
-_PAGE_WITNESSES = (
-    sa.select(
-        _WITNESSES.name,
-        _WITNESSES.witness_position,
-        _PARTIES.id.label("party_id"),
-        _PARTIES.short_name_th.label("party_short_name_th"),
-    )
-    .select_from(Witness.__table__)
-    .outerjoin(AgreementParty.__table__, _PARTIES.id == _WITNESSES.party_id)
-    .where(_WITNESSES.agreement_id == sa.bindparam("agreement_id"))
-    .order_by(_WITNESSES.position)
-)
+def _content_part(part: int, ident, ref, text, detail, party, day, place, agreement_id):
+    """One part of ``_PAGE_CONTENT``: its rows in the shared columns (a column the part has
+    not is NULL of the column's type)."""
+    return sa.select(
+        sa.literal_column(str(part), sa.Integer).label("part"),
+        ident.label("id"),
+        (ref if ref is not None else sa.cast(sa.null(), sa.Integer)).label("ref"),
+        text.label("text"),
+        (detail if detail is not None else sa.cast(sa.null(), sa.String)).label("detail"),
+        (party if party is not None else sa.cast(sa.null(), sa.String)).label("party"),
+        (day if day is not None else sa.cast(sa.null(), sa.Date)).label("day"),
+        place.label("place"),
+    ).where(agreement_id == sa.bindparam("agreement_id"))
 
-#: The amendments, built once: the day each was agreed and its text, in their order.
-_PAGE_AMENDMENTS = (
-    sa.select(_AMENDMENTS.made_on, _AMENDMENTS.text)
-    .where(_AMENDMENTS.agreement_id == sa.bindparam("agreement_id"))
-    .order_by(_AMENDMENTS.number)
-)
+
+#: The agreement's text beyond its own row, built once and read in one statement: its
+#: clauses (part 1: id, the clause it is a sub-clause of as ``ref``, Thai text), its
+#: witnesses (part 2: name as ``text``, position as ``detail``, their party's id as ``ref``
+#: and Thai short name as ``party``) and its amendments (part 3: text, the day agreed as
+#: ``day``), each part in its own order.
+_PAGE_CONTENT = sa.union_all(
+    _content_part(
+        1, _CLAUSES.id, _CLAUSES.parent_id, _CLAUSES.text_th, None, None, None,
+        _CLAUSES.position, _CLAUSES.agreement_id,
+    ),
+    _content_part(
+        2, _WITNESSES.id, _PARTIES.id, _WITNESSES.name, _WITNESSES.witness_position,
+        _PARTIES.short_name_th, None, _WITNESSES.position, _WITNESSES.agreement_id,
+    ).select_from(
+        Witness.__table__.outerjoin(AgreementParty.__table__, _PARTIES.id == _WITNESSES.party_id)
+    ),
+    _content_part(
+        3, _AMENDMENTS.id, None, _AMENDMENTS.text, None, None, _AMENDMENTS.made_on,
+        _AMENDMENTS.number, _AMENDMENTS.agreement_id,
+    ),
+).order_by(sa.literal_column("part"), sa.literal_column("place"))  # fmt: skip
+
+
+class PageWitness:
+    """A witness as the agreement page names them: name, position and party (its id and
+    Thai short name, or None)."""
+
+    __slots__ = ("name", "witness_position", "party_id", "party_short_name_th")
+
+    def __init__(self, row) -> None:
+        self.name, self.witness_position = row.text, row.detail
+        self.party_id, self.party_short_name_th = row.ref, row.party
+
+
+class PageAmendment:
+    """An amendment as the agreement page lists it: the day it was agreed and its text."""
+
+    __slots__ = ("made_on", "text")
+
+    def __init__(self, row) -> None:
+        self.made_on, self.text = row.day, row.text
+
+
+class PageClause:
+    """A clause as the agreement page lists it: id, the clause it is a sub-clause of, text."""
+
+    __slots__ = ("id", "parent_id", "text_th")
+
+    def __init__(self, row) -> None:
+        self.id, self.parent_id, self.text_th = row.id, row.ref, row.text
 
 
 def agreement_page(agreement_id: int, lang: str) -> AgreementPage:
     """The agreement as its page shows it (``AgreementPage``; the parties' organisations named
     in ``lang``), else "not found": one statement for the agreement with its parties, the
-    agreements it renews and that renew it and the accounts it names, then one each for
-    the clauses, the witnesses and the amendments, all plain rows."""
+    agreements it renews and that renew it and the accounts it names, then one for its
+    clauses, witnesses and amendments (``_PAGE_CONTENT``), all plain rows."""
     values = {"agreement_id": agreement_id}
     rows = read(_PAGE, values).all()
     if not rows:
@@ -545,14 +584,19 @@ def agreement_page(agreement_id: int, lang: str) -> AgreementPage:
     )
     page.responsible_name = first.responsible_name
     page.scan_uploaded_by_name = first.scan_uploaded_by_name
-    clauses = read(_PAGE_CLAUSES, values).all()
+    clauses, page.witnesses, page.amendments = [], [], []
+    for row in read(_PAGE_CONTENT, values):
+        if row.part == 1:
+            clauses.append(PageClause(row))
+        elif row.part == 2:
+            page.witnesses.append(PageWitness(row))
+        else:
+            page.amendments.append(PageAmendment(row))
     page.clause_tree = [
         (top, [sub for sub in clauses if sub.parent_id == top.id])
         for top in clauses
         if top.parent_id is None
     ]
-    page.witnesses = read(_PAGE_WITNESSES, values).all()
-    page.amendments = read(_PAGE_AMENDMENTS, values).all()
     return page
 
 

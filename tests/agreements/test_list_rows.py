@@ -120,5 +120,8 @@ def test_the_agreement_page_links_to_its_renewal_and_back(
     assert "Renewed by" not in html
     html, not_renewed = page(alone)
     assert "Renewed by" not in html and "Renews <a" not in html
-    # The renewal is read with the agreement: at most the renew button's rule looks again.
-    assert renewed <= 1 and not_renewed <= 1
+    # The renewal is read with the agreement, and the renew button's rule is told of it: no
+    # statement looks for it on its own.
+    assert renewed == 0 and not_renewed == 0
+    assert f'action="/agreements/{alone}/renew"' in page(alone)[0]
+    assert f'action="/agreements/{old}/renew"' not in page(old)[0]
