@@ -113,7 +113,7 @@ _AMENDMENTS = (
 def amendment_rows(meeting: Meeting) -> list[AmendmentRow]:
     """The amendments of the meeting's minutes, in their order, each with who recorded it:
     one statement, no amendment or account objects built."""
-    rows = db.session.execute(_AMENDMENTS, {"meeting_id": meeting.id})
+    rows = read(_AMENDMENTS, {"meeting_id": meeting.id})
     return [AmendmentRow(*row) for row in rows]
 
 
@@ -473,11 +473,11 @@ def agenda_rows(meeting: Meeting) -> list[tuple[AgendaSection, list[ItemRow]]]:
     sections, items, referred meetings and action items, in two statements (one when the
     agenda is empty) that build no objects."""
     items_statement, actions_statement = _agenda_rows()
-    found = db.session.execute(items_statement, {"meeting_id": meeting.id}).all()
+    found = read(items_statement, {"meeting_id": meeting.id}).all()
     actions: dict[int, list[ActionRow]] = {}
     if found:
         ids = [row[0] for row in found] + [row[15] for row in found if row[15] is not None]
-        for values in db.session.execute(actions_statement, {"item_ids": ids}):
+        for values in read(actions_statement, {"item_ids": ids}):
             action = ActionRow(*values)
             actions.setdefault(action.agenda_item_id, []).append(action)
     items = []
@@ -550,7 +550,7 @@ def previous_and_next(meeting: Meeting) -> tuple[Neighbour | None, Neighbour | N
     time, then the order they were scheduled in: the order that numbers them); one statement
     reading only the columns the page's links show (no meeting objects built)."""
     found: list[Neighbour | None] = [None, None]
-    rows = db.session.execute(
+    rows = read(
         _NEIGHBOURS,
         {
             "committee_id": meeting.committee_id,

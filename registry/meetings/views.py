@@ -218,6 +218,24 @@ def new(committee_id: int):
     )
 
 
+class _ButtonForm:
+    """The form of a page's buttons as the page uses it (its hidden fields alone), made only
+    if the page shows a button, and its hidden fields written once however many buttons
+    share it (the CSRF token is the request's, a create form's token its own)."""
+
+    __slots__ = ("_make", "_hidden")
+
+    def __init__(self, make: Callable):
+        self._make = make
+        self._hidden = None
+
+    def hidden_tag(self):
+        """The form's hidden fields, as ``FlaskForm.hidden_tag`` writes them."""
+        if self._hidden is None:
+            self._hidden = self._make().hidden_tag()
+        return self._hidden
+
+
 @bp.get("/<int:meeting_id>")
 @any_permission_required(*WORKS_WITH)
 def show(meeting_id: int):
@@ -237,9 +255,9 @@ def show(meeting_id: int):
         previous=previous,
         following=following,
         stored=queries.document_versions(meeting),
-        confirm_form=ConfirmForm(),
-        invite_form=CreateConfirmForm(),
-        letter_form=CreateConfirmForm(),
+        confirm_form=_ButtonForm(ConfirmForm),
+        invite_form=_ButtonForm(CreateConfirmForm),
+        letter_form=_ButtonForm(CreateConfirmForm),
         issued_letters=letter_queries.issued_about("meetings", meeting.id),
         resend_invitations=invitations.agenda_changed_since_sent(meeting),
     )
