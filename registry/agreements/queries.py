@@ -600,6 +600,41 @@ def agreement_page(agreement_id: int, lang: str) -> AgreementPage:
     return page
 
 
+#: The proposals annexed to agreements (``proposals.models.AgreementAnnex``) and the
+#: proposals themselves, named by their tables: the proposals package builds on this one,
+#: so this one does not import its models.
+_ANNEXES = sa.table(
+    "agreement_annexes",
+    sa.column("agreement_id"),
+    sa.column("proposal_id"),
+    sa.column("created_at"),
+)
+_PROPOSALS = sa.table(
+    "proposals", sa.column("id"), sa.column("title"), sa.column("organisation_id")
+)
+
+#: The statement of ``annexed_proposals``, built once.
+_ANNEXED_PROPOSALS = (
+    sa.select(
+        _ANNEXES.c.proposal_id,
+        _PROPOSALS.c.title,
+        _ORGANISATIONS.name_th.label("organisation_name_th"),
+    )
+    .select_from(_ANNEXES)
+    .join(_PROPOSALS, _PROPOSALS.c.id == _ANNEXES.c.proposal_id)
+    .join(Organisation.__table__, _ORGANISATIONS.id == _PROPOSALS.c.organisation_id)
+    .where(_ANNEXES.c.agreement_id == sa.bindparam("agreement_id"))
+    .order_by(_ANNEXES.c.created_at)
+)
+
+
+def annexed_proposals(agreement_id: int) -> list[sa.Row]:
+    """The proposals annexed to the agreement, in the order they were annexed (as
+    ``proposals.queries.agreement_annexes``), as plain rows: proposal_id, title and the
+    submitting organisation's Thai name (``organisation_name_th``)."""
+    return read(_ANNEXED_PROPOSALS, {"agreement_id": agreement_id}).all()
+
+
 _VERSIONS = DocumentVersion.__table__.c
 
 #: The statement of ``document_versions``, built once.

@@ -134,6 +134,9 @@ def show(agreement_id: int):
         versions=versions,
         issued_letters=letter_queries.sent_about("agreements", agreement.id),
         reviews=queries.reviews(agreement.id),
+        annexed=queries.annexed_proposals(agreement.id),
+        proposals_url=url_for("proposals.index"),
+        can_annex=current_user.can("proposals.manage"),
     )
 
 
