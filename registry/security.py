@@ -8,7 +8,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -40,8 +40,75 @@ PRIVATE_CACHE_CONTROL = "no-store"
 
 
 def init_app(app: Flask) -> None:
-    """Refuse a request under a host the site does not serve before anything else runs."""
+    """Refuse a request under a host the site does not serve before anything else runs; give
+    a session's pages the form token signed for it before (``reuse_form_token``)."""
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
+    app.before_request(reuse_form_token)
+    app.after_request(keep_form_token)
+
+
+#: The ``app.extensions`` key of the form tokens signed so far: (the session's own token, the
+#: key signing it) -> the signed token its forms carry.
+_FORM_TOKENS = "registry_form_tokens"
+#: How many sessions' signed form tokens a worker keeps (it starts again from none beyond).
+FORM_TOKENS_KEPT = 1024
+
+
+def _form_token_key() -> tuple[str, str | None, object] | None:
+    """The name of the session's form token (``g``'s attribute too), the session's own token
+    (None before it has one) and the key signing it; None when a signed token may not be
+    reused: with a time limit it carries when it was signed, so each page signs its own."""
+    config = current_app.config
+    if config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return None
+    name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    raw = session.get(name)
+    return (
+        name,
+        raw if isinstance(raw, str) and raw else None,
+        (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key),
+    )
+
+
+#: The ``g`` attribute of the session's own form token as the request found it.
+_FOUND = "registry_form_token_found"
+
+
+def reuse_form_token() -> None:
+    """Before a request: the form token signed for this session before, where Flask-WTF looks
+    for the one it signed for this request, so that a page's forms carry it without signing
+    it again. Without a time limit (``WTF_CSRF_TIME_LIMIT = None``, the app's setting) a
+    signed token holds only the session's own token, signed: the same for every page of the
+    session, and checked against the session as before."""
+    where = _form_token_key()
+    if where is None:
+        return
+    name, raw, secret = where
+    setattr(g, _FOUND, raw)
+    if raw is None:
+        return
+    token = current_app.extensions.get(_FORM_TOKENS, {}).get((raw, secret))
+    if token is not None and name not in g:
+        setattr(g, name, token)
+
+
+def keep_form_token(response):
+    """After a request that signed its session's form token: keep it for the next pages. Only
+    a token signed from the session's own token as it is now: the one the request began
+    with, or the first the session was given in this request (a session renewed by signing
+    in or out has none; Flask-WTF signs the new one it is given on its next page)."""
+    where = _form_token_key()
+    if where is None or where[1] is None:
+        return response
+    name, raw, secret = where
+    token = g.get(name)
+    found = g.get(_FOUND, "")
+    if token is not None and found in (None, raw):
+        kept = current_app.extensions.get(_FORM_TOKENS)
+        if kept is None or len(kept) >= FORM_TOKENS_KEPT:
+            kept = current_app.extensions[_FORM_TOKENS] = {}
+        kept[(raw, secret)] = token
+    return response
 
 
 def refuse_untrusted_host():

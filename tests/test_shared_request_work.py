@@ -5,6 +5,7 @@ version of the data read from the ends of two indexes, never by scanning the aud
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from types import SimpleNamespace
@@ -15,7 +16,9 @@ from flask import session
 from flask_babel import force_locale, refresh
 
 from registry import cache, i18n, security
+from registry.auth.models import User
 from registry.db import db
+from tests.conftest import PASSWORD
 
 
 def _request(app, path: str = "/"):
@@ -152,3 +155,63 @@ def test_the_version_of_the_data_reads_the_ends_of_two_indexes(app, db_session):
     details = [row[-1] for row in plan]
     assert not [detail for detail in details if detail.startswith("SCAN audit_events")], details
     assert sum(detail.startswith("SEARCH audit_events") for detail in details) == 2, details
+
+
+_TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def _page_token(client, path: str) -> str:
+    with client.get(path) as response:
+        assert response.status_code == 200
+        return _TOKEN.search(response.get_data(as_text=True)).group(1)
+
+
+def _sign_in_with_token(client, email: str) -> None:
+    token = _page_token(client, "/sign-in")
+    data = {"email": email, "password": PASSWORD, "csrf_token": token}
+    with client.post("/sign-in", data=data) as response:
+        assert response.status_code == 302
+
+
+def test_a_sessions_pages_carry_its_signed_form_token_which_is_accepted(
+    app, client, make_user, monkeypatch
+):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    with app.app_context():
+        email = db.session.get(User, make_user("staff")).email
+    _sign_in_with_token(client, email)
+    first = _page_token(client, "/organisations/")
+    assert first in app.extensions[security._FORM_TOKENS].values()
+    assert _page_token(client, "/committees/") == first  # kept, not signed again
+    with client.post("/language", data={"locale": "en", "csrf_token": first}) as response:
+        assert response.status_code == 302
+    with client.post("/language", data={"locale": "th", "csrf_token": "x" + first}) as response:
+        assert response.status_code == 400
+    # Signing out and in again renews the session: its pages carry a new token, which works,
+    # and the old one no longer does.
+    with client.post("/sign-out", data={"csrf_token": first}) as response:
+        assert response.status_code in (302, 303)
+    _sign_in_with_token(client, email)
+    renewed = _page_token(client, "/organisations/")
+    assert renewed != first
+    assert _page_token(client, "/committees/") == renewed
+    with client.post("/language", data={"locale": "th", "csrf_token": first}) as response:
+        assert response.status_code == 400
+    with client.post("/language", data={"locale": "th", "csrf_token": renewed}) as response:
+        assert response.status_code == 302
+
+
+def test_a_form_token_with_a_time_limit_is_signed_for_each_page(
+    app, client, make_user, monkeypatch
+):
+    """With a time limit a token carries when it was signed: none is kept for later pages."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)
+    app.extensions.pop(security._FORM_TOKENS, None)
+    with app.app_context():
+        email = db.session.get(User, make_user("staff")).email
+    _sign_in_with_token(client, email)
+    token = _page_token(client, "/organisations/")
+    assert not app.extensions.get(security._FORM_TOKENS)
+    with client.post("/language", data={"locale": "th", "csrf_token": token}) as response:
+        assert response.status_code == 302
