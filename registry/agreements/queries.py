@@ -225,8 +225,9 @@ def search_ids(filters: Filters, on: date | None = None) -> sa.Select:
 
 class Listed:
     """An agreement as the list shows it: plain values from one row per party, with the
-    names of its parties (acronym, else Thai name) in their order, and the same status,
-    state and first day as ``Agreement`` gives (its own methods, used on these values)."""
+    names of its parties (acronym, else Thai name) joined in their order, and its status,
+    state and first day on the day listed (as ``Agreement`` gives them: its own methods,
+    used on these values)."""
 
     __slots__ = (
         "id",
@@ -238,6 +239,8 @@ class Listed:
         "effective_until",
         "terminated_on",
         "party_names",
+        "status_today",
+        "state_today",
     )
 
     starts_on = Agreement.starts_on
@@ -246,16 +249,19 @@ class Listed:
     state = Agreement.state
 
     def __init__(self, row) -> None:
-        for name in Listed.__slots__[:-1]:
+        for name in _LISTED_FIELDS:
             setattr(self, name, getattr(row, name))
         self.party_names: list[str] = []
 
+
+#: The agreement's own columns the list shows.
+_LISTED_FIELDS = Listed.__slots__[:8]
 
 #: The statement of ``listed``, built once: what the list shows of each agreement, a row
 #: per party with the party's organisation's names, in the parties' order.
 _LISTED = (
     sa.select(
-        *(_AGREEMENTS[name] for name in Listed.__slots__[:-1]),
+        *(_AGREEMENTS[name] for name in _LISTED_FIELDS),
         _ORGANISATIONS.acronym,
         _ORGANISATIONS.name_th,
     )
@@ -267,19 +273,27 @@ _LISTED = (
 )
 
 
-def listed(ids: list[int]) -> list[Listed]:
-    """The agreements with these ids, in this order, with what the list shows of each and
-    the names of its parties (one statement; no other column is read)."""
+def listed(ids: list[int], on: date | None = None) -> list[Listed]:
+    """The agreements with these ids, in this order, with what the list shows of each: the
+    names of its parties joined (``party_names``), its status and state on the day
+    (``status_today``, ``state_today``; today by default). One statement, on the request's
+    connection; no other column is read."""
     if not ids:
         return []
+    on = on or today()
     found: dict[int, Listed] = {}
-    for row in db.session.execute(_LISTED, {"ids": ids}):
+    for row in read(_LISTED, {"ids": ids}):
         agreement = found.get(row.id)
         if agreement is None:
             agreement = found[row.id] = Listed(row)
         if row.name_th is not None:
             agreement.party_names.append(row.acronym or row.name_th)
-    return [found[ident] for ident in ids if ident in found]
+    agreements = [found[ident] for ident in ids if ident in found]
+    for agreement in agreements:
+        agreement.party_names = ", ".join(agreement.party_names)
+        agreement.status_today = agreement.status_on(on)
+        agreement.state_today = agreement.state(on)
+    return agreements
 
 
 def expiring(within_days: int = EXPIRING_DAYS, on: date | None = None) -> list[Agreement]:

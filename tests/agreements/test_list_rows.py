@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from registry.agreements import services
-from registry.agreements.models import Agreement, AgreementStatus
+from registry.agreements import queries, services
+from registry.agreements.models import Agreement, AgreementState, AgreementStatus
 from registry.auth.models import User
 from registry.db import db
 
@@ -125,3 +125,20 @@ def test_the_agreement_page_links_to_its_renewal_and_back(
     assert renewed == 0 and not_renewed == 0
     assert f'action="/agreements/{alone}/renew"' in page(alone)[0]
     assert f'action="/agreements/{old}/renew"' not in page(old)[0]
+
+
+def test_the_rows_status_and_state_are_those_of_the_day_listed(app, make_agreement):
+    today = services.today()
+    ending = make_agreement(AgreementStatus.SIGNED, effective_until=today + timedelta(days=30))
+    draft = make_agreement()
+    with app.app_context():
+        assert queries.listed([]) == []
+        rows = queries.listed([draft, 999_999_999, ending])  # an unknown id is left out
+        assert [row.id for row in rows] == [draft, ending]
+        assert rows[0].status_today is AgreementStatus.DRAFT
+        assert rows[0].state_today is AgreementState.NOT_SIGNED
+        assert rows[1].status_today is AgreementStatus.SIGNED
+        assert rows[1].state_today is AgreementState.EXPIRING
+        [later] = queries.listed([ending], on=today + timedelta(days=31))
+        assert later.state_today is AgreementState.EXPIRED
+        assert later.party_names.count(", ") == 1  # both parties, joined in their order
