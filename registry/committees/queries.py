@@ -333,11 +333,21 @@ def visible_committees(user: User) -> sa.Select:
 
 def visible_committee_ids(user: User) -> sa.Select:
     """The ids of ``visible_committees``, in the same order: what the committees list pages
-    through (``listed_committees`` then reads what it shows of a page's committees)."""
+    through (``listed_committees`` then reads what it shows of a page's committees). Built
+    once for staff and once for secretaries, whose account and day are given as values."""
+    if manages_all(user):
+        return _visible_committee_ids(False)
+    return _visible_committee_ids(True).params(user_id=user.id, on_day=today())
+
+
+@cache
+def _visible_committee_ids(own: bool) -> sa.Select:
+    """The statement of ``visible_committee_ids``: every committee, or (``own``) those of the
+    secretary account ``user_id`` on the day ``on_day`` (bound parameters)."""
     committees = Committee.__table__.c
     query = sa.select(committees.id)
-    if not manages_all(user):
-        query = query.where(committees.id.in_(secretary_committee_ids(user)))
+    if own:
+        query = query.where(committees.id.in_(secretary_committee_ids_bound()))
     return query.order_by(
         committees.dissolved_on.is_not(None), committees.parent_id.is_not(None),
         committees.sort_key, committees.id,

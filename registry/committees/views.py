@@ -16,6 +16,7 @@ from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
 from ..db import db, paginate
 from ..forms import attach_error
+from ..i18n import format_number
 from ..meetings import panels as meeting_panels
 from ..web import edit_page, form_page
 from . import queries, services
@@ -45,12 +46,15 @@ def index():
     """The committees, with their kind, parent and the number of sitting members, a page at
     a time (``?page=``: past the end, an empty page; not a number, the first page)."""
     page = paginate(queries.visible_committee_ids(current_user), per_page=PER_PAGE)
+    committees = queries.listed_committees(list(page.items))
     return render_template(
         "committees/index.html",
         page=page,
-        committees=queries.listed_committees(list(page.items)),
+        committees=committees,
         # each kind's name translated once for the page, not once per row
         kind_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
+        # each count of sitting members written once for the page, not once per row
+        sitting={count: format_number(count) for count in {row.sitting for row in committees}},
     )
 
 
