@@ -8,13 +8,15 @@ from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask import current_app, request
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import Bundle
 
 from .. import tabular
 from ..dates import file_date
-from ..db import SQLITE_SEARCH_TABLE, contains_text, db, paginate
+from ..db import SQLITE_SEARCH_TABLE, contains_text, db, read
+from ..db.pagination import COUNT_KEEPER, MAX_PAGE
 from ..formats import REGISTRATION_NUMBER_MAX, is_registration_number, query_text
 from ..i18n import BANGKOK, current_language, to_local
 from ..tabular import Column
@@ -247,6 +249,54 @@ def export_filename(file_format: str, now: datetime | None = None) -> str:
 
 # --- the page of one organisation ------------------------------------------------------------
 
+
+class Profile(NamedTuple):
+    """An organisation as its page and My association show it: a row of the columns shown,
+    not a loaded record (``profile``), with the model's own rules for what it derives."""
+
+    id: int
+    name_th: str
+    name_en: str | None
+    acronym: str | None
+    kind: OrganisationKind
+    status: OrganisationStatus
+    registration_number: str | None
+    province: str | None
+    address: str | None
+    website: str | None
+    email: str | None
+    phone: str | None
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def active(self) -> bool:
+        """Whether the organisation is still a current partner or prospect (the model's rule)."""
+        return Organisation.active.fget(self)
+
+    @property
+    def website_link(self) -> str | None:
+        """The website, when it is safe to link to (the model's rule)."""
+        return Organisation.website_link.fget(self)
+
+    def province_name(self, lang: str = "th") -> str:
+        """The name of the province in the reader's language."""
+        return province_name(self.province, lang)
+
+
+#: One organisation's ``Profile``, built once (the organisation a bound parameter).
+_PROFILE = sa.select(*(getattr(Organisation, name) for name in Profile._fields)).where(
+    Organisation.id == sa.bindparam("organisation_id")
+)
+
+
+def profile(organisation_id: int) -> Profile | None:
+    """The organisation's ``Profile`` (None: there is none with that id), read as one row."""
+    row = read(_PROFILE, {"organisation_id": organisation_id}).first()
+    return None if row is None else Profile(*row)
+
+
 #: Contacts per page on an organisation's profile (DGA has hundreds).
 CONTACTS_PER_PAGE = 25
 
@@ -272,33 +322,74 @@ def contacts_of(organisation_id: int) -> sa.Select:
     )
 
 
-def contact_rows_of(organisation_id: int) -> sa.Select:
-    """``contacts_of`` as the columns of ``ContactRow`` and of the name (what the contacts
-    table shows, no records loaded); paginated by the page."""
-    return (
-        sa.select(
-            Contact.id, Contact.title, Contact.first_name, Contact.last_name, Contact.erased_at,
-            Contact.position, Contact.email, Contact.phone, Contact.active,
-        )  # fmt: skip
-        .where(Contact.organisation_id == organisation_id, Contact.erased_at.is_(None))
-        .order_by(Contact.active.desc(), Contact.id)
-    )
+#: The organisation's people that are not erased, as ``contacts_of`` orders them: built once,
+#: the organisation a bound parameter.
+_CURRENT_PEOPLE = (
+    Contact.organisation_id == sa.bindparam("organisation_id"),
+    Contact.erased_at.is_(None),
+)
+#: One page of them: the columns of ``ContactRow`` and of the name (``page_offset`` and
+#: ``page_limit`` bound parameters).
+_CONTACT_PAGE = (
+    sa.select(
+        Contact.id,
+        Contact.title,
+        Contact.first_name,
+        Contact.last_name,
+        Contact.erased_at,
+        Contact.position,
+        Contact.email,
+        Contact.phone,
+        Contact.active,
+    )  # fmt: skip
+    .where(*_CURRENT_PEOPLE)
+    .order_by(Contact.active.desc(), Contact.id)
+    .limit(sa.bindparam("page_limit", type_=sa.Integer))
+    .offset(sa.bindparam("page_offset", type_=sa.Integer))
+)
+#: How many they are.
+_CONTACT_COUNT = sa.select(sa.func.count()).select_from(Contact).where(*_CURRENT_PEOPLE)
 
 
 def _contact_row(row: sa.Row) -> ContactRow:
-    """The table's person from a row of ``contact_rows_of`` (the name as the model writes it)."""
+    """The table's person from a row of ``_CONTACT_PAGE`` (the name as the model writes it)."""
     name = Contact.full_name.fget(row)
     return ContactRow(row.id, name, row.position, row.email, row.phone, row.active)
 
 
-def contacts_page(organisation_id: int) -> SelectPagination:
-    """One page (``?page=``) of the organisation's people as ``ContactRow``: at most
-    ``CONTACTS_PER_PAGE``."""
-    return paginate(
-        contact_rows_of(organisation_id),
+class _ContactsPage(Pagination):
+    """A page of an organisation's people, read with statements built once; the total is
+    counted only when the page cannot tell it, and then kept until the next write."""
+
+    def _query_items(self) -> list[ContactRow]:
+        values = {
+            "organisation_id": self._query_args["organisation_id"],
+            "page_limit": self.per_page,
+            "page_offset": self._query_offset,
+        }
+        return [_contact_row(row) for row in read(_CONTACT_PAGE, values)]
+
+    def _query_count(self) -> int:
+        if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
+            return self._query_offset + len(self.items)
+        organisation_id = self._query_args["organisation_id"]
+
+        def count() -> int:
+            return read(_CONTACT_COUNT, {"organisation_id": organisation_id}).scalar_one()
+
+        keep = current_app.extensions[COUNT_KEEPER]
+        return keep("page count", ("organisation contacts", organisation_id), count)
+
+
+def contacts_page(organisation_id: int) -> Pagination:
+    """One page (``?page=``: not a number, the first; beyond the last, empty) of the
+    organisation's people as ``ContactRow``: at most ``CONTACTS_PER_PAGE``."""
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return _ContactsPage(
+        page=page,
         per_page=CONTACTS_PER_PAGE,
-        within_page=True,
-        make=_contact_row,
+        error_out=False,
+        organisation_id=organisation_id,
     )
 
 

@@ -27,8 +27,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.labels import action_label
 from ..audit.models import AuditEvent
-from ..db import db
-from ..i18n import BANGKOK
+from ..db import read
+from ..i18n import BANGKOK, format_date, format_time
 from .models import Contact, Organisation
 
 #: The most entries the organisation page shows.
@@ -93,6 +93,24 @@ def entries(organisation: Organisation, limit: int = LIMIT) -> list[Entry]:
     return collected[:limit]
 
 
+def dated(timeline: list[Entry], lang: str, digits: bool) -> list[tuple[str, Entry]]:
+    """Each entry with when it happened as the page writes it, in the reader's language and
+    digits: a date as the ``date`` filter writes it, a time as its short date and time (each
+    day's text made once, not once per entry)."""
+    days: dict[date, str] = {}
+    shown = []
+    for entry in timeline:
+        at = entry.at
+        if isinstance(at, datetime):
+            when = f"{format_date(at, 'short', lang, digits)} {format_time(at, lang, digits)}"
+        else:
+            when = days.get(at)
+            if when is None:
+                when = days[at] = format_date(at, "long", lang, digits)
+        shown.append((when, entry))
+    return shown
+
+
 #: The newest changes of one organisation and of its people, from the audit log: built once,
 #: with the organisation as a bound parameter; only the columns the timeline shows.
 _CHANGES = (
@@ -126,11 +144,11 @@ _NAMES = sa.select(
 def register_changes(organisation: Organisation) -> Iterable[Entry]:
     """The organisation's own changes, and its contacts', from the audit log (one statement,
     and one more for the names of the people it names)."""
-    events = db.session.execute(_CHANGES, {"organisation_id": organisation.id}).all()
+    events = read(_CHANGES, {"organisation_id": organisation.id}).all()
     contact_ids = {event.record_id for event in events if event.record_type == "contacts"}
     names = {}
     if contact_ids:
-        rows = db.session.execute(_NAMES, {"ids": sorted(contact_ids)})
+        rows = read(_NAMES, {"ids": sorted(contact_ids)})
         # the model's way of writing a name, on the row
         names = {row.id: Contact.full_name.fget(row) for row in rows}
     # every contact link is the same address but for the id: built once, not once per row

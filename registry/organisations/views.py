@@ -116,7 +116,9 @@ def _export(file_format: str):
 @permission_required("organisations.view")
 def show(organisation_id: int):
     """Show an organisation's profile, its contacts and its timeline."""
-    organisation = db.get_or_404(Organisation, organisation_id)
+    organisation = queries.profile(organisation_id)
+    if organisation is None:
+        abort(404)
     return render_template(
         "organisations/show.html",
         organisation=organisation,
@@ -126,7 +128,7 @@ def show(organisation_id: int):
     )
 
 
-def _timeline(organisation: Organisation) -> Markup:
+def _timeline(organisation: queries.Profile) -> Markup:
     """The organisation's timeline, rendered, kept until the next write: reading it costs a
     dozen statements and, for our own agency (party to every agreement, on hundreds of
     committee seats), most of the page's time, and its hundred dates half of the rest. Its
@@ -136,10 +138,8 @@ def _timeline(organisation: Organisation) -> Markup:
     lang, digits = current_language(), thai_numerals_enabled()
 
     def build() -> Markup:
-        entries = timeline.entries(organisation)
-        html = render_template(
-            "organisations/_timeline.html", timeline=entries, lang=lang, digits=digits
-        )
+        entries = timeline.dated(timeline.entries(organisation), lang, digits)
+        html = render_template("organisations/_timeline.html", timeline=entries)
         return Markup(html)  # noqa: S704 (an autoescaped template's output)
 
     key = (organisation.id, lang, digits, current_user.role.value)
@@ -492,7 +492,11 @@ def _own_organisation() -> Organisation:
 @permission_required("own_organisation.edit")
 def mine():
     """My association: the representative's organisation, its profile and its contacts."""
-    organisation = _own_organisation()
+    if current_user.organisation_id is None:
+        abort(404)
+    organisation = queries.profile(current_user.organisation_id)
+    if organisation is None:
+        abort(404)
     return render_template(
         "organisations/mine.html",
         organisation=organisation,
