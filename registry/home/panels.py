@@ -376,7 +376,8 @@ def representative(user: User) -> dict:
     endorsements, committee seats and the next meetings of those committees; the lines
     formatted here for the reader, each label translated once for the page."""
     agreements = queries.own_agreements(user)
-    proposal_total, endorsement_total = queries.own_totals(user)
+    own = queries.own_proposals(user)
+    proposal_total, endorsement_total = own.proposal_total, own.endorsement_total
     on = today()
     reader = _Reader()
     links = addresses()
@@ -385,7 +386,7 @@ def representative(user: User) -> dict:
     statuses: dict = {}
     endorsed_by = _("%(count)s endorsements")
     proposals = []
-    for row in queries.own_proposals(user):
+    for row in own.latest:
         status = statuses.get(row.status)
         if status is None:
             status = statuses[row.status] = (

@@ -495,7 +495,12 @@ def own_agreements(user: User) -> list[Agreement]:
 #: bound parameter. The panels show a few columns of each: read as plain rows.
 _OWN_PROPOSAL = Proposal.organisation_id == sa.bindparam("organisation_id")
 _OWN_PROPOSAL_COUNT = sa.select(sa.func.count(Proposal.id)).where(_OWN_PROPOSAL)
-_OWN_PROPOSALS = (
+_OWN_ENDORSEMENT = sa.and_(
+    Endorsement.organisation_id == sa.bindparam("organisation_id"),
+    Endorsement.withdrawn_at.is_(None),
+)
+_OWN_ENDORSEMENT_COUNT = sa.select(sa.func.count(Endorsement.id)).where(_OWN_ENDORSEMENT)
+_SHOWN_PROPOSALS = (
     sa.select(
         Proposal.id,
         Proposal.title,
@@ -506,12 +511,20 @@ _OWN_PROPOSALS = (
     .where(_OWN_PROPOSAL)
     .order_by(Proposal.created_at.desc(), Proposal.id.desc())
     .limit(SHOWN)
+    .subquery("shown")
 )
-_OWN_ENDORSEMENT = sa.and_(
-    Endorsement.organisation_id == sa.bindparam("organisation_id"),
-    Endorsement.withdrawn_at.is_(None),
+_OWN_TOTALS = sa.select(
+    _OWN_PROPOSAL_COUNT.scalar_subquery().label("proposal_total"),
+    _OWN_ENDORSEMENT_COUNT.scalar_subquery().label("endorsement_total"),
+).subquery("totals")
+#: Both totals and the latest proposals in one statement: the one row of totals joined to
+#: each proposal shown (a row of totals alone, the proposal's columns empty, when there is
+#: none).
+_OWN_PROPOSALS = (
+    sa.select(_OWN_TOTALS, _SHOWN_PROPOSALS)
+    .select_from(_OWN_TOTALS.outerjoin(_SHOWN_PROPOSALS, sa.true()))
+    .order_by(_SHOWN_PROPOSALS.c.created_at.desc(), _SHOWN_PROPOSALS.c.id.desc())
 )
-_OWN_ENDORSEMENT_COUNT = sa.select(sa.func.count(Endorsement.id)).where(_OWN_ENDORSEMENT)
 _OWN_ENDORSEMENTS = (
     sa.select(Endorsement.proposal_id, Proposal.title, Endorsement.endorsed_on)
     .join(Proposal, Proposal.id == Endorsement.proposal_id)
@@ -519,28 +532,31 @@ _OWN_ENDORSEMENTS = (
     .order_by(Endorsement.endorsed_on.desc(), Endorsement.id.desc())
     .limit(SHOWN)
 )
-#: Both totals in one statement.
-_OWN_TOTALS = sa.select(
-    _OWN_PROPOSAL_COUNT.scalar_subquery(), _OWN_ENDORSEMENT_COUNT.scalar_subquery()
-)
 
 
-def own_totals(user: User) -> tuple[int, int]:
-    """How many proposals the association has submitted and how many endorsements it has in
-    force (one query)."""
-    proposals, endorsements = read(_OWN_TOTALS, {"organisation_id": user.organisation_id}).one()
-    return proposals, endorsements
+@dataclass(frozen=True)
+class OwnProposals:
+    """The association's latest proposals, and how many proposals and endorsements in force
+    it has in all."""
+
+    #: rows of id, title, status, created_at and endorsement_count, newest first
+    latest: list[sa.Row]
+    proposal_total: int
+    endorsement_total: int
 
 
-def own_proposals(user: User) -> list[sa.Row]:
-    """The association's latest proposals: rows of id, title, status, created_at and
-    endorsement_count (one query; how many in all: ``own_totals``)."""
-    return read(_OWN_PROPOSALS, {"organisation_id": user.organisation_id}).all()
+def own_proposals(user: User) -> OwnProposals:
+    """The association's latest proposals, with how many it has submitted and how many
+    endorsements it has in force (one query)."""
+    rows = read(_OWN_PROPOSALS, {"organisation_id": user.organisation_id}).all()
+    first = rows[0]
+    latest = rows if first.id is not None else []
+    return OwnProposals(latest, first.proposal_total, first.endorsement_total)
 
 
 def own_endorsements(user: User) -> list[sa.Row]:
     """The association's endorsements in force, latest first: rows of proposal_id, the
-    proposal's title and endorsed_on (one query; how many in all: ``own_totals``)."""
+    proposal's title and endorsed_on (one query; how many in all: ``own_proposals``)."""
     values = {"organisation_id": user.organisation_id}
     return read(_OWN_ENDORSEMENTS, values).all()
 

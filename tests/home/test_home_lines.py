@@ -193,3 +193,23 @@ def test_the_expiring_bands_count_agreements_in_force_whatever_their_status_and_
     for title in ("ยุติแล้ว", "ยังไม่เริ่ม", "สิ้นสุดเมื่อวาน", "รอลงนาม"):
         assert title not in expiring, title
     assert '<span class="badge text-bg-warning">2</span>' in expiring  # within 60 days
+
+
+def test_an_association_without_proposals_of_its_own_still_reads_its_endorsements_total(
+    app, client, make_user, get_user, two_organisations, make_organisation, submit, endorse,
+    staff,
+):  # fmt: skip
+    _own, partner = two_organisations
+    other = make_organisation()
+    for n in range(SHOWN + 1):
+        endorse(submit(other, title=f"ข้อเสนอที่เราสนับสนุน {n}"), partner, staff)
+    rep = make_user("representative", organisation_id=partner)
+    sign_in_client(client, get_user(rep).email)
+
+    html = _page(client)
+    proposals = _section(html, "proposals-heading")
+    assert "Your association has not submitted a proposal yet." in proposals
+    assert '<li class="mb-2">' not in proposals and "All " not in proposals
+    endorsed = _section(html, "endorsements-heading")
+    assert endorsed.count('<li class="mb-2">') == SHOWN
+    assert f"All {SHOWN + 1} endorsements" in endorsed
