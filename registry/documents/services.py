@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from flask import Response, current_app, has_request_context, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import audit, cache
@@ -652,10 +653,15 @@ def describe(version: DocumentVersion) -> dict:
     }
 
 
+#: The languages a variant is printed in, as its label names them (translated when shown).
+_VARIANT_LANGUAGES = {"th": _l("Thai"), "en": _l("English"), "bilingual": _l("Thai and English")}
+
+
 def variant_label(variant: str) -> str:
-    """The language and form of a variant, in the reader's language."""
-    languages = {"th": _("Thai"), "en": _("English"), "bilingual": _("Thai and English")}
+    """The language and form of a variant, in the reader's language (only the words it
+    shows are translated)."""
     archival = variant == "pdfa" or variant.startswith("pdfa-")
     language = variant.removeprefix("pdfa").lstrip("-") or "th"
-    label = languages.get(language, language)
+    name = _VARIANT_LANGUAGES.get(language)
+    label = str(name) if name is not None else language
     return _("%(language)s, PDF/A for archiving", language=label) if archival else label

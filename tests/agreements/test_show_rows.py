@@ -210,3 +210,22 @@ def test_the_page_costs_the_same_statements_however_much_it_lists(
             _page(client, ident)
         counts.append(len(seen))
     assert counts[0] == counts[2] and counts[1] == counts[3]
+
+
+def test_the_printings_and_word_drafts_are_labelled_by_language_and_form(
+    client, sign_in_en, make_agreement
+):
+    thai = make_agreement()
+    both = make_agreement(language="both")
+    sign_in_en("staff")
+    html = _page(client, thai)
+    assert f'<a href="/agreements/{thai}/pdf?variant=th">PDF: Thai</a>' in html
+    assert (
+        f'<a href="/agreements/{thai}/pdf?variant=pdfa-th">PDF: Thai, PDF/A for archiving</a>'
+        in html
+    )
+    assert f'<a href="/agreements/{thai}/draft.docx?lang=th">Thai</a></p>' in html
+    assert "English" not in html[html.index("Documents") :]
+    html = _page(client, both)
+    assert f'/agreements/{both}/pdf?variant=bilingual">PDF: Thai and English</a>' in html
+    assert f'/agreements/{both}/draft.docx?lang=en">English</a>' in html
