@@ -677,22 +677,6 @@ def annexes(proposal_id: int) -> list[sa.Row]:
     return read(_ANNEXES_OF_PROPOSAL, {"proposal_id": proposal_id}).all()
 
 
-@cache
-def _agreement_annexes() -> sa.Select:
-    """The statement of ``agreement_annexes``, built once, on first use."""
-    return (
-        sa.select(AgreementAnnex)
-        .where(AgreementAnnex.agreement_id == sa.bindparam("agreement_id"))
-        .options(joinedload(AgreementAnnex.proposal).joinedload(Proposal.organisation))
-        .order_by(AgreementAnnex.created_at)
-    )
-
-
-def agreement_annexes(agreement: Agreement) -> list[AgreementAnnex]:
-    """The proposals annexed to an agreement (for the agreement's page)."""
-    return list(db.session.scalars(_agreement_annexes(), {"agreement_id": agreement.id}))
-
-
 def annex_or_404(proposal: Proposal, agreement_id: int) -> AgreementAnnex:
     """The proposal's annex to that agreement; otherwise "not found"."""
     annex = db.session.get(AgreementAnnex, (agreement_id, proposal.id))

@@ -70,13 +70,15 @@ READS = ("proposals.view", "proposals.own")
 WRITES = ("proposals.manage", "proposals.own")
 
 
-@bp.app_context_processor
-def _labels() -> dict:
-    return {
-        "PROPOSAL_KIND_LABELS": KIND_LABELS,
-        "PROPOSAL_STATUS_LABELS": STATUS_LABELS,
-        "PROPOSAL_STATUS_COLOURS": STATUS_COLOURS,
-    }
+@bp.record_once
+def _labels(state) -> None:
+    """The proposals' labels and colours for every template, as the app's template globals
+    (set once, rather than a context processor called for every page rendered)."""
+    state.app.jinja_env.globals.update(
+        PROPOSAL_KIND_LABELS=KIND_LABELS,
+        PROPOSAL_STATUS_LABELS=STATUS_LABELS,
+        PROPOSAL_STATUS_COLOURS=STATUS_COLOURS,
+    )
 
 
 @bp.app_template_filter("proposal_lines")
@@ -85,12 +87,6 @@ def proposal_lines(text: str | None) -> Markup:
     if not text:
         return Markup("—")
     return Markup("<br>").join(escape(line) for line in text.splitlines())
-
-
-@bp.app_template_global("proposal_annexes")
-def proposal_annexes(agreement: Agreement) -> list:
-    """The proposals annexed to an agreement, for the agreement's page."""
-    return queries.agreement_annexes(agreement)
 
 
 def _show(proposal: Proposal, anchor: str | None = None) -> str:
