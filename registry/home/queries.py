@@ -184,8 +184,10 @@ class Expiring:
 
 
 @lru_cache(maxsize=2)
-def _expiring(on: date) -> tuple[sa.Select, sa.Select]:
-    """The two statements of ``expiring_agreements`` for a day, built once a day."""
+def _expiring(on: date) -> sa.CompoundSelect:
+    """The statement of ``expiring_agreements`` for a day, built once a day: the soonest few
+    (rows of id, reference, title_th and effective_until, their band and count empty), then
+    the count per band (rows of band and count, the agreement's columns empty)."""
     # The end date's range is written out (not left to ``in_force``'s "no end or not yet
     # ended") beside each status an agreement in force can have, so that the database reads
     # the few agreements ending soon from its (status, end date) index, a range per status,
@@ -200,23 +202,43 @@ def _expiring(on: date) -> tuple[sa.Select, sa.Select]:
         (Agreement.effective_until <= on + timedelta(days=60), 60),
         else_=90,
     ).label("band")
-    return (
-        sa.select(band, sa.func.count()).where(ending).group_by(band),
+    soonest = (
         sa.select(Agreement.id, Agreement.reference, Agreement.title_th, Agreement.effective_until)
         .where(ending)
         .order_by(Agreement.effective_until, Agreement.id)
-        .limit(SHOWN),
+        .limit(SHOWN)
+        .subquery("soonest")
+    )
+    empty_integer = sa.cast(sa.null(), sa.Integer)
+    return sa.union_all(
+        sa.select(soonest, empty_integer.label("band"), empty_integer.label("count")),
+        sa.select(
+            empty_integer,
+            sa.cast(sa.null(), Agreement.reference.type),
+            sa.cast(sa.null(), Agreement.title_th.type),
+            sa.cast(sa.null(), Agreement.effective_until.type),
+            band,
+            sa.func.count(),
+        )
+        .where(ending)
+        .group_by(band),
     )
 
 
 def expiring_agreements(on: date | None = None) -> Expiring:
     """The home page's summary of ``agreements.queries.expiring_by_threshold``, bounded
-    (two queries: the count per band, the soonest few)."""
+    (one query: the soonest few, and the count per band)."""
     on = on or today()
-    per_band, first = _expiring(on)
-    counts = dict(read(per_band).all())
+    counts: dict[int, int] = {}
+    shown = []
+    for row in read(_expiring(on)):
+        if row.id is None:
+            counts[row.band] = row.count
+        else:
+            shown.append(row)
+    shown.sort(key=lambda agreement: (agreement.effective_until, agreement.id))
     soonest: dict[int, list[sa.Row]] = {30: [], 60: [], 90: []}
-    for agreement in read(first):
+    for agreement in shown:
         left = (agreement.effective_until - on).days
         soonest[30 if left <= 30 else 60 if left <= 60 else 90].append(agreement)
     return Expiring({days: counts.get(days, 0) for days in (30, 60, 90)}, soonest)
