@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, manager_of_class, set_committed_value
 
 from .. import audit, cache, mail, submissions, versions
 from ..audit.labels import without_internal
@@ -116,6 +116,10 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
+#: How SQLAlchemy makes a ``User`` as a load does (see ``signed_in_user``).
+_USERS = manager_of_class(User)
+
+
 def signed_in_user(user_id: int, session_key: str | None = None) -> User | None:
     """The account a session names, as it stands now, when that session is still open
     (``session_key``, the key its cookie holds); None when either has gone. A bearer
@@ -135,11 +139,11 @@ def signed_in_user(user_id: int, session_key: str | None = None) -> User | None:
     if kept is None:
         return None
     columns, organisation_names = kept
-    # Made from its stored values as a load would (no validators, no change history), then
-    # attached as it is; merged only when this session already holds the account.
-    account = User()
-    for key, value in columns.items():
-        set_committed_value(account, key, value)
+    # Made from its stored values as a load makes an object (its state's values set at once:
+    # no constructor, validators or change history), then attached as it is; merged only
+    # when this session already holds the account.
+    account = _USERS.new_instance()
+    instance_state(account).dict.update(columns)
     account.kept_organisation_names = organisation_names
     make_transient_to_detached(account)
     session = db.session()
