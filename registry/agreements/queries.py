@@ -4,7 +4,7 @@ and the organisations that have an agreement in force."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort
@@ -614,9 +614,23 @@ def agreement_page(agreement_id: int, lang: str) -> AgreementPage:
     return page
 
 
-#: The proposals annexed to agreements (``proposals.models.AgreementAnnex``) and the
-#: proposals themselves, named by their tables: the proposals package builds on this one,
-#: so this one does not import its models.
+_VERSIONS = DocumentVersion.__table__.c
+_REVIEWS = AgreementReview.__table__.c
+
+#: The letters issued (``letters.models.Letter``), the proposals annexed to agreements
+#: (``proposals.models.AgreementAnnex``) and the proposals themselves, named by their
+#: tables: the letters and proposals packages build on this one, so this one does not
+#: import their models.
+_LETTERS = sa.table(
+    "letters",
+    sa.column("id"),
+    sa.column("record_type"),
+    sa.column("record_id"),
+    sa.column("prefix"),
+    sa.column("sequence"),
+    sa.column("issued_on"),
+    sa.column("recipient"),
+)
 _ANNEXES = sa.table(
     "agreement_annexes",
     sa.column("agreement_id"),
@@ -627,71 +641,151 @@ _PROPOSALS = sa.table(
     "proposals", sa.column("id"), sa.column("title"), sa.column("organisation_id")
 )
 
-#: The statement of ``annexed_proposals``, built once.
-_ANNEXED_PROPOSALS = (
-    sa.select(
-        _ANNEXES.c.proposal_id,
-        _PROPOSALS.c.title,
-        _ORGANISATIONS.name_th.label("organisation_name_th"),
+
+def _typed(column, type_):
+    """A part's column, or NULL of the shared column's type where the part has none."""
+    return column if column is not None else sa.cast(sa.null(), type_)
+
+
+def _panel_part(part: int, ident, number, text, detail, day, at, flag) -> sa.Select:
+    """One part of ``_PAGE_PANELS``: its rows in the shared columns."""
+    return sa.select(
+        sa.literal_column(str(part), sa.Integer).label("part"),
+        ident.label("id"),
+        _typed(number, sa.Integer).label("number"),
+        _typed(text, sa.String).label("text"),
+        _typed(detail, sa.String).label("detail"),
+        _typed(day, sa.Date).label("day"),
+        _typed(at, sa.DateTime).label("at"),
+        _typed(flag, sa.Boolean).label("flag"),
     )
-    .select_from(_ANNEXES)
-    .join(_PROPOSALS, _PROPOSALS.c.id == _ANNEXES.c.proposal_id)
-    .join(Organisation.__table__, _ORGANISATIONS.id == _PROPOSALS.c.organisation_id)
-    .where(_ANNEXES.c.agreement_id == sa.bindparam("agreement_id"))
-    .order_by(_ANNEXES.c.created_at)
-)
 
 
-def annexed_proposals(agreement_id: int) -> list[sa.Row]:
-    """The proposals annexed to the agreement, in the order they were annexed (as
-    ``proposals.queries.agreement_annexes``), as plain rows: proposal_id, title and the
-    submitting organisation's Thai name (``organisation_name_th``)."""
-    return read(_ANNEXED_PROPOSALS, {"agreement_id": agreement_id}).all()
-
-
-_VERSIONS = DocumentVersion.__table__.c
-
-#: The statement of ``document_versions``, built once.
-_DOCUMENT_VERSIONS = (
-    sa.select(
-        _VERSIONS.id, _VERSIONS.version, _VERSIONS.variant, _VERSIONS.created_at, _VERSIONS.final
-    )
-    .where(
+#: What the agreement page lists beside the agreement, built once and read in one
+#: statement (the types of the shared columns are those of the first part):
+#: 1. its printings (``number``: version, ``text``: variant, ``at``: made, ``flag``: final);
+#: 2. the letters issued about it (``text``: prefix, ``number``: running number, ``day``:
+#:    issued on, ``detail``: recipient);
+#: 3. its reviewed drafts (``text``: file name, ``number``: size, ``at``: filed,
+#:    ``detail``: who filed it);
+#: 4. the proposals annexed to it (``id``: the proposal's, ``text``: its title,
+#:    ``detail``: its organisation's Thai name, ``at``: annexed).
+_PAGE_PANELS = sa.union_all(
+    _panel_part(
+        1, _VERSIONS.id, _VERSIONS.version, _VERSIONS.variant, None, None,
+        _VERSIONS.created_at, _VERSIONS.final,
+    ).where(
         _VERSIONS.record_type == RECORD_TYPE,
         _VERSIONS.record_id == sa.bindparam("agreement_id"),
+    ),
+    _panel_part(
+        2, _LETTERS.c.id, _LETTERS.c.sequence, _LETTERS.c.prefix, _LETTERS.c.recipient,
+        _LETTERS.c.issued_on, None, None,
+    ).where(
+        _LETTERS.c.record_type == RECORD_TYPE,
+        _LETTERS.c.record_id == sa.bindparam("agreement_id"),
+    ),
+    _panel_part(
+        3, _REVIEWS.id, _REVIEWS.size, _REVIEWS.filename, _USERS.full_name, None,
+        _REVIEWS.uploaded_at, None,
     )
-    .order_by(_VERSIONS.version.desc())
-)
-
-
-def document_versions(agreement_id: int) -> list[sa.Row]:
-    """Every stored PDF of the agreement, newest first (as ``printing.versions``), as plain
-    rows of what its page lists: id, version, variant, created_at and final."""
-    return read(_DOCUMENT_VERSIONS, {"agreement_id": agreement_id}).all()
-
-
-_REVIEWS = AgreementReview.__table__.c
-
-#: The statement of ``reviews``, built once: each reviewed draft with who filed it.
-_REVIEWS_LISTED = (
-    sa.select(
-        _REVIEWS.id,
-        _REVIEWS.filename,
-        _REVIEWS.size,
-        _REVIEWS.uploaded_at,
-        _USERS.full_name.label("uploaded_by_name"),
+    .select_from(
+        AgreementReview.__table__.outerjoin(User.__table__, _USERS.id == _REVIEWS.uploaded_by_id)
     )
-    .select_from(AgreementReview.__table__)
-    .outerjoin(User.__table__, _USERS.id == _REVIEWS.uploaded_by_id)
-    .where(_REVIEWS.agreement_id == sa.bindparam("agreement_id"))
-    .order_by(_REVIEWS.uploaded_at.desc(), _REVIEWS.id.desc())
-)
+    .where(_REVIEWS.agreement_id == sa.bindparam("agreement_id")),
+    _panel_part(
+        4, _ANNEXES.c.proposal_id, None, _PROPOSALS.c.title, _ORGANISATIONS.name_th, None,
+        _ANNEXES.c.created_at, None,
+    )
+    .select_from(
+        _ANNEXES.join(_PROPOSALS, _PROPOSALS.c.id == _ANNEXES.c.proposal_id).join(
+            Organisation.__table__, _ORGANISATIONS.id == _PROPOSALS.c.organisation_id
+        )
+    )
+    .where(_ANNEXES.c.agreement_id == sa.bindparam("agreement_id")),
+).order_by(sa.literal_column("part"))  # fmt: skip
 
 
-def reviews(agreement_id: int) -> list[sa.Row]:
-    """The agreement's reviewed drafts, newest first (as ``reviews.reviews_of``), as plain
-    rows: id, filename, size, uploaded_at and the name of who filed it (or None)."""
-    return read(_REVIEWS_LISTED, {"agreement_id": agreement_id}).all()
+@dataclass(frozen=True, slots=True)
+class PageVersion:
+    """A printing as the agreement page lists it."""
+
+    id: int
+    version: int
+    variant: str
+    created_at: datetime
+    final: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageLetter:
+    """A letter issued about the agreement: its number as printed after ที่ (as
+    ``Letter.number`` writes it), the day it was issued and to whom."""
+
+    id: int
+    number: str
+    issued_on: date
+    recipient: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageReview:
+    """A reviewed draft: its file's name and size, when it was filed and by whom (None
+    when the account is gone)."""
+
+    id: int
+    filename: str
+    size: int
+    uploaded_at: datetime
+    uploaded_by_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageAnnex:
+    """A proposal annexed to the agreement: its id and title, and its organisation's Thai
+    name."""
+
+    proposal_id: int
+    title: str
+    organisation_name_th: str
+
+
+@dataclass(slots=True)
+class PagePanels:
+    """What the agreement page lists beside the agreement, each list in its page's order:
+    printings newest first, letters newest first, reviewed drafts newest first, annexed
+    proposals in the order they were annexed."""
+
+    versions: list[PageVersion]
+    letters: list[PageLetter]
+    reviews: list[PageReview]
+    annexes: list[PageAnnex]
+
+
+def page_panels(agreement_id: int) -> PagePanels:
+    """The agreement's printings (as ``printing.versions``), the letters issued about it
+    (as ``letters.services.letters_about``), its reviewed drafts (as
+    ``reviews.reviews_of``) and the proposals annexed to it (as
+    ``proposals.queries.agreement_annexes``), from one statement of plain rows."""
+    panels = PagePanels([], [], [], [])
+    annexes = []
+    for row in read(_PAGE_PANELS, {"agreement_id": agreement_id}):
+        if row.part == 1:
+            panels.versions.append(PageVersion(row.id, row.number, row.text, row.at, row.flag))
+        elif row.part == 2:
+            panels.letters.append(
+                PageLetter(row.id, f"{row.text}{row.number}", row.day, row.detail)
+            )
+        elif row.part == 3:
+            panels.reviews.append(PageReview(row.id, row.text, row.number, row.at, row.detail))
+        else:
+            annexes.append(row)
+    panels.versions.sort(key=lambda version: version.version, reverse=True)
+    panels.letters.sort(key=lambda letter: letter.id, reverse=True)
+    panels.reviews.sort(key=lambda review: (review.uploaded_at, review.id), reverse=True)
+    annexes.sort(key=lambda row: row.at)
+    panels.annexes = [PageAnnex(row.id, row.text, row.detail) for row in annexes]
+    return panels
 
 
 def partner_named(filters: Filters) -> Organisation | None:

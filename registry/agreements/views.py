@@ -24,7 +24,6 @@ from ..documents import services as documents
 from ..documents.models import DocumentVersion
 from ..forms import CreateConfirmForm
 from ..i18n import current_language, format_date
-from ..letters import queries as letter_queries
 from ..web import confirmed_action, edit_page, form_page
 from . import (
     export,
@@ -111,8 +110,8 @@ def show(agreement_id: int):
     index_url = url_for(".index")
     variants = printing.variants_for(agreement)
     word_languages = printing.LANGUAGES[agreement.language]
-    versions = queries.document_versions(agreement.id)
-    shown_variants = {*variants, *word_languages, *(version.variant for version in versions)}
+    panels = queries.page_panels(agreement.id)
+    shown_variants = {*variants, *word_languages, *(v.variant for v in panels.versions)}
     return render_template(
         "agreements/show.html",
         agreement=agreement,
@@ -131,10 +130,10 @@ def show(agreement_id: int):
         variants=variants,
         word_languages=word_languages,
         variant_labels={variant: documents.variant_label(variant) for variant in shown_variants},
-        versions=versions,
-        issued_letters=letter_queries.sent_about("agreements", agreement.id),
-        reviews=queries.reviews(agreement.id),
-        annexed=queries.annexed_proposals(agreement.id),
+        versions=panels.versions,
+        issued_letters=panels.letters,
+        reviews=panels.reviews,
+        annexed=panels.annexes,
         proposals_url=url_for("proposals.index"),
         can_annex=current_user.can("proposals.manage"),
     )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from .. import tabular
 from ..auth.models import Role
 from ..committees.queries import committee_for
-from ..db import db, read
+from ..db import db
 from ..documents.models import SignedCopy
 from ..i18n import be_year
 from ..meetings.models import Meeting
@@ -181,35 +181,3 @@ def issued_about(record_type: str, record_id: int) -> list[IssuedLetter]:
     plain rows of what its page lists: one statement, no letter objects built."""
     rows = db.session.execute(_ISSUED_ABOUT, {"record_type": record_type, "record_id": record_id})
     return [IssuedLetter(*row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class SentLetter:
-    """A letter as the agreement page lists it, read as one plain row: its number (written
-    as ``Letter.number`` writes it), the day it was issued and to whom."""
-
-    id: int
-    prefix: str
-    sequence: int
-    issued_on: date
-    recipient: str
-
-    number = Letter.number
-
-
-#: The statement of ``sent_about``, built once (its values are parameters).
-_SENT_ABOUT = (
-    sa.select(Letter.id, Letter.prefix, Letter.sequence, Letter.issued_on, Letter.recipient)
-    .where(
-        Letter.record_type == sa.bindparam("record_type"),
-        Letter.record_id == sa.bindparam("record_id"),
-    )
-    .order_by(Letter.id.desc())
-)
-
-
-def sent_about(record_type: str, record_id: int) -> list[SentLetter]:
-    """The letters issued about a record, newest first (as ``services.letters_about``), with
-    their recipients: plain rows read on the request's connection, no letter objects built."""
-    rows = read(_SENT_ABOUT, {"record_type": record_type, "record_id": record_id})
-    return [SentLetter(*row) for row in rows]
