@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import Bundle
@@ -122,6 +122,143 @@ def listed(filters: Filters, *, mou_parties: sa.Select | None = None) -> sa.Sele
     """As ``search``, but each organisation as the list shows it (``LISTED``): the same
     conditions and order, a row instead of a loaded record."""
     return sa.select(LISTED).where(*_conditions(filters, mou_parties)).order_by(*_order(filters))
+
+
+#: The columns a row of the list shows (``LISTED``'s), for statements built once.
+_LISTED_COLUMNS = tuple(LISTED.clauses)
+#: The list's statements built once, by shape (``_list_shape``): a page (``page_limit``,
+#: ``page_offset``) and the count, the filters' values bound parameters.
+_LIST_STATEMENTS: dict[tuple, tuple[sa.Select, sa.Select]] = {}
+
+
+def _list_shape(filters: Filters, dialect: str) -> tuple:
+    """What the list's statement depends on besides its values: the database, how the text
+    is looked for (``db.contains_text``'s choice), which filters are given, and the order."""
+    if not filters.q:
+        text = ""
+    elif dialect == "postgresql":
+        text = "strpos"
+    elif dialect == "sqlite" and len(search_key(filters.q)) >= 3:
+        text = "index"
+    else:
+        text = "like"
+    status = filters.status if filters.status in (CURRENT, ALL) else "one"
+    given = (bool(filters.kind), bool(filters.province), bool(filters.registration_number))
+    return (dialect, text, status, *given, filters.sort)
+
+
+def _list_statements(shape: tuple) -> tuple[sa.Select, sa.Select]:
+    """A page of the list and its count for one shape (see ``_conditions``, which they
+    follow, with the values as bound parameters)."""
+    built = _LIST_STATEMENTS.get(shape)
+    if built is not None:
+        return built
+    _dialect, text, status, kind, province, registration_number, sort = shape
+    conditions = []
+    if text == "strpos":
+        key = sa.bindparam("q_key", type_=sa.String)
+        conditions.append(sa.func.strpos(Organisation.search_text, key) > 0)
+    elif text == "index":
+        found = (
+            sa.select(sa.literal_column("rowid"))
+            .select_from(sa.table(SQLITE_SEARCH_TABLE))
+            .where(
+                sa.literal_column(SQLITE_SEARCH_TABLE).op("MATCH")(
+                    sa.bindparam("q_phrase", type_=sa.String)
+                )
+            )
+        )
+        conditions.append(Organisation.id.in_(found))
+    elif text == "like":
+        pattern = sa.bindparam("q_like", type_=sa.String)
+        conditions.append(Organisation.search_text.like(pattern, escape="/"))
+    if kind:
+        conditions.append(Organisation.kind == sa.bindparam("kind"))
+    if status == CURRENT:
+        conditions.append(Organisation.status != OrganisationStatus.INACTIVE)
+    elif status == "one":
+        conditions.append(Organisation.status == sa.bindparam("status"))
+    if province:
+        conditions.append(Organisation.province == sa.bindparam("province"))
+    if registration_number:
+        conditions.append(Organisation.registration_number == sa.bindparam("registration_number"))
+    page = (
+        sa.select(*_LISTED_COLUMNS)
+        .where(*conditions)
+        .order_by(*_order(Filters(sort=sort)))
+        .limit(sa.bindparam("page_limit", type_=sa.Integer))
+        .offset(sa.bindparam("page_offset", type_=sa.Integer))
+    )
+    count = sa.select(sa.func.count()).select_from(Organisation).where(*conditions)
+    built = _LIST_STATEMENTS[shape] = (page, count)
+    return built
+
+
+def _list_values(filters: Filters) -> dict:
+    """The values of the list's bound parameters for these filters."""
+    values: dict = {}
+    if filters.q:
+        key = search_key(filters.q)
+        values["q_key"] = key
+        values["q_phrase"] = '"' + key.replace('"', '""') + '"'
+        escaped = key.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        values["q_like"] = f"%{escaped}%"
+    if filters.kind:
+        values["kind"] = OrganisationKind(filters.kind)
+    if filters.status not in (CURRENT, ALL):
+        values["status"] = OrganisationStatus(filters.status)
+    if filters.province:
+        values["province"] = filters.province
+    if filters.registration_number:
+        values["registration_number"] = filters.registration_number
+    return values
+
+
+class _ListPage(Pagination):
+    """A page of the list read with statements built once (``_list_statements``): its rows
+    hold ``LISTED``'s columns; the total is counted only when the page cannot tell it, and
+    then kept until the next write."""
+
+    def _query_items(self) -> list[sa.Row]:
+        page, _count = self._query_args["statements"]
+        values = {
+            **self._query_args["values"],
+            "page_limit": self.per_page,
+            "page_offset": self._query_offset,
+        }
+        return read(page, values).all()
+
+    def _query_count(self) -> int:
+        if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
+            return self._query_offset + len(self.items)
+        _page, count = self._query_args["statements"]
+        values = self._query_args["values"]
+
+        def counted() -> int:
+            return read(count, values).scalar_one()
+
+        key = ("organisations list", self._query_args["shape"], tuple(sorted(values.items())))
+        return current_app.extensions[COUNT_KEEPER]("page count", key, counted)
+
+
+def list_page(filters: Filters, *, per_page: int) -> Pagination:
+    """One page (``?page=``) of the list for filters without the "mou" one (which
+    ``listed`` serves), as rows of ``LISTED``'s columns: the same rows, order and total as
+    ``listed``, from statements built once. A page beyond ``MAX_PAGE``: 404."""
+    if filters.mou:
+        raise TypeError("the filter for an MOU in force is served by listed()")
+    page = max(request.args.get("page", 1, type=int), 1)
+    if page > MAX_PAGE:
+        abort(404)
+    shape = _list_shape(filters, db.session.get_bind().dialect.name)
+    return _ListPage(
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        statements=_list_statements(shape),
+        values=_list_values(filters),
+        shape=shape,
+    )
 
 
 def _conditions(filters: Filters, mou_parties: sa.Select | None) -> list:

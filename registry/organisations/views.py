@@ -30,7 +30,7 @@ from ..auth.permissions import permission_required, public
 from ..auth.views import begin_session
 from ..db import db, paginate
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
-from ..i18n import current_language, thai_numerals_enabled
+from ..i18n import current_language, format_date, format_time, thai_numerals_enabled
 from ..web import confirmed_action, edit_page, form_page
 from . import imports, kept_uploads, queries, services, timeline
 from .forms import (
@@ -44,7 +44,7 @@ from .forms import (
     RepresentativeProfileForm,
 )
 from .labels import KIND_LABELS, PDPA_BASIS_LABELS, STATUS_LABELS
-from .models import Contact, Invitation, Organisation
+from .models import Contact, Invitation, Organisation, OrganisationStatus
 from .provinces import sorted_provinces
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -58,9 +58,13 @@ PER_PAGE = 25
 def index():
     """List organisations, with the search box, filters and sort order."""
     filters = queries.Filters.from_args(request.args)
-    query = queries.listed(filters, mou_parties=organisation_ids_with_active_agreement())
-    page = paginate(query, per_page=PER_PAGE)
-    codes, options, province_names = _province_filter(current_language())
+    if filters.mou:
+        query = queries.listed(filters, mou_parties=organisation_ids_with_active_agreement())
+        page = paginate(query, per_page=PER_PAGE)
+    else:
+        page = queries.list_page(filters, per_page=PER_PAGE)
+    lang = current_language()
+    codes, options, province_names = _province_filter(lang)
     if filters.province in codes:
         # the chosen province's option, marked: the only one that differs from list to list
         at = codes.index(filters.province)
@@ -70,8 +74,37 @@ def index():
         page=page,
         filters=filters,
         province_options=Markup("".join(options)),  # noqa: S704 (escaped in _province_filter)
-        province_names=province_names,
+        rows=_listed_rows(page.items, lang, province_names),
     )
+
+
+#: The status badge's colour, as organisations/macros.html draws it.
+_BADGE_CSS = {
+    OrganisationStatus.ACTIVE: "text-bg-success",
+    OrganisationStatus.PROSPECT: "text-bg-info",
+    OrganisationStatus.INACTIVE: "text-bg-secondary",
+}
+
+
+def _listed_rows(items, lang: str, province_names: dict[str, str]) -> list[tuple]:
+    """Each organisation of a page of the list with what its row writes: (the row, its kind,
+    province, badge colour, status and when it last changed), each label translated once
+    for the page and each time written as the ``datetime`` filter writes it."""
+    kinds = {kind: str(label) for kind, label in KIND_LABELS.items()}
+    statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
+    digits = thai_numerals_enabled()
+    return [
+        (
+            row,
+            kinds[row.kind],
+            province_names.get(row.province, ""),
+            _BADGE_CSS[row.status],
+            statuses[row.status],
+            f"{format_date(row.updated_at, 'short', lang, digits)} "
+            f"{format_time(row.updated_at, lang, digits)}",
+        )
+        for row in items
+    ]
 
 
 @functools.cache
