@@ -1,5 +1,6 @@
-"""Finding agreements: the list's filters, the expiring ones, what a representative may read,
-and the organisations that have an agreement in force."""
+"""Finding agreements: the list's filters and rows, the expiring ones, what a representative
+may read, the organisations that have an agreement in force, and the agreement page's plain
+rows (the agreement with its parties, its text, and what the page lists beside it)."""
 
 from __future__ import annotations
 
