@@ -444,10 +444,14 @@ def endorsements(proposal: Proposal, *, every: bool = False) -> list[Endorsement
 
 
 _CONTACTS = Contact.__table__.c
+_ATTACHMENTS = Attachment.__table__.c
+_ITEMS = AgendaItem.__table__.c
+_ANNEXES = AgreementAnnex.__table__.c
 
 #: What the proposal page shows of the proposal, of its organisation, category and contact,
-#: and whether the reader's association (``own``; none: NULL) endorses it now: one
-#: statement, built once.
+#: whether the reader's association (``own``; none: NULL) endorses it now, and whether it
+#: has files, agenda items and annexes at all (most have none: their statements are then
+#: not sent): one statement, built once.
 _PAGE_PROPOSAL = (
     sa.select(
         _PROPOSALS.id,
@@ -480,6 +484,9 @@ _PAGE_PROPOSAL = (
             _ENDORSEMENTS.withdrawn_at.is_(None),
         )
         .label("mine"),
+        sa.exists().where(_ATTACHMENTS.proposal_id == _PROPOSALS.id).label("has_attachments"),
+        sa.exists().where(_ITEMS.proposal_id == _PROPOSALS.id).label("has_agenda_items"),
+        sa.exists().where(_ANNEXES.proposal_id == _PROPOSALS.id).label("has_annexes"),
     )
     .select_from(Proposal.__table__)
     .join(Organisation.__table__, _ORGANISATIONS.id == _PROPOSALS.organisation_id)
@@ -602,7 +609,6 @@ def history(proposal_id: int) -> list[sa.Row]:
     return read(_HISTORY, {"proposal_id": proposal_id}).all()
 
 
-_ITEMS = AgendaItem.__table__.c
 _MEETINGS = Meeting.__table__.c
 _COMMITTEES = Committee.__table__.c
 #: The statement of ``agenda_items``, built once: what the page shows of each item, of its
@@ -641,7 +647,6 @@ def agenda_items(proposal_id: int, *, certified_only: bool = False) -> list[sa.R
     return read(statement, {"proposal_id": proposal_id}).all()
 
 
-_ATTACHMENTS = Attachment.__table__.c
 #: The statement of ``attachments``, built once.
 _ATTACHMENTS_OF_PROPOSAL = (
     sa.select(_ATTACHMENTS.id, _ATTACHMENTS.filename, _ATTACHMENTS.size, _ATTACHMENTS.public)
@@ -657,7 +662,6 @@ def attachments(proposal_id: int, *, public_only: bool = False) -> list[sa.Row]:
     return [row for row in rows if row.public] if public_only else rows
 
 
-_ANNEXES = AgreementAnnex.__table__.c
 _AGREEMENTS = Agreement.__table__.c
 #: The statement of ``annexes``, built once.
 _ANNEXES_OF_PROPOSAL = (

@@ -308,14 +308,15 @@ def show(proposal_id: int):
     manages = services.manages(user)
     endorsement_pages = queries.endorsements_page(proposal.id)
     endorsements = endorsement_pages.items
-    if reads_all:
-        items = queries.agenda_items(proposal.id)
-    elif full:
-        items = queries.agenda_items(proposal.id, certified_only=True)
-    else:
+    # Files, meetings and annexes are read only when the proposal has some.
+    if not proposal.has_agenda_items or not full:
         items = []
-    attachments = queries.attachments(proposal.id, public_only=not full)
-    annexes = queries.annexes(proposal.id) if reads_all else []
+    else:
+        items = queries.agenda_items(proposal.id, certified_only=not reads_all)
+    attachments = (
+        queries.attachments(proposal.id, public_only=not full) if proposal.has_attachments else []
+    )
+    annexes = queries.annexes(proposal.id) if reads_all and proposal.has_annexes else []
     may_edit = services.may_edit(user, proposal)
     open_for_endorsing = not proposal.closed
     return render_template(
