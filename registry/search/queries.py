@@ -38,11 +38,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -140,6 +140,24 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.key)
 
+    @cached_property
+    def encoded(self) -> str:
+        """The text as an address's query string carries it ("q=..."), as ``url_for`` writes
+        it."""
+        return url_for("search.index", q=self.text).partition("?")[2]
+
+    @cached_property
+    def shape(self) -> tuple:
+        """What a statement depends on in the text (see ``_shape``): too short for a
+        trigram, a letter with a case, all ASCII, and a meeting named."""
+        plain = self.plain
+        return (
+            self.short,
+            plain.upper() != plain,
+            plain.isascii(),
+            self.meeting_number() is not None,
+        )
+
     @property
     def short(self) -> bool:
         """Too short for a trigram: the largest kinds are searched among their newest
@@ -225,14 +243,7 @@ def _shape(query: Query) -> tuple:
     """What a statement depends on besides the values it is given: the database, whether
     the text is too short for a trigram, has a letter with a case, is all ASCII, and names a
     meeting."""
-    plain = query.plain
-    return (
-        _dialect(),
-        query.short,
-        plain.upper() != plain,
-        plain.isascii(),
-        query.meeting_number() is not None,
-    )
+    return (_dialect(), *query.shape)
 
 
 def _like_pattern(text: str) -> str:
@@ -408,23 +419,45 @@ def _index_ids(index: str, phrase: str = "phrase") -> sa.Select:
     )
 
 
+#: Addresses that are the same for every search, by application, script root and endpoint:
+#: a list's path, or the beginning of a record's address that its id completes.
+_PATHS: dict[tuple, str | None] = {}
+
+
+def _kept_path(endpoint: str, name: str | None = None) -> str | None:
+    """``endpoint``'s path (``name`` None), or the beginning of the address of one of its
+    records that the record's id (``name`` in the URL) completes (None: its rule does not end
+    with the id); made once per application and script root, not once per search."""
+    key = (id(current_app.url_map), request.script_root, endpoint, name)
+    if key in _PATHS:
+        return _PATHS[key]
+    if name is None:
+        path = url_for(endpoint)
+    else:
+        url = url_for(endpoint, **{name: 0})
+        path = url[:-1] if url.endswith("/0") else None
+    _PATHS[key] = path
+    return path
+
+
 def _address(endpoint: str, name: str) -> Callable[[int], str]:
-    """The address of one record of ``endpoint`` from its id (``name`` in the URL): the first
-    hit's is built, the next ones append their id to the same beginning, rather than a
-    ``url_for`` per hit (a rule that does not end with the id is built for every hit)."""
-    prefix = ""
+    """The address of one record of ``endpoint`` from its id (``name`` in the URL): its id
+    appended to the beginning all its records' addresses share (``_kept_path``), rather than
+    a ``url_for`` per hit (a rule that does not end with the id is built for every hit)."""
+    prefix = _kept_path(endpoint, name)
 
     def address(record_id: int) -> str:
-        nonlocal prefix
-        if prefix:
+        if prefix is not None:
             return f"{prefix}{record_id}"
-        url = url_for(endpoint, **{name: record_id})
-        tail = f"/{record_id}"
-        if url.endswith(tail):
-            prefix = url[: len(url) - len(tail) + 1]
-        return url
+        return url_for(endpoint, **{name: record_id})
 
     return address
+
+
+def _with_query(endpoint: str, query: Query, extra: str = "") -> str:
+    """``endpoint``'s address searching for the query's text (``url_for(endpoint, q=...)``,
+    then ``extra`` arguments, already encoded): the text encoded once per search."""
+    return f"{_kept_path(endpoint)}?{query.encoded}{extra}"
 
 
 # --- each kind -----------------------------------------------------------------------------
@@ -453,7 +486,7 @@ def _organisations(user, query: Query) -> _Source | None:
         def link(row):
             return address(row.id)
 
-        list_url = url_for("organisations.index", q=query.text, status="all")
+        list_url = _with_query("organisations.index", query, "&status=all")
     elif user.can("own_organisation.edit") and user.organisation_id is not None:
         scope = "own"
 
@@ -463,8 +496,10 @@ def _organisations(user, query: Query) -> _Source | None:
                 _contains(Organisation.search_text, key, folded=True),
             )
 
+        mine = _kept_path("organisations.mine")
+
         def link(_row):
-            return url_for("organisations.mine")
+            return mine
 
         list_url = None
     else:
@@ -597,7 +632,7 @@ def _agreements(user, query: Query) -> _Source | None:
 
     if user.can("agreements.view"):
         endpoint = "agreements.show"
-        list_url = url_for("agreements.index", q=query.text)
+        list_url = _with_query("agreements.index", query)
         build, shape = matching, ("all", *_shape(query))
     elif user.can("agreements.own") and user.organisation_id is not None:
         # what the representative's association may read, the association a bound parameter
@@ -677,7 +712,7 @@ def _proposals(user, query: Query) -> _Source | None:
             [(status_label(row.status), PROPOSAL_COLOURS[row.status])],
         )
 
-    return _Source(build, hit, url_for("proposals.index", q=query.text), _shape(query))
+    return _Source(build, hit, _with_query("proposals.index", query), _shape(query))
 
 
 @cache
@@ -852,7 +887,7 @@ def search(user, query: Query) -> list[Group]:
                 str(label),
                 [source.hit(row) for row in rows[:SHOWN]],
                 found,
-                source.list_url or url_for("search.index", q=query.text, kind=kind),
+                source.list_url or _with_query("search.index", query, f"&kind={kind}"),
                 own_list=source.list_url is not None,
             )
         )
