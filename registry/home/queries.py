@@ -487,30 +487,89 @@ def overdue_actions(user: User, on: date | None = None) -> list[sa.Row]:
 # --- representative ------------------------------------------------------------------------------
 
 
-@cache
-def _own_agreements() -> sa.Select:
-    """The statement of ``own_agreements``, built once (on first use: its loader options need
-    every model mapped), the association a bound parameter. The agreements and their order
-    are ``agreements.queries.for_organisation``'s; they are found from the association's
-    parties (an association is party to a few agreements, read from the parties' index),
-    not by checking every agreement of the register for a party."""
-    parties = sa.select(AgreementParty.agreement_id).where(
-        AgreementParty.organisation_id == sa.bindparam("organisation_id")
+#: The association's agreements a representative may read, newest first, as the panel and
+#: its timeline show them: built once, the association a bound parameter. The agreements and
+#: their order are ``agreements.queries.for_organisation``'s; they are found from the
+#: association's parties (an association is party to a few agreements, read from the
+#: parties' index), not by checking every agreement of the register for a party.
+_OWN_AGREEMENTS = (
+    sa.select(
+        Agreement.id,
+        Agreement.reference,
+        Agreement.title_th,
+        Agreement.status,
+        Agreement.signed_on,
+        Agreement.effective_from,
+        Agreement.effective_until,
+        Agreement.terminated_on,
     )
-    return (
-        sa.select(Agreement)
-        .where(Agreement.id.in_(parties), Agreement.status.in_(VISIBLE_TO_REPRESENTATIVES))
-        .order_by(Agreement.created_at.desc(), Agreement.id.desc())
-        .options(selectinload(Agreement.parties).joinedload(AgreementParty.organisation))
-        .limit(50)
+    .where(
+        Agreement.id.in_(
+            sa.select(AgreementParty.agreement_id).where(
+                AgreementParty.organisation_id == sa.bindparam("organisation_id")
+            )
+        ),
+        Agreement.status.in_(VISIBLE_TO_REPRESENTATIVES),
     )
+    .order_by(Agreement.created_at.desc(), Agreement.id.desc())
+    .limit(50)
+)
+#: The parties of some agreements (``ids``), in each agreement's order, with what the
+#: timeline shows of their organisations.
+_PARTIES = (
+    sa.select(
+        AgreementParty.agreement_id,
+        Organisation.acronym,
+        Organisation.name_th,
+        Organisation.kind,
+    )
+    .join(Organisation, Organisation.id == AgreementParty.organisation_id)
+    .where(AgreementParty.agreement_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(AgreementParty.agreement_id, AgreementParty.position, AgreementParty.id)
+)
 
 
-def own_agreements(user: User) -> list[Agreement]:
+@dataclass(frozen=True, slots=True)
+class PartyRow:
+    """A party of an agreement as the timeline reads it (``party.organisation``: a row of
+    acronym, name_th and kind)."""
+
+    organisation: sa.Row
+
+
+@dataclass(slots=True)
+class OwnAgreement:
+    """One of the association's agreements, read as a row of the columns its line, badges
+    and timeline show, with its parties; it answers ``starts_on``, ``status_on`` and
+    ``state`` as the ``Agreement`` model does (the model's own code, on these values)."""
+
+    id: int
+    reference: str
+    title_th: str
+    status: AgreementStatus
+    signed_on: date | None
+    effective_from: date | None
+    effective_until: date | None
+    terminated_on: date | None
+    parties: list[PartyRow]
+
+    starts_on = Agreement.starts_on
+    terminating = Agreement.terminating
+    status_on = Agreement.status_on
+    state = Agreement.state
+
+
+def own_agreements(user: User) -> list[OwnAgreement]:
     """The association's agreements a representative may read (approved and after), newest
-    first, with their parties (two queries)."""
-    values = {"organisation_id": user.organisation_id}
-    return list(db.session.scalars(_own_agreements(), values))
+    first, with their parties (one query, and one for the parties when there are
+    agreements)."""
+    rows = read(_OWN_AGREEMENTS, {"organisation_id": user.organisation_id}).all()
+    if not rows:
+        return []
+    parties: dict[int, list[PartyRow]] = {row.id: [] for row in rows}
+    for party in read(_PARTIES, {"ids": list(parties)}):
+        parties[party.agreement_id].append(PartyRow(party))
+    return [OwnAgreement(*row, parties[row.id]) for row in rows]
 
 
 #: The association's proposals and endorsements in force: built once, the association a

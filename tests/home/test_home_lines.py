@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from registry.agreements import services as agreement_services
-from registry.agreements.models import Agreement, AgreementStatus
+from registry.agreements.labels import STATE_LABELS, STATUS_LABELS
+from registry.agreements.models import Agreement, AgreementState, AgreementStatus
 from registry.auth.models import User
 from registry.committees.services import today
 from registry.db import db
 from registry.home.queries import SHOWN
 from registry.i18n import format_date
+from registry.organisations.models import Organisation
 from tests.conftest import read_version, sign_in_client
 from tests.home.test_home import _action, _held_meeting, _page, _section
 
@@ -213,3 +215,53 @@ def test_an_association_without_proposals_of_its_own_still_reads_its_endorsement
     endorsed = _section(html, "endorsements-heading")
     assert endorsed.count('<li class="mb-2">') == SHOWN
     assert f"All {SHOWN + 1} endorsements" in endorsed
+
+
+def test_representative_agreements_show_status_state_period_and_partners(
+    app, client, make_user, get_user, make_agreement, two_organisations, staff_user
+):
+    own, partner = two_organisations
+    with app.app_context():
+        own_names = db.session.get(Organisation, own)
+        partner_names = db.session.get(Organisation, partner)
+        own_name, partner_name = own_names.acronym, partner_names.acronym
+    approved = make_agreement(AgreementStatus.APPROVED, title_th="รอลงนาม")
+    ends = today() + timedelta(days=20)
+    expiring = make_agreement(AgreementStatus.SIGNED, effective_until=ends, title_th="ใกล้หมด")
+    terminating = make_agreement(
+        AgreementStatus.SIGNED, signed_on=today() - timedelta(days=100), title_th="แจ้งยุติ"
+    )
+    stops = today() + timedelta(days=10)
+    with app.app_context():
+        agreement_services.terminate(
+            db.session.get(Agreement, terminating),
+            db.session.get(User, staff_user),
+            terminated_on=stops,
+            reason="ครบตามหนังสือแจ้ง",
+        )
+    rep = make_user("representative", organisation_id=partner)
+    sign_in_client(client, get_user(rep).email)
+
+    html = _page(client)
+    with app.test_request_context():
+        approved_label = str(STATUS_LABELS[AgreementStatus.APPROVED])
+        signed_label = str(STATUS_LABELS[AgreementStatus.SIGNED])
+        expiring_label = str(STATE_LABELS[AgreementState.EXPIRING])
+    panel = _section(html, "agreements-heading")
+    lines = {
+        agreement_id: " ".join(line.split())
+        for agreement_id in (approved, expiring, terminating)
+        for line in [panel[panel.index(f'href="/agreements/mine/{agreement_id}"') :]]
+        for line in [line[: line.index("</li>")]]
+    }
+    assert f'<span class="badge text-bg-primary">{approved_label}</span>' in lines[approved]
+    assert "From the date of signing – open-ended" in lines[approved]
+    assert f'<span class="badge text-bg-success">{signed_label}</span>' in lines[expiring]
+    assert f'<span class="badge text-bg-warning">{expiring_label}</span>' in lines[expiring]
+    assert f"– {format_date(ends, 'long', 'en')}" in lines[expiring]
+    assert f'<span class="badge text-bg-success">{signed_label}</span>' in lines[terminating]
+    assert f"Terminating on {format_date(stops, 'long', 'en')}" in lines[terminating]
+    timeline = panel[panel.index('id="chart-agreement-timeline"') :]
+    assert timeline.count(f"<td>{partner_name}</td>") == 2  # the two signed ones
+    assert f"<td>{own_name}</td>" not in timeline  # DGA's side is no partner
+    assert "รอลงนาม" not in timeline  # not signed: not drawn
