@@ -5,7 +5,7 @@ export."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
@@ -183,11 +183,13 @@ def future_members(committee: Committee, on_day: date | None = None) -> list[Mem
 @dataclass
 class MemberLists:
     """A committee's seats for its page: sitting today (chair first), appointed but not
-    started yet, and past (most recently ended first)."""
+    started yet, and past (most recently ended first); and every seat, in any of the three
+    or none (a seat ended before its term began), as read."""
 
     sitting: list[Membership] | list[SeatRow]
     upcoming: list[Membership] | list[SeatRow]
     past: list[Membership] | list[SeatRow]
+    every: list[Membership] | list[SeatRow] = field(default_factory=list)
 
 
 def member_lists(committee: Committee, on_day: date | None = None) -> MemberLists:
@@ -209,6 +211,7 @@ def _three_lists(seats: list, on_day: date) -> MemberLists:
         sorted(sitting, key=_seat_order),
         sorted(upcoming, key=_seat_order),
         sorted(past, key=lambda s: (s.last_day, s.id), reverse=True),
+        seats,
     )
 
 

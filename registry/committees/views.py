@@ -73,7 +73,7 @@ def show(committee_id: int):
         quorum=committee.quorum_needed(len(members.sitting)),
         may_manage=queries.manages_all(current_user),
         meetings=meeting_panels.meeting_table(committee),
-        attendance_chart=meeting_panels.attendance_chart(committee),
+        attendance_chart=meeting_panels.attendance_chart(committee, members.every),
     )
 
 

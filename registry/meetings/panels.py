@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import cache
 from ..charts import pictures
@@ -70,10 +70,46 @@ def meeting_table(committee: Committee, endpoint: str = "meetings.show") -> Mark
 
 
 def _render_table(committee: Committee, endpoint: str) -> Markup:
+    rows = meeting_rows(committee)
     html = render_template(
-        "committees/_meeting_table.html", meetings=meeting_rows(committee), endpoint=endpoint
+        "committees/_meeting_table.html", meetings=rows, body=table_body(rows, endpoint)
     )
     return Markup(html)  # noqa: S704 (an autoescaped template's output)
+
+
+#: The badge of each status of a meeting (its colour).
+_BADGES = {
+    "scheduled": "text-bg-info",
+    "held": "text-bg-primary",
+    "minutes_drafted": "text-bg-warning",
+    "minutes_certified": "text-bg-success",
+    "cancelled": "text-bg-secondary",
+}
+
+
+def table_body(rows: list[MeetingRow], endpoint: str, with_committee: bool = False) -> Markup:
+    """The rows of a table of meetings (``committees/_meeting_table.html``), each linking to
+    ``endpoint``: written here in one pass, every text escaped, instead of a template loop
+    that looks up and escapes each value of each of a busy committee's hundred meetings."""
+    prefix = escape(url_for(endpoint, meeting_id=0)[:-1])
+    electronic = escape(_("Electronic meeting"))
+    badges = {status: escape(badge) for status, badge in _BADGES.items()}
+    lines = []
+    for row in rows:
+        committee = f"<td>{escape(row.committee)}</td>" if with_committee else ""
+        venue = escape(row.venue) if row.venue else ""
+        if row.electronic:
+            venue = f"{venue} · {electronic}" if row.venue else electronic
+        lines.append(
+            f'  <tr>\n    <td class="text-nowrap"><a href="{prefix}{row.id}">'
+            f"{escape(row.number)}</a></td>\n    {committee}\n"
+            f'    <td class="text-nowrap">{escape(row.held_on)}</td>\n'
+            f'    <td class="text-nowrap">{escape(row.times)}</td>\n'
+            f"    <td>{venue}</td>\n"
+            f'    <td><span class="badge {badges.get(row.status, "")}">'
+            f"{escape(row.status_label)}</span></td>\n  </tr>\n"
+        )
+    return Markup("".join(lines))  # noqa: S704 (every text escaped above)
 
 
 def meeting_rows(committee: Committee) -> list[MeetingRow]:
@@ -123,20 +159,22 @@ def formatted(meetings: Iterable) -> list[MeetingRow]:
     return rows
 
 
-def attendance_chart(committee: Committee) -> pictures.Chart:
+def attendance_chart(committee: Committee, seats: Iterable | None = None) -> pictures.Chart:
     """The committee page's picture of its members' attendance at the meetings held, kept
     until the next write (two statements and the drawing when not kept: it counts over every
-    meeting held); it depends only on the committee and the reader's language and digits."""
+    meeting held; one when the page gives every seat of the committee it has read, as
+    ``queries.attendance_rows`` takes them); it depends only on the committee and the
+    reader's language and digits."""
     return cache.remembered(
         "committees.attendance",
         (*record_key(committee), *_reader_key()),
-        lambda: _attendance_chart(committee),
+        lambda: _attendance_chart(committee, seats),
     )
 
 
-def _attendance_chart(committee: Committee) -> pictures.Chart:
+def _attendance_chart(committee: Committee, seats: Iterable | None) -> pictures.Chart:
     rows = [
         (seat.full_name, *(counts.get(kind, 0) for kind in ATTENDANCE_SERIES))
-        for seat, counts in attendance_rows(committee)
+        for seat, counts in attendance_rows(committee, seats)
     ]
     return pictures.attendance(rows, [str(ATTENDANCE_LABELS[k]) for k in ATTENDANCE_SERIES])

@@ -3,6 +3,7 @@ and agenda arranged the way the pages and the minutes print them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, lru_cache
@@ -607,15 +608,30 @@ def _attendance_rows() -> sa.Select:
     )
 
 
-def attendance_rows(committee: Committee) -> list[tuple[MemberName, dict[AttendanceKind, int]]]:
+def attendance_rows(
+    committee: Committee, seats: Iterable | None = None
+) -> list[tuple[MemberName, dict[AttendanceKind, int]]]:
     """``attendance_counts`` as plain rows: each seat's order and person's name instead of
-    the seat and person objects (two statements, no objects built), for the picture."""
+    the seat and person objects (two statements, no objects built), for the picture.
+
+    ``seats``: every seat of the committee as the committee page has read them
+    (``committees.queries.SeatRow``, with the person's name parts); the seats counted or
+    sitting today are then taken from them, and only the counts are read (one statement)."""
     counted = _attendance_statements()[0]
     counts: dict[int, dict[AttendanceKind, int]] = {}
     for membership_id, kind, number in read(counted, {"committee_id": committee.id}):
         counts.setdefault(membership_id, {})[kind] = number
-    params = {"committee_id": committee.id, "counted": list(counts), "on_day": today()}
-    seats = [MemberName(*row) for row in read(_attendance_rows(), params)]
+    on_day = today()
+    if seats is not None:
+        seats = [
+            MemberName(s.id, s.role, s.term_start, s.title, s.first_name, s.last_name,
+                       s.erased_at)  # fmt: skip
+            for s in seats
+            if s.id in counts or s.sitting_on(on_day)
+        ]
+    else:
+        params = {"committee_id": committee.id, "counted": list(counts), "on_day": on_day}
+        seats = [MemberName(*row) for row in read(_attendance_rows(), params)]
     seats.sort(key=lambda s: (ROLE_RANK[s.role], s.term_start, s.id))
     return [(seat, counts.get(seat.id, {})) for seat in seats]
 

@@ -175,11 +175,15 @@ def _say_renumbered(renumbered: list[services.Renumbering]) -> None:
 def index():
     """The meetings the user may see, upcoming first."""
     page = paginate(queries.meeting_list(current_user), per_page=queries.PER_PAGE)
+    manages = queries.manages(current_user)
+    rows = panels.formatted(page.items)
+    endpoint = "meetings.show" if manages else "meetings.mine_show"
     return render_template(
         "meetings/index.html",
         page=page,
-        rows=panels.formatted(page.items),
-        manages=queries.manages(current_user),
+        rows=rows,
+        body=panels.table_body(rows, endpoint, with_committee=True),
+        manages=manages,
     )
 
 

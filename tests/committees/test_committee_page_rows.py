@@ -12,10 +12,18 @@ from werkzeug.exceptions import NotFound
 
 from registry.auth.models import Role, User
 from registry.committees import queries, services
-from registry.committees.models import Committee
+from registry.committees.models import Committee, Membership
 from registry.db import db
+from registry.meetings import queries as meeting_queries
+from tests.meetings import conftest as meeting_fixtures
 
 from .conftest import START
+
+# The meeting tests' fixtures: a committee with seats, meetings scheduled and held.
+board = meeting_fixtures.board
+schedule = meeting_fixtures.schedule
+call = meeting_fixtures.call
+hold = meeting_fixtures.hold
 
 
 def _link(committee) -> tuple:
@@ -142,3 +150,35 @@ def test_the_committee_page_names_its_chain_and_subcommittees(app, client, sign_
     page = client.get(f"/committees/{top}").get_data(as_text=True)
     assert f'<li><a href="/committees/{sub}">คณะอนุกรรมการ ข</a>' in page
     assert client.get("/committees/999999").status_code == 404
+
+
+def test_the_attendance_taken_from_the_pages_seats_matches_the_seats_read_for_it(
+    app, board, schedule, hold, make_contact, appoint
+):
+    team = board()
+    held = schedule(team.committee, date(2025, 3, 10))
+    hold(held, team.seats, kinds={team.members[0]: "absent", team.members[1]: "absent"})
+    with app.app_context():  # a seat that sat then and has ended since
+        services.end_membership(db.session.get(Membership, team.members[2]), None,
+                                ended_on=date(2025, 6, 1), reason="ลาออก")  # fmt: skip
+        db.session.commit()
+    appoint(team.committee, make_contact(), "member", term_start=date(2099, 1, 1))  # not yet
+    never = appoint(team.committee, make_contact(), "member", term_start=date(2099, 1, 1))
+    with app.app_context():  # ended before its term began: in none of the page's three lists
+        services.end_membership(db.session.get(Membership, never), None,
+                                ended_on=date(2099, 1, 1), reason="ไม่รับตำแหน่ง")  # fmt: skip
+        db.session.commit()
+
+    with app.app_context():
+        committee = db.session.get(Committee, team.committee)
+        lists = queries.seat_lists(committee)
+        assert never in {s.id for s in lists.every} - {
+            s.id for s in (*lists.sitting, *lists.upcoming, *lists.past)
+        }
+        read_for_it = meeting_queries.attendance_rows(committee)
+        taken = meeting_queries.attendance_rows(committee, lists.every)
+        assert [(s.full_name, counts) for s, counts in taken] == [
+            (s.full_name, counts) for s, counts in read_for_it
+        ]
+        assert len(taken) == 5  # the four sitting and the one ended since the meeting
+        assert sorted(sum(counts.values()) for _s, counts in taken) == [1, 1, 1, 1, 1]
