@@ -140,6 +140,11 @@ def _digits(value) -> str:
     return text if text.isdigit() and len(text) < 10 else ""
 
 
+#: The values the status and kind filters take.
+_STATUS_VALUES = frozenset({OPEN, *(s.value for s in ProposalStatus)})
+_KIND_VALUES = frozenset(k.value for k in ProposalKind)
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the list asks for, every value checked (unknown values are ignored)."""
@@ -160,8 +165,8 @@ class Filters:
         sort = args.get("sort", "newest")
         return cls(
             q=query_text(args.get("q"), MAX_QUERY),
-            status=status if status in {OPEN, *(s.value for s in ProposalStatus)} else "",
-            kind=kind if kind in {k.value for k in ProposalKind} else "",
+            status=status if status in _STATUS_VALUES else "",
+            kind=kind if kind in _KIND_VALUES else "",
             category=_digits(args.get("category")),
             organisation=_digits(args.get("organisation")),
             endorsed_by=_digits(args.get("endorsed_by")),
@@ -181,6 +186,21 @@ _ORGANISATIONS = Organisation.__table__.c
 _ENDORSEMENTS = Endorsement.__table__.c
 
 
+#: The conditions and orders the list's statements are made of, each built once (a filter's
+#: value is then compared with a column, the rest taken as built).
+_STILL_OPEN = _PROPOSALS.status.in_([s for s in ProposalStatus if s not in CLOSED])
+_STATUS_IS = {status.value: _PROPOSALS.status == status for status in ProposalStatus}
+_KIND_IS = {kind.value: _PROPOSALS.kind == kind for kind in ProposalKind}
+_ENDORSED_BY = sa.select(_ENDORSEMENTS.proposal_id).where(_ENDORSEMENTS.withdrawn_at.is_(None))
+_ORDERS = {
+    "endorsements": (_PROPOSALS.endorsement_count.desc(), _PROPOSALS.id.desc()),
+    "oldest": (_PROPOSALS.created_at, _PROPOSALS.id),
+    "newest": (_PROPOSALS.created_at.desc(), _PROPOSALS.id.desc()),
+}
+#: The list's ids in each order, with no filter yet.
+_IDS = {sort: sa.select(_PROPOSALS.id).order_by(*order) for sort, order in _ORDERS.items()}
+
+
 def _conditions(filters: Filters) -> list:
     conditions = []
     if filters.q:
@@ -194,11 +214,11 @@ def _conditions(filters: Filters) -> list:
         )
     if filters.status == OPEN:
         # IN, not NOT IN: the status index then counts the matches without a full scan.
-        conditions.append(_PROPOSALS.status.in_([s for s in ProposalStatus if s not in CLOSED]))
+        conditions.append(_STILL_OPEN)
     elif filters.status:
-        conditions.append(_PROPOSALS.status == ProposalStatus(filters.status))
+        conditions.append(_STATUS_IS[filters.status])
     if filters.kind:
-        conditions.append(_PROPOSALS.kind == ProposalKind(filters.kind))
+        conditions.append(_KIND_IS[filters.kind])
     if filters.category:
         conditions.append(_PROPOSALS.category_id == int(filters.category))
     if filters.organisation:
@@ -206,21 +226,14 @@ def _conditions(filters: Filters) -> list:
     if filters.endorsed_by:
         conditions.append(
             _PROPOSALS.id.in_(
-                sa.select(_ENDORSEMENTS.proposal_id).where(
-                    _ENDORSEMENTS.organisation_id == int(filters.endorsed_by),
-                    _ENDORSEMENTS.withdrawn_at.is_(None),
-                )
+                _ENDORSED_BY.where(_ENDORSEMENTS.organisation_id == int(filters.endorsed_by))
             )
         )
     return conditions
 
 
 def _order(filters: Filters) -> tuple:
-    if filters.sort == "endorsements":
-        return _PROPOSALS.endorsement_count.desc(), _PROPOSALS.id.desc()
-    if filters.sort == "oldest":
-        return _PROPOSALS.created_at, _PROPOSALS.id
-    return _PROPOSALS.created_at.desc(), _PROPOSALS.id.desc()
+    return _ORDERS.get(filters.sort, _ORDERS["newest"])
 
 
 def search(filters: Filters) -> sa.Select:
@@ -243,7 +256,9 @@ def search_ids(filters: Filters) -> sa.Select:
     """The ids of the proposals ``search`` finds, in the same order: a page of the list is
     one page of these (read from the order's index, however deep the page) and then
     ``listed`` loads its rows, so a page costs the same statements whatever its size."""
-    return sa.select(_PROPOSALS.id).where(*_conditions(filters)).order_by(*_order(filters))
+    conditions = _conditions(filters)
+    ids = _IDS.get(filters.sort, _IDS["newest"])
+    return ids.where(*conditions) if conditions else ids
 
 
 def listed(ids: list[int]) -> list[Proposal]:
