@@ -12,25 +12,25 @@ letter only their own association's.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from functools import cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
-from .. import tabular
+from .. import cache, tabular
 from ..agreements.models import Agreement
 from ..auth.models import User
 from ..committees.models import Committee
 from ..committees.queries import secretary_committee_ids
 from ..dates import file_date
-from ..db import contains_text, db, paginate, read
+from ..db import MAX_PAGE, contains_text, db, read
 from ..formats import query_text
 from ..i18n import BANGKOK, current_language, format_date, to_local
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus
@@ -80,7 +80,7 @@ def reads_in_full(user, proposal: Proposal) -> bool:
     return reads_all(user) or services.owns(user, proposal)
 
 
-@cache
+@functools.cache
 def _proposal() -> sa.Select:
     """The statement of ``proposal_for``, built once (its one value is a parameter) and on
     first use (its loader options need every model mapped)."""
@@ -579,17 +579,52 @@ _PAGE_ENDORSEMENTS = (
 )
 
 
-def _as_is(row: sa.Row) -> sa.Row:
-    return row
+#: The page's statement: one page of one proposal's endorsements.
+_ENDORSEMENTS_ON_PAGE = (
+    _PAGE_ENDORSEMENTS.where(_ENDORSEMENTS.proposal_id == sa.bindparam("proposal_id"))
+    .limit(sa.bindparam("limit"))
+    .offset(sa.bindparam("offset"))
+)
+#: How many endorsements a proposal has had (withdrawn ones included), built once.
+_ENDORSEMENT_COUNT = sa.select(sa.func.count()).where(
+    _ENDORSEMENTS.proposal_id == sa.bindparam("proposal_id")
+)
 
 
-def endorsements_page(proposal_id: int) -> SelectPagination:
-    """One page (``?page=``) of the proposal's endorsements for its page, in the order of
+class EndorsementPages(Pagination):
+    """One page of a proposal's endorsements (``items``: rows of ``_PAGE_ENDORSEMENTS``)
+    with the pagination's ``page``, ``pages``, ``total``, ``has_prev``, ``prev_num`` ...;
+    the page read by one statement built once, the total counted only when the page itself
+    cannot tell it (a full page), and then kept until the next write."""
+
+    def _query_items(self) -> list:
+        values = {
+            "proposal_id": self._query_args["proposal_id"],
+            "limit": self.per_page,
+            "offset": self._query_offset,
+        }
+        return read(_ENDORSEMENTS_ON_PAGE, values).all()
+
+    def _query_count(self) -> int:
+        if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
+            return self._query_offset + len(self.items)
+        proposal_id = self._query_args["proposal_id"]
+        return cache.remembered(
+            "proposal endorsements", (proposal_id,),
+            lambda: read(_ENDORSEMENT_COUNT, {"proposal_id": proposal_id}).scalar_one(),
+        )  # fmt: skip
+
+
+def endorsements_page(proposal_id: int) -> EndorsementPages:
+    """One page (``?page=``: not a number, the first; past the last or beyond ``MAX_PAGE``,
+    an empty one) of the proposal's endorsements for its page, in the order of
     ``endorsements`` (those in force first, newest first), as plain rows (see
     ``_PAGE_ENDORSEMENTS``): ``ENDORSEMENTS_PER_PAGE`` at most, in one statement, and a
     count when the page is full."""
-    query = _PAGE_ENDORSEMENTS.where(_ENDORSEMENTS.proposal_id == proposal_id)
-    return paginate(query, per_page=ENDORSEMENTS_PER_PAGE, within_page=True, make=_as_is)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return EndorsementPages(
+        page=page, per_page=ENDORSEMENTS_PER_PAGE, error_out=False, proposal_id=proposal_id
+    )
 
 
 def endorsement_total(proposal: Proposal) -> int:

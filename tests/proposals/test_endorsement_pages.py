@@ -103,3 +103,24 @@ def test_a_short_list_has_no_pages(client, sign_in, submit, make_organisation, e
     with client.get(f"/proposals/{proposal_id}") as response:
         html = response.get_data(as_text=True)
     assert len(_shown(html)) == 1 and "?page=" not in html and "in all" not in html
+
+
+def test_the_total_kept_for_a_full_page_follows_a_new_endorsement(
+    app, client, sign_in, endorsed, make_organisation
+):
+    proposal_id, _ids, _names = endorsed
+    sign_in("staff")
+    total = PER_PAGE + EXTRA
+    for _ in range(2):  # counted, then from the kept total
+        with client.get(f"/proposals/{proposal_id}") as response:
+            assert f"{total} endorsements in all, withdrawn ones included." in response.text
+    with app.app_context():
+        services.endorse(
+            db.session.get(Proposal, proposal_id),
+            db.session.scalar(db.select(User).where(User.role == "staff")),
+            organisation_id=make_organisation(),
+            statement="สนับสนุนเพิ่ม",
+            endorsed_on=date(2025, 3, 1),
+        )
+    with client.get(f"/proposals/{proposal_id}") as response:
+        assert f"{total + 1} endorsements in all, withdrawn ones included." in response.text
