@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from flask_wtf.file import FileRequired
 from markupsafe import Markup, escape
 
@@ -157,8 +158,32 @@ def show(organisation_id: int):
         organisation=organisation,
         contacts=queries.contacts_page(organisation.id),
         timeline=_timeline(organisation),
-        confirm_form=ConfirmForm(),
+        confirm_form=_ButtonForm(),
     )
+
+
+class _ButtonForm:
+    """The form of the profile's buttons, which is only their hidden CSRF field: written as
+    ``ConfirmForm().hidden_tag()`` writes it, once however many buttons share it, without
+    making the form (the field is the request's token, or nothing where CSRF is off)."""
+
+    __slots__ = ("_hidden",)
+
+    def __init__(self):
+        self._hidden: Markup | None = None
+
+    def hidden_tag(self) -> Markup:
+        """The hidden CSRF field, as ``FlaskForm.hidden_tag`` writes it."""
+        if self._hidden is None:
+            config = current_app.config
+            if config.get("WTF_CSRF_ENABLED", True):
+                name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+                self._hidden = Markup(
+                    '<input id="{0}" name="{0}" type="hidden" value="{1}">'
+                ).format(name, generate_csrf())
+            else:
+                self._hidden = Markup("")
+        return self._hidden
 
 
 def _timeline(organisation: queries.Profile) -> Markup:
