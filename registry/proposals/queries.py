@@ -261,6 +261,41 @@ def search_ids(filters: Filters) -> sa.Select:
     return ids.where(*conditions) if conditions else ids
 
 
+class ListPage(Pagination):
+    """One page of the list's proposal ids (``items``), in the filters' order, with the
+    pagination's ``page``, ``pages``, ``total``, ``has_prev``, ``prev_num`` ...: the page
+    read on the request's connection, the total counted only when the page itself cannot
+    tell it (a full page), and then kept until the next write (the list is the same for
+    every reader: the filters are the whole key)."""
+
+    def _query_items(self) -> list[int]:
+        statement = self._query_args["select"].limit(sa.bindparam("limit")).offset(
+            sa.bindparam("offset")
+        )
+        values = {"limit": self.per_page, "offset": self._query_offset}
+        return read(statement, values).scalars().all()
+
+    def _query_count(self) -> int:
+        if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
+            return self._query_offset + len(self.items)
+        select = self._query_args["select"]
+        count = sa.select(sa.func.count()).select_from(select.order_by(None).subquery())
+        return cache.remembered(
+            "proposals list", (self._query_args["filters"],), lambda: read(count).scalar_one()
+        )
+
+
+def list_page(filters: Filters, per_page: int) -> ListPage:
+    """One page (``?page=``: not a number, the first; past the last, an empty one; beyond
+    ``MAX_PAGE``, not found) of the ids ``search_ids`` finds."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    if page > MAX_PAGE:
+        abort(404)
+    return ListPage(
+        page=page, per_page=per_page, error_out=False, select=search_ids(filters), filters=filters
+    )
+
+
 def listed(ids: list[int]) -> list[Proposal]:
     """The proposals with these ids, in this order, with what the list shows of each and of
     its organisation and category (one statement; long texts are not read)."""

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 from .. import audit, cache, submissions, tabular, uploads
 from ..agreements.models import Agreement
 from ..auth.permissions import any_permission_required, permission_required
-from ..db import db, paginate
+from ..db import db
 from ..forms import ConfirmForm, attach_error
 from ..i18n import current_language, format_date, format_number, thai_numerals_enabled
 from ..meetings.labels import OUTCOME_LABELS
@@ -166,7 +166,7 @@ def index():
     """List proposals with the search box, filters and sort order."""
     user = current_user._get_current_object()  # read once, not through the proxy each time
     filters = queries.Filters.from_args(request.args)
-    page = paginate(queries.search_ids(filters), per_page=PER_PAGE)
+    page = queries.list_page(filters, PER_PAGE)
     submitted_by, endorsed_by = _organisation_options(filters)
     lang = current_language()
     categories, category_names = cache.remembered(

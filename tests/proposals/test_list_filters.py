@@ -1,6 +1,7 @@
 """The list's "submitted by" and "endorsed by" filters: the organisations offered (kept
 between requests until the next write), the chosen one marked in each, one chosen that is not
-offered added, and odd values choosing none."""
+offered added, and odd values choosing none. The list's pages: odd page values, the last page
+and past it, and a kept total that follows a new proposal."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import re
 import pytest
 
 from registry import audit
-from registry.db import db
+from registry.db import MAX_PAGE, db
 from registry.organisations.models import Organisation, OrganisationStatus
+from registry.proposals import views
 
 
 def _page(client, **params) -> str:
@@ -101,3 +103,43 @@ def test_the_organisations_offered_follow_a_rename_and_a_new_partner(
     assert (str(first), False, "สมาคมตัวกรองชื่อใหม่") in options
     assert (str(newcomer), False, "สมาคมตัวกรองมาใหม่") in options
     assert all(label != "สมาคมตัวกรองหนึ่ง" for _value, _selected, label in options)
+
+
+# --- pages of the list -------------------------------------------------------------------------
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'<tr>\s*<td><a href="/proposals/(\d+)">', html)
+
+
+@pytest.fixture
+def five(submit, make_organisation, monkeypatch):
+    """Five proposals, listed two a page."""
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    organisation = make_organisation()
+    return [submit(organisation, title=f"ข้อเสนอหน้า {n}") for n in range(5)]
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "", "1.5"])
+def test_an_odd_page_value_answers_the_first_page(staff_client, five, value):
+    html = _page(staff_client, page=value)
+    assert _ids(html) == [str(ident) for ident in five[::-1][:2]]
+
+
+def test_the_last_page_and_one_past_it(staff_client, five):
+    html = _page(staff_client, page="3")
+    assert _ids(html) == [str(five[0])]
+    html = _page(staff_client, page="4")
+    assert _ids(html) == [] and "Proposals found: 5" in html
+    with staff_client.get("/proposals/", query_string={"page": str(MAX_PAGE + 1)}) as response:
+        assert response.status_code == 404
+
+
+def test_the_total_kept_for_a_full_page_follows_a_new_proposal(
+    staff_client, five, submit, make_organisation
+):
+    for _ in range(2):  # counted, then from the kept total
+        assert "Proposals found: 5" in _page(staff_client, status="submitted")
+    newest = submit(make_organisation(), title="ข้อเสนอใหม่ล่าสุด")
+    html = _page(staff_client, status="submitted")
+    assert "Proposals found: 6" in html and _ids(html)[0] == str(newest)
