@@ -312,6 +312,20 @@ def _rows(statement: sa.Select, values: dict) -> list[sa.Row]:
     return db.session.connection().execute(statement, values).all()
 
 
+def _first_rows(connection: sa.Connection, statement: sa.Select, values: dict, first: int):
+    """The first ``first`` rows of a search statement (converted to Python values as the
+    page shows them) and how many rows it gave in all: the rest are only counted, as the
+    driver gives them, none converted (dates, statuses) for a page that shows none of them."""
+    result = connection.execute(statement, values)
+    try:
+        rows = result.fetchmany(first)
+        if len(rows) < first:
+            return rows, len(rows)
+        return rows, len(rows) + len(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
 def _translated(labels) -> Callable[[object], str]:
     """A look-up of ``labels`` (lazy translations by value) that translates each value once
     for the search that uses it, not once for each hit."""
@@ -874,18 +888,20 @@ def search(user, query: Query) -> list[Group]:
         return []
     groups = []
     values = _values(query, COUNTED + 1, user)
+    connection = db.session.connection()
     for kind in KINDS:
         label, build = _SOURCES[kind]
         source = build(user, query)
         if source is None:
             continue
-        rows = _rows(_limited(kind, source, COUNTED + 1), values)
-        found = len(rows) if len(rows) <= COUNTED else None
+        statement = _limited(kind, source, COUNTED + 1)
+        rows, total = _first_rows(connection, statement, values, SHOWN)
+        found = total if total <= COUNTED else None
         groups.append(
             Group(
                 kind,
                 str(label),
-                [source.hit(row) for row in rows[:SHOWN]],
+                [source.hit(row) for row in rows],
                 found,
                 source.list_url or _with_query("search.index", query, f"&kind={kind}"),
                 own_list=source.list_url is not None,
