@@ -106,3 +106,31 @@ def test_a_page_of_columns_is_made_row_by_row_and_counted_as_a_page_of_records(
         [],
     ]
     assert {(total, count) for _, total, count in pages[:3]} == {(5, 3)}
+
+
+def test_a_page_holds_ids_records_or_bundles_as_its_statement_selects(app, make_organisation):
+    made = [make_organisation(f"สมาคมหน้า {n}") for n in range(3)]
+    mine = Organisation.id.in_(made)
+    bundle = sa.orm.Bundle("row", Organisation.id, Organisation.name_th)
+    statements = {
+        "ids": sa.select(Organisation.id).where(mine),
+        "records": sa.select(Organisation).where(mine),
+        "bundles": sa.select(bundle).where(mine),
+    }
+    with app.test_request_context("/?page=1"):
+        pages = {
+            name: paginate(select.order_by(Organisation.id), per_page=2)  # a full first page
+            for name, select in statements.items()
+        }
+        shown = {
+            "ids": pages["ids"].items,
+            "records": [record.id for record in pages["records"].items],
+            "bundles": [row.id for row in pages["bundles"].items],
+        }
+        made_of = {name: type(page.items[0]).__name__ for name, page in pages.items()}
+        totals = {name: page.total for name, page in pages.items()}
+        db.session.rollback()
+    assert shown == {name: sorted(made)[:2] for name in statements}
+    assert made_of["ids"] == "int" and made_of["records"] == "Organisation"
+    assert made_of["bundles"] not in {"int", "Organisation"}
+    assert totals == {name: 3 for name in statements}  # counted, the page being full

@@ -8,8 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, current_app, request
 from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy.orm import QueryableAttribute
 
 from .base import db
+from .reading import read
 
 #: The app's extension that keeps a list's total until the next write:
 #: ``keep(name, key, count) -> int`` (``registry.cache.remembered``, given by
@@ -18,7 +20,23 @@ COUNT_KEEPER = "registry_count_keeper"
 
 
 class _Pagination(SelectPagination):
-    """A page whose total is counted only when the page itself cannot tell it."""
+    """A page whose total is counted only when the page itself cannot tell it. A statement
+    of columns (a list's ids) is read on the request's connection (``reading.read``); one
+    of records (or of a bundle) through the session, which makes them."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"]
+        if _selects_records(select):
+            return super()._query_items()
+        page = select.limit(self.per_page).offset(self._query_offset)
+        return list(read(page).unique().scalars())
+
+    def _count(self) -> int:
+        select = self._query_args["select"]
+        if _selects_records(select):
+            return super()._query_count()
+        counted = sa.select(sa.func.count()).select_from(select.order_by(None).subquery())
+        return read(counted).scalar()
 
     def _query_count(self) -> int:
         # A page that is not full is the last one: the total follows from it, and the
@@ -31,7 +49,7 @@ class _Pagination(SelectPagination):
         # or coming back to it, counts it once. The key is the statement itself with its
         # values, so it holds every filter, the reader's scope included.
         keep = current_app.extensions[COUNT_KEEPER]
-        return keep("page count", _statement_key(self._query_args["select"]), super()._query_count)
+        return keep("page count", _statement_key(self._query_args["select"]), self._count)
 
 
 def _statement_key(select: sa.Select) -> tuple:
@@ -54,7 +72,16 @@ class _RowsPagination(_Pagination):
     def _query_items(self) -> list:
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         make = self._query_args["make"]
-        return [make(row) for row in self._query_args["session"].execute(select)]
+        return [make(row) for row in read(select)]
+
+
+def _selects_records(select: sa.Select) -> bool:
+    """Whether the statement selects anything the ORM must make (a record, an alias of one, a
+    bundle) rather than columns only."""
+    return not all(
+        isinstance(described["expr"], QueryableAttribute | sa.ColumnElement)
+        for described in select.column_descriptions
+    )
 
 
 def _hashable(value):
