@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import cache
 from ..charts import pictures
@@ -71,45 +71,8 @@ def meeting_table(committee: Committee, endpoint: str = "meetings.show") -> Mark
 
 def _render_table(committee: Committee, endpoint: str) -> Markup:
     rows = meeting_rows(committee)
-    html = render_template(
-        "committees/_meeting_table.html", meetings=rows, body=table_body(rows, endpoint)
-    )
+    html = render_template("committees/_meeting_table.html", meetings=rows, endpoint=endpoint)
     return Markup(html)  # noqa: S704 (an autoescaped template's output)
-
-
-#: The badge of each status of a meeting (its colour).
-_BADGES = {
-    "scheduled": "text-bg-info",
-    "held": "text-bg-primary",
-    "minutes_drafted": "text-bg-warning",
-    "minutes_certified": "text-bg-success",
-    "cancelled": "text-bg-secondary",
-}
-
-
-def table_body(rows: list[MeetingRow], endpoint: str, with_committee: bool = False) -> Markup:
-    """The rows of a table of meetings (``committees/_meeting_table.html``), each linking to
-    ``endpoint``: written here in one pass, every text escaped, instead of a template loop
-    that looks up and escapes each value of each of a busy committee's hundred meetings."""
-    prefix = escape(url_for(endpoint, meeting_id=0)[:-1])
-    electronic = escape(_("Electronic meeting"))
-    badges = {status: escape(badge) for status, badge in _BADGES.items()}
-    lines = []
-    for row in rows:
-        committee = f"<td>{escape(row.committee)}</td>" if with_committee else ""
-        venue = escape(row.venue) if row.venue else ""
-        if row.electronic:
-            venue = f"{venue} · {electronic}" if row.venue else electronic
-        lines.append(
-            f'  <tr>\n    <td class="text-nowrap"><a href="{prefix}{row.id}">'
-            f"{escape(row.number)}</a></td>\n    {committee}\n"
-            f'    <td class="text-nowrap">{escape(row.held_on)}</td>\n'
-            f'    <td class="text-nowrap">{escape(row.times)}</td>\n'
-            f"    <td>{venue}</td>\n"
-            f'    <td><span class="badge {badges.get(row.status, "")}">'
-            f"{escape(row.status_label)}</span></td>\n  </tr>\n"
-        )
-    return Markup("".join(lines))  # noqa: S704 (every text escaped above)
 
 
 def meeting_rows(committee: Committee) -> list[MeetingRow]:

@@ -175,15 +175,11 @@ def _say_renumbered(renumbered: list[services.Renumbering]) -> None:
 def index():
     """The meetings the user may see, upcoming first."""
     page = paginate(queries.meeting_list(current_user), per_page=queries.PER_PAGE)
-    manages = queries.manages(current_user)
-    rows = panels.formatted(page.items)
-    endpoint = "meetings.show" if manages else "meetings.mine_show"
     return render_template(
         "meetings/index.html",
         page=page,
-        rows=rows,
-        body=panels.table_body(rows, endpoint, with_committee=True),
-        manages=manages,
+        rows=panels.formatted(page.items),
+        manages=queries.manages(current_user),
     )
 
 
@@ -702,8 +698,7 @@ def certify(meeting_id: int, item_id: int):
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/actions/new", methods=["GET", "POST"])
 @any_permission_required(*RUNS)
 @submissions.submitted_once(
-    lambda _saved, meeting_id, item_id: url_for(".show", meeting_id=meeting_id)
-    + f"#item-{item_id}"
+    lambda _saved, meeting_id, item_id: url_for(".show", meeting_id=meeting_id) + f"#item-{item_id}"
 )
 def action_new(meeting_id: int, item_id: int):
     """Record an action item the meeting asked for on an item (once, however often the form
