@@ -12,6 +12,7 @@ touch answers "not found").
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import (
     Blueprint,
@@ -180,16 +181,14 @@ def index():
     return render_template(
         "proposals/index.html",
         page=page,
-        proposals=rows,
-        rows=_table_rows(rows, list_url, kind_labels, status_labels, category_names, lang),
+        lines=_list_lines(rows, kind_labels, status_labels, category_names, lang),
         filters=filters,
         submitted_by=submitted_by,
         endorsed_by=endorsed_by,
         categories=categories,
         kind_labels=kind_labels,
         status_labels=status_labels,
-        may_submit=user.can("proposals.manage")
-        or services.represents(user, user.organisation_id),
+        may_submit=user.can("proposals.manage") or services.represents(user, user.organisation_id),
         manages=user.can("proposals.manage"),
         # A representative's own links (their association's proposals, those it endorses).
         own_organisation=user.organisation_id if not queries.reads_all(user) else None,
@@ -197,47 +196,60 @@ def index():
     )
 
 
-def _table_rows(
-    rows: list, list_url: str, kinds: dict, statuses: dict, categories: dict, lang: str
-) -> Markup:
-    """The list's table rows (``queries.list_rows``), each proposal linked to its page (the
-    list's address plus its id) and its organisation to the list of its proposals. Written
-    here rather than in the template: a template loop over a page of rows was about a
-    sixth of the page's time. Every value shown is escaped; each label once a page."""
-    kinds = {kind: escape(label) for kind, label in kinds.items()}
-    statuses = {status: escape(label) for status, label in statuses.items()}
-    names = {ident: escape(name) for ident, name in categories.items()}
-    url = escape(list_url)
+class _Line(NamedTuple):
+    """One row of the list's table, every value as it is shown."""
+
+    id: int
+    title: str
+    kind: str
+    organisation_id: int
+    organisation_name: str
+    category: str
+    colour: str
+    status: str
+    endorsements: str
+    submitted: str
+
+
+def _list_lines(rows: list, kinds: dict, statuses: dict, categories: dict, lang: str) -> list:
+    """The list's rows (``queries.list_rows``) as the table shows them: each label translated
+    once a page and each count formatted once (most are small), the reader's language and
+    digits looked up once, so that the template's loop only writes values."""
     thai_digits = thai_numerals_enabled()
-    counts: dict[int, Markup] = {}  # each count written once a page (most are small)
+    counts: dict[int, str] = {}
+    lines = []
     for row in rows:
-        if row.endorsement_count not in counts:
-            counts[row.endorsement_count] = escape(format_number(row.endorsement_count, lang))
-    return Markup(  # noqa: S704 (every value is escaped or a number)
-        "".join(
-            f"""<tr>
-    <td><a href="{url}{int(row.id)}">{escape(row.title)}</a>
-      <div class="small text-muted">{kinds[row.kind]}</div></td>
-    <td><a class="link-secondary" href="{url}?organisation={int(row.organisation_id)}">\
-{escape(row.organisation_name)}</a></td>
-    <td>{names[row.category_id]}</td>
-    <td><span class="badge text-bg-{STATUS_COLOURS[row.status]}">{statuses[row.status]}</span></td>
-    <td class="text-end">{counts[row.endorsement_count]}</td>
-    <td class="text-nowrap">{escape(format_date(row.created_at, "long", lang, thai_digits))}</td>
-  </tr>
-"""
-            for row in rows
+        count = counts.get(row.endorsement_count)
+        if count is None:
+            count = counts[row.endorsement_count] = format_number(row.endorsement_count, lang)
+        lines.append(
+            _Line(
+                row.id,
+                row.title,
+                kinds[row.kind],
+                row.organisation_id,
+                row.organisation_name,
+                categories[row.category_id],
+                STATUS_COLOURS[row.status],
+                statuses[row.status],
+                count,
+                format_date(row.created_at, "long", lang, thai_digits),
+            )  # fmt: skip
         )
-    )
+    return lines
+
+
+def _options(rows: list) -> str:
+    """The <option> elements of these organisations, none chosen."""
+    return render_template("proposals/_organisation_options.html", organisations=rows)
 
 
 def _all_organisation_options() -> tuple[str, frozenset[int]]:
     """The <option> elements of the organisations the filters offer, none chosen, and their
-    ids. Written here rather than in the template: with hundreds of organisations, a
-    template loop is most of the page's time."""
+    ids: rendered once and kept, since with hundreds of organisations writing them is most
+    of the page's time."""
     rows = queries.filter_organisations()
-    html = "".join(f'<option value="{int(row.id)}">{escape(row.name_th)}</option>' for row in rows)
-    return html, frozenset(row.id for row in rows)
+    return _options(rows), frozenset(row.id for row in rows)
 
 
 def _organisation_options(filters: queries.Filters) -> tuple[Markup, Markup]:
@@ -251,10 +263,7 @@ def _organisation_options(filters: queries.Filters) -> tuple[Markup, Markup]:
     missing = sorted({ident for ident in chosen if ident not in offered})
     if missing:
         # In the order the statement finds them, as before.
-        html += "".join(
-            f'<option value="{int(row.id)}">{escape(row.name_th)}</option>'
-            for row in queries.organisation_names(missing)
-        )
+        html += _options(queries.organisation_names(missing))
     return _selected(html, filters.organisation), _selected(html, filters.endorsed_by)
 
 
@@ -263,7 +272,7 @@ def _selected(options: str, chosen: str) -> Markup:
     if chosen:
         option = f'<option value="{chosen}"'
         options = options.replace(f"{option}>", f"{option} selected>", 1)
-    return Markup(options)  # noqa: S704 (every name is escaped, every id is a number)
+    return Markup(options)  # noqa: S704 (rendered by an autoescaped template)
 
 
 @bp.get("/export.csv")
