@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from registry.db import db
-from registry.db.pagination import paginate
+from registry.db.pagination import counted, page_of, paged, paginate
 from registry.organisations.models import Organisation
 
 
@@ -134,3 +134,30 @@ def test_a_page_holds_ids_records_or_bundles_as_its_statement_selects(app, make_
     assert made_of["ids"] == "int" and made_of["records"] == "Organisation"
     assert made_of["bundles"] not in {"int", "Organisation"}
     assert totals == {name: 3 for name in statements}  # counted, the page being full
+
+
+_NAMED_LIKE = (
+    sa.select(Organisation.id, Organisation.name_th)
+    .where(Organisation.name_th.like(sa.bindparam("pattern")))
+    .order_by(Organisation.id)
+)
+
+
+def test_a_page_of_statements_built_once_reads_its_bounds_and_values_and_keeps_the_total(
+    app, make_organisation, statements
+):
+    made = [make_organisation(f"สมาคมผูก {n}") for n in range(5)]
+    page, count = paged(_NAMED_LIKE), counted(_NAMED_LIKE)
+    values = {"pattern": "สมาคมผูก %"}
+    with app.test_request_context("/?page=2"), statements() as seen:
+        rows = page_of(page, count, per_page=2, values=values, total_key=("t", "ผูก"), rows=True)
+        ids = page_of(page, count, per_page=2, values=values, total_key=("t", "ผูก"))
+        shown = ([row.name_th for row in rows.items], ids.items, rows.total, ids.total)
+        db.session.rollback()
+    with app.test_request_context("/?page=9"):
+        past = page_of(page, count, per_page=2, values=values, total_key=("t", "ผูก"))
+        beyond = past.items, past.total
+        db.session.rollback()
+    assert shown == (["สมาคมผูก 2", "สมาคมผูก 3"], made[2:4], 5, 5)
+    assert len([s for s in seen if "count(" in s.lower()]) == 1  # the second total was kept
+    assert beyond == ([], 5)

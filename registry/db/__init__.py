@@ -17,7 +17,7 @@ from .base import (
     utcnow,
 )
 from .engine import configure_sqlite, drop_closed_connections, read_outside_transaction
-from .pagination import MAX_PAGE, paginate
+from .pagination import MAX_PAGE, counted, page_of, paged, paginate
 from .reading import read
 from .search import (
     FOLDED_COLUMN,
@@ -41,11 +41,14 @@ __all__ = [
     "VersionedMixin",
     "configure_sqlite",
     "contains_text",
+    "counted",
     "db",
     "drop_closed_connections",
     "enum_column",
     "folded_column",
     "include_object",
+    "page_of",
+    "paged",
     "paginate",
     "read",
     "read_outside_transaction",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,7 +49,8 @@ class _Pagination(SelectPagination):
         # or coming back to it, counts it once. The key is the statement itself with its
         # values, so it holds every filter, the reader's scope included.
         keep = current_app.extensions[COUNT_KEEPER]
-        return keep("page count", _statement_key(self._query_args["select"]), self._count)
+        key = self._query_args.get("total_key") or _statement_key(self._query_args["select"])
+        return keep("page count", key, self._count)
 
 
 def _statement_key(select: sa.Select) -> tuple:
@@ -63,6 +64,23 @@ def _statement_key(select: sa.Select) -> tuple:
         return ("compiled", str(compiled), values)
     values = tuple(_hashable(bind.effective_value) for bind in cache_key.bindparams)
     return ("shape", cache_key.key, values)
+
+
+class _BoundPagination(_Pagination):
+    """A page read with statements built once (``paged`` and ``counted``), the page's bounds
+    and the list's values bound: rows of columns (``rows``), or their first column."""
+
+    def _query_items(self) -> list:
+        values = {
+            **self._query_args["values"],
+            "page_limit": self.per_page,
+            "page_offset": self._query_offset,
+        }
+        result = read(self._query_args["select"], values)
+        return result.all() if self._query_args["rows"] else result.scalars().all()
+
+    def _count(self) -> int:
+        return read(self._query_args["count_statement"], self._query_args["values"]).scalar_one()
 
 
 class _RowsPagination(_Pagination):
@@ -96,24 +114,75 @@ def _hashable(value):
 MAX_PAGE = 1_000_000
 
 
+def paged(select: sa.Select) -> sa.Select:
+    """The statement limited to one page, its bounds left as values (``page_limit``,
+    ``page_offset``): built once, for ``page_of``."""
+    return select.limit(sa.bindparam("page_limit")).offset(sa.bindparam("page_offset"))
+
+
+def counted(select: sa.Select) -> sa.Select:
+    """How many rows the statement finds: built once, for ``page_of``."""
+    return sa.select(sa.func.count()).select_from(select.order_by(None).subquery())
+
+
+def page_of(
+    page: sa.Select,
+    count: sa.Select,
+    *,
+    per_page: int,
+    total_key: tuple,
+    values: Mapping[str, Any] | None = None,
+    rows: bool = False,
+    within_page: bool = False,
+) -> SelectPagination:
+    """One page of a list read with statements built once: ``page`` made by ``paged`` and
+    ``count`` (``counted``, or any statement of the same total), run with ``values``. The
+    page holds rows of the statement's columns (``rows``) or its first column; the total is
+    counted only when the page cannot tell it, and kept under ``total_key``, which must name
+    the list and every value it depends on (the filters, the reader's scope). Page numbers
+    as ``paginate``."""
+    return _BoundPagination(
+        select=page,
+        count_statement=count,
+        values=dict(values or {}),
+        rows=rows,
+        total_key=total_key,
+        session=db.session(),
+        page=_page_number(within_page),
+        per_page=per_page,
+        error_out=False,
+    )
+
+
+def _page_number(within_page: bool) -> int:
+    """The page asked for (``?page=``; not a number: the first). Beyond ``MAX_PAGE``: 404
+    for a list; the last possible for a list within a record's page."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    if page > MAX_PAGE:
+        if not within_page:
+            abort(404)
+        page = MAX_PAGE
+    return page
+
+
 def paginate(
     select: sa.Select,
     *,
     per_page: int,
     within_page: bool = False,
     make: Callable[[sa.Row], Any] | None = None,
+    total_key: tuple | None = None,
 ) -> SelectPagination:
     """One page of a statement's rows (``?page=`` from the request; not a number: the
     first; past the end: empty). A page number beyond ``MAX_PAGE`` answers 404 for a list,
     and an empty page for a list ``within_page`` of a record's page (an organisation's
     contacts, say), which exists whatever its list's page number. With ``make``, the
     statement selects columns and each row of the page is ``make(row)`` (no records
-    loaded); without it, the page holds the statement's first column (records)."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    if page > MAX_PAGE:
-        if not within_page:
-            abort(404)
-        page = MAX_PAGE
+    loaded); without it, the page holds the statement's first column (records). The total
+    is kept under the statement and its values, or under ``total_key`` when given (which
+    must name the list and every value it depends on: cheaper than working the statement's
+    key out)."""
+    page = _page_number(within_page)
     if make is not None:
         return _RowsPagination(
             select=select,
@@ -122,7 +191,13 @@ def paginate(
             per_page=per_page,
             error_out=False,
             make=make,
+            total_key=total_key,
         )
     return _Pagination(
-        select=select, session=db.session(), page=page, per_page=per_page, error_out=False
+        select=select,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        total_key=total_key,
     )

@@ -18,19 +18,19 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
-from .. import cache, tabular
+from .. import tabular
 from ..agreements.models import Agreement
 from ..auth.models import User
 from ..committees.models import Committee
 from ..committees.queries import secretary_committee_ids
 from ..dates import file_date
-from ..db import MAX_PAGE, contains_text, db, read
+from ..db import contains_text, db, page_of, paged, paginate, read
 from ..formats import query_text
 from ..i18n import BANGKOK, current_language, format_date, to_local
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus
@@ -261,39 +261,12 @@ def search_ids(filters: Filters) -> sa.Select:
     return ids.where(*conditions) if conditions else ids
 
 
-class ListPage(Pagination):
-    """One page of the list's proposal ids (``items``), in the filters' order, with the
-    pagination's ``page``, ``pages``, ``total``, ``has_prev``, ``prev_num`` ...: the page
-    read on the request's connection, the total counted only when the page itself cannot
-    tell it (a full page), and then kept until the next write (the list is the same for
-    every reader: the filters are the whole key)."""
-
-    def _query_items(self) -> list[int]:
-        statement = self._query_args["select"].limit(sa.bindparam("limit")).offset(
-            sa.bindparam("offset")
-        )
-        values = {"limit": self.per_page, "offset": self._query_offset}
-        return read(statement, values).scalars().all()
-
-    def _query_count(self) -> int:
-        if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
-            return self._query_offset + len(self.items)
-        select = self._query_args["select"]
-        count = sa.select(sa.func.count()).select_from(select.order_by(None).subquery())
-        return cache.remembered(
-            "proposals list", (self._query_args["filters"],), lambda: read(count).scalar_one()
-        )
-
-
-def list_page(filters: Filters, per_page: int) -> ListPage:
+def list_page(filters: Filters, per_page: int) -> Pagination:
     """One page (``?page=``: not a number, the first; past the last, an empty one; beyond
-    ``MAX_PAGE``, not found) of the ids ``search_ids`` finds."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    if page > MAX_PAGE:
-        abort(404)
-    return ListPage(
-        page=page, per_page=per_page, error_out=False, select=search_ids(filters), filters=filters
-    )
+    ``MAX_PAGE``, not found) of the ids ``search_ids`` finds, read on the request's
+    connection; the total counted only for a full page and kept under the filters (the list
+    is the same for every reader: the filters are the whole key)."""
+    return paginate(search_ids(filters), per_page=per_page, total_key=("proposals list", filters))
 
 
 def listed(ids: list[int]) -> list[Proposal]:
@@ -615,10 +588,8 @@ _PAGE_ENDORSEMENTS = (
 
 
 #: The page's statement: one page of one proposal's endorsements.
-_ENDORSEMENTS_ON_PAGE = (
+_ENDORSEMENTS_ON_PAGE = paged(
     _PAGE_ENDORSEMENTS.where(_ENDORSEMENTS.proposal_id == sa.bindparam("proposal_id"))
-    .limit(sa.bindparam("limit"))
-    .offset(sa.bindparam("offset"))
 )
 #: How many endorsements a proposal has had (withdrawn ones included), built once.
 _ENDORSEMENT_COUNT = sa.select(sa.func.count()).where(
@@ -626,39 +597,20 @@ _ENDORSEMENT_COUNT = sa.select(sa.func.count()).where(
 )
 
 
-class EndorsementPages(Pagination):
-    """One page of a proposal's endorsements (``items``: rows of ``_PAGE_ENDORSEMENTS``)
-    with the pagination's ``page``, ``pages``, ``total``, ``has_prev``, ``prev_num`` ...;
-    the page read by one statement built once, the total counted only when the page itself
-    cannot tell it (a full page), and then kept until the next write."""
-
-    def _query_items(self) -> list:
-        values = {
-            "proposal_id": self._query_args["proposal_id"],
-            "limit": self.per_page,
-            "offset": self._query_offset,
-        }
-        return read(_ENDORSEMENTS_ON_PAGE, values).all()
-
-    def _query_count(self) -> int:
-        if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
-            return self._query_offset + len(self.items)
-        proposal_id = self._query_args["proposal_id"]
-        return cache.remembered(
-            "proposal endorsements", (proposal_id,),
-            lambda: read(_ENDORSEMENT_COUNT, {"proposal_id": proposal_id}).scalar_one(),
-        )  # fmt: skip
-
-
-def endorsements_page(proposal_id: int) -> EndorsementPages:
+def endorsements_page(proposal_id: int) -> Pagination:
     """One page (``?page=``: not a number, the first; past the last or beyond ``MAX_PAGE``,
     an empty one) of the proposal's endorsements for its page, in the order of
     ``endorsements`` (those in force first, newest first), as plain rows (see
     ``_PAGE_ENDORSEMENTS``): ``ENDORSEMENTS_PER_PAGE`` at most, in one statement, and a
-    count when the page is full."""
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    return EndorsementPages(
-        page=page, per_page=ENDORSEMENTS_PER_PAGE, error_out=False, proposal_id=proposal_id
+    count when the page is full, kept until the next write."""
+    return page_of(
+        _ENDORSEMENTS_ON_PAGE,
+        _ENDORSEMENT_COUNT,
+        per_page=ENDORSEMENTS_PER_PAGE,
+        values={"proposal_id": proposal_id},
+        total_key=("proposal endorsements", proposal_id),
+        rows=True,
+        within_page=True,
     )
 
 
@@ -717,9 +669,7 @@ _AGENDA_ITEMS = (
     .order_by(_MEETINGS.held_on, _ITEMS.id)
 )
 #: The same, of the meetings whose minutes are certified only.
-_CERTIFIED_AGENDA_ITEMS = _AGENDA_ITEMS.where(
-    _MEETINGS.status == MeetingStatus.MINUTES_CERTIFIED
-)
+_CERTIFIED_AGENDA_ITEMS = _AGENDA_ITEMS.where(_MEETINGS.status == MeetingStatus.MINUTES_CERTIFIED)
 
 
 def agenda_items(proposal_id: int, *, certified_only: bool = False) -> list[sa.Row]:
