@@ -68,7 +68,8 @@ def _statement_key(select: sa.Select) -> tuple:
 
 class _BoundPagination(_Pagination):
     """A page read with statements built once (``paged`` and ``counted``), the page's bounds
-    and the list's values bound: rows of columns (``rows``), or their first column."""
+    and the list's values bound: rows of columns (``rows``), each made into what the page
+    shows (``make``), or their first column."""
 
     def _query_items(self) -> list:
         values = {
@@ -77,6 +78,9 @@ class _BoundPagination(_Pagination):
             "page_offset": self._query_offset,
         }
         result = read(self._query_args["select"], values)
+        make = self._query_args["make"]
+        if make is not None:
+            return [make(row) for row in result]
         return result.all() if self._query_args["rows"] else result.scalars().all()
 
     def _count(self) -> int:
@@ -117,7 +121,8 @@ MAX_PAGE = 1_000_000
 def paged(select: sa.Select) -> sa.Select:
     """The statement limited to one page, its bounds left as values (``page_limit``,
     ``page_offset``): built once, for ``page_of``."""
-    return select.limit(sa.bindparam("page_limit")).offset(sa.bindparam("page_offset"))
+    limit = sa.bindparam("page_limit", type_=sa.Integer)
+    return select.limit(limit).offset(sa.bindparam("page_offset", type_=sa.Integer))
 
 
 def counted(select: sa.Select) -> sa.Select:
@@ -133,11 +138,13 @@ def page_of(
     total_key: tuple,
     values: Mapping[str, Any] | None = None,
     rows: bool = False,
+    make: Callable[[sa.Row], Any] | None = None,
     within_page: bool = False,
 ) -> SelectPagination:
     """One page of a list read with statements built once: ``page`` made by ``paged`` and
     ``count`` (``counted``, or any statement of the same total), run with ``values``. The
-    page holds rows of the statement's columns (``rows``) or its first column; the total is
+    page holds rows of the statement's columns (``rows``), each row made into ``make(row)``
+    (``make``), or the statement's first column; the total is
     counted only when the page cannot tell it, and kept under ``total_key``, which must name
     the list and every value it depends on (the filters, the reader's scope). Page numbers
     as ``paginate``."""
@@ -146,6 +153,7 @@ def page_of(
         count_statement=count,
         values=dict(values or {}),
         rows=rows,
+        make=make,
         total_key=total_key,
         session=db.session(),
         page=_page_number(within_page),

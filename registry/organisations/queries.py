@@ -8,15 +8,13 @@ from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import abort, current_app, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import Bundle
 
 from .. import tabular
 from ..dates import file_date
-from ..db import SQLITE_SEARCH_TABLE, contains_text, db, read
-from ..db.pagination import COUNT_KEEPER, MAX_PAGE
+from ..db import SQLITE_SEARCH_TABLE, contains_text, db, page_of, paged, read
 from ..formats import REGISTRATION_NUMBER_MAX, is_registration_number, query_text
 from ..i18n import BANGKOK, current_language, to_local
 from ..tabular import Column
@@ -182,15 +180,9 @@ def _list_statements(shape: tuple) -> tuple[sa.Select, sa.Select]:
         conditions.append(Organisation.province == sa.bindparam("province"))
     if registration_number:
         conditions.append(Organisation.registration_number == sa.bindparam("registration_number"))
-    page = (
-        sa.select(*_LISTED_COLUMNS)
-        .where(*conditions)
-        .order_by(*_order(Filters(sort=sort)))
-        .limit(sa.bindparam("page_limit", type_=sa.Integer))
-        .offset(sa.bindparam("page_offset", type_=sa.Integer))
-    )
+    page = sa.select(*_LISTED_COLUMNS).where(*conditions).order_by(*_order(Filters(sort=sort)))
     count = sa.select(sa.func.count()).select_from(Organisation).where(*conditions)
-    built = _LIST_STATEMENTS[shape] = (page, count)
+    built = _LIST_STATEMENTS[shape] = (paged(page), count)
     return built
 
 
@@ -214,50 +206,22 @@ def _list_values(filters: Filters) -> dict:
     return values
 
 
-class _ListPage(Pagination):
-    """A page of the list read with statements built once (``_list_statements``): its rows
-    hold ``LISTED``'s columns; the total is counted only when the page cannot tell it, and
-    then kept until the next write."""
-
-    def _query_items(self) -> list[sa.Row]:
-        page, _count = self._query_args["statements"]
-        values = {
-            **self._query_args["values"],
-            "page_limit": self.per_page,
-            "page_offset": self._query_offset,
-        }
-        return read(page, values).all()
-
-    def _query_count(self) -> int:
-        if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
-            return self._query_offset + len(self.items)
-        _page, count = self._query_args["statements"]
-        values = self._query_args["values"]
-
-        def counted() -> int:
-            return read(count, values).scalar_one()
-
-        key = ("organisations list", self._query_args["shape"], tuple(sorted(values.items())))
-        return current_app.extensions[COUNT_KEEPER]("page count", key, counted)
-
-
 def list_page(filters: Filters, *, per_page: int) -> Pagination:
     """One page (``?page=``) of the list for filters without the "mou" one (which
     ``listed`` serves), as rows of ``LISTED``'s columns: the same rows, order and total as
     ``listed``, from statements built once. A page beyond ``MAX_PAGE``: 404."""
     if filters.mou:
         raise TypeError("the filter for an MOU in force is served by listed()")
-    page = max(request.args.get("page", 1, type=int), 1)
-    if page > MAX_PAGE:
-        abort(404)
     shape = _list_shape(filters, db.session.get_bind().dialect.name)
-    return _ListPage(
-        page=page,
+    page, count = _list_statements(shape)
+    values = _list_values(filters)
+    return page_of(
+        page,
+        count,
         per_page=per_page,
-        error_out=False,
-        statements=_list_statements(shape),
-        values=_list_values(filters),
-        shape=shape,
+        values=values,
+        total_key=("organisations list", shape, tuple(sorted(values.items()))),
+        rows=True,
     )
 
 
@@ -465,9 +429,8 @@ _CURRENT_PEOPLE = (
     Contact.organisation_id == sa.bindparam("organisation_id"),
     Contact.erased_at.is_(None),
 )
-#: One page of them: the columns of ``ContactRow`` and of the name (``page_offset`` and
-#: ``page_limit`` bound parameters).
-_CONTACT_PAGE = (
+#: One page of them: the columns of ``ContactRow`` and of the name (its bounds bound).
+_CONTACT_PAGE = paged(
     sa.select(
         Contact.id,
         Contact.title,
@@ -481,8 +444,6 @@ _CONTACT_PAGE = (
     )  # fmt: skip
     .where(*_CURRENT_PEOPLE)
     .order_by(Contact.active.desc(), Contact.id)
-    .limit(sa.bindparam("page_limit", type_=sa.Integer))
-    .offset(sa.bindparam("page_offset", type_=sa.Integer))
 )
 #: How many they are.
 _CONTACT_COUNT = sa.select(sa.func.count()).select_from(Contact).where(*_CURRENT_PEOPLE)
@@ -494,39 +455,17 @@ def _contact_row(row: sa.Row) -> ContactRow:
     return ContactRow(row.id, name, row.position, row.email, row.phone, row.active)
 
 
-class _ContactsPage(Pagination):
-    """A page of an organisation's people, read with statements built once; the total is
-    counted only when the page cannot tell it, and then kept until the next write."""
-
-    def _query_items(self) -> list[ContactRow]:
-        values = {
-            "organisation_id": self._query_args["organisation_id"],
-            "page_limit": self.per_page,
-            "page_offset": self._query_offset,
-        }
-        return [_contact_row(row) for row in read(_CONTACT_PAGE, values)]
-
-    def _query_count(self) -> int:
-        if 0 < len(self.items) < self.per_page or (not self.items and self.page == 1):
-            return self._query_offset + len(self.items)
-        organisation_id = self._query_args["organisation_id"]
-
-        def count() -> int:
-            return read(_CONTACT_COUNT, {"organisation_id": organisation_id}).scalar_one()
-
-        keep = current_app.extensions[COUNT_KEEPER]
-        return keep("page count", ("organisation contacts", organisation_id), count)
-
-
 def contacts_page(organisation_id: int) -> Pagination:
     """One page (``?page=``: not a number, the first; beyond the last, empty) of the
     organisation's people as ``ContactRow``: at most ``CONTACTS_PER_PAGE``."""
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    return _ContactsPage(
-        page=page,
+    return page_of(
+        _CONTACT_PAGE,
+        _CONTACT_COUNT,
         per_page=CONTACTS_PER_PAGE,
-        error_out=False,
-        organisation_id=organisation_id,
+        values={"organisation_id": organisation_id},
+        total_key=("organisation contacts", organisation_id),
+        make=_contact_row,
+        within_page=True,
     )
 
 
