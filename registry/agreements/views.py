@@ -415,9 +415,11 @@ def mine():
 @bp.get("/mine/<int:agreement_id>")
 @permission_required("agreements.own")
 def mine_show(agreement_id: int):
-    """One of the representative's organisation's agreements, read only."""
+    """One of the representative's organisation's agreements, read only (its content as the
+    staff page shows it)."""
     agreement = queries.representative_agreement_or_404(current_user, agreement_id)
-    return render_template("agreements/mine_show.html", agreement=agreement)
+    page = queries.agreement_page(agreement.id, current_language())
+    return render_template("agreements/mine_show.html", agreement=agreement, page=page)
 
 
 @bp.get("/mine/<int:agreement_id>/scan")
