@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import Role, User
-from ..db import db, read
+from ..db import counted, db, page_of, paged, read
 from ..organisations import timeline
 from ..organisations.models import Contact, Organisation
 from ..organisations.queries import picker_label
@@ -334,34 +335,64 @@ def visible_committees(user: User) -> sa.Select:
     )
 
 
-def visible_committee_ids(user: User) -> sa.Select:
-    """The ids of ``visible_committees``, in the same order: what the committees list pages
-    through (``listed_committees`` then reads what it shows of a page's committees). Built
-    once for staff and once for secretaries, whose account and day are given as values."""
+def committees_page(user: User, *, per_page: int) -> Pagination:
+    """One page of the committees list (``?page=``: past the end, empty; not a number, the
+    first) as plain rows (id, names, kind, dissolved_on, parent_name_th, sitting): staff see
+    every committee, a secretary those where a sitting secretary seat is linked to their
+    account. One statement reads the page, its parents and its counts of sitting members;
+    the total is counted only when the page cannot tell it, and kept until the next write."""
+    on_day = today()
     if manages_all(user):
-        return _visible_committee_ids(False)
-    return _visible_committee_ids(True).params(user_id=user.id, on_day=today())
+        own, values, key = False, {"on_day": on_day}, ("committees list",)
+    else:
+        values = {"on_day": on_day, "user_id": user.id}
+        own, key = True, ("committees list", user.id, on_day)
+    return page_of(
+        _listed_page(own),
+        _listed_count(own),
+        per_page=per_page,
+        values=values,
+        total_key=key,
+        rows=True,
+    )
 
 
-@cache
-def _visible_committee_ids(own: bool) -> sa.Select:
-    """The statement of ``visible_committee_ids``: every committee, or (``own``) those of the
-    secretary account ``user_id`` on the day ``on_day`` (bound parameters)."""
+def _visible_committees(own: bool) -> sa.Select:
+    """The committees the list shows, in its order (active before dissolved, committees before
+    subcommittees, then by name): every one, or (``own``) those of the secretary account
+    ``user_id`` on the day ``on_day`` (bound parameters). Selects the id and the order's
+    columns."""
     committees = Committee.__table__.c
-    query = sa.select(committees.id)
+    query = sa.select(
+        committees.id,
+        committees.dissolved_on.is_not(None).label("is_dissolved"),
+        committees.parent_id.is_not(None).label("is_sub"),
+        committees.sort_key,
+    )
     if own:
         query = query.where(committees.id.in_(secretary_committee_ids_bound()))
-    return query.order_by(
-        committees.dissolved_on.is_not(None), committees.parent_id.is_not(None),
-        committees.sort_key, committees.id,
-    )  # fmt: skip
+    return query
 
 
 @cache
-def _listed_committees() -> sa.Select:
-    """The statement of ``listed_committees``, built once: the committees (``ids``) with
-    their parent's name and the seats held on the day (``on_day``), counted as
-    ``sitting_counts`` counts them."""
+def _listed_count(own: bool) -> sa.Select:
+    """How many committees ``_visible_committees(own)`` finds: built once."""
+    return counted(_visible_committees(own))
+
+
+@cache
+def _listed_page(own: bool) -> sa.Select:
+    """The statement of ``committees_page``, built once: the page's committees (chosen and
+    ordered first, bounds bound as ``paged`` binds them) with their parent's name and the
+    seats held on the day (``on_day``), counted as ``sitting_counts`` counts them (worked out
+    for the page's rows only)."""
+    visible = _visible_committees(own)
+    page = paged(
+        visible.order_by(
+            visible.selected_columns.is_dissolved, visible.selected_columns.is_sub,
+            visible.selected_columns.sort_key, visible.selected_columns.id,
+        )  # fmt: skip
+    ).subquery("page")
     committees = Committee.__table__.c
     parents = Committee.__table__.alias("parents")
     sitting = (
@@ -382,20 +413,11 @@ def _listed_committees() -> sa.Select:
             parents.c.name_th.label("parent_name_th"),
             sitting.label("sitting"),
         )
-        .select_from(Committee.__table__)
+        .select_from(page)
+        .join(Committee.__table__, committees.id == page.c.id)
         .outerjoin(parents, parents.c.id == committees.parent_id)
-        .where(committees.id.in_(sa.bindparam("ids", expanding=True)))
+        .order_by(page.c.is_dissolved, page.c.is_sub, page.c.sort_key, page.c.id)
     )
-
-
-def listed_committees(ids: list[int], on_day: date | None = None) -> list[sa.Row]:
-    """What the committees list shows of these committees, in this order, as plain rows (id,
-    names, kind, dissolved_on, parent_name_th, sitting): one statement, no objects built."""
-    if not ids:
-        return []
-    values = {"ids": ids, "on_day": on_day or today()}
-    found = {row.id: row for row in db.session.connection().execute(_listed_committees(), values)}
-    return [found[ident] for ident in ids if ident in found]
 
 
 @dataclass(frozen=True, slots=True)

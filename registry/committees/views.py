@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
-from ..db import db, paginate
+from ..db import db
 from ..forms import attach_error
 from ..i18n import format_number
 from ..meetings import panels as meeting_panels
@@ -45,14 +46,18 @@ PER_PAGE = 25
 def index():
     """The committees, with their kind, parent and the number of sitting members, a page at
     a time (``?page=``: past the end, an empty page; not a number, the first page)."""
-    page = paginate(queries.visible_committee_ids(current_user), per_page=PER_PAGE)
-    committees = queries.listed_committees(list(page.items))
+    page = queries.committees_page(current_user, per_page=PER_PAGE)
+    committees = page.items
     return render_template(
         "committees/index.html",
         page=page,
         committees=committees,
-        # each kind's name translated once for the page, not once per row
+        # each kind's name and status translated once for the page, not once per row
         kind_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
+        active_label=pgettext("committee", "Active"),
+        dissolved_label=_("Dissolved"),
+        # one address prefix for all the rows
+        committee_url=url_for(".index"),
         # each count of sitting members written once for the page, not once per row
         sitting={count: format_number(count) for count in {row.sitting for row in committees}},
     )
