@@ -281,6 +281,22 @@ def _values(query: Query, window: int, user) -> dict:
 
 #: Statements built once, by kind, shape and limit (see ``_Source``).
 _BUILT: dict[tuple, sa.Select] = {}
+#: The same statements by what they read (their cache key and its values): one object for
+#: shapes that give the same SQL (see ``_one_of_a_kind``).
+_ALIKE: dict[tuple, sa.Select] = {}
+
+
+def _one_of_a_kind(statement: sa.Select) -> sa.Select:
+    """``statement``, or the one built before that reads exactly the same (the same cache key
+    and values). Several shapes give the same SQL (a Thai word and an English one, for
+    meetings), and SQLAlchemy keeps one compiled form for them: a statement that is not
+    the object compiled has its result columns matched to that one's at every execution
+    (a comparison of every column), which the object compiled does not need."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:  # not cacheable: kept as it is
+        return statement
+    values = tuple(repr(bound.value) for bound in cache_key.bindparams)
+    return _ALIKE.setdefault((_dialect(), cache_key.key, values), statement)
 
 
 def _limited(kind: str, source: _Source, limit: int) -> sa.Select:
@@ -288,7 +304,7 @@ def _limited(kind: str, source: _Source, limit: int) -> sa.Select:
     key = (kind, source.shape, limit)
     statement = _BUILT.get(key)
     if statement is None:
-        statement = _BUILT[key] = source.build().limit(limit)
+        statement = _BUILT[key] = _one_of_a_kind(source.build().limit(limit))
     return statement
 
 
@@ -298,7 +314,7 @@ def _paged(kind: str, source: _Source) -> sa.Select:
     key = (kind, source.shape, "page")
     statement = _BUILT.get(key)
     if statement is None:
-        statement = _BUILT[key] = (
+        statement = _BUILT[key] = _one_of_a_kind(
             source.build()
             .offset(sa.bindparam("page_offset", type_=sa.Integer))
             .limit(sa.bindparam("page_limit", type_=sa.Integer))

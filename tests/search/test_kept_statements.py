@@ -87,3 +87,25 @@ def test_kept_statements_answer_each_reader_with_their_own_scope(
     assert _links(second, "/committees/") == {world.other_committee}
     assert _links(first, "/meetings/") == {world.our_meeting}
     assert _links(second, "/meetings/") == {world.other_meeting}
+
+
+def test_searches_whose_statements_read_alike_share_one_statement(
+    client, sign_in, make_committee, monkeypatch
+):
+    """A Thai word and an English one give the committees the same SQL: the second search
+    uses the statement kept for the first (the one SQLAlchemy compiled), so its result
+    columns are not matched again to another object's at each search, and each still finds
+    its own committees."""
+    thai = make_committee(name_th="คณะทำงานร่วมสถิติ")
+    english = make_committee(name_th="คณะทำงาน", name_en="Joint statistics board")
+    sign_in("staff")
+    monkeypatch.setattr(queries, "_BUILT", {})  # only this test's statements
+    monkeypatch.setattr(queries, "_ALIKE", {})
+    assert _committee_links(_search(client, "ร่วมสถิติ")) == {thai}
+    assert _committee_links(_search(client, "statistics")) == {english}
+    committees = [
+        statement for key, statement in queries._BUILT.items() if key[0] == "committees"
+    ]
+    shapes = {key[1] for key in queries._BUILT if key[0] == "committees"}
+    assert len(shapes) >= 2  # two shapes of search ...
+    assert len({id(statement) for statement in committees}) == 1  # ... one statement
