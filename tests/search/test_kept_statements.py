@@ -103,9 +103,7 @@ def test_searches_whose_statements_read_alike_share_one_statement(
     monkeypatch.setattr(queries, "_ALIKE", {})
     assert _committee_links(_search(client, "ร่วมสถิติ")) == {thai}
     assert _committee_links(_search(client, "statistics")) == {english}
-    committees = [
-        statement for key, statement in queries._BUILT.items() if key[0] == "committees"
-    ]
+    committees = [statement for key, statement in queries._BUILT.items() if key[0] == "committees"]
     shapes = {key[1] for key in queries._BUILT if key[0] == "committees"}
     assert len(shapes) >= 2  # two shapes of search ...
     assert len({id(statement) for statement in committees}) == 1  # ... one statement
