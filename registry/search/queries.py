@@ -371,15 +371,21 @@ def _dialect() -> str:
 
 def _contains(text, key: _Param, *, folded: bool = False) -> sa.ColumnElement[bool]:
     """``text`` holds ``key`` anywhere, ignoring case (``folded``: the column is already
-    lower case). As on SQLite, whose LIKE this is, only Latin letters A-Z have a case, and
-    % and _ in the key match themselves. PostgreSQL reads the column with ``strpos``,
-    quicker than LIKE on Thai, and lowers it only when the key has a letter with a case, in
-    the "C" collation: lowering Thai text in the database's own collation is most of what
-    such a search would cost (Thai has no case)."""
+    lower case). As SQLite's LIKE compares, only Latin letters A-Z have a case, and % and _
+    in the key match themselves. Both databases look for the key with a plain substring
+    search (``strpos``, ``instr``: about a third quicker than LIKE on Thai text, measured
+    on SQLite), and lower the column only when the key has a letter with a case (the key is
+    case-folded): on PostgreSQL in the "C" collation, as SQLite's ``lower`` does (A-Z only),
+    for lowering Thai text in the database's own collation is most of what such a search
+    would cost (Thai has no case)."""
+    lower = key.upper() != key and not folded
+    found = sa.bindparam(key.name, type_=sa.String)
     if _dialect() == "postgresql":
-        if key.upper() != key and not folded:
+        if lower:
             text = sa.func.lower(sa.collate(text, "C"))
-        return sa.func.strpos(text, sa.bindparam(key.name, type_=sa.String)) > 0
+        return sa.func.strpos(text, found) > 0
+    if _dialect() == "sqlite":
+        return sa.func.instr(sa.func.lower(text) if lower else text, found) > 0
     return text.like(sa.bindparam(f"{key.name}_like", type_=sa.String), escape="/")
 
 

@@ -92,18 +92,32 @@ def test_kept_statements_answer_each_reader_with_their_own_scope(
 def test_searches_whose_statements_read_alike_share_one_statement(
     client, sign_in, make_committee, monkeypatch
 ):
-    """A Thai word and an English one give the committees the same SQL: the second search
+    """A Thai word and digits give the committees the same SQL: the second search
     uses the statement kept for the first (the one SQLAlchemy compiled), so its result
     columns are not matched again to another object's at each search, and each still finds
     its own committees."""
     thai = make_committee(name_th="คณะทำงานร่วมสถิติ")
-    english = make_committee(name_th="คณะทำงาน", name_en="Joint statistics board")
+    english = make_committee(name_th="คณะทำงาน", name_en="Joint board 2033")
     sign_in("staff")
     monkeypatch.setattr(queries, "_BUILT", {})  # only this test's statements
     monkeypatch.setattr(queries, "_ALIKE", {})
     assert _committee_links(_search(client, "ร่วมสถิติ")) == {thai}
-    assert _committee_links(_search(client, "statistics")) == {english}
+    assert _committee_links(_search(client, "2033")) == {english}
     committees = [statement for key, statement in queries._BUILT.items() if key[0] == "committees"]
     shapes = {key[1] for key in queries._BUILT if key[0] == "committees"}
     assert len(shapes) >= 2  # two shapes of search ...
     assert len({id(statement) for statement in committees}) == 1  # ... one statement
+
+
+def test_latin_letters_are_found_in_any_case_and_thai_exactly(client, sign_in, make_committee):
+    """The text is looked for as a plain substring: Latin letters in any case (the column
+    lowered only for a search with such letters), Thai as written, % and _ as themselves."""
+    latin = make_committee(name_th="คณะทำงานลาติน", name_en="Joint DATA Board")
+    accented = make_committee(name_th="คณะทำงานฝรั่งเศส", name_en="Comité Numérique")
+    thai = make_committee(name_th="คณะทำงานร่วมมือ_ข้อมูล", name_en="Working group")
+    sign_in("staff")
+    assert _committee_links(_search(client, "data board")) == {latin}
+    assert _committee_links(_search(client, "DATA BOARD")) == {latin}
+    assert _committee_links(_search(client, "COMITÉ NUM")) == {accented}
+    assert _committee_links(_search(client, "มือ_ข้อ")) == {thai}
+    assert _committee_links(_search(client, "มือxข้อ")) == set()
