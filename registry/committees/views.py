@@ -8,6 +8,8 @@ secretary seat is linked to their account (any other answers "not found").
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import pgettext
@@ -17,7 +19,7 @@ from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
 from ..db import db
 from ..forms import attach_error
-from ..i18n import format_number
+from ..i18n import catalogue, format_number, kept_strings
 from ..meetings import panels as meeting_panels
 from ..web import edit_page, form_page
 from . import queries, services
@@ -52,15 +54,38 @@ def index():
         "committees/index.html",
         page=page,
         committees=committees,
-        # each kind's name and status translated once for the page, not once per row
-        kind_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
-        active_label=pgettext("committee", "Active"),
-        dissolved_label=_("Dissolved"),
+        labels=_list_labels(),
         # one address prefix for all the rows
         committee_url=url_for(".index"),
         # each count of sitting members written once for the page, not once per row
         sitting={count: format_number(count) for count in {row.sitting for row in committees}},
     )
+
+
+#: Where the list's labels are kept beside the catalogue's own strings (``kept_strings``).
+_LIST_LABELS = ("registry.committees.views", "list labels")
+
+
+class ListLabels(NamedTuple):
+    """The labels the committees list's rows show: each kind's name, "active", "dissolved"."""
+
+    kinds: dict
+    active: str
+    dissolved: str
+
+
+def _list_labels() -> ListLabels:
+    """The list's labels in the language in use, translated once per language and kept with
+    its catalogue, not once per page or per row."""
+    kept = kept_strings(catalogue(), False)
+    labels = kept.get(_LIST_LABELS)
+    if labels is None:
+        labels = kept[_LIST_LABELS] = ListLabels(
+            {kind: str(label) for kind, label in KIND_LABELS.items()},
+            pgettext("committee", "Active"),
+            _("Dissolved"),
+        )
+    return labels
 
 
 @bp.get("/<int:committee_id>")

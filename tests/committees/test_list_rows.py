@@ -10,8 +10,9 @@ from flask_babel import force_locale
 
 from registry.auth.models import Role
 from registry.committees.labels import KIND_LABELS
-from registry.committees.models import CommitteeKind
-from registry.committees.services import today
+from registry.committees.models import Committee, CommitteeKind
+from registry.committees.services import dissolve_committee, today
+from registry.db import db
 
 
 def _row(html: str, name: str) -> str:
@@ -76,3 +77,34 @@ def test_past_the_last_page_the_list_is_empty_and_reads_one_statement_of_rows(
         html = response.get_data(as_text=True)
     assert '<td colspan="5" class="text-muted">' in html  # "no committees to show"
     assert len([s for s in seen if "committee_memberships" in s]) == 1
+
+
+def test_the_rows_labels_follow_the_readers_language_and_come_back(
+    app, client, sign_in, make_committee
+):
+    sign_in(Role.STAFF)
+    make_committee(name_th="คณะภาษา", kind="subcommittee", parent_id=make_committee())
+    gone = make_committee(name_th="คณะยุบ", established_on=date(2020, 1, 1))
+    with app.app_context():
+        dissolve_committee(
+            db.session.get(Committee, gone), None, dissolved_on=date(2024, 1, 31), reason="ครบวาระ"
+        )
+    pages = []
+    for locale in ("th", "en", "th"):
+        client.post("/language", data={"locale": locale}).close()
+        with client.get("/committees/") as response:
+            assert response.status_code == 200
+            pages.append(response.get_data(as_text=True))
+    labels = {}
+    for locale in ("th", "en"):
+        with app.test_request_context(), force_locale(locale):
+            labels[locale] = str(KIND_LABELS[CommitteeKind.SUBCOMMITTEE])
+    thai, english, thai_again = pages
+    assert labels["th"] != labels["en"]
+    shown = ((thai, "th", "en"), (english, "en", "th"), (thai_again, "th", "en"))
+    for page, locale, other in shown:
+        row = _row(page, "คณะภาษา")
+        assert f"<td>{labels[locale]}</td>" in row and labels[other] not in row
+    assert "Dissolved</span>" in _row(english, "คณะยุบ")
+    assert "Active</span>" in _row(english, "คณะภาษา")
+    assert "Dissolved" not in _row(thai_again, "คณะยุบ") and "Active" not in thai_again
