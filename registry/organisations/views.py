@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+from typing import NamedTuple
 
 from flask import (
     Blueprint,
@@ -31,7 +32,14 @@ from ..auth.permissions import permission_required, public
 from ..auth.views import begin_session
 from ..db import db, paginate
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
-from ..i18n import current_language, format_date, format_time, thai_numerals_enabled
+from ..i18n import (
+    catalogue,
+    current_language,
+    format_date,
+    format_time,
+    kept_strings,
+    thai_numerals_enabled,
+)
 from ..web import confirmed_action, edit_page, form_page
 from . import imports, kept_uploads, queries, services, timeline
 from .forms import (
@@ -555,11 +563,38 @@ def mine():
     organisation = queries.profile(current_user.organisation_id)
     if organisation is None:
         abort(404)
+    labels = _profile_labels()
     return render_template(
         "organisations/mine.html",
         organisation=organisation,
         contacts=queries.contacts_page(organisation.id),
+        kind_label=labels.kinds[organisation.kind],
+        status_label=labels.statuses[organisation.status],
     )
+
+
+class ProfileLabels(NamedTuple):
+    """The names of an organisation's kinds and statuses, in one language."""
+
+    kinds: dict
+    statuses: dict
+
+
+#: Where ``_profile_labels`` keeps them beside the catalogue's own strings (``kept_strings``).
+_PROFILE_LABELS = ("registry.organisations.views", "profile labels")
+
+
+def _profile_labels() -> ProfileLabels:
+    """The kinds' and statuses' names in the language in use: translated once per language
+    and kept with its catalogue, not looked up through Flask-Babel on every page."""
+    kept = kept_strings(catalogue(), False)
+    labels = kept.get(_PROFILE_LABELS)
+    if labels is None:
+        labels = kept[_PROFILE_LABELS] = ProfileLabels(
+            {kind: str(label) for kind, label in KIND_LABELS.items()},
+            {status: str(label) for status, label in STATUS_LABELS.items()},
+        )
+    return labels
 
 
 @bp.route("/mine/edit", methods=["GET", "POST"])

@@ -7,10 +7,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from registry.audit.models import AuditEvent
 from registry.auth.models import Role
 from registry.db import db
+from registry.organisations.labels import KIND_LABELS, STATUS_LABELS
 from registry.organisations.models import Contact, OrganisationKind, OrganisationStatus
 from tests.conftest import read_version
 
@@ -86,6 +88,33 @@ def test_my_association_shows_the_profile_and_the_contacts(
     assert "ความลับ" not in page and f"/organisations/contacts/{theirs}" not in page
     assert "สมาคมลับอื่น" not in page
     assert "บันทึกภายในของเจ้าหน้าที่" not in page
+
+
+def test_the_kind_and_status_follow_the_readers_language_and_come_back(
+    app, client, representative, own
+):
+    pages = []
+    for locale in ("th", "en", "th"):
+        client.post("/language", data={"locale": locale}).close()
+        status, page = page_of(client, "/organisations/mine")
+        assert status == 200
+        pages.append(page.split("<main", 1)[1])
+    labels = {}
+    for locale in ("th", "en"):
+        with app.test_request_context(), force_locale(locale):
+            labels[locale] = (
+                str(KIND_LABELS[OrganisationKind.ASSOCIATION]),
+                str(STATUS_LABELS[OrganisationStatus.ACTIVE]),
+            )
+    thai, english, thai_again = pages
+    shown = ((thai, "th", "en"), (english, "en", "th"), (thai_again, "th", "en"))
+    for page, locale, other in shown:
+        kind, status = labels[locale]
+        assert f'<dd class="col-sm-9">{kind}</dd>' in page
+        assert f'<span class="badge text-bg-success">{status}</span>' in page
+        assert f'<dd class="col-sm-9">{status}</dd>' in page
+        assert f'<dd class="col-sm-9">{labels[other][0]}</dd>' not in page
+        assert labels[other][1] not in page
 
 
 def test_the_menu_offers_my_association_to_representatives_only(
