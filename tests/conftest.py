@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -281,17 +282,29 @@ def add_account(app: Flask, email: str, role: Role = Role.STAFF) -> None:
 
 def close_server_connections(app: Flask) -> int:
     """PostgreSQL: have the server close every connection to the app's database, as a
-    restart does; how many it closed."""
+    restart does, and wait until those server processes have gone (a termination is only
+    asked for: the process says goodbye to its client a moment later); how many it closed."""
     with app.app_context():
         url = db.engine.url
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        closed = connection.execute(
+        pids = connection.execute(
             sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                "SELECT pid FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+        ).scalars()
+        pids = list(pids)
+        closed = connection.execute(
+            sa.text("SELECT count(pg_terminate_backend(pid)) FROM unnest(:pids) AS pid"),
+            {"pids": pids},
         ).scalar_one()
+        deadline = time.monotonic() + 10
+        left = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)")
+        while pids and connection.execute(left, {"pids": pids}).scalar_one():
+            if time.monotonic() > deadline:
+                raise AssertionError("the server did not close the connections in 10 s")
+            time.sleep(0.02)
     admin.dispose()
     return closed
 
