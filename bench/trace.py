@@ -392,6 +392,9 @@ class Answer:
     finished: float = 0.0
     #: Whether a whole-page cache could have served it (``mark_repeats``).
     repeat: bool = False
+    #: Whether the same reader asked for the same address within the minute before, writes
+    #: or not: what a page cache however finely invalidated could serve at most.
+    asked_before: bool = False
 
 
 def _facts(kind: str, status: int, headers, elapsed: float, ok: bool, step: Step) -> Answer:
@@ -409,7 +412,9 @@ def mark_repeats(answers: list[Answer], keep_seconds: float = KEEP_SECONDS) -> N
     same address (path and query) before, no write was acknowledged in between, and no more
     than ``keep_seconds`` ago (as the registry's page cache kept pages per reader, address
     and language until the next write, for a minute at most). Reckoned from the answers'
-    completion times, so it needs no cache in the app."""
+    completion times, so it needs no cache in the app. Also marks each page the same reader
+    asked for at the same address within ``keep_seconds``, whatever was written in between
+    (``asked_before``): the most a page cache invalidated per kind of record could serve."""
     last_write = float("-inf")
     seen: dict[tuple[str, str], float] = {}
     for answer in sorted(answers, key=lambda a: a.finished):
@@ -421,9 +426,8 @@ def mark_repeats(answers: list[Answer], keep_seconds: float = KEEP_SECONDS) -> N
             continue
         key = (answer.reader, answer.path)
         before = seen.get(key)
-        answer.repeat = before is not None and before > last_write and (
-            answer.finished - before <= keep_seconds
-        )
+        answer.asked_before = before is not None and answer.finished - before <= keep_seconds
+        answer.repeat = answer.asked_before and before > last_write
         seen[key] = answer.finished
 
 
@@ -581,6 +585,8 @@ def summarise(answers: list[Answer]) -> dict[str, dict]:
             "sql_typical": sql.most_common(1)[0][0] if sql else None,
             "repeats": sum(a.repeat for a in pages),
             "repeat_rate": sum(a.repeat for a in pages) / len(pages) if pages else None,
+            "asked_before_rate": (sum(a.asked_before for a in pages) / len(pages)
+                                  if pages else None),  # fmt: skip
             "results_hit_rate": (sum(h for h, _n in kept) / results_asked
                                  if results_asked else None),  # fmt: skip
         }
@@ -694,7 +700,7 @@ def _commit() -> str | None:
 def table_lines(results: dict) -> list[str]:
     """One line per kind of page, the bare endpoint last."""
     head = (f"{'kind':<27} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} {'CPU med':>7} "
-            f"{'CPU avg':>7} {'×bare':>6} {'SQL':>4} {'repeats':>8} {'kept':>5} "
+            f"{'CPU avg':>7} {'×bare':>6} {'SQL':>4} {'repeats':>8} {'ceiling':>7} {'kept':>5} "
             f"{'errors':>6}")  # fmt: skip
     lines = [head, "-" * len(head)]
     kinds = results["kinds"]
@@ -715,11 +721,13 @@ def table_lines(results: dict) -> list[str]:
             f"{number(row['p95_ms']):>7} {number(row['cpu_median_ms'], 2):>7} "
             f"{number(row['cpu_mean_ms'], 2):>7} {number(times):>6} "
             f"{row['sql_typical'] or '':>4} {share(row['repeat_rate']):>8} "
+            f"{share(row.get('asked_before_rate')):>7} "
             f"{share(row['results_hit_rate']):>5} {row['errors']:>6}"
         )
     lines += [
         "CPU = the request thread's CPU ms; ×bare = CPU avg / the bare endpoint's; repeats = "
-        "pages a whole-page cache could have served;",
+        "pages a whole-page cache could have served; ceiling = the same reader at the same "
+        "address within the minute, writes or not;",
         "kept = lookups of kept results answered from the store; "
         f"workers' CPU per answer {results['worker_cpu_ms_per_request']:.2f} ms "
         f"({results['answers']} answers in {results['seconds']} s)",

@@ -119,6 +119,9 @@ def test_a_page_counts_as_a_repeat_only_for_the_same_reader_and_address_before_a
     trace.mark_repeats(list(reversed(answers)))  # the order they are listed in does not matter
     assert [a.repeat for a in answers] == [False, False, True, False, False, False, True,
                                            False, False, True, False]  # fmt: skip
+    # Writes or not, the same reader at the same address within the minute.
+    assert [a.asked_before for a in answers] == [False, False, True, False, False, True, True,
+                                                 True, False, True, False]  # fmt: skip
 
 
 def test_the_summary_counts_cpu_repeats_kept_results_and_errors_per_kind():
@@ -130,6 +133,7 @@ def test_the_summary_counts_cpu_repeats_kept_results_and_errors_per_kind():
     trace.mark_repeats(answers)
     rows = trace.summarise(answers)
     assert rows["home"]["repeat_rate"] == 0.5
+    assert rows["home"]["asked_before_rate"] == 0.5
     assert rows["home"]["cpu_mean_ms"] == 4.0
     assert rows["home"]["results_hit_rate"] == 0.25
     assert rows["proposal"]["errors"] == 1 and rows["proposal"]["error_statuses"] == {500: 1}
