@@ -13,7 +13,8 @@
 Two runs of the same code on a shared machine differ by up to half, so the versions are
 compared in one run: two long-lived worker processes (``bench/page_worker.py``), each
 started in its own checkout and importing that checkout's ``registry`` (with the whole-page
-cache off), signed in as the benchmark's staff member, representative and secretary, are
+cache off), signed in as the benchmark's staff member, representative and secretary (the
+public pages asked by a new anonymous visitor each time), are
 fed the same requests in alternation: a few pages to one, the same pages to the other, the
 one that goes first swapped at every turn, the kinds of page interleaved over the whole run.
 The pages are those of ``bench.page_cost`` (each request another record, list page, filter
@@ -345,9 +346,9 @@ def _all_turns(health, rest, batch) -> Iterator[Turn]:
 
 
 def kinds(value: str) -> list[str]:
-    """The kinds of page named in ``--kinds``: separated by commas, a comma followed by a
-    space being part of a name ("home, staff,search" is two kinds)."""
-    return [kind.strip() for kind in re.split(r",(?! )", value) if kind.strip()]
+    """The kinds of page named in ``--kinds``: separated by semicolons or commas, a comma
+    followed by a space being part of a name ("home, staff,search" is two kinds)."""
+    return [kind.strip() for kind in re.split(r";|,(?! )", value) if kind.strip()]
 
 
 def _commit(checkout: Path) -> str:
@@ -378,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=2, help="pages per turn")
     parser.add_argument("--bare", type=int, default=40, help="bare endpoint requests")
     parser.add_argument(
-        "--kinds", default="", help='kinds separated by commas ("home, staff" is one kind)'
+        "--kinds",
+        default="",
+        help='kinds separated by "," or ";" ("home, staff" is one kind)',
     )
     parser.add_argument("--json", default="", help="a file for every measurement")
     parser.add_argument(

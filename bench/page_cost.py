@@ -7,7 +7,8 @@
 
 The database is a seeded benchmark register (``python -m bench.seed``). In one process, with
 the Flask test client (no HTTP server), it signs in the benchmark's staff member,
-representative and secretary through the sign-in form, requests every kind of page once to
+representative and secretary through the sign-in form (the public pages are asked by an
+anonymous visitor, a new one at every ask: no cookie), requests every kind of page once to
 compile its templates, then for each kind requests ``--records`` *different* pages (records
 picked evenly over the register, lists with different filters and pages, searches with
 different words) and reports the median CPU time (``time.process_time``) per request, with
@@ -60,6 +61,10 @@ WORDS = (
 
 #: The readers: role, and the benchmark account's name.
 ROLES = (("staff", "staff"), ("representative", "rep"), ("secretary", "secretary"))
+
+#: The reader of the public pages: a new visitor at every ask (a test client of its own, no
+#: cookie), so that no page is one the server answered for that visitor before.
+ANONYMOUS = "anonymous"
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _TOKENS = re.compile(r'(name="(?:csrf_token|submission)"[^>]*value=")[^"]*(")')
@@ -118,6 +123,11 @@ def plan(count: int) -> dict[str, tuple[str, list[str]]]:
         else f"/proposals/?q={w}"
         for i, (p, s, w) in enumerate(zip(pages, _cycle(proposal_statuses, count), words))  # noqa: B905
     ]  # fmt: skip
+    # A visitor sent to sign in from a page it may not see yet comes back to it afterwards.
+    sign_in_pages = [
+        "/sign-in" if i % 2 == 0 else f"/sign-in?next=/organisations/{organisation}"
+        for i, organisation in enumerate(_cycle(_ids(Organisation, count), count))
+    ]
     return {
         "organisation page": ("staff", [f"/organisations/{i}" for i in _ids(Organisation, count)]),
         "agreement page": ("staff", [f"/agreements/{i}" for i in _ids(Agreement, count)]),
@@ -137,6 +147,8 @@ def plan(count: int) -> dict[str, tuple[str, list[str]]]:
         "home, secretary": ("secretary", ["/"] * count),
         "proposals list, representative": ("representative", proposal_lists),
         "my organisation, representative": ("representative", ["/organisations/mine"] * count),
+        "open data": (ANONYMOUS, ["/open-data"] * count),
+        "sign-in page": (ANONYMOUS, sign_in_pages),
     }
 
 
@@ -158,6 +170,12 @@ def sign_in(app, email: str):
     if answer.status_code != 302:
         raise SystemExit(f"could not sign in as {email}: {answer.status_code}")
     return client
+
+
+def reader(app, clients: dict, role: str):
+    """The test client that asks as ``role``: a signed-in reader's own, or a new one for
+    each ask of an anonymous visitor."""
+    return app.test_client() if role == ANONYMOUS else clients[role]
 
 
 def cpu(client, url: str, failures: list[str]) -> float:
@@ -220,7 +238,7 @@ def measure(app, args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 
     # Warm-up: every template compiled, what a process loads once loaded.
     for role, urls in pages.values():
-        clients[role].get(urls[0]).close()
+        reader(app, clients, role).get(urls[0]).close()
     # What a production worker does after its warm-up (gunicorn.conf.py): the objects made
     # so far set aside from the garbage collector, whose full passes would go through them.
     gc.collect()
@@ -231,10 +249,10 @@ def measure(app, args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 
     rows: list[tuple[str, float, float, float]] = []
     for kind, (role, urls) in pages.items():
-        client = clients[role]
         profiler = cProfile.Profile() if kind == args.profile else None
         fresh = []
         for n, url in enumerate(urls[1:] or urls):
+            client = reader(app, clients, role)
             if profiler:
                 profiler.enable()
             fresh.append(cpu(client, url, failures))
@@ -244,6 +262,7 @@ def measure(app, args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
                 html = client.get(url).get_data(as_text=True)
                 name = re.sub(r"[^A-Za-z0-9]+", "_", f"{role}_{kind}_{n}")
                 (save / f"{name}.html").write_text(_TOKENS.sub(r"\1\2", html), encoding="utf-8")
+        client = reader(app, clients, role)  # asked again: by the same reader
         cpu(client, urls[0], failures)
         twice = statistics.median(cpu(client, urls[0], failures) for _ in range(5))
         rows.append((kind, statistics.median(fresh), max(fresh), twice))

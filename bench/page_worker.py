@@ -13,10 +13,12 @@ the app prints goes to stderr):
 - ``{"op": "sign_in", "accounts": {role: email}, "password": ...}``: a test client per
   reader, signed in through the sign-in form;
 - ``{"op": "get", "requests": [[role, url], ...], "twice": false}``: each page asked in
-  turn (with ``"twice": true``, asked once untimed and then again, timed); per page its CPU
-  milliseconds (``time.process_time`` around the test client's call, after a
-  ``gc.collect()``), status, SQL statements (``X-SQL-Statements``) and size in bytes (a page
-  whose view raises is answered as a 500 with the error, and the worker goes on);
+  turn (the role ``anonymous``: a new visitor, a test client of its own without a cookie,
+  for each page; asked twice, the same visitor both times) (with ``"twice": true``, asked
+  once untimed and then again, timed); per page its CPU milliseconds (``time.process_time``
+  around the test client's call, after a ``gc.collect()``), status, SQL statements
+  (``X-SQL-Statements``) and size in bytes (a page whose view raises is answered as a 500
+  with the error, and the worker goes on);
 - ``{"op": "freeze"}``: the objects made so far set aside from the garbage collector, as a
   gunicorn worker does after its warm-up;
 - ``{"op": "quit"}``.
@@ -37,6 +39,9 @@ _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 #: Settings for the measured app: no whole-page cache, templates compiled in memory, the
 #: statement count in a header.
 OVERRIDES = {"TEMPLATE_CACHE_DIR": "", "KEEP_PAGES": False, "SQL_COUNT_HEADER": True}
+
+#: The reader of the public pages, never signed in.
+ANONYMOUS = "anonymous"
 
 
 def sign_in(app, email: str, password: str):
@@ -107,7 +112,11 @@ def serve(database_url: str, commands, reply, keep_pages: bool = False) -> None:
             send({"ok": True})
         elif op == "get":
             ask = timed_again if command.get("twice") else timed_get
-            send({"results": [ask(clients[role], url) for role, url in command["requests"]]})
+            answers = [
+                ask(app.test_client() if role == ANONYMOUS else clients[role], url)
+                for role, url in command["requests"]
+            ]
+            send({"results": answers})
         elif op == "freeze":
             gc.collect()
             gc.freeze()

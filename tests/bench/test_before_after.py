@@ -247,7 +247,26 @@ def test_kinds_are_separated_by_commas_and_a_comma_and_space_is_part_of_a_name()
         "search",
         "organisation page",
     ]
+    assert ba.kinds("open data;sign-in page") == ["open data", "sign-in page"]
     assert ba.kinds("") == []
+
+
+def test_the_public_pages_are_compared_as_asked_by_anonymous_visitors(tiny_register, tmp_path):
+    out = tmp_path / "run.json"
+    status = ba.main([
+        "--before", str(ba.PROJECT_ROOT), "--before-url", tiny_register,
+        "--after-url", tiny_register, "--records", "5", "--bare", "2",
+        "--kinds", "open data;sign-in page", "--json", str(out),
+    ])  # fmt: skip
+    assert status == 0
+    run = json.loads(out.read_text(encoding="utf-8"))
+    for kind in ("open data", "sign-in page"):
+        for side in ba.SIDES:
+            assert len(run["cpu_ms"][f"{kind} | {side}"]) == 4
+    asked = {url for _side, kind, url in run["asked"] if kind == "sign-in page"}
+    # Some visitors come to sign in from a record's page they may not see yet.
+    assert "/sign-in" in asked
+    assert any(url.startswith("/sign-in?next=/organisations/") for url in asked)
 
 
 _COUNTING_APP = '''
@@ -272,6 +291,39 @@ def create_app(overrides):
 
     return app
 '''
+
+
+_VISITOR_APP = '''
+from flask import Flask, request
+
+
+def create_app(overrides):
+    app = Flask(__name__)
+
+    @app.get("/page")
+    def page():
+        known = "known visitor" if request.cookies.get("seen") else "new"
+        response = app.make_response(known)
+        response.set_cookie("seen", "yes")
+        return response
+
+    return app
+'''
+
+
+def test_an_anonymous_visitor_is_new_at_every_ask_and_the_same_when_asked_twice(tmp_path):
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "__init__.py").write_text(_VISITOR_APP, encoding="utf-8")
+    worker = ba.Worker(tmp_path, "sqlite://")
+    try:
+        # No sign-in at all: the anonymous reader needs no account.
+        first, second = worker.get("anonymous", ["/page", "/page"])
+        (again,) = worker.get("anonymous", ["/page"], twice=True)
+    finally:
+        worker.close()
+    assert first["status"] == second["status"] == again["status"] == 200
+    assert first["bytes"] == second["bytes"] == len("new")  # no cookie from the ask before
+    assert again["bytes"] == len("known visitor")  # the second of two asks: the same visitor
 
 
 @pytest.mark.parametrize("keep_pages", [False, True])

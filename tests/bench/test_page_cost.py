@@ -69,6 +69,22 @@ def test_kinds_named_by_kinds_and_kind_together_are_measured_in_the_plans_order(
     ]
 
 
+def test_the_public_pages_are_measured_as_asked_by_new_anonymous_visitors(tiny_register, capsys):
+    status = page_cost.main(
+        ["--database-url", tiny_register, "--records", "3", "--kinds", "open data;sign-in page"]
+    )
+    assert status == 0  # every ask answered 200: none was sent on to sign in
+    assert _measured(capsys.readouterr().out) == ["open data", "sign-in page"]
+
+
+def test_each_anonymous_ask_has_a_client_of_its_own_and_a_reader_keeps_theirs(app):
+    signed_in = app.test_client()
+    first = page_cost.reader(app, {"staff": signed_in}, page_cost.ANONYMOUS)
+    second = page_cost.reader(app, {"staff": signed_in}, page_cost.ANONYMOUS)
+    assert first is not second and first is not signed_in
+    assert page_cost.reader(app, {"staff": signed_in}, "staff") is signed_in
+
+
 @pytest.mark.parametrize(
     "bad",
     [
