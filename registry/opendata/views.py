@@ -8,7 +8,8 @@ shared caches may keep a copy for five minutes.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup
 
 from ..auth.permissions import public
 from ..i18n import current_language
@@ -20,22 +21,43 @@ bp = Blueprint("opendata", __name__, url_prefix="/open-data")
 MAX_AGE = 300
 
 
+#: Where the app keeps the page's content, rendered, per language and script root.
+_KEPT = "opendata_page"
+
+
 @bp.get("")
 @public
 def index():
     """What the dataset is, the files to download, and the data dictionary."""
-    return render_template(
-        "opendata/index.html",
-        lang=current_language(),
-        resources=dictionary.RESOURCES,
-        conventions=dictionary.CONVENTIONS,
-        dictionary_name=services.DICTIONARY_NAME,
-        catalogue_file=services.CATALOGUE_FILE,
-        licence_title=dictionary.LICENCE_TITLE,
-        licence_url=dictionary.LICENCE_URL,
-        publisher=dictionary.PUBLISHER,
-        frequency=dictionary.UPDATE_FREQUENCY,
-    )
+    return render_template("opendata/index.html", content=_content())
+
+
+def _content() -> Markup:
+    """The page's content in the reader's language, rendered once per language and kept by
+    the worker: it is made from the data dictionary and the translations alone, never from a
+    record, so it changes only with a new release (templates reloaded while developing are
+    rendered afresh at every request)."""
+    lang = current_language()
+    key = (lang, request.script_root)
+    kept = current_app.extensions.setdefault(_KEPT, {})
+    found = kept.get(key)
+    if found is None:
+        html = render_template(
+            "opendata/_content.html",
+            lang=lang,
+            resources=dictionary.RESOURCES,
+            conventions=dictionary.CONVENTIONS,
+            dictionary_name=services.DICTIONARY_NAME,
+            catalogue_file=services.CATALOGUE_FILE,
+            licence_title=dictionary.LICENCE_TITLE,
+            licence_url=dictionary.LICENCE_URL,
+            publisher=dictionary.PUBLISHER,
+            frequency=dictionary.UPDATE_FREQUENCY,
+        )
+        found = Markup(html)  # noqa: S704 (an autoescaped template's output)
+        if not current_app.jinja_env.auto_reload:
+            kept[key] = found
+    return found
 
 
 @bp.get("/<name>")

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
+
+from flask import template_rendered
 
 from registry.opendata import dictionary, services
 
@@ -40,6 +43,52 @@ def test_the_page_in_english_lists_every_file_and_every_field(client):
     # The codes with their labels, in the reader's language.
     assert "<code>signed</code> Signed" in html
     assert "<code>association</code> Association" in html
+
+
+@contextmanager
+def _rendered(app):
+    """The names of the templates rendered inside the block, in order (Flask's signal)."""
+    names: list[str] = []
+
+    def note(_sender, template, **_extra):
+        names.append(template.name)
+
+    template_rendered.connect(note, app)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(note, app)
+
+
+def test_the_content_is_rendered_once_per_language_and_kept_for_the_next_visitors(app, client):
+    app.extensions.pop("opendata_page", None)  # kept by an earlier test of this app
+    with _rendered(app) as names:
+        thai = _page(client)
+        again = _page(app.test_client())  # another visitor, in Thai too
+        english = _page(app.test_client(), "en")
+        english_again = _page(app.test_client(), "en")
+    assert names.count("opendata/_content.html") == 2  # once in Thai, once in English
+    assert names.count("opendata/index.html") == 4
+    # The same content (the language form's token above it is each visitor's own).
+    assert thai.split("</nav>")[1] == again.split("</nav>")[1]
+    assert english.split("</nav>")[1] == english_again.split("</nav>")[1]
+    # Each visitor reads the content in their own language, whichever was kept first.
+    assert "องค์กรภาคีเครือข่าย" in thai and "Partner organisations" not in thai
+    assert "Partner organisations" in english and "องค์กรภาคีเครือข่าย" not in english
+    assert english.count('data-testid="dictionary-') == len(dictionary.RESOURCES)
+
+
+def test_while_templates_are_reloaded_the_content_is_rendered_at_every_request(app, client):
+    app.extensions.pop("opendata_page", None)
+    app.jinja_env.auto_reload = True  # as under "flask run --debug"
+    try:
+        with _rendered(app) as names:
+            _page(client)
+            _page(client)
+    finally:
+        app.jinja_env.auto_reload = False
+    assert names.count("opendata/_content.html") == 2
+    assert "opendata_page" not in app.extensions or not app.extensions["opendata_page"]
 
 
 def test_the_footer_links_to_the_page_on_every_page(client):
