@@ -150,9 +150,7 @@ def sitting_seats(committee: Committee, on_day: date | None = None) -> list[Sitt
     params = {"committee_id": committee.id, "on_day": on_day or today()}
     seats = [
         SittingSeat(seat_id, role, start, PersonName(*person), OrganisationName(organisation))
-        for seat_id, role, start, *person, organisation in db.session.execute(
-            _sitting_seats(), params
-        )
+        for seat_id, role, start, *person, organisation in read(_sitting_seats(), params)
     ]
     return sorted(seats, key=_seat_order)
 
@@ -532,12 +530,20 @@ def committee_page(user: User, committee_id: int) -> CommitteePage:
     return CommitteePage(*own, parent, tuple(lineage), tuple(children))
 
 
+def may_work_with(user: User, committee_id: int) -> bool:
+    """Whether the user may work with a committee: staff any, a secretary the committees
+    where they hold a sitting secretarial seat (one statement for a secretary, none for
+    staff). The rule of ``committee_for``, for pages that read the committee as plain rows."""
+    if manages_all(user):
+        return True
+    params = {"user_id": user.id, "on_day": today()}
+    return committee_id in set(read(secretary_committee_ids_bound(), params).scalars())
+
+
 def committee_for(user: User, committee_id: int) -> Committee:
     """The committee, when the user may work with it; otherwise "not found" (404)."""
     committee = db.get_or_404(Committee, committee_id)
-    if manages_all(user):
-        return committee
-    if committee.id not in set(db.session.scalars(secretary_committee_ids(user))):
+    if not may_work_with(user, committee.id):
         abort(404)
     return committee
 

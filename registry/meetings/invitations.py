@@ -172,11 +172,14 @@ def ics(meeting: Meeting) -> bytes:
 # --- resending --------------------------------------------------------------------------------
 
 
-def agenda_changed_since_sent(meeting: Meeting) -> bool:
+def agenda_changed_since_sent(meeting) -> bool:
     """Whether invitations were mailed for a meeting still ahead and the agenda they carried
     is no longer the agenda as it stands (an item added, changed or moved, a new day, time,
     place or number): the meeting page then prompts to mail them again. Compared by content
-    hash with the Thai agenda printing mailed last, so undoing a change ends the prompt."""
+    hash with the Thai agenda printing mailed last, so undoing a change ends the prompt.
+
+    ``meeting`` is a ``Meeting`` or the page's plain row of it (``queries.MeetingRow``):
+    the meeting itself is loaded only when its agenda must be compared."""
     if meeting.invitations_sent_at is None or meeting.status is not MeetingStatus.SCHEDULED:
         return False
     if datetime.combine(meeting.held_on, meeting.starts_at, tzinfo=BANGKOK) <= datetime.now(
@@ -194,7 +197,11 @@ def agenda_changed_since_sent(meeting: Meeting) -> bool:
         .order_by(DocumentVersion.version.desc())
         .limit(1)
     ).first()
-    return mailed is None or mailed.content_hash != agenda_digest(meeting)
+    if mailed is None:
+        return True
+    if not isinstance(meeting, Meeting):
+        meeting = db.session.get(Meeting, meeting.id)
+    return mailed.content_hash != agenda_digest(meeting)
 
 
 # --- the mail --------------------------------------------------------------------------------

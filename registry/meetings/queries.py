@@ -4,8 +4,8 @@ and agenda arranged the way the pages and the minutes print them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from functools import cache, lru_cache
 from types import SimpleNamespace
 
@@ -14,20 +14,25 @@ from flask import abort
 from sqlalchemy.orm import Bundle, aliased, joinedload, selectinload
 
 from ..auth.models import User
-from ..committees.models import ROLE_RANK, Committee, MemberRole, Membership
+from ..committees.models import ROLE_RANK, Committee, MemberRole, Membership, QuorumRule
 from ..committees.queries import (
+    OrganisationName,
+    PersonName,
+    SittingSeat,
     committee_for,
     manages_all,
+    may_work_with,
     organisation_committee_ids,
     secretary_committee_ids,
     secretary_committee_ids_bound,
     sitting_condition,
     sitting_members,
+    sitting_seats,
 )
 from ..committees.services import today
 from ..db import db, read
 from ..documents.models import DocumentVersion
-from ..organisations.models import Contact
+from ..organisations.models import Contact, Organisation
 from .models import (
     RECORD_TYPES,
     ActionItem,
@@ -62,30 +67,156 @@ def meeting_for(user: User, meeting_id: int) -> Meeting:
     return meeting
 
 
+@dataclass(frozen=True, slots=True)
+class CommitteeRow:
+    """The committee of a meeting as its page uses it: its name and its quorum rule (the
+    rule itself is ``Committee.quorum_needed``'s, borrowed, not copied)."""
+
+    id: int
+    name_th: str
+    quorum_rule: QuorumRule
+    quorum_number: int | None
+
+    quorum_needed = Committee.quorum_needed
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceLine:
+    """A line of a meeting's attendance as its page lists it (the names of ``Attendance``),
+    read as a plain row; ``membership`` is the seat of a line whose seat no longer sat on the
+    meeting day (None otherwise: the sitting seat is the page's)."""
+
+    id: int
+    membership_id: int | None
+    kind: AttendanceKind
+    absence_reason: str | None
+    name: str | None
+    position: str | None
+    organisation_name: str | None
+    membership: SittingSeat | None = None
+
+    counts_for_quorum = Attendance.counts_for_quorum
+
+
+@dataclass(slots=True)
+class MeetingRow:
+    """A meeting as its page shows it, read as one plain row with its committee and the
+    meeting that certified its minutes: the names of ``Meeting``'s columns, and its number,
+    ``locked`` and ``was_held`` worked out by ``Meeting``'s own properties."""
+
+    id: int
+    committee_id: int
+    number: int
+    year_be: int
+    held_on: date
+    starts_at: time
+    ends_at: time | None
+    venue: str | None
+    electronic: bool
+    online_link: str | None
+    status: MeetingStatus
+    cancel_reason: str | None
+    opened_at: time | None
+    closed_at: time | None
+    quorum_note: str | None
+    minute_taker_name: str | None
+    minute_taker_position: str | None
+    reviewer_name: str | None
+    reviewer_position: str | None
+    certified_at_meeting_id: int | None
+    certified_on: date | None
+    certification_changes: str | None
+    invitations_sent_at: datetime | None
+    committee: CommitteeRow
+    certified_at_meeting: MeetingNumber | None
+    #: The attendance lines, in the order they were recorded (``Meeting.attendance``'s).
+    attendance: list[AttendanceLine] = field(default_factory=list)
+
+    number_label = Meeting.number_label
+    locked = Meeting.locked
+    was_held = Meeting.was_held
+
+
 @cache
-def _meeting_page() -> sa.Select:
-    """The statement of ``meeting_page``, built once (its one value is a parameter) and on
-    first use (its loader options need every model mapped)."""
-    return (
-        sa.select(Meeting)
+def _meeting_page() -> tuple[sa.Select, sa.Select, sa.Select]:
+    """The statements of ``meeting_page``, built once: the meeting with its committee and
+    the meeting that certified its minutes, in one row; its attendance lines; and the seats
+    of lines whose seat did not sit on the meeting day (asked only when there are any)."""
+    certified = aliased(Meeting)
+    meeting = (
+        sa.select(
+            Meeting.id, Meeting.committee_id, Meeting.number, Meeting.year_be, Meeting.held_on,
+            Meeting.starts_at, Meeting.ends_at, Meeting.venue, Meeting.electronic,
+            Meeting.online_link, Meeting.status, Meeting.cancel_reason, Meeting.opened_at,
+            Meeting.closed_at, Meeting.quorum_note, Meeting.minute_taker_name,
+            Meeting.minute_taker_position, Meeting.reviewer_name, Meeting.reviewer_position,
+            Meeting.certified_at_meeting_id, Meeting.certified_on,
+            Meeting.certification_changes, Meeting.invitations_sent_at,
+            Committee.id, Committee.name_th, Committee.quorum_rule, Committee.quorum_number,
+            certified.number, certified.year_be,
+        )  # fmt: skip
+        .join(Committee, Committee.id == Meeting.committee_id)
+        .outerjoin(certified, certified.id == Meeting.certified_at_meeting_id)
         .where(Meeting.id == sa.bindparam("meeting_id"))
-        .options(
-            joinedload(Meeting.committee, innerjoin=True),
-            joinedload(Meeting.certified_at_meeting),
-            selectinload(Meeting.attendance),
-        )
     )
+    lines = (
+        sa.select(
+            Attendance.id, Attendance.membership_id, Attendance.kind, Attendance.absence_reason,
+            Attendance.name, Attendance.position, Attendance.organisation_name,
+        )  # fmt: skip
+        .where(Attendance.meeting_id == sa.bindparam("meeting_id"))
+        .order_by(Attendance.id)
+    )
+    seats = (
+        sa.select(
+            Membership.id, Membership.role, Membership.term_start, Contact.title,
+            Contact.first_name, Contact.last_name, Contact.erased_at, Organisation.name_th,
+        )  # fmt: skip
+        .join(Contact, Contact.id == Membership.contact_id)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .where(Membership.id.in_(sa.bindparam("seat_ids", expanding=True)))
+    )
+    return meeting, lines, seats
 
 
-def meeting_page(user: User, meeting_id: int) -> Meeting:
-    """``meeting_for`` with what the meeting page shows of the meeting itself loaded at once:
-    its committee and the meeting that certified its minutes (joined) and its attendance
-    lines (two statements, whatever their number; its amendments: ``amendment_rows``)."""
-    meeting = db.session.scalar(_meeting_page(), {"meeting_id": meeting_id})
-    if meeting is None:
+@dataclass(frozen=True, slots=True)
+class MeetingPage:
+    """What the meeting page reads of the meeting itself: the meeting (``MeetingRow``, its
+    attendance lines in it) and the seats held on its day, chair first (``sitting_seats``)."""
+
+    meeting: MeetingRow
+    seats: list[SittingSeat]
+
+
+def meeting_page(user: User, meeting_id: int) -> MeetingPage:
+    """A meeting the user works with (as ``meeting_for``; otherwise "not found"), as plain
+    rows of what its page shows: the meeting with its committee and the meeting that
+    certified its minutes (one statement), its attendance lines (one) and the seats held on
+    its day (one); no meeting, committee, line or seat objects built."""
+    meeting_statement, lines_statement, seats_statement = _meeting_page()
+    params = {"meeting_id": meeting_id}
+    row = read(meeting_statement, params).first()
+    if row is None or not may_work_with(user, row[1]):
         abort(404)
-    committee_for(user, meeting.committee_id)  # the committee is at hand: no statement
-    return meeting
+    certified_by = MeetingNumber(row[19], row[27], row[28]) if row[19] is not None else None
+    meeting = MeetingRow(*row[:23], CommitteeRow(*row[23:27]), certified_by)
+    seats = sitting_seats(meeting.committee, meeting.held_on)
+    lines = [AttendanceLine(*values) for values in read(lines_statement, params)]
+    sitting = {seat.id for seat in seats}
+    stray = {line.membership_id for line in lines if line.membership_id} - sitting
+    if stray:  # a line of a seat no longer held that day (the meeting was moved)
+        found = {
+            seat_id: SittingSeat(seat_id, role, start, PersonName(*person), OrganisationName(name))
+            for seat_id, role, start, *person, name in read(seats_statement, {"seat_ids": stray})
+        }
+        lines = [
+            replace(line, membership=found[line.membership_id])
+            if line.membership_id in stray
+            else line
+            for line in lines
+        ]
+    meeting.attendance = lines
+    return MeetingPage(meeting, seats)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +249,25 @@ def amendment_rows(meeting: Meeting) -> list[AmendmentRow]:
     return [AmendmentRow(*row) for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """A stored agenda or minutes PDF as the meeting page lists it (the names of
+    ``DocumentVersion``'s columns), read as one plain row."""
+
+    id: int
+    record_type: str
+    version: int
+    variant: str
+    final: bool
+    created_at: datetime
+
+
 #: The statement of ``document_versions``, built once.
 _DOCUMENT_VERSIONS = (
-    sa.select(DocumentVersion)
+    sa.select(
+        DocumentVersion.id, DocumentVersion.record_type, DocumentVersion.version,
+        DocumentVersion.variant, DocumentVersion.final, DocumentVersion.created_at,
+    )  # fmt: skip
     .where(
         DocumentVersion.record_type.in_(RECORD_TYPES),
         DocumentVersion.record_id == sa.bindparam("meeting_id"),
@@ -129,10 +276,10 @@ _DOCUMENT_VERSIONS = (
 )
 
 
-def document_versions(meeting: Meeting) -> list[DocumentVersion]:
-    """Every stored agenda and minutes PDF of the meeting, newest first, in one statement
-    (as ``printing.versions`` lists them)."""
-    return list(db.session.scalars(_DOCUMENT_VERSIONS, {"meeting_id": meeting.id}))
+def document_versions(meeting: Meeting | MeetingRow) -> list[VersionRow]:
+    """Every stored agenda and minutes PDF of the meeting, newest first (as
+    ``printing.versions`` lists them), as plain rows: one statement, no objects built."""
+    return [VersionRow(*row) for row in read(_DOCUMENT_VERSIONS, {"meeting_id": meeting.id})]
 
 
 def item_for(user: User, meeting_id: int, item_id: int) -> AgendaItem:

@@ -26,7 +26,7 @@ from flask_login import current_user
 
 from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
-from ..committees.queries import committee_for, sitting_seats
+from ..committees.queries import committee_for
 from ..db import db, paginate
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
@@ -241,8 +241,8 @@ class _ButtonForm:
 def show(meeting_id: int):
     """A meeting: particulars, quorum, attendance, the agenda with resolutions and action
     items, certification and amendments, and the steps allowed now."""
-    meeting = queries.meeting_page(current_user, meeting_id)
-    seats = sitting_seats(meeting.committee, meeting.held_on)
+    page = queries.meeting_page(current_user, meeting_id)
+    meeting, seats = page.meeting, page.seats
     previous, following = queries.previous_and_next(meeting)
     return render_template(
         "meetings/show.html",
