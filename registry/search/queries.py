@@ -219,6 +219,13 @@ class _Source:
     hit: Callable[[sa.Row], Hit]
     list_url: str | None = None
     shape: tuple = ()
+    #: For a kind whose matches an index finds (``_indexed_ids``): the ids of its first
+    #: ``window`` matches, newest first (None when no index serves this search), and the
+    #: statement of the rows whose ids a select of ids gives, in the kind's order. The page
+    #: of all kinds then counts the ids alone and reads, joins and converts only the rows it
+    #: shows (``_first``).
+    ids: Callable[[], sa.Select | None] | None = None
+    among: Callable[[sa.Select], sa.Select] | None = None
 
 
 class _Param(str):
@@ -262,6 +269,7 @@ def _values(query: Query, window: int, user) -> dict:
     number = query.meeting_number()
     values = {
         "window": window,
+        "shown": SHOWN,
         "organisation_id": getattr(user, "organisation_id", None),
         "user_id": getattr(user, "id", None),
         "on_day": today(),
@@ -305,6 +313,34 @@ def _limited(kind: str, source: _Source, limit: int) -> sa.Select:
     statement = _BUILT.get(key)
     if statement is None:
         statement = _BUILT[key] = _one_of_a_kind(source.build().limit(limit))
+    return statement
+
+
+#: The column of a kind's first results that holds how many were found (``_first``).
+_FOUND = "found_in_all"
+
+
+def _first(kind: str, source: _Source) -> sa.Select:
+    """The statement of a kind's results on the page of all kinds, built once for its shape.
+
+    A kind an index looks up (``_Source.ids``) gives its first ``SHOWN`` rows, each with the
+    count of the ids the index found (``COUNTED + 1`` at most, looked up once: a common
+    table expression named twice is computed once) in a last column named ``_FOUND``: the
+    rows beyond those shown are neither joined nor read. Any other kind gives its first
+    ``COUNTED + 1`` rows (``_first_rows`` counts those it does not show)."""
+    key = (kind, source.shape, "first")
+    statement = _BUILT.get(key)
+    if statement is None:
+        ids = source.ids() if source.ids is not None else None
+        if ids is None:
+            statement = _limited(kind, source, COUNTED + 1)
+        else:
+            found = ids.cte("found")
+            count = sa.select(sa.func.count()).select_from(found).scalar_subquery()
+            statement = source.among(sa.select(found.c[0]))
+            statement = statement.add_columns(count.label(_FOUND)).limit(_SHOWN)
+            statement = _one_of_a_kind(statement)
+        _BUILT[key] = statement
     return statement
 
 
@@ -360,6 +396,8 @@ def _translated(labels) -> Callable[[object], str]:
 
 #: How many matches of a kind are wanted (a bound parameter: ``_values``).
 _WINDOW = sa.bindparam("window", type_=sa.Integer)
+#: How many of a kind the page of all kinds shows (``SHOWN``, read at each search).
+_SHOWN = sa.bindparam("shown", type_=sa.Integer)
 #: ``RECENT`` and ``SHORT_SCOPE``, read at each search.
 _RECENT = sa.bindparam("recent", type_=sa.Integer)
 _SHORT_SCOPE = sa.bindparam("short_scope", type_=sa.Integer)
@@ -401,15 +439,24 @@ def _indexed(column, id_column, index: str, key: _Param) -> sa.ColumnElement[boo
     in its FTS5 trigram index; on PostgreSQL, the newest ``RECENT`` records read directly,
     then the older ones through the trigram index (``_recent_then_indexed``); else as
     ``_contains``."""
-    if len(key) >= TRIGRAM:
-        if _dialect() == "sqlite":
-            newest = _index_ids(index).order_by(sa.text("rowid DESC")).limit(_WINDOW)
-            return id_column.in_(newest)
-        if _dialect() == "postgresql":
-            holds = sa.func.strpos(column, sa.bindparam(key.name, type_=sa.String)) > 0
-            newest = _recent_then_indexed(id_column, folded_column(column.table), holds, key)
-            return id_column.in_(newest)
+    newest = _indexed_ids(column, id_column, index, key)
+    if newest is not None:
+        return id_column.in_(newest)
     return _contains(column, key, folded=True)
+
+
+def _indexed_ids(column, id_column, index: str, key: _Param) -> sa.Select | None:
+    """The ids of the newest ``window`` records whose ``search_text`` column holds ``key``,
+    as an index finds them (see ``_indexed``); None when no index serves the search (a key
+    too short for a trigram, another database)."""
+    if len(key) < TRIGRAM:
+        return None
+    if _dialect() == "sqlite":
+        return _index_ids(index).order_by(sa.text("rowid DESC")).limit(_WINDOW)
+    if _dialect() == "postgresql":
+        holds = sa.func.strpos(column, sa.bindparam(key.name, type_=sa.String)) > 0
+        return _recent_then_indexed(id_column, folded_column(column.table), holds, key)
+    return None
 
 
 def _recent_then_indexed(id_column, folded, holds, key: _Param) -> sa.Select:
@@ -554,10 +601,22 @@ def _organisations(user, query: Query) -> _Source | None:
             "en" if english else None,
         )
 
-    def build() -> sa.Select:
-        return sa.select(*columns).where(condition()).order_by(Organisation.id.desc())
+    def rows(condition) -> sa.Select:
+        return sa.select(*columns).where(condition).order_by(Organisation.id.desc())
 
-    return _Source(build, hit, list_url, (scope, *_shape(query)))
+    def build() -> sa.Select:
+        return rows(condition())
+
+    if scope != "all":
+        return _Source(build, hit, list_url, (scope, *_shape(query)))
+
+    def ids() -> sa.Select | None:
+        return _indexed_ids(Organisation.search_text, Organisation.id, ORGANISATIONS_INDEX, key)
+
+    def among(found: sa.Select) -> sa.Select:
+        return rows(Organisation.id.in_(found))
+
+    return _Source(build, hit, list_url, (scope, *_shape(query)), ids, among)
 
 
 def _contacts(user, query: Query) -> _Source | None:
@@ -718,10 +777,7 @@ def _proposals(user, query: Query) -> _Source | None:
         return None
     key, _plain = _params(query)
 
-    def build() -> sa.Select:
-        condition = _indexed(Proposal.search_text, Proposal.id, PROPOSALS_INDEX, key)
-        if query.short:
-            condition = sa.and_(_newest(Proposal.id), condition)
+    def rows(condition) -> sa.Select:
         return (
             sa.select(
                 Proposal.id,
@@ -736,6 +792,18 @@ def _proposals(user, query: Query) -> _Source | None:
             .order_by(Proposal.id.desc())
         )
 
+    def build() -> sa.Select:
+        condition = _indexed(Proposal.search_text, Proposal.id, PROPOSALS_INDEX, key)
+        if query.short:
+            condition = sa.and_(_newest(Proposal.id), condition)
+        return rows(condition)
+
+    def ids() -> sa.Select | None:
+        return _indexed_ids(Proposal.search_text, Proposal.id, PROPOSALS_INDEX, key)
+
+    def among(found: sa.Select) -> sa.Select:
+        return rows(Proposal.id.in_(found))
+
     lang, address = current_language(), _address("proposals.show", "proposal_id")
     kind_label, status_label = _translated(PROPOSAL_KINDS), _translated(PROPOSAL_STATUSES)
 
@@ -748,7 +816,8 @@ def _proposals(user, query: Query) -> _Source | None:
             [(status_label(row.status), PROPOSAL_COLOURS[row.status])],
         )
 
-    return _Source(build, hit, _with_query("proposals.index", query), _shape(query))
+    list_url = _with_query("proposals.index", query)
+    return _Source(build, hit, list_url, _shape(query), ids, among)
 
 
 @cache
@@ -916,8 +985,12 @@ def search(user, query: Query) -> list[Group]:
         source = build(user, query)
         if source is None:
             continue
-        statement = _limited(kind, source, COUNTED + 1)
-        rows, total = _first_rows(connection, statement, values, SHOWN)
+        statement = _first(kind, source)
+        if _FOUND in statement.selected_columns:
+            rows = connection.execute(statement, values).all()
+            total = rows[0][-1] if rows else 0  # the count, in the last column
+        else:
+            rows, total = _first_rows(connection, statement, values, SHOWN)
         found = total if total <= COUNTED else None
         groups.append(
             Group(

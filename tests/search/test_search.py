@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from registry import cache
 from registry.agreements.models import AgreementStatus
 from registry.search import queries
@@ -221,6 +223,28 @@ def test_a_common_word_is_counted_up_to_a_limit_with_a_link_to_the_list(
     assert (
         'href="/search?q=%E0%B8%84%E0%B9%89%E0%B8%99%E0%B8%AB%E0%B8%B2&amp;kind=contacts"' in html
     )
+
+
+@pytest.mark.parametrize(("counted", "expected"), [(20, "9 found"), (5, "more than 5 found")])
+def test_a_kind_found_through_its_index_counts_every_match_but_reads_only_those_shown(
+    client, sign_in, make_organisation, statements, monkeypatch, counted, expected
+):
+    """Organisations and proposals are found through their index: the page counts every
+    match (up to COUNTED) in the same statement that reads the few it shows."""
+    made = {make_organisation(f"สมาคมนับจำนวน {n:02d}") for n in range(9)}
+    monkeypatch.setattr(queries, "COUNTED", counted)
+    monkeypatch.setattr(queries, "SHOWN", 3)
+    sign_in("staff")
+    search(client, "นับจำนวน")  # statements built
+    with statements() as seen:
+        html = search(client, "นับจำนวน")
+    assert counts(html)["organisations"] == expected
+    shown = {a for a in links(html) if re.fullmatch(r"/organisations/\d+", a)}
+    assert shown == {f"/organisations/{n}" for n in sorted(made)[-3:]}  # the newest three
+    assert counts(html)["proposals"] == "0 found"
+    counting = [s for s in seen if queries._FOUND in s]
+    assert len(counting) == 2  # organisations and proposals: counted with the rows shown
+    assert [s for s in counting if "organisations.acronym" in s]
 
 
 def test_the_counted_list_finds_what_the_search_counted(client, sign_in, world):
