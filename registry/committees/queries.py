@@ -310,6 +310,16 @@ def secretary_committee_ids_bound() -> sa.Select:
     )
 
 
+@cache
+def organisation_committee_ids_bound() -> sa.Select:
+    """``organisation_committee_ids`` built once: the organisation (``organisation_id``) and
+    the day (``on_day``) are bound parameters given when it runs."""
+    return sa.select(Membership.committee_id).where(
+        Membership.organisation_id == sa.bindparam("organisation_id"),
+        sitting_condition(sa.bindparam("on_day", type_=sa.Date)),
+    )
+
+
 def organisation_committee_ids(organisation_id: int, on_day: date | None = None) -> sa.Select:
     """The committees where an organisation holds a sitting seat."""
     return sa.select(Membership.committee_id).where(

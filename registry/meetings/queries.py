@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import abort
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy.orm import Bundle, aliased, joinedload, selectinload
 
 from ..auth.models import User
@@ -23,6 +24,7 @@ from ..committees.queries import (
     manages_all,
     may_work_with,
     organisation_committee_ids,
+    organisation_committee_ids_bound,
     secretary_committee_ids,
     secretary_committee_ids_bound,
     sitting_condition,
@@ -30,7 +32,7 @@ from ..committees.queries import (
     sitting_seats,
 )
 from ..committees.services import today
-from ..db import db, read
+from ..db import counted, db, page_of, paged, read
 from ..documents.models import DocumentVersion
 from ..organisations.models import Contact, Organisation
 from .models import (
@@ -405,6 +407,56 @@ def _meeting_list(on_day: date) -> sa.Select:
         sa.select(LIST_ROW)
         .join(Committee, Committee.id == Meeting.committee_id)
         .order_by(*_list_order(on_day))
+    )
+
+
+def _list_scope(user: User) -> tuple[str, dict]:
+    """Whose meetings the list shows the user, as ``_visible_committee_ids`` decides it: the
+    scope's name (every committee's, a secretary's, an association's, none) and its values."""
+    if manages_all(user):
+        return "all", {}
+    if user.can("committees.own"):
+        return "secretary", {"user_id": user.id}
+    if user.can("committees.member") and user.organisation_id is not None:
+        return "member", {"organisation_id": user.organisation_id}
+    return "none", {}
+
+
+@cache
+def _listed(scope: str) -> tuple[sa.Select, sa.Select]:
+    """The statements of ``meeting_list_page`` for one scope (see ``_list_scope``), built
+    once: a page of the list's columns in its order, and its total. The day (``on_day``)
+    and the scope's account or association are values."""
+    on_day = sa.bindparam("on_day", type_=sa.Date)
+    query = sa.select(
+        Meeting.id, Meeting.number, Meeting.year_be, Meeting.held_on, Meeting.starts_at,
+        Meeting.ends_at, Meeting.venue, Meeting.electronic, Meeting.status,
+        Committee.name_th.label("committee_name"),
+    ).join(Committee, Committee.id == Meeting.committee_id)  # fmt: skip
+    if scope == "secretary":
+        query = query.where(Meeting.committee_id.in_(secretary_committee_ids_bound()))
+    elif scope == "member":
+        query = query.where(Meeting.committee_id.in_(organisation_committee_ids_bound()))
+    elif scope == "none":
+        query = query.where(Meeting.committee_id.in_(sa.select(Committee.id).where(sa.false())))
+    query = query.order_by(*_list_order(on_day))
+    return paged(query), counted(query)
+
+
+def meeting_list_page(user: User, per_page: int = PER_PAGE) -> SelectPagination:
+    """One page of the meetings list (``?page=``): the meetings of ``meeting_list``, the same
+    order and scope, as rows of the columns it shows (id, number, year_be, held_on,
+    starts_at, ends_at, venue, electronic, status, committee_name), read with statements
+    built once; the total counted only when the page cannot tell it, kept until the next
+    write."""
+    scope, values = _list_scope(user)
+    on_day = today()
+    return page_of(
+        *_listed(scope),
+        per_page=per_page,
+        values={"on_day": on_day, **values},
+        total_key=("meetings list", scope, *values.values(), on_day),
+        rows=True,
     )
 
 

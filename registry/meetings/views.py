@@ -27,7 +27,7 @@ from flask_login import current_user
 from .. import submissions
 from ..auth.permissions import any_permission_required, permission_required
 from ..committees.queries import committee_for
-from ..db import db, paginate
+from ..db import db
 from ..documents import services as documents
 from ..documents.models import DocumentVersion
 from ..forms import ConfirmForm, CreateConfirmForm, attach_error
@@ -174,7 +174,7 @@ def _say_renumbered(renumbered: list[services.Renumbering]) -> None:
 @any_permission_required(*SEES)
 def index():
     """The meetings the user may see, upcoming first."""
-    page = paginate(queries.meeting_list(current_user), per_page=queries.PER_PAGE)
+    page = queries.meeting_list_page(current_user)
     return render_template(
         "meetings/index.html",
         page=page,
