@@ -29,7 +29,9 @@ class SignInForm(FlaskForm):
         _l("Email"), validators=[_required, _email, Length(max=254)], filters=[strip]
     )
     password = PasswordField(_l("Password"), validators=[_required, Length(max=200)])
-    next = HiddenField()
+    # Labelled (never shown) so that making the form does not translate a label for it:
+    # WTForms would load its own catalogue from disk for that on every sign-in page.
+    next = HiddenField("")
     submit = SubmitField(_l("Sign in"))
 
 

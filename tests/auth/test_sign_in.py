@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import request
 
 from registry import security
 from registry.audit.models import AuditEvent
 from registry.auth import services
+from registry.auth.forms import SignInForm
 from registry.auth.models import LoginAttempt, User
 from registry.db import db
 from tests.conftest import PASSWORD, sign_in_client
@@ -232,3 +235,70 @@ def test_sign_out_needs_a_post(client, sign_in):
     sign_in("staff")
     assert client.get("/sign-out").status_code == 405
     assert client.get("/").status_code == 200
+
+
+_FORM_MARKUP = """{% from "macros/forms.html" import field %}{{ form.hidden_tag() }}
+{{ field(form.email) }}{{ field(form.password) }}"""
+
+
+def _tags(html: str) -> str:
+    """Markup with the whitespace between tags and at the ends dropped."""
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+def _sign_in_form(html: str) -> str:
+    """The sign-in page's hidden fields and its two fields, without the button."""
+    return _tags(html.split('<form method="post" novalidate>')[1].split("<button")[0])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,  # the page as shown
+        {"email": 'not-an-"email"<b>', "password": "", "next": '/x"><script>'},
+        {"email": "", "password": "x" * 201},
+    ],
+)
+def test_the_form_is_written_as_the_forms_macro_writes_its_fields(app, client, data):
+    if data is None:
+        response = client.get("/sign-in?next=/organisations/1%3Fa%3D%22b")
+        assert response.status_code == 200
+    else:
+        response = client.post("/sign-in?next=/organisations/1", data=data)
+        assert response.status_code == 422
+    with app.test_request_context(
+        "/sign-in?next=/organisations/1" + ("" if data else "%3Fa%3D%22b"),
+        method="POST" if data else "GET",
+        data=data or {},
+    ):
+        form = SignInForm(next=request.args.get("next"))
+        if data:
+            assert not form.validate()
+        expected = app.jinja_env.from_string(_FORM_MARKUP).render(form=form)
+    assert _sign_in_form(response.get_data(as_text=True)) == _tags(expected)
+
+
+def test_a_refused_form_keeps_the_email_typed_never_the_password(client):
+    response = client.post(
+        "/sign-in", data={"email": '"a"@<b>', "password": "secret-typed", "next": "/"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'value="&#34;a&#34;@&lt;b&gt;"' in html and "<b>" not in html
+    assert "secret-typed" not in html
+    assert 'aria-describedby="email-error" aria-invalid="true"' in html
+
+
+def test_the_page_carries_the_form_token_that_signing_in_needs(
+    app, make_user, get_user, db_session, monkeypatch
+):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    email = _email(get_user, make_user("staff"))
+    client = app.test_client()
+    refused = _post_sign_in(client, email, PASSWORD)
+    assert refused.status_code == 400  # no token: refused, nobody signed in
+    assert client.get("/").status_code == 302
+    html = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert token
+    assert _post_sign_in(client, email, PASSWORD, csrf_token=token.group(1)).status_code == 302
