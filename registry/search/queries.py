@@ -219,11 +219,11 @@ class _Source:
     hit: Callable[[sa.Row], Hit]
     list_url: str | None = None
     shape: tuple = ()
-    #: For a kind whose matches an index finds (``_indexed_ids``): the ids of its first
-    #: ``window`` matches, newest first (None when no index serves this search), and the
-    #: statement of the rows whose ids a select of ids gives, in the kind's order. The page
-    #: of all kinds then counts the ids alone and reads, joins and converts only the rows it
-    #: shows (``_first``).
+    #: For a kind whose matches can be found from its own table (or its index: see
+    #: ``_indexed_ids``): the ids of its first ``window`` matches, in its order (None when
+    #: this search has no such lookup), and the statement of the rows whose ids a select of
+    #: ids gives, in the same order. The page of all kinds then counts the ids alone and
+    #: reads, joins and converts only the rows it shows (``_first``).
     ids: Callable[[], sa.Select | None] | None = None
     among: Callable[[sa.Select], sa.Select] | None = None
 
@@ -908,18 +908,23 @@ def _meetings(user, query: Query) -> _Source | None:
     scope_name, ids, _committee_endpoint, endpoint = scope
     _key, plain = _params(query)
 
-    def build() -> sa.Select:
+    def condition() -> sa.ColumnElement[bool]:
         # A committee's names are compared once, not once for each of its meetings.
         named = sa.select(Committee.id).where(
             _any_contains((Committee.name_th, Committee.name_en), plain)
         )
-        condition = sa.or_(Meeting.committee_id.in_(named), _any_contains((Meeting.venue,), plain))
+        found = sa.or_(Meeting.committee_id.in_(named), _any_contains((Meeting.venue,), plain))
         if query.meeting_number() is not None:
             number = sa.and_(
                 Meeting.number == sa.bindparam("number", type_=sa.Integer),
                 Meeting.year_be == sa.bindparam("year", type_=sa.Integer),
             )
-            condition = sa.or_(condition, number)
+            found = sa.or_(found, number)
+        if ids is not None:
+            found = sa.and_(found, Meeting.committee_id.in_(ids))
+        return found
+
+    def rows(where) -> sa.Select:
         return (
             sa.select(
                 Meeting.id,
@@ -932,9 +937,24 @@ def _meetings(user, query: Query) -> _Source | None:
                 Committee.name_en,
             )
             .join(Committee, Committee.id == Meeting.committee_id)
-            .where(condition, *([Meeting.committee_id.in_(ids)] if ids is not None else []))
+            .where(where)
             .order_by(Meeting.held_on.desc(), Meeting.id.desc())
         )
+
+    def build() -> sa.Select:
+        return rows(condition())
+
+    def first_ids() -> sa.Select:
+        # the meetings alone: their committee's names are read for those shown only
+        return (
+            sa.select(Meeting.id)
+            .where(condition())
+            .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+            .limit(_WINDOW)
+        )
+
+    def among(found: sa.Select) -> sa.Select:
+        return rows(Meeting.id.in_(found))
 
     lang, address = current_language(), _address(endpoint, "meeting_id")
     status_label = _translated(MEETING_STATUSES)
@@ -950,7 +970,7 @@ def _meetings(user, query: Query) -> _Source | None:
             [(status_label(row.status), _MEETING_COLOURS[row.status])],
         )
 
-    return _Source(build, hit, shape=(scope_name, *_shape(query)))
+    return _Source(build, hit, None, (scope_name, *_shape(query)), first_ids, among)
 
 
 _SOURCES = {

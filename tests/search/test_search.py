@@ -4,6 +4,7 @@ the signed-in user may see (others' private records never show, not even as a co
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -229,8 +230,9 @@ def test_a_common_word_is_counted_up_to_a_limit_with_a_link_to_the_list(
 def test_a_kind_found_through_its_index_counts_every_match_but_reads_only_those_shown(
     client, sign_in, make_organisation, statements, monkeypatch, counted, expected
 ):
-    """Organisations and proposals are found through their index: the page counts every
-    match (up to COUNTED) in the same statement that reads the few it shows."""
+    """Organisations and proposals are found through their index, meetings from their own
+    table: the page counts every match (up to COUNTED) in the same statement that reads the
+    few it shows."""
     made = {make_organisation(f"สมาคมนับจำนวน {n:02d}") for n in range(9)}
     monkeypatch.setattr(queries, "COUNTED", counted)
     monkeypatch.setattr(queries, "SHOWN", 3)
@@ -243,8 +245,30 @@ def test_a_kind_found_through_its_index_counts_every_match_but_reads_only_those_
     assert shown == {f"/organisations/{n}" for n in sorted(made)[-3:]}  # the newest three
     assert counts(html)["proposals"] == "0 found"
     counting = [s for s in seen if queries._FOUND in s]
-    assert len(counting) == 2  # organisations and proposals: counted with the rows shown
+    assert len(counting) == 3  # organisations, proposals, meetings: counted with those shown
     assert [s for s in counting if "organisations.acronym" in s]
+
+
+@pytest.mark.parametrize(("counted", "expected"), [(20, "4 found"), (3, "more than 3 found")])
+def test_a_secretary_s_meetings_are_counted_in_their_committees_only_the_latest_shown(
+    client, sign_in_as, world, schedule, monkeypatch, counted, expected
+):
+    """The meetings counted with the few shown are the secretary's committees' only (the
+    other committee's meeting, in the same room, is neither shown nor counted), latest
+    first."""
+    latest = [
+        schedule(world.our_committee, held_on=date(2025, 5, day), venue="ห้องนับประชุม")
+        for day in (20, 6, 13)
+    ]
+    schedule(world.other_committee, held_on=date(2025, 6, 1), venue="ห้องนับประชุม")
+    schedule(world.our_committee, held_on=date(2025, 1, 8), venue="ห้องนับประชุม")
+    monkeypatch.setattr(queries, "COUNTED", counted)
+    monkeypatch.setattr(queries, "SHOWN", 2)
+    sign_in_as(world.secretary)
+    html = search(client, "นับประชุม")
+    assert counts(html)["meetings"] == expected
+    shown = re.findall(r'<a class="fw-semibold" href="/meetings/(\d+)"', html)
+    assert shown == [str(latest[0]), str(latest[2])]  # 20 May, then 13 May
 
 
 def test_the_counted_list_finds_what_the_search_counted(client, sign_in, world):
