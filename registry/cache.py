@@ -165,21 +165,48 @@ def data_version() -> tuple:
 
     Read before the request's session has begun (the usual case: signing in the reader is
     the first thing a request asks), the version is read outside any transaction
-    (``db.read_outside_transaction``): one round trip, no transaction. Once the
+    (``db.read_outside_transaction``; on SQLite ``_read_on_sqlite``, the same read with
+    less around it): one round trip, no transaction. Once the
     session is in a transaction, it is read in it, so that on SQLite it matches the snapshot
     the rest of the request reads; so it is when the app is bound to a single connection
     rather than an engine (the tests' outer transaction), which alone sees its data."""
     if has_request_context() and "data_version" in g:
         return (_writes, *g.data_version)
     session = db.session()
-    if session.in_transaction() or not isinstance(db.engine, sa.Engine):
+    engine = db.engine
+    if session.in_transaction() or not isinstance(engine, sa.Engine):
         newest, at = session.connection().exec_driver_sql(_NEWEST_EVENT).one()
+    elif engine.dialect.name == "sqlite":
+        newest, at = _read_on_sqlite(engine, _NEWEST_EVENT)
     else:
         newest, at = read_outside_transaction(_NEWEST_EVENT)
     version = (newest or 0, at)
     if has_request_context():
         g.data_version = version
     return (_writes, *version)
+
+
+def _read_on_sqlite(engine: sa.Engine, statement: str) -> tuple:
+    """The one row ``statement`` answers, read on a pooled SQLite connection of its own and
+    outside any transaction (the driver sends no BEGIN, ``configure_sqlite``), through the
+    driver's cursor: SQLAlchemy's handling of a statement and its result costs several
+    times the read itself, on every request. The engine's cursor listeners are told of it
+    as of any statement (they count and watch what is sent); a driver's error is raised as
+    SQLAlchemy raises it."""
+    dbapi = engine.dialect.loaded_dbapi
+    with engine.connect() as connection:
+        cursor = connection.connection.cursor()
+        try:
+            dispatch = connection.dispatch
+            dispatch.before_cursor_execute(connection, cursor, statement, (), None, False)
+            cursor.execute(statement)
+            row = cursor.fetchone()
+            dispatch.after_cursor_execute(connection, cursor, statement, (), None, False)
+            return row
+        except dbapi.Error as error:
+            raise sa.exc.DBAPIError.instance(statement, (), error, dbapi.Error) from error
+        finally:
+            cursor.close()
 
 
 def _today() -> date:

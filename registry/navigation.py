@@ -71,27 +71,24 @@ def _kept() -> dict:
 
 def visible_items(group: str) -> tuple[MenuEntry, ...]:
     """The entries of a menu group that the signed-in user may open, with their labels and
-    addresses. Which entries a user sees is decided per request; the entries themselves are
-    made once per language and script root and kept for the life of the process."""
+    addresses. Which entries a user sees follows from their role, whether the account is
+    active and whether it acts for an organisation (``User.can``); so the entries are made
+    once per such kind of reader, language and script root, and kept for the life of the
+    process (each request asks for them twice: the main menu and the administration)."""
     user = current_user._get_current_object()
     if not user.is_authenticated:
         return ()
-    shown = tuple(
-        index
-        for index, item in enumerate(NAV_ITEMS)
-        if item.group == group
-        and (item.permission == SIGNED_IN or user.can(item.permission))
-        and (not item.for_organisation or user.organisation_id is not None)
-    )
-    key = ("menu", shown, current_language(), script_root())
+    key = (group, user.role, user.active, user.organisation_id is not None)
+    key += (current_language(), script_root())
     kept = _kept()
     entries = kept.get(key)
     if entries is None:
         entries = kept[key] = tuple(
-            MenuEntry(
-                NAV_ITEMS[i].endpoint, str(NAV_ITEMS[i].label), url_for(NAV_ITEMS[i].endpoint)
-            )
-            for i in shown
+            MenuEntry(item.endpoint, str(item.label), url_for(item.endpoint))
+            for item in NAV_ITEMS
+            if item.group == group
+            and (item.permission == SIGNED_IN or user.can(item.permission))
+            and (not item.for_organisation or user.organisation_id is not None)
         )
     return entries
 

@@ -10,14 +10,17 @@ import time
 from datetime import date
 from types import SimpleNamespace
 
+import pytest
 import sqlalchemy as sa
-from flask import session
+from flask import session, url_for
 from flask_babel import force_locale, refresh
 
-from registry import cache, i18n, security
+from registry import cache, i18n, navigation, security
+from registry.access import SIGNED_IN
 from registry.auth.models import User
+from registry.auth.roles import Role, role_has
 from registry.db import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, add_account, sign_in_client
 
 
 def _request(app, path: str = "/"):
@@ -220,3 +223,100 @@ def test_a_form_token_with_a_time_limit_is_signed_for_each_page(
     assert not app.extensions.get(security._FORM_TOKENS)
     with client.post("/language", data={"locale": "th", "csrf_token": token}) as response:
         assert response.status_code == 302
+
+
+def test_a_signed_in_page_reads_the_version_once_on_a_connection_of_its_own(make_app):
+    """The version goes first and alone, outside the page's transaction, and is seen by
+    whatever watches the statements sent (the counts stay as they were)."""
+    app = make_app()
+    add_account(app, "version@example.go.th")
+    client = sign_in_client(app.test_client(), "version@example.go.th")
+    with app.app_context():
+        engine = db.engine
+    sent: list[tuple[str, bool]] = []
+    pg = engine.dialect.name == "postgresql"
+
+    def record(connection, _cursor, statement, *_args):
+        driver = connection.connection.dbapi_connection
+        sent.append((statement, not driver.autocommit if pg else driver.in_transaction))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        with client.get("/organisations/") as response:
+            assert response.status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert sent[0] == (cache._NEWEST_EVENT, False)
+    assert [statement for statement, _ in sent].count(cache._NEWEST_EVENT) == 1
+
+
+def test_a_version_that_cannot_be_read_on_sqlite_answers_database_unavailable(
+    make_app, monkeypatch
+):
+    """SQLite's version read goes through the driver's cursor: a driver's failure there is
+    still SQLAlchemy's error, as for any statement, and the reader gets the "database
+    unavailable" page (503), never a 500."""
+    app = make_app()
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL reads the version through SQLAlchemy's own statement")
+    add_account(app, "unreadable@example.go.th")
+    client = sign_in_client(app.test_client(), "unreadable@example.go.th")
+    monkeypatch.setattr(cache, "_NEWEST_EVENT", "SELECT max(id), max(at) FROM no_such_table")
+    with client.get("/organisations/") as response:
+        assert response.status_code == 503
+    with app.test_request_context(), pytest.raises(sa.exc.OperationalError):
+        cache.data_version()
+
+
+def _menu_links(html: str) -> list[str]:
+    """The addresses of the header's menus (main and administration), in order."""
+    start = html.index('data-testid="main-menu"')
+    return re.findall(r'href="([^"]+)"', html[start : html.index('class="nav-tools"', start)])
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_each_reader_sees_the_menu_of_their_own_role_whoever_asked_before(
+    app, client, make_user, make_organisation, language
+):
+    """Menus are kept per role, language and whether the reader acts for an organisation:
+    readers of every kind, asking in turn in one process, each get exactly the entries their
+    own permissions open, with their labels in the reader's language."""
+    readers = [
+        (Role.ADMIN, None),
+        (Role.REPRESENTATIVE, make_organisation()),
+        (Role.STAFF, None),
+        (Role.SECRETARY, None),
+        (Role.STAFF, make_organisation()),  # staff acting for an organisation
+    ]
+    clients = []
+    for role, organisation_id in readers:
+        reader = app.test_client()
+        user_id = make_user(role, organisation_id=organisation_id)
+        with app.app_context():
+            sign_in_client(reader, db.session.get(User, user_id).email)
+        reader.post("/language", data={"locale": language, "next": "/"})
+        clients.append((reader, role, organisation_id))
+    for reader, role, organisation_id in clients + clients[::-1]:
+        expected = [
+            item
+            for item in navigation.NAV_ITEMS
+            if (item.permission == SIGNED_IN or role_has(role, item.permission))
+            and (not item.for_organisation or organisation_id is not None)
+        ]
+        with reader.get("/") as response:
+            html = response.get_data(as_text=True)
+        hrefs = [h for h in _menu_links(html) if h not in ("#", "/")]
+        assert hrefs == [
+            {"home.index": "/"}.get(item.endpoint, _path(app, item.endpoint))
+            for item in expected
+            if item.endpoint != "home.index"
+        ]
+        with app.test_request_context(), force_locale(language):
+            for item in expected:
+                assert f">{item.label}</a>" in html
+
+
+def _path(app, endpoint: str) -> str:
+    with app.test_request_context():
+        return url_for(endpoint)
