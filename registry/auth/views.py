@@ -57,10 +57,15 @@ def _note_session_seen(response):
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in():
-    """Show the sign-in form and sign the user in."""
+    """Show the sign-in form and sign the user in. The empty form is written by its template
+    from the address alone, without a form object: it is the page every visitor asks for
+    first (a signed-in user asking for it is sent on to ``next``)."""
+    if request.method == "GET":
+        target = request.args.get("next")
+        if current_user.is_authenticated:
+            return redirect(safe_next(target) or url_for("home.index"))
+        return render_template("auth/sign_in.html", form=None, next=target)
     form = SignInForm(next=request.args.get("next"))
-    if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(form.next.data) or url_for("home.index"))
 
     def save() -> None:
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr)

@@ -278,6 +278,21 @@ def test_the_form_is_written_as_the_forms_macro_writes_its_fields(app, client, d
     assert _sign_in_form(response.get_data(as_text=True)) == _tags(expected)
 
 
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/organisations/?page=2", "/organisations/?page=2"),
+        ("https://evil.example/", "/"),
+        ("", "/"),
+    ],
+)
+def test_a_signed_in_user_asking_for_the_page_is_sent_on(client, sign_in, next_url, expected):
+    sign_in("staff")
+    response = client.get("/sign-in", query_string={"next": next_url} if next_url else None)
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+
+
 def test_a_refused_form_keeps_the_email_typed_never_the_password(client):
     response = client.post(
         "/sign-in", data={"email": '"a"@<b>', "password": "secret-typed", "next": "/"}
