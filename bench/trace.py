@@ -80,6 +80,27 @@ ANONYMOUS_STEPS = {"open data": 2, "sign-in page": 1}
 #: A page cache kept a page this long at most (what ``mark_repeats`` reckons with).
 KEEP_SECONDS = 60
 
+#: For a page cache invalidated per kind of record: the trace's writes that would end each
+#: kind of page (an organisation's notes are a write of an organisation, an endorsement of a
+#: proposal, attendance of a meeting). A page showing a kind's records, its names or its
+#: figures ends at any write of that kind, as such a cache cannot tell which records or
+#: fields a page shows. Kinds not listed end at every write.
+ENDED_BY = {
+    "my organisation": {"write: organisation notes", "write: endorsement"},
+    "organisations list": {"write: organisation notes"},
+    "organisation": {"write: organisation notes", "write: endorsement"},
+    "agreements list": {"write: organisation notes"},
+    "agreement": {"write: organisation notes"},
+    "committees list": {"write: attendance"},
+    "committee": {"write: organisation notes", "write: attendance"},
+    "meetings list": {"write: attendance"},
+    "meeting": {"write: organisation notes", "write: attendance"},
+    "proposals list": {"write: organisation notes", "write: endorsement"},
+    "proposal": {"write: organisation notes", "write: endorsement"},
+    "open data": {"write: organisation notes"},
+    "sign-in page": set(),
+}
+
 #: A fifth of the record pages go to this many busy records per kind, the rest to any.
 BUSY = 20
 BUSY_SHARE = 0.2
@@ -392,6 +413,8 @@ class Answer:
     finished: float = 0.0
     #: Whether a whole-page cache could have served it (``mark_repeats``).
     repeat: bool = False
+    #: Whether a page cache invalidated per kind of record could have served it (``ENDED_BY``).
+    repeat_per_kind: bool = False
     #: Whether the same reader asked for the same address within the minute before, writes
     #: or not: what a page cache however finely invalidated could serve at most.
     asked_before: bool = False
@@ -414,13 +437,16 @@ def mark_repeats(answers: list[Answer], keep_seconds: float = KEEP_SECONDS) -> N
     and language until the next write, for a minute at most). Reckoned from the answers'
     completion times, so it needs no cache in the app. Also marks each page the same reader
     asked for at the same address within ``keep_seconds``, whatever was written in between
-    (``asked_before``): the most a page cache invalidated per kind of record could serve."""
+    (``asked_before``): the most any page cache could serve; and those a cache invalidated per
+    kind of record could serve (``repeat_per_kind``: no write in between that ``ENDED_BY``
+    says ends that kind of page)."""
     last_write = float("-inf")
+    last_of_kind: dict[str, float] = {}
     seen: dict[tuple[str, str], float] = {}
     for answer in sorted(answers, key=lambda a: a.finished):
         if answer.kind.startswith("write"):
             if answer.status in (302, 303):
-                last_write = answer.finished
+                last_write = last_of_kind[answer.kind] = answer.finished
             continue
         if not answer.ok or answer.kind in ("form", "bare"):
             continue
@@ -428,6 +454,11 @@ def mark_repeats(answers: list[Answer], keep_seconds: float = KEEP_SECONDS) -> N
         before = seen.get(key)
         answer.asked_before = before is not None and answer.finished - before <= keep_seconds
         answer.repeat = answer.asked_before and before > last_write
+        ended = ENDED_BY.get(answer.kind)
+        last_ending = last_write if ended is None else max(
+            (last_of_kind.get(kind, float("-inf")) for kind in ended), default=float("-inf")
+        )
+        answer.repeat_per_kind = answer.asked_before and before > last_ending
         seen[key] = answer.finished
 
 
@@ -585,6 +616,8 @@ def summarise(answers: list[Answer]) -> dict[str, dict]:
             "sql_typical": sql.most_common(1)[0][0] if sql else None,
             "repeats": sum(a.repeat for a in pages),
             "repeat_rate": sum(a.repeat for a in pages) / len(pages) if pages else None,
+            "per_kind_rate": (sum(a.repeat_per_kind for a in pages) / len(pages)
+                              if pages else None),  # fmt: skip
             "asked_before_rate": (sum(a.asked_before for a in pages) / len(pages)
                                   if pages else None),  # fmt: skip
             "results_hit_rate": (sum(h for h, _n in kept) / results_asked
@@ -700,8 +733,8 @@ def _commit() -> str | None:
 def table_lines(results: dict) -> list[str]:
     """One line per kind of page, the bare endpoint last."""
     head = (f"{'kind':<27} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} {'CPU med':>7} "
-            f"{'CPU avg':>7} {'×bare':>6} {'SQL':>4} {'repeats':>8} {'ceiling':>7} {'kept':>5} "
-            f"{'errors':>6}")  # fmt: skip
+            f"{'CPU avg':>7} {'×bare':>6} {'SQL':>4} {'repeats':>8} {'per kind':>8} "
+            f"{'ceiling':>7} {'kept':>5} {'errors':>6}")  # fmt: skip
     lines = [head, "-" * len(head)]
     kinds = results["kinds"]
     order = sorted(kinds, key=lambda k: (k.startswith("bare"), k.startswith("all"), k))
@@ -721,13 +754,14 @@ def table_lines(results: dict) -> list[str]:
             f"{number(row['p95_ms']):>7} {number(row['cpu_median_ms'], 2):>7} "
             f"{number(row['cpu_mean_ms'], 2):>7} {number(times):>6} "
             f"{row['sql_typical'] or '':>4} {share(row['repeat_rate']):>8} "
-            f"{share(row.get('asked_before_rate')):>7} "
+            f"{share(row.get('per_kind_rate')):>8} {share(row.get('asked_before_rate')):>7} "
             f"{share(row['results_hit_rate']):>5} {row['errors']:>6}"
         )
     lines += [
         "CPU = the request thread's CPU ms; ×bare = CPU avg / the bare endpoint's; repeats = "
-        "pages a whole-page cache could have served; ceiling = the same reader at the same "
-        "address within the minute, writes or not;",
+        "pages a whole-page cache could have served; per kind = a cache invalidated per kind "
+        "of record (ENDED_BY); ceiling = the same reader at the same address within the "
+        "minute, writes or not;",
         "kept = lookups of kept results answered from the store; "
         f"workers' CPU per answer {results['worker_cpu_ms_per_request']:.2f} ms "
         f"({results['answers']} answers in {results['seconds']} s)",

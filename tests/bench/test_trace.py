@@ -138,3 +138,24 @@ def test_the_summary_counts_cpu_repeats_kept_results_and_errors_per_kind():
     assert rows["home"]["results_hit_rate"] == 0.25
     assert rows["proposal"]["errors"] == 1 and rows["proposal"]["error_statuses"] == {500: 1}
     assert rows["all pages (GET)"]["requests"] == 3
+
+
+def test_a_cache_invalidated_per_kind_of_record_outlives_only_the_writes_that_cannot_change_it():
+    answers = [
+        _answer("proposal", "a", "/proposals/1", 1.0),
+        _answer("committees list", "a", "/committees/", 1.5),
+        _answer("home", "a", "/", 1.8),
+        _answer("write: attendance", "s", "/meetings/3/attendance", 2.0, status=303),
+        _answer("proposal", "a", "/proposals/1", 3.0),  # attendance cannot change it
+        _answer("committees list", "a", "/committees/", 3.5),  # attendance ends it
+        _answer("home", "a", "/", 3.8),  # a home ends at every write
+        _answer("write: endorsement", "r", "/proposals/9/endorse", 4.0, status=303),
+        _answer("proposal", "a", "/proposals/1", 5.0),  # an endorsement ends it
+        _answer("committees list", "a", "/committees/", 5.5),  # an endorsement does not
+    ]
+    trace.mark_repeats(answers)
+    assert [a.repeat_per_kind for a in answers] == [False, False, False, False, True, False,
+                                                    False, False, False, True]  # fmt: skip
+    assert not any(a.repeat for a in answers[4:])  # any write ends every page
+    rows = trace.summarise(answers)
+    assert rows["proposal"]["per_kind_rate"] == 1 / 3
