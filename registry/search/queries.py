@@ -53,8 +53,8 @@ from ..agreements.models import Agreement, AgreementState, AgreementStatus
 from ..agreements.queries import VISIBLE_TO_REPRESENTATIVES, for_organisation
 from ..agreements.services import today
 from ..committees.labels import KIND_LABELS as COMMITTEE_KINDS
-from ..committees.models import Committee, Membership
-from ..committees.queries import manages_all, secretary_committee_ids_bound, sitting_condition
+from ..committees.models import SECRETARIAT, Committee, Membership
+from ..committees.queries import manages_all, sitting_condition
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
 from ..db import db, folded_column
 from ..db.search import SQLITE_CONTACTS_SEARCH_TABLE as CONTACTS_INDEX
@@ -831,6 +831,21 @@ def _member_committee_ids() -> sa.Select:
     )
 
 
+@cache
+def _secretary_committee_ids() -> sa.Select:
+    """The committees the user runs as a secretary (as
+    ``committees.queries.secretary_committee_ids_bound``), built once: the account
+    (``user_id``) and the day (``on_day``) are bound parameters, and the secretarial roles
+    one fixed parameter each, for a list of values is written into the SQL at every search
+    (an expanding parameter), which cost more than the lookup itself."""
+    roles = [sa.literal(role, Membership.role.type) for role in SECRETARIAT]
+    return sa.select(Membership.committee_id).where(
+        Membership.user_id == sa.bindparam("user_id"),
+        Membership.role.in_(roles),
+        sitting_condition(sa.bindparam("on_day", type_=sa.Date)),
+    )
+
+
 def _committee_scope(user) -> tuple[str, sa.Select | None, str, str] | None:
     """The committees the user works with or sits on, as the committee and meeting pages
     scope them: (the scope's name; their ids, or None for all, the account, association
@@ -838,7 +853,7 @@ def _committee_scope(user) -> tuple[str, sa.Select | None, str, str] | None:
     if manages_all(user):
         return "all", None, "committees.show", "meetings.show"
     if user.can("committees.own"):
-        ids = secretary_committee_ids_bound()
+        ids = _secretary_committee_ids()
         return "secretary", ids, "committees.show", "meetings.show"
     if user.can("committees.member") and user.organisation_id is not None:
         ids = _member_committee_ids()

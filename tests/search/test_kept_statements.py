@@ -6,8 +6,10 @@ still match only themselves."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from registry.auth.models import User
+from registry.committees.queries import secretary_committee_ids_bound
 from registry.db import db
 from registry.search import queries
 from tests.conftest import sign_in_client
@@ -121,3 +123,36 @@ def test_latin_letters_are_found_in_any_case_and_thai_exactly(client, sign_in, m
     assert _committee_links(_search(client, "COMITÉ NUM")) == {accented}
     assert _committee_links(_search(client, "มือ_ข้อ")) == {thai}
     assert _committee_links(_search(client, "มือxข้อ")) == set()
+
+
+def test_the_search_s_secretary_scope_is_the_committee_pages_own(
+    app, world, make_user, make_committee, make_contact, appoint
+):
+    """The search writes the secretarial roles into its own statement of a secretary's
+    committees: it gives what the committee pages' own statement gives, for a secretary, an
+    assistant secretary, a secretary whose term is over and one whose term has not begun,
+    on the day searched."""
+    assistant, former, coming = (make_user("secretary") for _ in range(3))
+    second = make_committee(name_th="คณะทำงานผู้ช่วยเลขานุการ")
+    appoint(second, world.our_person, "assistant_secretary", user_id=assistant)
+    appoint(second, world.their_person, "secretary", user_id=world.secretary)
+    people = [make_contact(world.theirs, first_name=f"เลขานุการ{n}") for n in range(2)]
+    appoint(world.other_committee, people[0], "secretary", user_id=former,
+            term_end=date(2024, 6, 30))  # fmt: skip
+    appoint(world.other_committee, people[1], "secretary", user_id=coming,
+            term_start=date(2025, 2, 1))  # fmt: skip
+    expected = {
+        world.secretary: {world.our_committee, second},
+        assistant: {second},
+        former: set(),
+        coming: set(),
+    }
+    with app.app_context():
+        for user_id, committees in expected.items():
+            values = {"user_id": user_id, "on_day": date(2025, 1, 15)}
+            pages = set(db.session.execute(secretary_committee_ids_bound(), values).scalars())
+            ours = set(db.session.execute(queries._secretary_committee_ids(), values).scalars())
+            assert ours == pages == committees
+        values = {"user_id": former, "on_day": date(2024, 3, 1)}  # while it was sitting
+        ours = set(db.session.execute(queries._secretary_committee_ids(), values).scalars())
+        assert ours == {world.other_committee}
