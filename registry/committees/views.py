@@ -88,6 +88,20 @@ def _list_labels() -> ListLabels:
     return labels
 
 
+#: Where the committee page's labels are kept beside the catalogue's own strings.
+_PAGE_LABELS = ("registry.committees.views", "page labels")
+
+
+def _page_labels() -> dict:
+    """The committee page's members' roles by name in the language in use, translated once
+    per language and kept with its catalogue, not once per seat of every page."""
+    kept = kept_strings(catalogue(), False)
+    roles = kept.get(_PAGE_LABELS)
+    if roles is None:
+        roles = kept[_PAGE_LABELS] = {role: str(label) for role, label in ROLE_LABELS.items()}
+    return roles
+
+
 @bp.get("/<int:committee_id>")
 @any_permission_required(*WORKS_WITH)
 def show(committee_id: int):
@@ -97,6 +111,8 @@ def show(committee_id: int):
     return render_template(
         "committees/show.html",
         committee=committee,
+        role_labels=_page_labels(),
+        kind_labels=_list_labels().kinds,
         sitting=members.sitting,
         upcoming=members.upcoming,
         past=members.past,
