@@ -514,12 +514,8 @@ def committee_page(user: User, committee_id: int) -> CommitteePage:
     (whose committees they are)."""
     rows = read(_committee_page(), {"committee_id": committee_id}).all()
     me = next((row for row in rows if row.depth == 0), None)
-    if me is None:
+    if me is None or not may_work_with(user, committee_id):
         abort(404)
-    if not manages_all(user):
-        params = {"user_id": user.id, "on_day": today()}
-        if committee_id not in set(read(secretary_committee_ids_bound(), params).scalars()):
-            abort(404)
     lineage: list[CommitteeLink] = []
     children: list[CommitteeLink] = []
     parent = None
