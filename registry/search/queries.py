@@ -40,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, request, url_for
@@ -58,7 +59,7 @@ from ..committees.queries import manages_all, sitting_condition
 from ..db import SQLITE_SEARCH_TABLE as ORGANISATIONS_INDEX
 from ..db import db, folded_column
 from ..db.search import SQLITE_CONTACTS_SEARCH_TABLE as CONTACTS_INDEX
-from ..i18n import current_language, format_date
+from ..i18n import catalogue, current_language, format_date, kept_strings
 from ..meetings.labels import STATUS_LABELS as MEETING_STATUSES
 from ..meetings.models import Meeting, MeetingStatus
 from ..organisations.labels import KIND_LABELS as ORGANISATION_KINDS
@@ -378,18 +379,49 @@ def _first_rows(connection: sa.Connection, statement: sa.Select, values: dict, f
         result.close()
 
 
+def _kept() -> dict:
+    """Where the search keeps what it translates, beside the strings of the catalogue of the
+    language in use (``kept_strings``): translated once per language, not once per search."""
+    return kept_strings(catalogue(), False)
+
+
 def _translated(labels) -> Callable[[object], str]:
-    """A look-up of ``labels`` (lazy translations by value) that translates each value once
-    for the search that uses it, not once for each hit."""
-    done: dict[object, str] = {}
+    """A look-up of ``labels`` (lazy translations by value) in the language in use: each value
+    translated once per language and kept with its catalogue, not once per search or hit."""
+    kept = _kept()
+    key = (__name__, id(labels))  # the label tables are constants, kept as long as the process
+    done = kept.get(key)
+    if done is None:
+        done = kept[key] = {value: str(label) for value, label in labels.items()}
+    return done.__getitem__
 
-    def label(value) -> str:
-        text = done.get(value)
-        if text is None:
-            text = done[value] = str(labels[value])
-        return text
 
-    return label
+class _Texts(NamedTuple):
+    """The words the search writes itself, in the language in use (``_texts``)."""
+
+    #: Each kind's name, as its group's heading.
+    kinds: dict[str, str]
+    former_contact: str
+    dissolved: str
+    #: "Order %(number)s" and "Meeting no. %(number)s", to be formatted with a number.
+    order: str
+    meeting_number: str
+
+
+def _texts() -> _Texts:
+    """The search's own words in the language in use, translated once per language and kept
+    with its catalogue (``_kept``)."""
+    kept = _kept()
+    texts = kept.get((__name__, "texts"))
+    if texts is None:
+        texts = kept[(__name__, "texts")] = _Texts(
+            {kind: str(label) for kind, (label, _build) in _SOURCES.items()},
+            _("Former contact"),
+            _("Dissolved"),
+            _("Order %(number)s"),
+            _("Meeting no. %(number)s"),
+        )
+    return texts
 
 
 # --- matching text -------------------------------------------------------------------------
@@ -670,6 +702,7 @@ def _contacts(user, query: Query) -> _Source | None:
         )
 
     lang, address = current_language(), _address("organisations.contact", "contact_id")
+    former = _texts().former_contact
 
     def hit(row) -> Hit:
         organisation = row.name_en if lang == "en" and row.name_en else row.name_th
@@ -677,7 +710,7 @@ def _contacts(user, query: Query) -> _Source | None:
             address(row.id),
             Contact.full_name.fget(row),  # the model's way of writing a name, on the row
             [part for part in (row.position, organisation, row.email) if part],
-            [] if row.active else [(_("Former contact"), "secondary")],
+            [] if row.active else [(former, "secondary")],
         )
 
     shape = ("own" if own else "all", len(plain) >= TRIGRAM, *_shape(query))
@@ -887,18 +920,18 @@ def _committees(user, query: Query) -> _Source | None:
         )
 
     lang, address = current_language(), _address(endpoint, "committee_id")
-    kind_label = _translated(COMMITTEE_KINDS)
+    kind_label, texts = _translated(COMMITTEE_KINDS), _texts()
 
     def hit(row) -> Hit:
         english = lang == "en" and bool(row.name_en)
         details = [kind_label(row.kind)]
         if row.order_number:
-            details.append(_("Order %(number)s", number=row.order_number))
+            details.append(texts.order % {"number": row.order_number})
         return Hit(
             address(row.id),
             row.name_en if english else row.name_th,
             details,
-            [(_("Dissolved"), "secondary")] if row.dissolved_on else [],
+            [(texts.dissolved, "secondary")] if row.dissolved_on else [],
             "en" if english else None,
         )
 
@@ -972,11 +1005,11 @@ def _meetings(user, query: Query) -> _Source | None:
         return rows(Meeting.id.in_(found))
 
     lang, address = current_language(), _address(endpoint, "meeting_id")
-    status_label = _translated(MEETING_STATUSES)
+    status_label, numbered = _translated(MEETING_STATUSES), _texts().meeting_number
 
     def hit(row) -> Hit:
         committee = row.name_en if lang == "en" and row.name_en else row.name_th
-        label = _("Meeting no. %(number)s", number=f"{row.number}/{row.year_be}")
+        label = numbered % {"number": f"{row.number}/{row.year_be}"}
         details = [format_date(row.held_on)] + ([row.venue] if row.venue else [])
         return Hit(
             address(row.id),
@@ -1004,7 +1037,10 @@ _SOURCES = {
 def visible_kinds(user) -> list[str]:
     """The names of the kinds of record the user may find (no query is sent to know it)."""
     query = Query.parse("-")
-    return [str(label) for label, build in _SOURCES.values() if build(user, query) is not None]
+    names = _texts().kinds
+    return [
+        names[kind] for kind, (_name, build) in _SOURCES.items() if build(user, query) is not None
+    ]
 
 
 def search(user, query: Query) -> list[Group]:
@@ -1015,9 +1051,9 @@ def search(user, query: Query) -> list[Group]:
     groups = []
     values = _values(query, COUNTED + 1, user)
     connection = db.session.connection()
+    names = _texts().kinds
     for kind in KINDS:
-        label, build = _SOURCES[kind]
-        source = build(user, query)
+        source = _SOURCES[kind][1](user, query)
         if source is None:
             continue
         statement = _first(kind, source)
@@ -1030,7 +1066,7 @@ def search(user, query: Query) -> list[Group]:
         groups.append(
             Group(
                 kind,
-                str(label),
+                names[kind],
                 [source.hit(row) for row in rows],
                 found,
                 source.list_url or _with_query("search.index", query, f"&kind={kind}"),
@@ -1044,9 +1080,8 @@ def search_kind(user, query: Query, kind: str, page: int) -> Group | None:
     """One kind alone, a page of PER_PAGE results (None: a kind the user may not see)."""
     if kind not in _SOURCES or not query:
         return None
-    label, build = _SOURCES[kind]
     offset = (page - 1) * PER_PAGE
-    source = build(user, query)
+    source = _SOURCES[kind][1](user, query)
     if source is None:
         return None
     values = _values(query, offset + PER_PAGE + 1, user)
@@ -1054,7 +1089,7 @@ def search_kind(user, query: Query, kind: str, page: int) -> Group | None:
     rows = _rows(_paged(kind, source), values)
     return Group(
         kind,
-        str(label),
+        _texts().kinds[kind],
         [source.hit(row) for row in rows[:PER_PAGE]],
         None,
         source.list_url or "",

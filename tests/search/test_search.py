@@ -7,9 +7,15 @@ import re
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 
 from registry import cache
 from registry.agreements.models import AgreementStatus
+from registry.committees.models import Committee
+from registry.committees.services import dissolve_committee
+from registry.db import db
+from registry.meetings.labels import STATUS_LABELS as MEETING_STATUSES
+from registry.meetings.models import MeetingStatus
 from registry.search import queries
 
 from .conftest import WORD
@@ -269,6 +275,34 @@ def test_a_secretary_s_meetings_are_counted_in_their_committees_only_the_latest_
     assert counts(html)["meetings"] == expected
     shown = re.findall(r'<a class="fw-semibold" href="/meetings/(\d+)"', html)
     assert shown == [str(latest[0]), str(latest[2])]  # 20 May, then 13 May
+
+
+def test_the_search_s_own_words_follow_the_reader_s_language_and_come_back(
+    app, client, sign_in, world
+):
+    """Headings, badges and the words the search writes around a number are kept once per
+    language: each page shows the reader's language, Thai, English and Thai again."""
+    with app.app_context():
+        committee = db.session.get(Committee, world.other_committee)
+        dissolve_committee(committee, None, dissolved_on=date(2025, 6, 30), reason="ครบวาระ")
+        with app.test_request_context():
+            statuses = {}
+            for locale in ("th", "en"):
+                with force_locale(locale):
+                    statuses[locale] = str(MEETING_STATUSES[MeetingStatus.SCHEDULED])
+    sign_in("staff")
+    pages = []
+    for locale in ("th", "en", "th"):
+        client.post("/language", data={"locale": locale}).close()
+        pages.append(search(client, WORD))
+    words = {
+        "th": (">การประชุม\n", "ครั้งที่ 1/2568", "คำสั่งที่ 7/2567", "ยุบแล้ว", statuses["th"]),
+        "en": (">Meetings\n", "Meeting no. 1/2568", "Order 7/2567", "Dissolved", statuses["en"]),
+    }
+    assert statuses["th"] != statuses["en"]
+    for html, locale, other in zip(pages, ("th", "en", "th"), ("en", "th", "en"), strict=True):
+        assert [w for w in words[locale] if w not in html] == [], locale
+        assert not any(word in html for word in words[other][1:]), locale
 
 
 def test_the_counted_list_finds_what_the_search_counted(client, sign_in, world):
