@@ -78,6 +78,18 @@ def test_the_plan_asks_for_different_records_lists_and_searches_with_writes_mixe
     assert len(endorsed) == len(set(endorsed))
 
 
+def test_the_warm_up_never_endorses_what_the_plan_endorses():
+    register = _register()
+    steps = trace.plan(READERS, register, 800, seed=5)
+    warm_up = trace.plan(READERS, trace.unused_by(steps, register), 200, seed=6)
+    endorsed = {s.path for s in steps if s.kind == "write: endorsement"}
+    warmed = {s.path for s in warm_up if s.kind == "write: endorsement"}
+    assert endorsed and warmed and not endorsed & warmed
+    # Without it, the two plans start from the same proposals.
+    same_pools = trace.plan(READERS, register, 200, seed=6)
+    assert endorsed & {s.path for s in same_pools if s.kind == "write: endorsement"}
+
+
 def test_a_representative_with_nothing_left_to_endorse_reads_instead():
     register = _register()
     register.endorsable = {501: [4000], 502: []}
