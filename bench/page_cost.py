@@ -8,7 +8,8 @@
 The database is a seeded benchmark register (``python -m bench.seed``). In one process, with
 the Flask test client (no HTTP server), it signs in the benchmark's staff member,
 representative and secretary through the sign-in form (the public pages are asked by an
-anonymous visitor, a new one at every ask: no cookie), requests every kind of page once to
+anonymous visitor, a new one at every ask: no cookie, or for the English kinds only the
+language chosen), requests every kind of page once to
 compile its templates, then for each kind requests ``--records`` *different* pages (records
 picked evenly over the register, lists with different filters and pages, searches with
 different words) and reports the median CPU time (``time.process_time``) per request, with
@@ -44,6 +45,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.dataset.seed import BENCH_PASSWORD
+from bench.page_worker import VISITORS, visitor
 from registry import create_app
 from registry.agreements.models import Agreement, AgreementStatus
 from registry.committees.models import Committee
@@ -62,9 +64,10 @@ WORDS = (
 #: The readers: role, and the benchmark account's name.
 ROLES = (("staff", "staff"), ("representative", "rep"), ("secretary", "secretary"))
 
-#: The reader of the public pages: a new visitor at every ask (a test client of its own, no
-#: cookie), so that no page is one the server answered for that visitor before.
-ANONYMOUS = "anonymous"
+#: The readers of the public pages: a new visitor at every ask (a test client of its own,
+#: without a cookie, or, for English, with only the language chosen), so that no page is one
+#: the server answered for that visitor before.
+ANONYMOUS, ANONYMOUS_ENGLISH = "anonymous", "anonymous, English"
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _TOKENS = re.compile(r'(name="(?:csrf_token|submission)"[^>]*value=")[^"]*(")')
@@ -149,6 +152,8 @@ def plan(count: int) -> dict[str, tuple[str, list[str]]]:
         "my organisation, representative": ("representative", ["/organisations/mine"] * count),
         "open data": (ANONYMOUS, ["/open-data"] * count),
         "sign-in page": (ANONYMOUS, sign_in_pages),
+        "open data, English": (ANONYMOUS_ENGLISH, ["/open-data"] * count),
+        "sign-in page, English": (ANONYMOUS_ENGLISH, sign_in_pages),
     }
 
 
@@ -175,7 +180,7 @@ def sign_in(app, email: str):
 def reader(app, clients: dict, role: str):
     """The test client that asks as ``role``: a signed-in reader's own, or a new one for
     each ask of an anonymous visitor."""
-    return app.test_client() if role == ANONYMOUS else clients[role]
+    return visitor(app, VISITORS[role]) if role in VISITORS else clients[role]
 
 
 def cpu(client, url: str, failures: list[str]) -> float:

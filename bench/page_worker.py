@@ -13,8 +13,8 @@ the app prints goes to stderr):
 - ``{"op": "sign_in", "accounts": {role: email}, "password": ...}``: a test client per
   reader, signed in through the sign-in form;
 - ``{"op": "get", "requests": [[role, url], ...], "twice": false}``: each page asked in
-  turn (the role ``anonymous``: a new visitor, a test client of its own without a cookie,
-  for each page; asked twice, the same visitor both times) (with ``"twice": true``, asked
+  turn (the roles of ``VISITORS``: a new visitor, a test client of its own, for each page;
+  asked twice, the same visitor both times) (with ``"twice": true``, asked
   once untimed and then again, timed); per page its CPU milliseconds (``time.process_time``
   around the test client's call, after a ``gc.collect()``), status, SQL statements
   (``X-SQL-Statements``) and size in bytes (a page whose view raises is answered as a 500
@@ -40,8 +40,20 @@ _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 #: statement count in a header.
 OVERRIDES = {"TEMPLATE_CACHE_DIR": "", "KEEP_PAGES": False, "SQL_COUNT_HEADER": True}
 
-#: The reader of the public pages, never signed in.
-ANONYMOUS = "anonymous"
+#: The readers of the public pages, never signed in, by role: the language each has chosen
+#: (None: none, the site's default, Thai).
+VISITORS = {"anonymous": None, "anonymous, English": "en"}
+
+
+def visitor(app, language: str | None):
+    """A new visitor's test client: no cookie, or only the session of one who chose
+    ``language`` with the language buttons (the session's ``locale``, as every version
+    keeps it)."""
+    client = app.test_client()
+    if language:
+        with client.session_transaction() as session:
+            session["locale"] = language
+    return client
 
 
 def sign_in(app, email: str, password: str):
@@ -113,7 +125,7 @@ def serve(database_url: str, commands, reply, keep_pages: bool = False) -> None:
         elif op == "get":
             ask = timed_again if command.get("twice") else timed_get
             answers = [
-                ask(app.test_client() if role == ANONYMOUS else clients[role], url)
+                ask(visitor(app, VISITORS[role]) if role in VISITORS else clients[role], url)
                 for role, url in command["requests"]
             ]
             send({"results": answers})

@@ -256,11 +256,11 @@ def test_the_public_pages_are_compared_as_asked_by_anonymous_visitors(tiny_regis
     status = ba.main([
         "--before", str(ba.PROJECT_ROOT), "--before-url", tiny_register,
         "--after-url", tiny_register, "--records", "5", "--bare", "2",
-        "--kinds", "open data;sign-in page", "--json", str(out),
+        "--kinds", "open data;sign-in page;open data, English", "--json", str(out),
     ])  # fmt: skip
     assert status == 0
     run = json.loads(out.read_text(encoding="utf-8"))
-    for kind in ("open data", "sign-in page"):
+    for kind in ("open data", "sign-in page", "open data, English"):
         for side in ba.SIDES:
             assert len(run["cpu_ms"][f"{kind} | {side}"]) == 4
     asked = {url for _side, kind, url in run["asked"] if kind == "sign-in page"}
@@ -294,16 +294,17 @@ def create_app(overrides):
 
 
 _VISITOR_APP = '''
-from flask import Flask, request
+from flask import Flask, request, session
 
 
 def create_app(overrides):
     app = Flask(__name__)
+    app.secret_key = "bench"
 
     @app.get("/page")
     def page():
         known = "known visitor" if request.cookies.get("seen") else "new"
-        response = app.make_response(known)
+        response = app.make_response(f"{known} {session.get('locale', 'th')}")
         response.set_cookie("seen", "yes")
         return response
 
@@ -316,14 +317,16 @@ def test_an_anonymous_visitor_is_new_at_every_ask_and_the_same_when_asked_twice(
     (tmp_path / "registry" / "__init__.py").write_text(_VISITOR_APP, encoding="utf-8")
     worker = ba.Worker(tmp_path, "sqlite://")
     try:
-        # No sign-in at all: the anonymous reader needs no account.
+        # No sign-in at all: the anonymous readers need no account.
         first, second = worker.get("anonymous", ["/page", "/page"])
         (again,) = worker.get("anonymous", ["/page"], twice=True)
+        (english,) = worker.get("anonymous, English", ["/page"])
     finally:
         worker.close()
-    assert first["status"] == second["status"] == again["status"] == 200
-    assert first["bytes"] == second["bytes"] == len("new")  # no cookie from the ask before
-    assert again["bytes"] == len("known visitor")  # the second of two asks: the same visitor
+    assert first["status"] == second["status"] == again["status"] == english["status"] == 200
+    assert first["bytes"] == second["bytes"] == len("new th")  # no cookie from the ask before
+    assert again["bytes"] == len("known visitor th")  # the second of two asks: the same visitor
+    assert english["bytes"] == len("new en")  # only the language chosen
 
 
 @pytest.mark.parametrize("keep_pages", [False, True])

@@ -69,12 +69,19 @@ def test_kinds_named_by_kinds_and_kind_together_are_measured_in_the_plans_order(
     ]
 
 
-def test_the_public_pages_are_measured_as_asked_by_new_anonymous_visitors(tiny_register, capsys):
-    status = page_cost.main(
-        ["--database-url", tiny_register, "--records", "3", "--kinds", "open data;sign-in page"]
-    )
+def test_the_public_pages_are_measured_as_asked_by_new_anonymous_visitors(
+    tiny_register, capsys, tmp_path
+):
+    kinds = ["open data", "sign-in page", "open data, English", "sign-in page, English"]
+    status = page_cost.main([
+        "--database-url", tiny_register, "--records", "3", "--kinds", ";".join(kinds),
+        "--save-html", str(tmp_path),
+    ])  # fmt: skip
     assert status == 0  # every ask answered 200: none was sent on to sign in
-    assert _measured(capsys.readouterr().out) == ["open data", "sign-in page"]
+    assert _measured(capsys.readouterr().out) == kinds
+    thai = (tmp_path / "anonymous_open_data_0.html").read_text(encoding="utf-8")
+    english = (tmp_path / "anonymous_English_open_data_English_0.html").read_text(encoding="utf-8")
+    assert '<html lang="th"' in thai and '<html lang="en"' in english
 
 
 def test_each_anonymous_ask_has_a_client_of_its_own_and_a_reader_keeps_theirs(app):
@@ -82,6 +89,9 @@ def test_each_anonymous_ask_has_a_client_of_its_own_and_a_reader_keeps_theirs(ap
     first = page_cost.reader(app, {"staff": signed_in}, page_cost.ANONYMOUS)
     second = page_cost.reader(app, {"staff": signed_in}, page_cost.ANONYMOUS)
     assert first is not second and first is not signed_in
+    assert first.get_cookie("registry_session") is None  # no cookie at all
+    english = page_cost.reader(app, {}, page_cost.ANONYMOUS_ENGLISH)
+    assert english is not first and english.get_cookie("registry_session") is not None
     assert page_cost.reader(app, {"staff": signed_in}, "staff") is signed_in
 
 
