@@ -223,8 +223,9 @@ class _Source:
     #: For a kind whose matches can be found from its own table (or its index: see
     #: ``_indexed_ids``): the ids of its first ``window`` matches, in its order (None when
     #: this search has no such lookup), and the statement of the rows whose ids a select of
-    #: ids gives, in the same order. The page of all kinds then counts the ids alone and
-    #: reads, joins and converts only the rows it shows (``_first``).
+    #: ids gives, in the same order (its joins are to a record's required parent, so they
+    #: drop no id). The page of all kinds then counts the ids alone and reads, joins and
+    #: converts only the rows it shows (``_first``).
     ids: Callable[[], sa.Select | None] | None = None
     among: Callable[[sa.Select], sa.Select] | None = None
 
