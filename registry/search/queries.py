@@ -29,7 +29,10 @@ records; the page says so.
 A kind's query asks for its first ``COUNTED + 1`` matches at most (newest first; meetings
 latest first), read in an order an index gives, so a common word stops early and costs no
 more than a rare one; what is found is counted up to ``COUNTED`` ("more than 100" beyond),
-and a page of results costs one statement per kind, whatever it finds.
+and a page of results costs one statement per kind, whatever it finds. Organisations,
+proposals and meetings are counted by their ids alone in the statement that reads the few
+rows shown (``_first``); the other kinds' rows beyond those shown are counted as the driver
+gives them.
 """
 
 from __future__ import annotations
