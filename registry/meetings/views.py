@@ -255,6 +255,8 @@ def show(meeting_id: int):
         previous=previous,
         following=following,
         stored=queries.document_versions(meeting),
+        # one address prefix for the page's links to this meeting's pages and others'
+        meetings_url=url_for(".show", meeting_id=0)[:-1],
         confirm_form=_ButtonForm(ConfirmForm),
         invite_form=_ButtonForm(CreateConfirmForm),
         letter_form=_ButtonForm(CreateConfirmForm),
