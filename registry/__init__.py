@@ -180,10 +180,13 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_templates(app: Flask) -> None:
     from .auth.labels import ROLE_LABELS
-    from .navigation import address_book, visible_items
+    from .navigation import address_book, frame_parts, visible_items
 
     app.jinja_env.globals.update(
-        nav_items=visible_items, fixed_url=address_book(app), ROLE_LABELS=ROLE_LABELS
+        nav_items=visible_items,
+        fixed_url=address_book(app),
+        frame_part=frame_parts(app),
+        ROLE_LABELS=ROLE_LABELS,
     )
     _keep_compiled_templates(app)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from .access import SIGNED_IN
 from .i18n import current_language, script_root
@@ -109,3 +110,22 @@ def address_book(app) -> Callable[..., str]:
         return href
 
     return fixed_url
+
+
+def frame_parts(app) -> Callable[[str], Markup]:
+    """The app's ``frame_part(name)`` for the base template: a partial template of the page
+    frame that shows nothing but fixed words and addresses (the stylesheets and scripts, the
+    brand and the menu button, the footer), rendered once per language and script root and
+    kept with the app, as the address book keeps addresses: every page shows them. A partial
+    changed on disk (templates reloaded while developing) is rendered again."""
+    kept: dict[tuple, Markup] = {}
+
+    def frame_part(name: str) -> Markup:
+        template = app.jinja_env.get_template(name)
+        key = (template, current_language(), script_root())
+        html = kept.get(key)
+        if html is None:
+            html = kept[key] = Markup(template.render())  # noqa: S704 (a template, escaped)
+        return html
+
+    return frame_part

@@ -320,3 +320,32 @@ def test_each_reader_sees_the_menu_of_their_own_role_whoever_asked_before(
 def _path(app, endpoint: str) -> str:
     with app.test_request_context():
         return url_for(endpoint)
+
+
+def _frame(html: str) -> tuple[str, str, str]:
+    """The brand and menu button, the footer with the scripts, and the head's links."""
+    brand = html[html.index('class="navbar-brand') : html.index('<div class="collapse')]
+    foot = html[html.index("<footer") : html.index("</body>")]
+    head = html[html.index("</title>") : html.index("</head>")]
+    return brand, foot, head
+
+
+def test_the_frame_kept_per_language_and_script_root_follows_each_reader(client, sign_in):
+    """The brand, menu button, footer and links are rendered once per language and script
+    root: each page still shows them in the reader's language and under the site's path,
+    whichever was asked for before."""
+    sign_in(Role.STAFF)
+    for language, prefix in [("th", ""), ("en", ""), ("en", "/registry"), ("th", "/registry")]:
+        client.post("/language", data={"locale": language, "next": "/"})
+        with client.get("/", base_url="http://localhost" + prefix) as response:
+            brand, foot, head = _frame(response.get_data(as_text=True))
+        if language == "th":
+            assert '<span class="text-nowrap">ระบบทะเบียนภาคีเครือข่าย</span>' in brand
+            assert ">เมนู<" in brand and "สำนักงานพัฒนารัฐบาลดิจิทัล" in foot
+            assert ">ข้อมูลเปิด</a>" in foot and "Open data" not in foot
+        else:
+            assert '<span class="text-nowrap">Partner</span>' in brand and ">Menu<" in brand
+            assert "Digital Government Development Agency" in foot and ">Open data</a>" in foot
+        assert f'href="{prefix}/"' in brand and f'href="{prefix}/open-data"' in foot
+        assert f'href="{prefix}/static/app.css"' in head
+        assert f'src="{prefix}/static/app.js"' in foot and f'src="{prefix}/static/nav.js"' in head
