@@ -10,16 +10,23 @@ template macro and several translations per meeting, and the table is kept rende
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from flask import render_template
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import cache
 from ..charts import pictures
 from ..committees.models import Committee
-from ..i18n import current_language, format_date, format_time, thai_numerals_enabled
+from ..i18n import (
+    catalogue,
+    current_language,
+    format_date,
+    format_time,
+    kept_strings,
+    thai_numerals_enabled,
+)
 from .labels import ATTENDANCE_LABELS, STATUS_LABELS
 from .models import AttendanceKind
 from .queries import attendance_rows, committee_meetings
@@ -81,42 +88,73 @@ def meeting_rows(committee: Committee) -> list[MeetingRow]:
     return formatted(committee_meetings(committee))
 
 
+#: Where the rows' labels are kept beside the catalogue's own strings (``kept_strings``).
+_ROW_LABELS = ("registry.meetings.panels", "row labels")
+
+
+def _row_labels() -> tuple[str, dict]:
+    """The rows' words in the language in use: the meeting number's wording, and each
+    status's value and name; translated once per language and kept with its catalogue,
+    not on every page."""
+    translations = catalogue()
+    kept = kept_strings(translations, False)
+    labels = kept.get(_ROW_LABELS)
+    if labels is None:
+        statuses = {status: (status.value, str(label)) for status, label in STATUS_LABELS.items()}
+        number = translations.ugettext("Meeting no. %(number)s")
+        labels = kept[_ROW_LABELS] = (number, statuses)
+    return labels
+
+
+#: The columns ``formatted`` reads of each meeting, in the order of the lists' rows
+#: (``queries.LIST_ROW``, the committee page's and the lists' statements).
+_COLUMNS = (
+    "id", "number", "year_be", "held_on", "starts_at", "ends_at", "venue", "electronic", "status",
+)  # fmt: skip
+
+
 def formatted(meetings: Iterable) -> list[MeetingRow]:
     """Meetings (rows or objects with id, number, year_be, held_on, starts_at, ends_at, venue,
     electronic, status, and for the list committee_name) formatted for the reader, each
     label translated once for all of them, and each time of day (meetings mostly start and
-    end at a few) written once."""
+    end at a few) and each day written once. Rows of those columns in that order (the
+    lists') are read by position, anything else by name."""
     meetings = list(meetings)
     if not meetings:
         return []
     lang, digits = _reader_key()
-    number = _("Meeting no. %(number)s")
-    labels = {status: (status.value, str(label)) for status, label in STATUS_LABELS.items()}
+    number, labels = _row_labels()
     first = meetings[0]
     fields = getattr(first, "_fields", None)
     named = "committee_name" in fields if fields is not None else hasattr(first, "committee_name")
+    wanted = (*_COLUMNS, "committee_name") if named else _COLUMNS
+    if fields is None or tuple(fields[: len(wanted)]) != wanted:
+        meetings = [attrgetter(*wanted)(meeting) for meeting in meetings]
     times: dict = {}
+    days: dict = {}
     rows = []
-    for meeting in meetings:
-        starts, ends = meeting.starts_at, meeting.ends_at
+    for meeting_id, n, year_be, held_on, starts, ends, venue, electronic, state, *more in meetings:
         written = times.get((starts, ends))
         if written is None:
             written = format_time(starts, lang, digits)
             if ends:
                 written += " – " + format_time(ends, lang, digits)
             times[starts, ends] = written
-        status, label = labels[meeting.status]
+        day = days.get(held_on)
+        if day is None:
+            day = days[held_on] = format_date(held_on, lang=lang, use_thai_digits=digits)
+        status, label = labels[state]
         rows.append(
             MeetingRow(
-                meeting.id,
-                number % {"number": f"{meeting.number}/{meeting.year_be}"},
-                format_date(meeting.held_on, lang=lang, use_thai_digits=digits),
+                meeting_id,
+                number % {"number": f"{n}/{year_be}"},
+                day,
                 written,
-                meeting.venue,
-                meeting.electronic,
+                venue,
+                electronic,
                 status,
                 label,
-                meeting.committee_name if named else None,
+                more[0] if named else None,
             )
         )
     return rows
