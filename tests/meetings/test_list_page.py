@@ -1,10 +1,13 @@
 """The meetings list reads its page with statements built once (``queries.meeting_list_page``):
 the same meetings, order and scope as ``queries.meeting_list`` for every kind of account,
-page after page, and a page number that is not one never fails the page."""
+page after page, and a page number that is not one never fails the page; its page links,
+written out, are those the pagination macro writes."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+import sqlalchemy as sa
 
 from registry.auth.models import Role, User
 from registry.db import db
@@ -70,3 +73,27 @@ def test_a_page_number_that_is_not_one_shows_a_page_or_not_found(
             html = response.get_data(as_text=True)
         assert response.status_code == status, page
         assert (f'href="/meetings/{meeting}"' in html) is listed, page
+
+
+def test_the_page_links_are_those_the_pagination_macro_writes(
+    app, client, sign_in, board, schedule
+):
+    sign_in(Role.STAFF)
+    committee = board().committee
+    for n in range(queries.PER_PAGE + 1):  # two pages
+        schedule(committee, DAY + timedelta(days=n))
+    for url in ("/meetings/", "/meetings/?page=2&x=%3Cb%3E"):
+        with client.get(url) as response:
+            html = " ".join(response.get_data(as_text=True).split())
+        with app.test_request_context(url):
+            page = queries.meeting_list_page(db.session.get(User, _staff_id(app)))
+            macros = app.jinja_env.get_template("macros/forms.html").make_module({})
+            links = " ".join(str(macros.pagination(page, "meetings.index")).split())
+        assert response.status_code == 200
+        assert 'class="pagination"' in links and links in html, url
+
+
+def _staff_id(app) -> int:
+    """A staff account's id (the list's scope for staff is every meeting)."""
+    with app.app_context():
+        return db.session.scalar(sa.select(User.id).where(User.role == Role.STAFF).limit(1))
